@@ -1,0 +1,140 @@
+import Foundation
+import HopProtocol
+import Yams
+
+/// Reads and validates an edge configuration file and the profiles it references.
+///
+/// Every problem becomes a `ConfigError` naming the file, line and key path. Relative paths in the
+/// file (`api_key_file`, `ca_file`, `journal.path`, `profiles_dir`) are relative to its directory.
+public struct ConfigLoader: Sendable {
+    public init() {}
+
+    /// Loads `path`, resolves profiles, and validates the result.
+    public func load(path: String) throws(ConfigError) -> EdgeConfig {
+        let root = try Self.parse(file: path)
+        let baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let top = try root.mapping(allowed: [
+            "edge_id", "hub", "journal", "upload", "metrics", "profiles_dir", "devices",
+        ])
+        let edgeID = try top.required("edge_id").identifier()
+        let hub = try hubConfig(top.required("hub"), base: baseDirectory)
+        let journal = try journalConfig(top.required("journal"), base: baseDirectory)
+        let upload = try top.optional("upload").map { (n) throws(ConfigError) in try uploadConfig(n) } ?? UploadConfig()
+        var metricsListen: String?
+        if let metrics = top.optional("metrics") {
+            let fields = try metrics.mapping(allowed: ["listen"])
+            if let listen = fields.optional("listen") {
+                let text = try listen.string()
+                guard Self.splitHostPort(text) != nil else { throw listen.error("expected host:port, e.g. 127.0.0.1:9464") }
+                metricsListen = text
+            }
+        }
+        let profilesDirectory = try top.optional("profiles_dir").map { (n) throws(ConfigError) in
+            Self.resolve(try n.string(), base: baseDirectory)
+        } ?? Self.resolve("profiles", base: baseDirectory)
+        var profiles = ProfileLoader(directory: profilesDirectory)
+        let devicesNode = try top.required("devices")
+        var devices: [DeviceConfig] = []
+        for node in try devicesNode.sequence() {
+            devices.append(try deviceConfig(node, profiles: &profiles))
+        }
+        guard !devices.isEmpty else { throw devicesNode.error("at least one device is required") }
+        var names: Set<String> = []
+        var deviceIDs: Set<DeviceID> = []
+        for (i, device) in devices.enumerated() {
+            guard names.insert(device.name).inserted else {
+                throw ConfigError(file: path, keyPath: "devices[\(i)].name", message: "device name '\(device.name)' is used twice")
+            }
+            for (j, feeder) in device.feeders.enumerated() where !deviceIDs.insert(feeder.deviceID).inserted {
+                throw ConfigError(
+                    file: path, keyPath: "devices[\(i)].feeders[\(j)]",
+                    message: "device_id '\(feeder.deviceID)' is used by another feeder of this edge")
+            }
+        }
+        return EdgeConfig(
+            sourceFile: path, edgeID: EdgeID(edgeID), hub: hub, journal: journal, upload: upload,
+            metricsListen: metricsListen, devices: devices)
+    }
+
+    static func parse(file path: String) throws(ConfigError) -> ConfigNode {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let yamlError as YamlError {
+            throw ConfigError(file: path, keyPath: "", message: "not valid YAML: \(yamlError)")
+        } catch {
+            throw ConfigError(file: path, keyPath: "", message: "not valid YAML: \(error)")
+        }
+        guard let node else { throw ConfigError(file: path, keyPath: "", message: "the file is empty") }
+        return ConfigNode(node: node, path: "", file: path)
+    }
+
+    static func resolve(_ path: String, base: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    /// `host:port` → parts, accepting `[v6]:port`.
+    static func splitHostPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    private func hubConfig(_ node: ConfigNode, base: String) throws(ConfigError) -> HubConfig {
+        let f = try node.mapping(allowed: ["url", "api_key_file", "ca_file", "connect_timeout", "request_timeout"])
+        let urlNode = try f.required("url")
+        let url = try urlNode.string()
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+            throw urlNode.error("'\(url)' is not an http:// or https:// URL")
+        }
+        let keyNode = try f.required("api_key_file")
+        let keyPath = Self.resolve(try keyNode.string(), base: base)
+        guard let keyText = try? String(contentsOfFile: keyPath, encoding: .utf8) else {
+            throw keyNode.error("cannot read the API key file \(keyPath)")
+        }
+        let key = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else { throw keyNode.error("the API key file \(keyPath) is empty") }
+        var caFile: String?
+        if let caNode = f.optional("ca_file") {
+            let ca = Self.resolve(try caNode.string(), base: base)
+            guard FileManager.default.isReadableFile(atPath: ca) else { throw caNode.error("cannot read the CA file \(ca)") }
+            caFile = ca
+        }
+        var hub = HubConfig(url: url, apiKey: key, caFile: caFile)
+        if let n = f.optional("connect_timeout") { hub.connectTimeout = try n.duration(in: .milliseconds(100) ... .seconds(300)) }
+        if let n = f.optional("request_timeout") { hub.requestTimeout = try n.duration(in: .seconds(1) ... .seconds(600)) }
+        return hub
+    }
+
+    private func journalConfig(_ node: ConfigNode, base: String) throws(ConfigError) -> JournalConfig {
+        let f = try node.mapping(allowed: ["path", "quota", "min_free_disk"])
+        var journal = JournalConfig(path: Self.resolve(try f.required("path").string(), base: base))
+        if let n = f.optional("quota") { journal.quotaBytes = try n.bytes(in: 64 * 1024 ... Int64.max / 2) }
+        if let n = f.optional("min_free_disk") { journal.minFreeDiskBytes = try n.bytes(in: 0 ... Int64.max / 2) }
+        return journal
+    }
+
+    private func uploadConfig(_ node: ConfigNode) throws(ConfigError) -> UploadConfig {
+        let f = try node.mapping(allowed: ["max_records", "max_bytes", "max_age", "gzip", "backoff_initial", "backoff_max"])
+        var upload = UploadConfig()
+        if let n = f.optional("max_records") { upload.maxRecords = try n.int(in: 1...20_000) }
+        if let n = f.optional("max_bytes") { upload.maxBytes = Int(try n.bytes(in: 4096 ... 64 * 1024 * 1024)) }
+        if let n = f.optional("max_age") { upload.maxAge = try n.duration(in: .milliseconds(10) ... .seconds(3600)) }
+        if let n = f.optional("gzip") { upload.gzip = try n.bool() }
+        if let n = f.optional("backoff_initial") { upload.backoffInitial = try n.duration(in: .milliseconds(10) ... .seconds(60)) }
+        if let n = f.optional("backoff_max") {
+            upload.backoffMax = try n.duration(in: .milliseconds(10) ... .seconds(3600))
+            guard upload.backoffMax >= upload.backoffInitial else { throw n.error("must be at least backoff_initial") }
+        }
+        return upload
+    }
+}

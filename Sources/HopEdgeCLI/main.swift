@@ -1,0 +1,1 @@
+print("hop-edge: not built yet")

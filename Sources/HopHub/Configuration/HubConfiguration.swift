@@ -1,0 +1,43 @@
+import HopProtocol
+
+/// Every setting of `hop-hub serve`, with its default. docs/hub-configuration.md lists them with
+/// their file keys and environment variables; keep the two in step.
+public struct HubConfiguration: Sendable {
+    /// Directory holding the SQLite database (`hop.sqlite`, WAL mode). Created if missing.
+    public var dataDirectory: String
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var logLevel = "info"
+
+    /// Largest body of a single-record request (`/api/ingest/telemetry|event|outage`), bytes.
+    public var maxBodyBytes = 64 * 1024
+    /// Largest batch body as sent (possibly gzip), bytes.
+    public var maxBatchBytes = 8 * 1024 * 1024
+    /// Largest batch body after gzip decompression, bytes.
+    public var maxDecompressedBytes = 32 * 1024 * 1024
+    public var validation = ValidationLimits()
+
+    /// Records waiting for the group-commit writer beyond which ingest answers 503 + Retry-After.
+    public var writerMaxPendingRecords = 250_000
+    public var retryAfterSeconds = 1
+
+    public var rawRetentionDays = 30
+    public var rollupRetentionDays = 400
+    public var eventRetentionDays = 400
+    public var scoreRetentionDays = 90
+    public var retentionIntervalSeconds = 3600
+
+    /// Time-series answers return at most this many points per series.
+    public var maxPointsPerSeries = 1500
+    /// `/api/query/telemetry/latest` returns readings newer than this.
+    public var latestWindowSeconds = 60
+    public var frequencyNominalHz = 60.0
+    public var frequencyBandLowHz = 59.85
+    public var frequencyBandHighHz = 60.15
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+
+    public var databasePath: String { dataDirectory + "/hop.sqlite" }
+}

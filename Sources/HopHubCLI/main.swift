@@ -1,0 +1,2 @@
+import HopHub
+print("hop-hub")

@@ -1,0 +1,110 @@
+/// A small, allocation-light RFC 3339 parser and formatter (UTC output, millisecond precision).
+/// Foundation's formatters are correct but slow on hot ingest paths; this handles exactly the
+/// profile the wire protocol documents: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
+enum RFC3339 {
+    static func parse(_ text: String) -> Int64? {
+        var utf8 = Array(text.utf8)
+        guard utf8.count >= 20 else { return nil }
+        if utf8[10] == UInt8(ascii: " ") || utf8[10] == UInt8(ascii: "t") { utf8[10] = UInt8(ascii: "T") }
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in start..<(start + count) {
+                guard i < utf8.count, utf8[i] >= 48, utf8[i] <= 57 else { return nil }
+                value = value * 10 + Int(utf8[i] - 48)
+            }
+            return value
+        }
+        guard let year = digits(0, 4), utf8[4] == UInt8(ascii: "-"),
+            let month = digits(5, 2), utf8[7] == UInt8(ascii: "-"),
+            let day = digits(8, 2), utf8[10] == UInt8(ascii: "T"),
+            let hour = digits(11, 2), utf8[13] == UInt8(ascii: ":"),
+            let minute = digits(14, 2), utf8[16] == UInt8(ascii: ":"),
+            let second = digits(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var millis = 0
+        if index < utf8.count, utf8[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 100
+            let start = index
+            while index < utf8.count, utf8[index] >= 48, utf8[index] <= 57 {
+                millis += Int(utf8[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < utf8.count else { return nil }
+        var offsetMinutes = 0
+        switch utf8[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            index += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign = utf8[index] == UInt8(ascii: "+") ? 1 : -1
+            guard let oh = digits(index + 1, 2), index + 3 < utf8.count, utf8[index + 3] == UInt8(ascii: ":"),
+                let om = digits(index + 4, 2), oh < 24, om < 60
+            else { return nil }
+            offsetMinutes = sign * (oh * 60 + om)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == utf8.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+            - Int64(offsetMinutes * 60)
+        return seconds * 1000 + Int64(millis)
+    }
+
+    static func format(_ epochMilliseconds: Int64) -> String {
+        let ms = Int(((epochMilliseconds % 1000) + 1000) % 1000)
+        let totalSeconds = (epochMilliseconds - Int64(ms)) / 1000
+        var days = Int(totalSeconds / 86_400)
+        var secondsOfDay = Int(totalSeconds % 86_400)
+        if secondsOfDay < 0 {
+            secondsOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civilFromDays(days)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let s = String(value)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
+            + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(ms, 3))Z"
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Howard Hinnant's days-from-civil algorithm.
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
