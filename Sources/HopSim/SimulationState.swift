@@ -1,4 +1,5 @@
 import Foundation
+import HopProtocol
 import Synchronization
 
 /// The one live simulation: sites, value model and the fault timeline, shared by the Modbus

@@ -1,1 +1,40 @@
-print("hop-sim: not built yet")
+import ArgumentParser
+import Foundation
+import HopSim
+import Logging
+
+/// `hop-sim`: Modbus TCP RTUs for N simulated substations, and/or a seed REST API poster.
+/// Everything but option parsing lives in the HopSim library (`SimRunner`).
+@main
+struct HopSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hop-sim", abstract: "Simulate substation RTUs (Modbus TCP) with scripted faults; see docs/sim.md.")
+
+    @Option(help: "Modbus TCP server address, HOST:PORT.") var listen: String?
+    @Option(help: "Number of substations (1…247); unit id = index + 1.") var substations = 5
+    @Option(help: "Feeders per substation (1…64).") var feeders = 4
+    @Option(help: "Seed of the value model.") var seed: UInt64 = 1
+    @Option(help: "Scenario YAML file (faults at times relative to start).") var scenario: String?
+    @Option(help: "Control interface address (loopback), HOST:PORT.") var control: String?
+    @Option(help: "Model time step in seconds.") var step = 1.0
+    @Option(help: "REST mode: hub base URL, e.g. http://127.0.0.1:8080.") var postTo: String?
+    @Option(help: "REST mode: file holding the API key.") var apiKeyFile: String?
+    @Option(help: "REST mode: seconds between posts.") var interval = 5.0
+    @Option(help: "Nominal bus voltage in kV.") var nominalKv = 230.0
+    @Flag(inversion: .prefixedNo, help: "Seeded unscripted frequency excursions.") var naturalExcursions = true
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "hop-sim")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let config = try SimConfiguration(
+            listen: listen.map { v throws(SimError) in try Endpoint(parsing: v, option: "--listen") },
+            control: control.map { v throws(SimError) in try Endpoint(parsing: v, option: "--control") },
+            substations: substations, feeders: feeders, seed: seed, stepMs: Int64((step * 1000).rounded()),
+            scenarioPath: scenario, postTo: postTo.flatMap { URL(string: $0) }, apiKeyFile: apiKeyFile,
+            postIntervalMs: Int64((interval * 1000).rounded()), naturalExcursions: naturalExcursions, nominalKV: nominalKv)
+        do { try await SimRunner(configuration: config, logger: logger).run() } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import HopProtocol
 import Logging
 
 /// Answers control-protocol lines: parses, applies faults, reports truth and status.

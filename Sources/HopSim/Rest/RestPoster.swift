@@ -1,0 +1,87 @@
+import Foundation
+import HopProtocol
+import Logging
+
+/// The REST mode (`--post-to`): every interval, one seed-format telemetry POST per feeder, and a
+/// `FEEDER_TRIP` / `FEEDER_RESTORE` event POST per breaker transition with its exact source time.
+/// A silent RTU posts nothing while silent. Values are `truth` at the tick instant (`ts`).
+public struct RestPoster: Sendable {
+    public let client: any IngestClient
+    public let state: SimulationState
+    public let clock: any SimClock
+    public let intervalMs: Int64
+    public let logger: Logger
+
+    public init(client: any IngestClient, state: SimulationState, clock: any SimClock, intervalMs: Int64, logger: Logger) {
+        self.client = client
+        self.state = state
+        self.clock = clock
+        self.intervalMs = max(intervalMs, 100)
+        self.logger = logger
+    }
+
+    /// Posts at every multiple of the interval until the task is cancelled.
+    public func run() async {
+        var last = clock.nowMs()
+        logger.info("rest: posting every \(intervalMs) ms")
+        while !Task.isCancelled {
+            let tick = (clock.nowMs() / intervalMs + 1) * intervalMs
+            let wait = tick - clock.nowMs()
+            if wait > 0 {
+                do { try await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000) } catch { return }
+            }
+            await post(tick: tick, since: last)
+            last = tick
+        }
+    }
+
+    /// Posts the events in `(since, tick]` and the telemetry at `tick`.
+    public func post(tick: Int64, since: Int64) async {
+        for transition in state.faults.breakerTransitions(after: since, upTo: tick) {
+            await send("/api/ingest/event", event(transition))
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for site in state.sites where !state.faults.isSilent(substation: site.index, at: tick) {
+                group.addTask {
+                    for record in telemetry(site: site, at: tick) { await send("/api/ingest/telemetry", record) }
+                }
+            }
+        }
+    }
+
+    /// The seed-format records of one substation at `t`.
+    public func telemetry(site: Site, at t: Int64) -> [Telemetry] {
+        state.truth(substation: site.index, at: t).feeders.map { r in
+            Telemetry(
+                substationID: site.substationID, feederID: r.feederID, deviceID: r.deviceID, siteName: site.name,
+                latitude: site.latitude, longitude: site.longitude, voltageKV: r.voltageKV, currentA: r.currentA,
+                powerMW: r.powerMW, frequencyHz: r.frequencyHz, ts: SourceTime(epochMilliseconds: t))
+        }
+    }
+
+    /// The seed-format event for a breaker transition.
+    public func event(_ t: FaultTimeline.BreakerTransition) -> GridEvent {
+        let site = state.sites[t.substation]
+        let feeder = Site.feederID(index: t.feeder)
+        return GridEvent(
+            substationID: site.substationID, deviceID: site.deviceID(feeder: t.feeder), feederID: feeder,
+            severity: t.closed ? GridEventSeverity.info : GridEventSeverity.alarm,
+            eventType: t.closed ? GridEventType.feederRestore : GridEventType.feederTrip,
+            oldState: t.closed ? "OPEN" : "CLOSED", newState: t.closed ? "CLOSED" : "OPEN",
+            message: "\(site.name) \(feeder) breaker " + (t.closed ? "closed" : "opened"),
+            latitude: site.latitude, longitude: site.longitude, ts: SourceTime(epochMilliseconds: t.at))
+    }
+
+    func send(_ path: String, _ record: some Encodable) async {
+        do throws(IngestError) {
+            let body: Data
+            do { body = try JSONEncoder().encode(record) } catch {
+                logger.error("rest: cannot encode \(path): \(error)")
+                return
+            }
+            try await client.post(path: path, body: body)
+        } catch {
+            logger.warning("rest: \(error)")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+"""Helpers for the hop-sim end-to-end tests: find/build the binary, run it, talk to its control port.
+
+Used by Tests/e2e/test_sim_*.py. Everything listens on 127.0.0.1 only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def hop_sim_binary() -> Path:
+    """The hop-sim binary: $HOP_SIM, else .build-sim/debug/hop-sim (built on demand)."""
+    env = os.environ.get("HOP_SIM")
+    if env:
+        return Path(env)
+    path = REPO / ".build-sim" / "debug" / "hop-sim"
+    if not path.exists():
+        subprocess.run(
+            ["swift", "build", "--scratch-path", ".build-sim", "--product", "hop-sim"],
+            cwd=REPO, check=True)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
+    """Polls `condition` until it returns a truthy value (returned) or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception as e:  # noqa: BLE001 - reported on timeout
+            last_error = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last error: {last_error!r})")
+
+
+class Control:
+    """A line-based connection to the simulator's control port."""
+
+    def __init__(self, port: int):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.file = self.sock.makefile("rwb")
+
+    def send(self, line: str) -> str:
+        self.file.write((line + "\n").encode())
+        self.file.flush()
+        answer = self.file.readline().decode().rstrip("\n")
+        if answer.startswith("error"):
+            raise RuntimeError(f"control {line!r}: {answer}")
+        return answer
+
+    def truth(self, substation: str, at_ms: int | None = None) -> dict:
+        return json.loads(self.send(f"truth {substation}" + (f" {at_ms}" if at_ms is not None else "")))
+
+    def status(self) -> dict:
+        return json.loads(self.send("status"))
+
+    def close(self):
+        try:
+            self.file.close()
+        finally:
+            self.sock.close()
+
+
+class Sim:
+    """A running hop-sim process (Modbus + control on free loopback ports)."""
+
+    def __init__(self, *args: str, substations: int = 3, feeders: int = 4, seed: int = 7,
+                 modbus: bool = True, extra_env: dict | None = None, log_path: Path | None = None):
+        self.modbus_port = free_port() if modbus else None
+        self.control_port = free_port()
+        cmd = [str(hop_sim_binary()), "--substations", str(substations), "--feeders", str(feeders),
+               "--seed", str(seed), "--control", f"127.0.0.1:{self.control_port}", *args]
+        if modbus:
+            cmd += ["--listen", f"127.0.0.1:{self.modbus_port}"]
+        self.log_path = log_path
+        self.log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(extra_env or {})})
+        wait_until(self._control_up, timeout=30, what="hop-sim control port")
+        self.control = Control(self.control_port)
+
+    def _control_up(self) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"hop-sim exited with {self.proc.returncode}")
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            return s.connect_ex(("127.0.0.1", self.control_port)) == 0
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> int:
+        """Sends `sig` and waits for a clean exit; returns the exit code."""
+        try:
+            self.control.close()
+        except OSError:
+            pass
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("hop-sim did not exit after signal")
+        if self.log is not subprocess.DEVNULL:
+            self.log.close()
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def decode_feeder(registers: list[int], feeder: int) -> dict:
+    """Decodes one feeder's four float32 ABCD values from a holding-register block starting at 0."""
+    import struct
+
+    base = 20 * feeder
+
+    def f32(i: int) -> float:
+        return struct.unpack(">f", struct.pack(">HH", registers[base + i], registers[base + i + 1]))[0]
+
+    return {"voltage_kv": f32(0), "current_a": f32(2), "power_mw": f32(4), "frequency_hz": f32(6)}
+
+
+def f32(x: float) -> float:
+    """`x` rounded to float32, as the registers carry it."""
+    import struct
+
+    return struct.unpack(">f", struct.pack(">f", x))[0]
