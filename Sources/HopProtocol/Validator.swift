@@ -78,7 +78,7 @@ public struct Validator: Sendable {
 
     // MARK: - Field rules
 
-    func identifier(_ value: String, _ field: String) throws(ValidationFailure) {
+    public func identifier(_ value: String, _ field: String) throws(ValidationFailure) {
         guard !value.isEmpty else { throw ValidationFailure(field: field, message: "must not be empty") }
         guard value.utf8.count <= limits.identifierMaxLength else {
             throw ValidationFailure(field: field, message: "longer than \(limits.identifierMaxLength) characters")

@@ -1,3 +1,5 @@
+import HopProtocol
+
 extension DevicePlan {
     /// The human-readable read plan `hop-edge check` prints: one line per request with the points
     /// it serves and their offsets.

@@ -1,3 +1,5 @@
+import HopProtocol
+
 /// What a point is for: an analog telemetry field or the feeder's breaker status.
 public enum PointRole: Hashable, Sendable, CustomStringConvertible {
     case analog(TelemetryField)

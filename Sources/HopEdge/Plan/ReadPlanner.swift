@@ -1,3 +1,5 @@
+import HopProtocol
+
 /// Turns a device's feeders and scan classes into read requests: adjacent points of the same
 /// table are coalesced into as few requests as the protocol allows (125 registers, 2000 bits),
 /// spanning at most `max_gap_*` unused addresses; in `per_point` mode every point is its own read.

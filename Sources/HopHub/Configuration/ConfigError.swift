@@ -1,3 +1,5 @@
+import Foundation
+
 /// A configuration problem, naming where the bad value came from (file and line, environment
 /// variable or command-line flag), the key and what is wrong with it.
 public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -12,4 +14,8 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String { "\(origin): \(key): \(problem)" }
+}
+
+extension ConfigError: LocalizedError {
+    public var errorDescription: String? { "configuration error: \(description)" }
 }

@@ -1,0 +1,184 @@
+import Foundation
+import HopProtocol
+import Logging
+import ServiceLifecycle
+
+/// Moves sealed batches from the journal to the hub, in `seq` order, one at a time. Rows are deleted
+/// only after the hub's 2xx; retryable failures back off (honouring `Retry-After`); permanent
+/// refusals are quarantined. On graceful shutdown it makes one last bounded attempt to flush.
+public final class Uploader: Service, Sendable {
+    let edgeID: EdgeID
+    let journal: any Journal
+    let client: any HubClient
+    let board: DeviceStatusBoard
+    let config: UploadConfig
+    let clock: any EdgeClock
+    let logger: Logger
+    let stats: UploadStats
+    /// How long the shutdown flush may take.
+    let flushDeadline: Duration
+
+    public init(
+        edgeID: EdgeID, journal: any Journal, client: any HubClient, board: DeviceStatusBoard, config: UploadConfig,
+        clock: any EdgeClock, logger: Logger, stats: UploadStats = UploadStats(), flushDeadline: Duration = .seconds(5)
+    ) {
+        self.edgeID = edgeID
+        self.journal = journal
+        self.client = client
+        self.board = board
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+        self.stats = stats
+        self.flushDeadline = flushDeadline
+    }
+
+    var limits: BatchLimits { BatchLimits(maxRecords: config.maxRecords, maxBytes: config.maxBytes, maxAge: config.maxAge) }
+
+    /// Idle polling interval of the journal: a quarter of `max_age`, between 20 ms and 1 s.
+    var idleInterval: Duration { min(max(config.maxAge / 4, .milliseconds(20)), .seconds(1)) }
+
+    public func run() async throws {
+        _ = await cancelOnGracefulShutdown { [self] in await self.loop() }
+        await flush()
+    }
+
+    /// Uploads until cancelled.
+    func loop() async {
+        var backoff = Backoff(initial: config.backoffInitial, maximum: config.backoffMax)
+        while !Task.isCancelled {
+            let delay: Duration
+            switch await attempt(force: false) {
+            case .sent, .quarantined:
+                backoff.reset()
+                continue
+            case .idle:
+                delay = idleInterval
+            case .retry(let after):
+                delay = after ?? backoff.next()
+                logger.info("retrying in \(delay.compact)")
+            }
+            do { try await clock.sleep(for: delay) } catch { return }
+        }
+    }
+
+    /// Sends what is pending until the journal is empty, an attempt fails, or the deadline passes.
+    func flush() async {
+        let start = clock.monotonic()
+        while clock.monotonic() - start < flushDeadline {
+            switch await attempt(force: true) {
+            case .sent, .quarantined: continue
+            case .idle: logger.info("flushed: journal empty")
+            case .retry: logger.notice("flush stopped: hub not reachable; the journal keeps the rest")
+            }
+            return
+        }
+    }
+
+    /// What one attempt did.
+    public enum Outcome: Sendable, Hashable {
+        case idle
+        case sent
+        case quarantined
+        case retry(after: Duration?)
+    }
+
+    /// Seals or reloads the oldest batch and tries it once.
+    public func attempt(force: Bool) async -> Outcome {
+        let now = clock.wall()
+        let batch: PendingBatch
+        do {
+            guard let next = try await journal.nextBatch(limits: limits, now: now, force: force) else { return .idle }
+            batch = next
+        } catch {
+            logger.error("\(error)")
+            return .retry(after: nil)
+        }
+        let body = BatchBody.encode(edgeID: edgeID, seq: batch.seq, sentAt: now, batch: batch, health: await health(now))
+        let payload: [UInt8]
+        do {
+            payload = config.gzip ? try BatchBody.gzip(body) : body
+        } catch {
+            logger.error("gzip of batch \(batch.seq) failed: \(error); sending uncompressed")
+            return await send(batch, body: body, payload: body, gzip: false)
+        }
+        return await send(batch, body: body, payload: payload, gzip: config.gzip)
+    }
+
+    private func send(_ batch: PendingBatch, body: [UInt8], payload: [UInt8], gzip: Bool) async -> Outcome {
+        let started = clock.monotonic()
+        let response: HubResponse
+        do {
+            response = try await client.postBatch(payload, gzip: gzip)
+        } catch {
+            logger.warning("batch \(batch.seq) (\(batch.recordCount) records): \(error)")
+            try? await journal.recordFailure(batch, error: error.description, at: clock.wall())
+            await stats.count(.retry)
+            return .retry(after: nil)
+        }
+        let elapsed = clock.monotonic() - started
+        switch ResponseClass(status: response.status) {
+        case .accepted:
+            let receipt = try? JSONDecoder().decode(BatchReceipt.self, from: Data(response.body))
+            if receipt?.duplicate == true, batch.attempts == 0 {
+                logger.warning("hub already had batch \(batch.seq) on its first send; was the journal reset?")
+            }
+            do {
+                try await journal.acknowledge(batch, at: clock.wall())
+            } catch {
+                logger.critical("hub accepted batch \(batch.seq) but the journal cannot delete it: \(error)")
+                return .retry(after: nil)
+            }
+            await stats.count(.sent, records: batch.recordCount, bytes: payload.count)
+            logger.debug(
+                "batch \(batch.seq): \(batch.recordCount) records, \(payload.count) bytes, \(elapsed.compact)\(receipt?.duplicate == true ? " (duplicate)" : "")")
+            return .sent
+        case .retryable:
+            logger.warning("batch \(batch.seq): \(response.errorSummary)")
+            try? await journal.recordFailure(batch, error: response.errorSummary, at: clock.wall())
+            await stats.count(.retry)
+            return .retry(after: response.retryAfter)
+        case .permanent:
+            logger.error("batch \(batch.seq) refused, quarantined: \(response.errorSummary)")
+            do {
+                try await journal.quarantine(batch, body: body, status: response.status, reason: response.errorSummary, at: clock.wall())
+            } catch {
+                logger.critical("cannot quarantine batch \(batch.seq): \(error)")
+                return .retry(after: nil)
+            }
+            await stats.count(.quarantined)
+            return .quarantined
+        }
+    }
+
+    private func health(_ now: SourceTime) async -> EdgeHealth {
+        let c = await journal.counters()
+        let age = c.oldestUnsent.map { max(0, Double(now.epochMilliseconds - $0.epochMilliseconds) / 1000) } ?? 0
+        return EdgeHealth(
+            journalDepth: c.depth, oldestUnsentAgeSeconds: age, evictedTotal: c.evictedTotal,
+            quarantinedTotal: c.quarantined, devices: await board.health(), agentVersion: HopEdgeVersion.current)
+    }
+}
+
+/// Upload counters for metrics.
+public actor UploadStats {
+    public enum Kind: Sendable { case sent, retry, quarantined }
+    public private(set) var batchesSent: Int64 = 0
+    public private(set) var recordsSent: Int64 = 0
+    public private(set) var bytesSent: Int64 = 0
+    public private(set) var retries: Int64 = 0
+    public private(set) var quarantined: Int64 = 0
+
+    public init() {}
+
+    func count(_ kind: Kind, records: Int = 0, bytes: Int = 0) {
+        switch kind {
+        case .sent:
+            batchesSent += 1
+            recordsSent += Int64(records)
+            bytesSent += Int64(bytes)
+        case .retry: retries += 1
+        case .quarantined: quarantined += 1
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import HopEdge
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate a configuration and print the read plan it implies.")
+
+    @Option(name: .long, help: "The edge configuration file.") var config: String
+
+    func run() throws {
+        let edge = try loadConfig(config)
+        print(try CheckReport.text(for: edge))
+    }
+}

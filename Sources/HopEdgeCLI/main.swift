@@ -1,1 +1,0 @@
-print("hop-edge: not built yet")

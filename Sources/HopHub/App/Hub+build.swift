@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The assembled hub: store, writer, HTTP routes and background services.
+public struct Hub {
+    public let configuration: HubConfiguration
+    public let store: SQLiteStore
+    public let metrics: HubMetrics
+    public let writer: IngestWriter
+
+    /// Opens (creating and migrating) the data directory's database.
+    public init(configuration: HubConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        store = try Self.openStore(configuration)
+        metrics = HubMetrics()
+        writer = IngestWriter(
+            store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger)
+    }
+
+    /// Creates the data directory if needed and opens (migrating) its database.
+    public static func openStore(_ configuration: HubConfiguration) throws -> SQLiteStore {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        return try SQLiteStore(path: configuration.databasePath)
+    }
+
+    public func buildRouter() -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
+        router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics))
+        SystemController(store: store, metrics: metrics).addRoutes(to: router)
+        let api = router.group("api").add(middleware: APIKeyMiddleware(keys: store))
+        IngestController(writer: writer, configuration: configuration, metrics: metrics).addRoutes(to: api.group("ingest"))
+        QueryController(store: store, configuration: configuration).addRoutes(to: api.group("query"))
+        return router
+    }
+
+    /// The application with its services, in start order; shutdown runs in reverse: the server
+    /// stops accepting and finishes requests, retention stops, the writer flushes, the store closes.
+    public func buildApplication(logger: Logger) -> some ApplicationProtocol {
+        var app = Application(
+            router: buildRouter(),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "hop-hub"),
+            logger: logger)
+        app.addServices(
+            StoreCloser(store: store, logger: logger),
+            writer,
+            RetentionService(store: store, configuration: configuration, logger: logger))
+        return app
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run(logger: Logger) async throws {
+        try await buildApplication(logger: logger).runService()
+    }
+}

@@ -1,0 +1,98 @@
+import CompressNIO
+import Foundation
+import HopProtocol
+import Hummingbird
+import NIOCore
+
+/// Reads a JSON request body within limits: content type, optional gzip, size before and after
+/// decompression. Every refusal is a `HubError` with the right 4xx.
+struct BodyReader {
+    var maxBytes: Int
+    var maxDecompressedBytes: Int
+
+    func read(_ request: Request) async throws -> ByteBuffer {
+        if let type = request.headers[.contentType]?.lowercased() {
+            let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            guard media == "application/json" || media.hasSuffix("+json") || media == "text/json" else {
+                throw HubError(.unsupportedMediaType, "Content-Type '\(media)' is not supported: send application/json")
+            }
+        }
+        let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
+        guard ["identity", "gzip", "x-gzip"].contains(encoding) else {
+            throw HubError(.unsupportedMediaType, "Content-Encoding '\(encoding)' is not supported: use gzip or none")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw HubError(.payloadTooLarge, "body of \(length) bytes exceeds the limit of \(maxBytes) bytes")
+        }
+        var body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            throw HubError(.payloadTooLarge, "body exceeds the limit of \(maxBytes) bytes")
+        }
+        guard encoding != "identity" else { return body }
+        do {
+            return try body.decompress(with: .gzip(), maxSize: maxDecompressedBytes)
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw HubError(.payloadTooLarge, "gzip body expands beyond the limit of \(maxDecompressedBytes) bytes")
+        } catch {
+            throw HubError(.malformedJSON, "Content-Encoding is gzip but the body is not valid gzip data")
+        }
+    }
+
+    /// Decodes JSON, mapping decoder errors to 400 (not JSON) or 422 (wrong shape, with the field).
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
+        guard buffer.readableBytes > 0 else { throw HubError(.malformedJSON, "the request body is empty: send a JSON object") }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw Self.describe(error)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> HubError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            var text = ""
+            for key in codingPath {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return HubError(.validationFailed, "required field '\(field)' is missing", field: field)
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath)
+            return HubError(.validationFailed, "'\(field)' has the wrong type (expected \(Self.name(of: type)))", field: field)
+        case .valueNotFound(let type, let context):
+            let field = path(context.codingPath)
+            return HubError(.validationFailed, "'\(field)' must not be null (expected \(Self.name(of: type)))", field: field)
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return HubError(.malformedJSON, "the body is not valid JSON: \(context.debugDescription)")
+            }
+            let field = path(context.codingPath)
+            return HubError(.validationFailed, "'\(field)': \(context.debugDescription)", field: field)
+        @unknown default:
+            return HubError(.malformedJSON, "the body could not be decoded")
+        }
+    }
+
+    static func name(of type: Any.Type) -> String {
+        switch type {
+        case is Double.Type, is Int.Type, is Int64.Type: return "a number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is [Any].Type: return "an array"
+        default:
+            let text = String(describing: type)
+            return text.hasPrefix("Array") ? "an array" : text.hasPrefix("Dictionary") ? "an object" : text
+        }
+    }
+}
+

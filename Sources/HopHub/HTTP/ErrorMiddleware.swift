@@ -1,0 +1,76 @@
+import HTTPTypes
+import HopProtocol
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error into the API's JSON error shape and records request metrics. Framework
+/// errors (no route, wrong method, body too large) keep their status; anything unexpected is a 500
+/// with the detail logged, never sent.
+public struct ErrorAndMetricsMiddleware: RouterMiddleware {
+    public typealias Context = HubRequestContext
+    let metrics: HubMetrics
+
+    public init(metrics: HubMetrics) {
+        self.metrics = metrics
+    }
+
+    public func handle(
+        _ request: Request, context: HubRequestContext, next: (Request, HubRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HubError {
+            record(request, context, status: error.code.httpStatus, start)
+            throw error
+        } catch let error as HTTPError {
+            let mapped: HubError
+            switch error.status {
+            case .notFound: mapped = HubError(.notFound, "no such endpoint: \(request.method) \(request.uri.path)")
+            case .methodNotAllowed: mapped = HubError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path)")
+            case .contentTooLarge: mapped = HubError(.payloadTooLarge, "request body too large")
+            case .unsupportedMediaType: mapped = HubError(.unsupportedMediaType, error.body ?? "unsupported media type")
+            case .unauthorized: mapped = HubError(.unauthenticated, error.body ?? "authentication required")
+            case .forbidden: mapped = HubError(.forbidden, error.body ?? "forbidden")
+            case .badRequest: mapped = HubError(.invalidParameter, error.body ?? "bad request")
+            default:
+                if error.status.code < 500 {
+                    mapped = HubError(.invalidParameter, error.body ?? "request refused (\(error.status.code))")
+                } else {
+                    mapped = HubError(.internalError, "internal error")
+                }
+            }
+            record(request, context, status: mapped.code.httpStatus, start)
+            throw mapped
+        } catch is NIOTooManyBytesError {
+            record(request, context, status: 413, start)
+            throw HubError(.payloadTooLarge, "request body too large")
+        } catch let error as WriterError {
+            let mapped: HubError
+            switch error {
+            case .saturated(let queued):
+                mapped = HubError(.unavailable, "ingest writer saturated (\(queued) records queued); retry later", retryAfterSeconds: 1)
+            case .shuttingDown:
+                mapped = HubError(.unavailable, "hub is shutting down; retry later", retryAfterSeconds: 5)
+            }
+            record(request, context, status: 503, start)
+            throw mapped
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            record(request, context, status: 500, start)
+            throw HubError(.internalError, "internal error; nothing was stored by this request")
+        }
+        record(request, context, status: response.status.code, start)
+        return response
+    }
+
+    private func record(_ request: Request, _ context: HubRequestContext, status: Int, _ start: ContinuousClock.Instant) {
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(route: route, method: request.method.rawValue, status: status, duration: ContinuousClock.now - start)
+        if status >= 400, request.uri.path.hasPrefix("/api/ingest") {
+            metrics.rejected(APIErrorCode.allCases.first { $0.httpStatus == status }?.rawValue ?? String(status))
+        }
+    }
+}

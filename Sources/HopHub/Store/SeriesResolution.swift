@@ -1,0 +1,24 @@
+/// How a time-series query is answered for a window: raw readings, or rollup buckets whose width
+/// keeps every series within the point budget. Shared by every store backend.
+public enum SeriesResolution: Sendable, Equatable {
+    case raw
+    /// Buckets of this many seconds (a multiple of 60), built from the per-minute rollups.
+    case buckets(seconds: Int)
+
+    /// Raw readings are used when the window could hold at most `maxPoints` readings at the given
+    /// densest expected rate; otherwise the narrowest whole-minute bucket that fits the budget.
+    public static func choose(window: SeriesWindow, rawPointsPerSeries: Int) -> SeriesResolution {
+        if rawPointsPerSeries <= window.maxPoints { return .raw }
+        let spanSeconds = max(1, Int((window.to - window.from + 999) / 1000))
+        let perPoint = (spanSeconds + window.maxPoints - 1) / window.maxPoints
+        let minutes = max(1, (perPoint + 59) / 60)
+        return .buckets(seconds: minutes * 60)
+    }
+
+    public var seconds: Int {
+        switch self {
+        case .raw: return 0
+        case .buckets(let s): return s
+        }
+    }
+}

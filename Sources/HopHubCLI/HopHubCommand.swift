@@ -1,0 +1,12 @@
+import ArgumentParser
+import HopHub
+
+/// `hop-hub`: the hub server and its admin commands.
+@main
+struct HopHubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hop-hub",
+        abstract: "Hop hub: telemetry ingest, storage, query API and portal.",
+        version: HubVersion.current,
+        subcommands: [ServeCommand.self, KeysCommand.self])
+}

@@ -1,2 +1,0 @@
-import HopHub
-print("hop-hub")
