@@ -324,3 +324,39 @@ def test_metrics_denied_outside_the_allow_list(tmp_path, pki, hub_behind_nginx):
         assert requests.get(proxy.https + "/api/health", verify=ca, timeout=10).status_code == 200
     finally:
         proxy.stop()
+
+
+# ---------------------------------------------------------------- the sample hub.yaml and its reference
+
+def _hub_keys() -> list[str]:
+    swift = (ROOT / "Sources/HopHub/Configuration/HubConfiguration+Loading.swift").read_text()
+    block = swift.split("public static let keys: [String] = [", 1)[1].split("]", 1)[0]
+    return re.findall(r'"([a-z_.]+)"', block)
+
+
+def test_sample_hub_yaml_and_reference_cover_every_key():
+    keys = _hub_keys()
+    assert len(keys) > 10
+    sample = (DEPLOY / "hub.yaml").read_text()
+    reference = (ROOT / "docs" / "hub-configuration.md").read_text()
+    for key in keys:
+        leaf = key.split(".")[-1]
+        assert re.search(rf"^\s*{re.escape(leaf)}:", sample, re.M), f"hub-deploy/hub.yaml lacks {key}"
+        env = "HOP_HUB_" + key.upper().replace(".", "_")
+        assert f"| `{key}` | `{env}` |" in reference, f"docs/hub-configuration.md lacks the row of {key}"
+    # The reference embeds the sample verbatim.
+    assert sample in reference
+
+
+def test_sample_hub_yaml_is_accepted_by_the_hub(tmp_path):
+    if not HUB_BIN.exists():
+        pytest.skip(f"{HUB_BIN} is missing: build it first with `swift build` (this test never builds)")
+    config = tmp_path / "hub.yaml"
+    config.write_text((DEPLOY / "hub.yaml").read_text().replace("data_dir: /var/lib/hop-hub", f"data_dir: {tmp_path}/data"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOP_HUB_")}
+    ok = subprocess.run([str(HUB_BIN), "keys", "list", "--config", str(config)], capture_output=True, text=True, env=env, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    # A typo is refused with the file and line, not silently ignored.
+    config.write_text(config.read_text().replace("  max_past_days: 400", "  max_past_days: 400\n  max_pastdays: 1"))
+    bad = subprocess.run([str(HUB_BIN), "keys", "list", "--config", str(config)], capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode != 0 and f"{config}:" in bad.stderr and "limits.max_pastdays: unknown key" in bad.stderr
