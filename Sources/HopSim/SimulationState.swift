@@ -33,34 +33,43 @@ public final class SimulationState: Sendable {
         return model.truth(site: sites[substation], feeders: feeders, at: t, faults: faults)
     }
 
+    /// Applies a fault command "now", reading the clock under the lock so that no reader can see
+    /// the timeline at an instant after `now` without this fault.
+    @discardableResult
+    public func apply(_ command: SimCommand, clock: any SimClock) -> String {
+        timeline.withLock { tl in apply(command, at: clock.nowMs(), to: &tl) }
+    }
+
     /// Applies a fault command at `t`; returns a one-line human answer (`ok …`).
     /// Non-fault commands are answered by `ControlResponder`.
     @discardableResult
     public func apply(_ command: SimCommand, at t: Int64) -> String {
-        timeline.withLock { tl in
-            switch command {
-            case let .trip(s, f, duration):
-                let changed = tl.trip(substation: s, feeder: f, at: t, durationMs: duration)
-                return changed ? "ok tripped \(name(s, f))" : "ok \(name(s, f)) already open"
-            case let .restore(s, f):
-                let changed = tl.restore(substation: s, feeder: f, at: t)
-                return changed ? "ok restored \(name(s, f))" : "ok \(name(s, f)) already closed"
-            case let .excursion(s, hz, duration):
-                tl.excursion(substation: s, offsetHz: hz, durationMs: duration, at: t)
-                return "ok excursion \(s.map { name($0) } ?? "all") \(hz) Hz for \(duration) ms"
-            case let .silent(s, duration):
-                tl.silence(substation: s, at: t, durationMs: duration)
-                return "ok \(name(s)) silent" + (duration.map { " for \($0) ms" } ?? " until resume")
-            case let .resume(s):
-                return tl.resume(substation: s, at: t) ? "ok \(name(s)) answering" : "ok \(name(s)) was not silent"
-            case let .exception(s, registers, code, duration):
-                tl.registerException(substation: s, registers: registers, code: code, at: t, durationMs: duration)
-                return "ok \(name(s)) registers \(registers.lowerBound)-\(registers.upperBound) answer exception \(code)"
-            case let .clear(s):
-                return tl.clearExceptions(substation: s, at: t) ? "ok \(name(s)) exceptions cleared" : "ok \(name(s)) had none"
-            case .truth, .status, .help, .quit:
-                return "error not a fault command"
-            }
+        timeline.withLock { tl in apply(command, at: t, to: &tl) }
+    }
+
+    private func apply(_ command: SimCommand, at t: Int64, to tl: inout FaultTimeline) -> String {
+        switch command {
+        case let .trip(s, f, duration):
+            let changed = tl.trip(substation: s, feeder: f, at: t, durationMs: duration)
+            return changed ? "ok tripped \(name(s, f))" : "ok \(name(s, f)) already open"
+        case let .restore(s, f):
+            let changed = tl.restore(substation: s, feeder: f, at: t)
+            return changed ? "ok restored \(name(s, f))" : "ok \(name(s, f)) already closed"
+        case let .excursion(s, hz, duration):
+            tl.excursion(substation: s, offsetHz: hz, durationMs: duration, at: t)
+            return "ok excursion \(s.map { name($0) } ?? "all") \(hz) Hz for \(duration) ms"
+        case let .silent(s, duration):
+            tl.silence(substation: s, at: t, durationMs: duration)
+            return "ok \(name(s)) silent" + (duration.map { " for \($0) ms" } ?? " until resume")
+        case let .resume(s):
+            return tl.resume(substation: s, at: t) ? "ok \(name(s)) answering" : "ok \(name(s)) was not silent"
+        case let .exception(s, registers, code, duration):
+            tl.registerException(substation: s, registers: registers, code: code, at: t, durationMs: duration)
+            return "ok \(name(s)) registers \(registers.lowerBound)-\(registers.upperBound) answer exception \(code)"
+        case let .clear(s):
+            return tl.clearExceptions(substation: s, at: t) ? "ok \(name(s)) exceptions cleared" : "ok \(name(s)) had none"
+        case .truth, .status, .help, .quit:
+            return "error not a fault command"
         }
     }
 

@@ -28,7 +28,8 @@ struct FixedClock: SimClock {
         let poster = RestPoster(
             client: client, state: state, clock: FixedClock(ms: 0), intervalMs: 5_000, logger: Logger(label: "test"))
 
-        await poster.post(tick: 5_000, since: 0)
+        var posted = Set<FaultTimeline.BreakerTransition>()
+        await poster.post(tick: 5_000, posted: &posted)
         var posts = client.posts.withLock { $0 }
         #expect(posts.filter { $0.0 == "/api/ingest/telemetry" }.count == 6)
         let events = try posts.filter { $0.0 == "/api/ingest/event" }.map { try JSONDecoder().decode(GridEvent.self, from: $0.1) }
@@ -48,12 +49,20 @@ struct FixedClock: SimClock {
         #expect(json.contains("\"voltage_kv\"") && json.contains("\"frequency_hz\"") && json.contains("\"substation_id\""))
 
         client.posts.withLock { $0.removeAll() }
-        await poster.post(tick: 10_000, since: 5_000)
+        await poster.post(tick: 10_000, posted: &posted)
         posts = client.posts.withLock { $0 }
         // SUB001 is silent: only SUB002's three feeders, plus the automatic reclose at 6 s.
         #expect(posts.filter { $0.0 == "/api/ingest/telemetry" }.count == 3)
         let restore = try posts.filter { $0.0 == "/api/ingest/event" }.map { try JSONDecoder().decode(GridEvent.self, from: $0.1) }
         #expect(restore.map(\.eventType) == ["FEEDER_RESTORE"])
         #expect(restore.first?.ts == SourceTime(epochMilliseconds: 6_000))
+
+        // A transition recorded late (a scenario event played after its instant) is still posted, once.
+        state.apply(.trip(substation: 1, feeder: 0, durationMs: nil), at: 9_500)
+        client.posts.withLock { $0.removeAll() }
+        await poster.post(tick: 15_000, posted: &posted)
+        await poster.post(tick: 20_000, posted: &posted)
+        let late = client.posts.withLock { $0 }.filter { $0.0 == "/api/ingest/event" }
+        #expect(late.count == 1)
     }
 }

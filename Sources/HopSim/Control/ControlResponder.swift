@@ -36,7 +36,7 @@ public struct ControlResponder: Sendable {
         case .status:
             return json(status(at: now))
         default:
-            let answer = state.apply(command, at: now)
+            let answer = state.apply(command, clock: clock)
             logger.info("control: \(trimmed) -> \(answer)")
             return answer
         }

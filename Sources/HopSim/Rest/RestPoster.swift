@@ -20,9 +20,14 @@ public struct RestPoster: Sendable {
         self.logger = logger
     }
 
+    /// How far back each tick looks for breaker transitions. Scenario events can be recorded a
+    /// little after their instant (the loop plays them when it wakes), so each tick re-reads a
+    /// window and posts the transitions it has not posted yet.
+    public static let eventLookbackMs: Int64 = 600_000
+
     /// Posts at every multiple of the interval until the task is cancelled.
     public func run() async {
-        var last = clock.nowMs()
+        var posted = Set<FaultTimeline.BreakerTransition>()
         logger.info("rest: posting every \(intervalMs) ms")
         while !Task.isCancelled {
             let tick = (clock.nowMs() / intervalMs + 1) * intervalMs
@@ -30,16 +35,19 @@ public struct RestPoster: Sendable {
             if wait > 0 {
                 do { try await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000) } catch { return }
             }
-            await post(tick: tick, since: last)
-            last = tick
+            await post(tick: tick, posted: &posted)
         }
     }
 
-    /// Posts the events in `(since, tick]` and the telemetry at `tick`.
-    public func post(tick: Int64, since: Int64) async {
-        for transition in state.faults.breakerTransitions(after: since, upTo: tick) {
+    /// Posts the breaker transitions up to `tick` not in `posted` (and records them there), then
+    /// the telemetry at `tick`.
+    public func post(tick: Int64, posted: inout Set<FaultTimeline.BreakerTransition>) async {
+        let since = max(tick - Self.eventLookbackMs, state.startedMs - 1)
+        for transition in state.faults.breakerTransitions(after: since, upTo: tick) where !posted.contains(transition) {
             await send("/api/ingest/event", event(transition))
+            posted.insert(transition)
         }
+        posted = posted.filter { $0.at > since }
         await withTaskGroup(of: Void.self) { group in
             for site in state.sites where !state.faults.isSilent(substation: site.index, at: tick) {
                 group.addTask {
