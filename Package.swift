@@ -102,7 +102,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge"], swiftSettings: swiftSettings),
+        .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge"], exclude: ["testcases"], swiftSettings: swiftSettings),
         .testTarget(name: "HopSimTests", dependencies: ["HopSim"], swiftSettings: swiftSettings),
     ]
 )

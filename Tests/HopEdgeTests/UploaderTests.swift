@@ -1,0 +1,130 @@
+import CompressNIO
+import Foundation
+import HopProtocol
+import Logging
+import NIOCore
+import Testing
+
+@testable import HopEdge
+
+/// A hub double answering from a script, then 200; it decodes every body it receives.
+actor ScriptedHub: HubClient {
+    enum Answer { case status(Int, [String: String]), network }
+    private var script: [Answer]
+    private(set) var received: [Batch] = []
+    private(set) var gzipFlags: [Bool] = []
+
+    init(_ script: [Answer]) { self.script = script }
+
+    nonisolated func postBatch(_ body: [UInt8], gzip: Bool) async throws(HubTransportError) -> HubResponse {
+        let answer = await next(body, gzip: gzip)
+        switch answer {
+        case .network: throw HubTransportError(url: "fake", message: "connection refused")
+        case .status(let code, let headers): return HubResponse(status: code, headers: headers, body: Array("{}".utf8))
+        }
+    }
+
+    private func next(_ body: [UInt8], gzip: Bool) -> Answer {
+        var data = body
+        if gzip {
+            var buffer = ByteBuffer(bytes: body)
+            data = (try? buffer.decompress(with: .gzip())).map { Array($0.readableBytesView) } ?? []
+        }
+        if let batch = try? JSONDecoder().decode(Batch.self, from: Data(data)) { received.append(batch) }
+        gzipFlags.append(gzip)
+        return script.isEmpty ? .status(200, [:]) : script.removeFirst()
+    }
+}
+
+@Suite struct UploaderTests {
+    func makeUploader(_ hub: ScriptedHub, dir: URL, clock: ManualClock, gzip: Bool = true) throws -> (Uploader, SQLiteJournal) {
+        let journal = try SQLiteJournal(config: JournalConfig(path: dir.path + "/j.sqlite"))
+        let config = UploadConfig(
+            maxRecords: 10, maxBytes: 1 << 20, maxAge: .milliseconds(100), gzip: gzip, backoffInitial: .seconds(1),
+            backoffMax: .seconds(8))
+        let uploader = Uploader(
+            edgeID: "edge-test", journal: journal, client: hub, board: DeviceStatusBoard(), config: config, clock: clock,
+            logger: Logger(label: "test"))
+        return (uploader, journal)
+    }
+
+    @Test func retryableAnswersKeepTheBatchAndPermanentOnesQuarantineIt() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hub = ScriptedHub([.network, .status(503, ["retry-after": "7"]), .status(500, [:]), .status(200, [:]), .status(422, [:])])
+        let clock = ManualClock()
+        let (uploader, journal) = try makeUploader(hub, dir: dir, clock: clock)
+        try await journal.append((0..<25).map { JournalTests.reading($0) }, state: nil)
+        #expect(await uploader.attempt(force: false) == .retry(after: nil))
+        #expect(await uploader.attempt(force: false) == .retry(after: .seconds(7)))
+        #expect(await uploader.attempt(force: false) == .retry(after: nil))
+        #expect(await uploader.attempt(force: false) == .sent)
+        #expect(await uploader.attempt(force: false) == .quarantined)
+        #expect(await uploader.attempt(force: false) == .idle)  // 5 left, younger than max_age
+        #expect(await uploader.attempt(force: true) == .sent)
+        let seqs = await hub.received.map(\.seq)
+        #expect(seqs.count == 6)
+        // The same seq is retried until accepted; delivery stays in order.
+        #expect(Set(seqs[0...3]).count == 1)
+        #expect(seqs[4] == seqs[0] + 1 && seqs[5] == seqs[0] + 2)
+        let status = try JournalStatus.read(path: dir.path + "/j.sqlite")
+        #expect(status.quarantine.map(\.seq) == [seqs[4]])
+        #expect(status.depth == 0)
+        #expect(status.ackedRecords == 15)
+    }
+
+    @Test func theLoopBacksOffExponentiallyAndHonoursRetryAfter() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hub = ScriptedHub([.network, .network, .network, .network, .network, .status(429, ["retry-after": "3"])])
+        let clock = ManualClock()
+        let (uploader, journal) = try makeUploader(hub, dir: dir, clock: clock)
+        try await journal.append((0..<10).map { JournalTests.reading($0) }, state: nil)
+        let task = Task { await uploader.loop() }
+        while await journal.counters().depth > 0 { await Task.yield() }
+        task.cancel()
+        await task.value
+        let sleeps = clock.sleeps
+        let ceilings: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8)]
+        for (sleep, ceiling) in zip(sleeps, ceilings) {
+            #expect(sleep <= ceiling && sleep >= ceiling / 2, "slept \(sleep), ceiling \(ceiling)")
+        }
+        #expect(sleeps.count >= 6)
+        #expect(sleeps[5] == .seconds(3))
+    }
+
+    @Test func theBodyIsAGzippedBatchWithRecordsInOrderAndHealth() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hub = ScriptedHub([])
+        let (uploader, journal) = try makeUploader(hub, dir: dir, clock: ManualClock())
+        try await journal.append((0..<3).map { JournalTests.reading($0) } + [JournalTests.event(1)], state: nil)
+        #expect(await uploader.attempt(force: true) == .sent)
+        let batch = try #require(await hub.received.first)
+        #expect(await hub.gzipFlags == [true])
+        #expect(batch.edgeID == "edge-test")
+        #expect(batch.telemetry.map(\.currentA) == [0, 1, 2])
+        #expect(batch.events.map(\.message) == ["e1"])
+        #expect(batch.health?.journalDepth == 4)
+        #expect(batch.health?.agentVersion == HopEdgeVersion.current)
+        #expect(batch.telemetry.first?.ts == SourceTime(epochMilliseconds: 1_790_000_000_000))
+    }
+
+    @Test func statusCodesAreClassifiedLikeRemoteWrite() {
+        #expect(ResponseClass(status: 200) == .accepted)
+        for code in [400, 401, 403, 404, 409, 413, 415, 422] { #expect(ResponseClass(status: code) == .permanent) }
+        for code in [408, 429, 500, 502, 503, 504, 302] { #expect(ResponseClass(status: code) == .retryable) }
+    }
+
+    @Test func backoffDoublesWithJitterUpToTheMaximum() {
+        var backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1))
+        var generator = SystemRandomNumberGenerator()
+        let delays = (0..<6).map { _ in backoff.next(using: &generator) }
+        let ceilings: [Int64] = [100, 200, 400, 800, 1000, 1000]
+        for (delay, ceiling) in zip(delays, ceilings) {
+            #expect(delay.milliseconds <= ceiling && delay.milliseconds >= ceiling / 2)
+        }
+        backoff.reset()
+        #expect(backoff.ceiling == .milliseconds(100))
+    }
+}
