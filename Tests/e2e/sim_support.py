@@ -16,16 +16,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def hop_sim_binary() -> Path:
-    """The hop-sim binary: $HOP_SIM, else .build-sim/debug/hop-sim (built on demand)."""
+    """The hop-sim binary: $HOP_SIM, else the newer of .build/debug and .build-sim/debug (a helper's
+    scratch path), else built into .build on demand."""
     env = os.environ.get("HOP_SIM")
     if env:
         return Path(env)
-    path = REPO / ".build-sim" / "debug" / "hop-sim"
-    if not path.exists():
-        subprocess.run(
-            ["swift", "build", "--scratch-path", ".build-sim", "--product", "hop-sim"],
-            cwd=REPO, check=True)
-    return path
+    candidates = [p for p in (REPO / ".build" / "debug" / "hop-sim", REPO / ".build-sim" / "debug" / "hop-sim")
+                  if p.exists()]
+    if candidates:
+        return max(candidates, key=lambda p: p.stat().st_mtime)
+    subprocess.run(["swift", "build", "--product", "hop-sim"], cwd=REPO, check=True)
+    return REPO / ".build" / "debug" / "hop-sim"
 
 
 def free_port() -> int:

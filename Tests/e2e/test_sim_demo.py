@@ -1,0 +1,76 @@
+"""The one-command demo (scripts/demo), run headless: hub health, data from all five substations,
+then a clean stop that leaves no process behind.
+
+Uses the binaries in $HOP_DEMO_BIN (default .build/debug, as built by scripts/test) with --no-build.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sim_support import REPO, free_port, wait_until  # noqa: E402
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is not running anything; the script reaps its children, so it should not linger.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
+    bin_dir = Path(os.environ.get("HOP_DEMO_BIN", REPO / ".build" / "debug"))
+    for b in ("hop-hub", "hop-edge", "hop-sim"):
+        if not (bin_dir / b).exists():
+            pytest.skip(f"{bin_dir / b} not built (run swift build, or set HOP_DEMO_BIN)")
+    data = tmp_path / "demo"
+    hub_port = free_port()
+    env = {**os.environ, "HOP_DEMO_BIN": str(bin_dir), "HOP_DEMO_DIR": str(data),
+           "HOP_DEMO_HUB_PORT": str(hub_port), "HOP_DEMO_SIM_PORT": str(free_port()),
+           "HOP_DEMO_CONTROL_PORT": str(free_port())}
+    log = open(tmp_path / "demo.out", "wb")
+    proc = subprocess.Popen([str(REPO / "scripts" / "demo"), "--no-setup", "--no-build"], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    pids: list[int] = []
+    try:
+        wait_until(lambda: (data / "run" / "ready").exists() or proc.poll() is not None,
+                   timeout=150, interval=0.2, what="the demo's ready marker")
+        assert proc.poll() is None, (tmp_path / "demo.out").read_text()
+        hub = f"http://127.0.0.1:{hub_port}"
+        assert requests.get(hub + "/api/health", timeout=5).ok
+        key = (data / "read-key").read_text().strip()
+        rows = requests.get(hub + "/api/query/telemetry/latest", headers={"X-API-Key": key}, timeout=5).json()
+        assert {r["substation_id"] for r in rows} == {f"SUB00{i}" for i in range(1, 6)}
+        assert {r["site_name"] for r in rows} >= {"Portland North", "Bend East"}
+        out = (tmp_path / "demo.out").read_text()
+        assert f"Portal:      {hub}/" in out
+        pids = [int(p.read_text()) for p in (data / "run").glob("*.pid")]
+        assert len(pids) == 7  # hub, simulator, five edges
+        assert all(alive(p) for p in pids)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(sig)
+        try:
+            rc = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        log.close()
+    assert rc in (130, 143), (tmp_path / "demo.out").read_text()
+    assert not [p for p in pids if alive(p)]
+    # Nothing else of the demo's session survives either.
+    leftovers = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert not leftovers
+    assert "demo: stopped" in (tmp_path / "demo.out").read_text()
