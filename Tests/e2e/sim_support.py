@@ -15,18 +15,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def hop_sim_binary() -> Path:
-    """The hop-sim binary: $HOP_SIM, else the newer of .build/debug and .build-sim/debug (a helper's
-    scratch path), else built into .build on demand."""
-    env = os.environ.get("HOP_SIM")
+def binary(name: str) -> Path:
+    """A Hop binary: $HOP_SIM for hop-sim if set, else the newer of .build/debug and .build-sim/debug
+    (a helper's scratch path), else built into .build on demand."""
+    env = os.environ.get("HOP_SIM") if name == "hop-sim" else None
     if env:
         return Path(env)
-    candidates = [p for p in (REPO / ".build" / "debug" / "hop-sim", REPO / ".build-sim" / "debug" / "hop-sim")
-                  if p.exists()]
+    candidates = [p for p in (REPO / ".build" / "debug" / name, REPO / ".build-sim" / "debug" / name) if p.exists()]
     if candidates:
         return max(candidates, key=lambda p: p.stat().st_mtime)
-    subprocess.run(["swift", "build", "--product", "hop-sim"], cwd=REPO, check=True)
-    return REPO / ".build" / "debug" / "hop-sim"
+    subprocess.run(["swift", "build", "--product", name], cwd=REPO, check=True)
+    return REPO / ".build" / "debug" / name
+
+
+def hop_sim_binary() -> Path:
+    return binary("hop-sim")
 
 
 def free_port() -> int:
