@@ -41,7 +41,7 @@ extension ConfigLoader {
         if (device.latitude == nil) != (device.longitude == nil) {
             throw node.error("latitude and longitude go together: give both or neither")
         }
-        if let n = f.optional("poll_interval") { device.pollInterval = try n.duration(in: .milliseconds(50) ... .seconds(86_400)) }
+        if let n = f.optional("poll_interval") { device.pollInterval = try n.duration(in: .milliseconds(10) ... .seconds(86_400)) }
         if let n = f.optional("read_mode") { device.readMode = try n.choice(ReadMode.self) }
         if let n = f.optional("max_gap_registers") { device.maxGapRegisters = try n.int(in: 0...124) }
         if let n = f.optional("max_gap_bits") { device.maxGapBits = try n.int(in: 0...1999) }
@@ -83,7 +83,7 @@ extension ConfigLoader {
             guard name != "default", !classes.contains(where: { $0.name == name }) else {
                 throw classNode.error("scan class name '\(name)' is reserved or used twice")
             }
-            let interval = try f.required("interval").duration(in: .milliseconds(50) ... .seconds(86_400))
+            let interval = try f.required("interval").duration(in: .milliseconds(10) ... .seconds(86_400))
             var fields: Set<TelemetryField> = []
             var breaker = false
             let fieldsNode = try f.required("fields")

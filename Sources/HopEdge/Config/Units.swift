@@ -49,6 +49,7 @@ extension Duration {
     /// Renders `1.5s`, `250ms`, `2m`.
     var compact: String {
         let ms = milliseconds
+        if ms % 3_600_000 == 0, ms >= 3_600_000 { return "\(ms / 3_600_000)h" }
         if ms % 60_000 == 0, ms >= 60_000 { return "\(ms / 60_000)m" }
         if ms % 1000 == 0 { return "\(ms / 1000)s" }
         if ms >= 1000 { return "\(Double(ms) / 1000)s" }
