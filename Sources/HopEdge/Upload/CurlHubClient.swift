@@ -62,6 +62,10 @@ public final class CurlHubClient: HubClient, @unchecked Sendable {
         hop_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, sinkPointer)
         hop_curl_setopt_write_callback(curl, CURLOPT_HEADERFUNCTION, ResponseSink.onHeader)
         hop_curl_setopt_pointer(curl, CURLOPT_HEADERDATA, sinkPointer)
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
+        hop_curl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer)
         hop_curl_setopt_long(curl, CURLOPT_NOPROGRESS, 0)
         hop_curl_setopt_xferinfo_callback(curl, ResponseSink.onProgress)
         hop_curl_setopt_pointer(curl, CURLOPT_XFERINFODATA, sinkPointer)
@@ -71,7 +75,8 @@ public final class CurlHubClient: HubClient, @unchecked Sendable {
             return curl_easy_perform(curl)
         }
         guard code == CURLE_OK else {
-            let message = String(cString: curl_easy_strerror(code))
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             // Drop the handle's connection state after a failure; the next request starts clean.
             curl_easy_cleanup(curl)
             handle = nil
