@@ -233,7 +233,7 @@ class Hub:
 
 def write_config(tmp: Path, *, hub_url: str, key: str, modbus_port: int, unit=1, feeders=1, poll="100ms",
                  upload=None, journal=None, name="edge-e2e", device_extra="", hub_extra=None,
-                 substation="SUB001") -> Path:
+                 substation="SUB001", metrics_port=None) -> Path:
     """An edge config for hop-sim-feeder feeders (feeder k at register 20k, bit k)."""
     (tmp / "api-key").write_text(key + "\n")
     upload = {"max_records": 50, "max_age": "200ms", "backoff_initial": "100ms", "backoff_max": "1s", **(upload or {})}
@@ -248,6 +248,7 @@ hub: {json.dumps(hub)}
 journal: {json.dumps(journal)}
 upload: {json.dumps(upload)}
 profiles_dir: {PROFILES}
+{f"metrics: {{listen: '127.0.0.1:{metrics_port}'}}" if metrics_port else ""}
 devices:
   - name: rtu-1
     protocol: modbus-tcp

@@ -195,3 +195,25 @@ def test_sigterm_flushes_what_is_journaled_and_exits_cleanly(tmp_path, rtu, hub)
     values = assert_exactly_once_in_order(hub.telemetry(DEVICE))
     assert len(values) >= 20
     assert "flushed" in edge.log_text()
+
+
+def test_metrics_endpoint_reports_journal_upload_and_device_health(tmp_path, rtu, hub):
+    import requests
+
+    from edge_support import free_port
+
+    port = free_port()
+    config = write_config(tmp_path, hub_url=hub.url, key=hub.key, modbus_port=rtu.port, poll="50ms", metrics_port=port)
+    edge = Edge(config).start()
+    try:
+        def scrape():
+            text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+            return text if 'hop_edge_device_up{device="rtu-1"} 1' in text and "hop_edge_upload_records_total 0" not in text else None
+
+        text = wait_until(scrape, what="metrics with an up device and uploads")
+        assert "# TYPE hop_edge_journal_depth gauge" in text
+        assert "# TYPE hop_edge_evicted_records_total counter" in text
+        assert 'hop_edge_device_polls_total{device="rtu-1",result="ok"}' in text
+        assert requests.get(f"http://127.0.0.1:{port}/other", timeout=2).status_code == 404
+    finally:
+        assert edge.stop() == 0
