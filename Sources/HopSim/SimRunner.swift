@@ -60,7 +60,6 @@ public struct SimRunner: Sendable {
                     try loop.run()
                     continuation.resume(returning: .success(()))
                 } catch {
-                    loop.logger.error("\(error)")
                     loop.shutdown.trigger()
                     continuation.resume(returning: .failure(error))
                 }

@@ -27,14 +27,24 @@ struct HopSimCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "hop-sim")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let config = try SimConfiguration(
-            listen: listen.map { v throws(SimError) in try Endpoint(parsing: v, option: "--listen") },
-            control: control.map { v throws(SimError) in try Endpoint(parsing: v, option: "--control") },
-            substations: substations, feeders: feeders, seed: seed, stepMs: Int64((step * 1000).rounded()),
-            scenarioPath: scenario, postTo: postTo.flatMap { URL(string: $0) }, apiKeyFile: apiKeyFile,
-            postIntervalMs: Int64((interval * 1000).rounded()), naturalExcursions: naturalExcursions, nominalKV: nominalKv)
-        do { try await SimRunner(configuration: config, logger: logger).run() } catch {
-            throw ValidationError(error.description)
+        do throws(SimError) {
+            try await SimRunner(configuration: try configuration(), logger: logger).run()
+        } catch {
+            FileHandle.standardError.write(Data("hop-sim: \(error)\n".utf8))
+            throw ExitCode.failure
         }
+    }
+
+    func configuration() throws(SimError) -> SimConfiguration {
+        let url = try postTo.map { text throws(SimError) in
+            guard let url = URL(string: text) else { throw SimError("--post-to '\(text)': not a URL") }
+            return url
+        }
+        return SimConfiguration(
+            listen: try listen.map { v throws(SimError) in try Endpoint(parsing: v, option: "--listen") },
+            control: try control.map { v throws(SimError) in try Endpoint(parsing: v, option: "--control") },
+            substations: substations, feeders: feeders, seed: seed, stepMs: Int64((step * 1000).rounded()),
+            scenarioPath: scenario, postTo: url, apiKeyFile: apiKeyFile,
+            postIntervalMs: Int64((interval * 1000).rounded()), naturalExcursions: naturalExcursions, nominalKV: nominalKv)
     }
 }
