@@ -6,7 +6,7 @@ import Testing
 @Suite struct RegisterImageTests {
     @Test func layoutMatchesTheHopSimFeederProfile() {
         let a = FeederReading(
-            feederID: "FDR001", deviceID: "SUB001-FDR001", breakerClosed: true, voltageKV: 229.8, currentA: 1187.4,
+            feederID: "FDR001", deviceID: "SUB001-FDR001", loadClass: .residential, breakerClosed: true, voltageKV: 229.8, currentA: 1187.4,
             powerMW: 274.2, frequencyHz: 60.002)
         var b = a
         b.breakerClosed = false

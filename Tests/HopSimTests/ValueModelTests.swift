@@ -71,10 +71,18 @@ import Testing
             == model.frequency(site: site, at: t0 + 30_000, faults: FaultTimeline()))
     }
 
-    @Test func dailyLoadCurvePeaksInTheEvening() {
+    @Test func dailyLoadCurvesPerFeederClass() {
         #expect(LoadCurve.fraction(localHour: 18.5) > 0.9)
         #expect(LoadCurve.fraction(localHour: 3) < 0.6)
         #expect(LoadCurve.fraction(localHour: 8) > LoadCurve.fraction(localHour: 5))
+        #expect(LoadCurve.fraction(localHour: 13.5, class: .commercial) > 0.9)
+        #expect(LoadCurve.fraction(localHour: 2, class: .commercial) < 0.45)
+        for h in stride(from: 0.0, to: 24, by: 0.5) {
+            #expect((0.74...0.96).contains(LoadCurve.fraction(localHour: h, class: .industrial)))
+        }
+        // Every class appears among 60 feeders, roughly in the documented shares.
+        let classes = (0..<15).flatMap { s in (0..<4).map { model.feederClass(site: SiteCatalog.site(index: s), feeder: $0) } }
+        for c in LoadCurve.FeederClass.allCases { #expect(classes.contains(c)) }
         // Portland is ~8.2 h behind UTC in solar time.
         #expect(abs(LoadCurve.localHour(epochMs: 0, longitude: -122.6765) - (24 - 8.1784)) < 0.001)
     }

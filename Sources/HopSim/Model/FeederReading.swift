@@ -4,6 +4,8 @@ import HopProtocol
 public struct FeederReading: Sendable, Hashable, Codable {
     public var feederID: FeederID
     public var deviceID: DeviceID
+    /// The feeder's daily load shape.
+    public var loadClass: LoadCurve.FeederClass
     public var breakerClosed: Bool
     public var voltageKV: Double
     public var currentA: Double
@@ -13,6 +15,7 @@ public struct FeederReading: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case feederID = "feeder_id"
         case deviceID = "device_id"
+        case loadClass = "load_class"
         case breakerClosed = "breaker_closed"
         case voltageKV = "voltage_kv"
         case currentA = "current_a"

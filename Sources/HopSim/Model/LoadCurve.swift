@@ -1,14 +1,32 @@
 import Foundation
 
-/// The daily load shape: a fraction of peak load by local solar hour.
+/// The daily load shapes: a fraction of peak load by local solar hour, per kind of feeder.
 ///
-/// A night trough (~0.55 around 03:00), a morning shoulder (08:00) and the evening peak (18:30),
-/// as on a winter weekday in the Pacific Northwest. Local solar hour = UTC hour + longitude / 15.
+/// Local solar hour = UTC hour + longitude / 15. Shapes are those of a winter weekday in the
+/// Pacific Northwest.
 public enum LoadCurve {
-    /// Load fraction (0.5…1.0) at a local hour in [0, 24).
-    public static func fraction(localHour h: Double) -> Double {
-        let value = 0.55 + 0.20 * bump(h, center: 8.0, width: 2.0) + 0.10 * bump(h, center: 13.0, width: 3.0)
-            + 0.40 * bump(h, center: 18.5, width: 2.5)
+    /// What a feeder mostly serves; each feeder's class is drawn from the seed.
+    public enum FeederClass: String, Sendable, Codable, CaseIterable {
+        /// Night trough ~0.55 at 03:00, morning shoulder 08:00, evening peak ~0.97 at 18:30.
+        case residential
+        /// Night ~0.40, a daytime plateau peaking ~0.95 at 13:30.
+        case commercial
+        /// Flat-ish: 0.75 at night, ~0.95 around noon.
+        case industrial
+    }
+
+    /// Load fraction (0.4…1.0) at a local hour in [0, 24).
+    public static func fraction(localHour h: Double, class feederClass: FeederClass = .residential) -> Double {
+        let value: Double
+        switch feederClass {
+        case .residential:
+            value = 0.55 + 0.20 * bump(h, center: 8.0, width: 2.0) + 0.10 * bump(h, center: 13.0, width: 3.0)
+                + 0.40 * bump(h, center: 18.5, width: 2.5)
+        case .commercial:
+            value = 0.40 + 0.55 * bump(h, center: 13.5, width: 3.2) + 0.05 * bump(h, center: 19.0, width: 2.0)
+        case .industrial:
+            value = 0.75 + 0.20 * bump(h, center: 12.0, width: 4.5)
+        }
         return min(value, 1.0)
     }
 

@@ -24,6 +24,7 @@ public struct SimRandom: Sendable, Hashable {
         case loadFast = 9
         case loadJitter = 10
         case naturalExcursion = 11
+        case feederClass = 12
     }
 
     /// 64 well-mixed bits for the given coordinates.

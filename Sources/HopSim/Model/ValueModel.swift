@@ -42,10 +42,14 @@ public struct ValueModel: Sendable {
         let seconds = Double(stepStart) / 1000
         let s = Int64(site.index)
         let f = Int64(feeder)
-        let curve = LoadCurve.fraction(localHour: LoadCurve.localHour(epochMs: stepStart, longitude: site.longitude))
+        let hour = LoadCurve.localHour(epochMs: stepStart, longitude: site.longitude)
+        let feederClass = self.feederClass(site: site, feeder: feeder)
+        let curve = LoadCurve.fraction(localHour: hour, class: feederClass)
+        // The bus sags with the whole substation's load, which follows the residential shape.
+        let busLoad = LoadCurve.fraction(localHour: hour)
 
         let bus = nominalKV
-            * (1.01 - 0.03 * (curve - 0.75) + 0.006 * random.smooth(.busVoltage, s, 0, x: seconds / 600))
+            * (1.01 - 0.03 * (busLoad - 0.75) + 0.006 * random.smooth(.busVoltage, s, 0, x: seconds / 600))
         let voltage = bus * (1 + 0.0008 * random.gaussian(.voltageNoise, s, f, step))
 
         let rating = 700 + 500 * random.uniform(.feederRating, s, f)
@@ -60,8 +64,14 @@ public struct ValueModel: Sendable {
         let power = closed ? 3.0.squareRoot() * voltage * current * powerFactor / 1000 : 0
         return FeederReading(
             feederID: Site.feederID(index: feeder), deviceID: site.deviceID(feeder: feeder),
-            breakerClosed: closed, voltageKV: voltage, currentA: current, powerMW: power,
+            loadClass: feederClass, breakerClosed: closed, voltageKV: voltage, currentA: current, powerMW: power,
             frequencyHz: frequency(site: site, at: t, faults: faults))
+    }
+
+    /// What the feeder serves, fixed for the run: residential 1/2, commercial 3/10, industrial 1/5.
+    public func feederClass(site: Site, feeder: Int) -> LoadCurve.FeederClass {
+        let u = random.uniform(.feederClass, Int64(site.index), Int64(feeder))
+        return u < 0.5 ? .residential : u < 0.8 ? .commercial : .industrial
     }
 
     /// The whole substation at `t`.
