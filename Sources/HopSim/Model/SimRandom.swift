@@ -25,6 +25,7 @@ public struct SimRandom: Sendable, Hashable {
         case loadJitter = 10
         case naturalExcursion = 11
         case feederClass = 12
+        case commonFrequencyWhite = 13
     }
 
     /// 64 well-mixed bits for the given coordinates.

@@ -28,8 +28,9 @@ public struct ValueModel: Sendable {
     public func frequency(site: Site, at t: Int64, faults: FaultTimeline) -> Double {
         let step = step(at: t)
         let seconds = Double(step * stepMs) / 1000
-        let common = 0.012 * random.smooth(.commonFrequency, 0, 0, x: seconds / 30)
-            + 0.005 * random.smooth(.commonFrequencyFast, 0, 0, x: seconds / 5)
+        let common = 0.012 * random.smooth(.commonFrequency, 0, 0, x: seconds / 120)
+            + 0.003 * random.smooth(.commonFrequencyFast, 0, 0, x: seconds / 20)
+            + 0.004 * random.gaussian(.commonFrequencyWhite, 0, 0, step)
         let local = 0.0015 * random.gaussian(.localFrequency, Int64(site.index), 0, step)
         let natural = naturalExcursions ? naturalExcursion(at: step * stepMs) : 0
         return 60 + common + local + natural + faults.frequencyOffset(substation: site.index, at: t)
