@@ -23,7 +23,7 @@ struct ProbeCommand: AsyncParsableCommand {
         var reports: [ProbeReport] = []
         for d in devices {
             let plan = try ReadPlanner.plan(d)
-            reports.append(await Probe.run(plan: plan, session: ModbusSession(device: d), address: address.map { (table, $0) }))
+            reports.append(await Probe.run(plan: plan, session: ModbusSession(device: d, keepRaw: true), address: address.map { (table, $0) }))
         }
         if json {
             let encoder = JSONEncoder()

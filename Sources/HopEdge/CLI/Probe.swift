@@ -52,8 +52,8 @@ public enum Probe {
         do {
             for scan in plan.scans {
                 let sample = try await session.scan(scan)
-                merged.analog.merge(sample.analog) { $1 }
-                merged.breakers.merge(sample.breakers) { $1 }
+                merged.analog.merge(sample.analog)
+                merged.breakers.merge(sample.breakers)
                 merged.raw += sample.raw
             }
             if let address {
@@ -71,7 +71,7 @@ public enum Probe {
         for (index, feeder) in device.feeders.enumerated() {
             var values: [String: Double] = [:]
             for field in TelemetryField.allCases {
-                if let v = merged.analog[PointRef(feeder: index, role: .analog(field))] { values[field.rawValue] = v }
+                if let v = merged.analog[index, field] { values[field.rawValue] = v }
             }
             report.feeders.append(.init(
                 feederID: feeder.feederID.rawValue, deviceID: feeder.deviceID.rawValue, values: values,

@@ -5,15 +5,22 @@ public protocol DeviceSession: Sendable {
     func scan(_ scan: ScanPlan) async throws(DeviceError) -> ScanSample
     /// Drops the connection; the next scan reconnects.
     func disconnect() async
+    /// The executor the session's blocking I/O belongs on; pollers run their loop there so a poll
+    /// needs no thread hop. `nil`: any executor.
+    var executor: (any TaskExecutor)? { get }
+}
+
+extension DeviceSession {
+    public var executor: (any TaskExecutor)? { nil }
 }
 
 /// The decoded result of one scan.
 public struct ScanSample: Sendable, Hashable {
     /// Engineering values by point.
-    public var analog: [PointRef: Double] = [:]
+    public var analog = AnalogValues()
     /// Breaker closed (`true`) or open, by feeder index.
-    public var breakers: [Int: Bool] = [:]
-    /// Raw responses, in request order (for `probe`).
+    public var breakers = BreakerValues()
+    /// Raw responses, in request order (kept only when asked for, e.g. by `probe`).
     public var raw: [RawResponse] = []
 
     public init() {}

@@ -3,7 +3,7 @@ public enum ScanDecoder {
     /// Adds the points of `response` to `sample`. Throws `.decode` when a value is not finite
     /// (e.g. a float32 NaN), naming the point and register.
     public static func decode(
-        _ response: RawResponse, into sample: inout ScanSample, device: DeviceConfig
+        _ response: RawResponse, into sample: inout ScanSample, device: DeviceConfig, keepRaw: Bool = true
     ) throws(DeviceError) {
         let request = response.request
         for point in request.points {
@@ -28,6 +28,6 @@ public enum ScanDecoder {
                 sample.breakers[point.ref.feeder] = raw == spec.closedValue
             }
         }
-        sample.raw.append(response)
+        if keepRaw { sample.raw.append(response) }
     }
 }

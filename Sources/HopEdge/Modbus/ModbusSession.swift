@@ -1,44 +1,40 @@
-import Dispatch
-
-/// A `DeviceSession` over libmodbus (TCP or RTU). The libmodbus context lives on a private serial
-/// queue, so a slow or dead device blocks only its own queue, never the cooperative thread pool
-/// or another device.
+/// A `DeviceSession` over libmodbus (TCP or RTU). The libmodbus context is confined to the
+/// session's own `DeviceThread`: every scan runs there (without a hop when the caller already
+/// prefers that executor, as the poller does), so a slow or dead device blocks only its thread.
 public final class ModbusSession: DeviceSession, @unchecked Sendable {
-    // @unchecked: `connection` is only touched on `queue`.
+    // @unchecked: `connection` is only touched by synchronous code running on `thread`.
     private let connection: ModbusConnection
-    private let queue: DispatchQueue
+    private let thread: DeviceThread
     private let device: DeviceConfig
+    /// Keep raw responses in samples (for `probe`); the poller does not need them.
+    private let keepRaw: Bool
 
-    public init(device: DeviceConfig) {
+    public init(device: DeviceConfig, keepRaw: Bool = false) {
         self.device = device
+        self.keepRaw = keepRaw
         self.connection = ModbusConnection(device: device)
-        self.queue = DispatchQueue(label: "hop-edge.modbus.\(device.name)")
+        self.thread = DeviceThread(name: "hop-edge.device.\(device.name)")
     }
 
+    public var executor: (any TaskExecutor)? { thread }
+
     public func scan(_ scan: ScanPlan) async throws(DeviceError) -> ScanSample {
-        let result: Result<ScanSample, DeviceError> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.scanOnQueue(scan)) }
-        }
+        let result = await withTaskExecutorPreference(thread) { self.scanOnThread(scan) }
         return try result.get()
     }
 
     public func disconnect() async {
-        await withCheckedContinuation { continuation in
-            queue.async {
-                self.connection.close()
-                continuation.resume()
-            }
-        }
+        await withTaskExecutorPreference(thread) { self.connection.close() }
     }
 
-    private func scanOnQueue(_ scan: ScanPlan) -> Result<ScanSample, DeviceError> {
+    private func scanOnThread(_ scan: ScanPlan) -> Result<ScanSample, DeviceError> {
         var sample = ScanSample()
         for request in scan.requests {
             var attempt = 0
             while true {
                 do {
                     let response = try connection.read(request)
-                    try ScanDecoder.decode(response, into: &sample, device: device)
+                    try ScanDecoder.decode(response, into: &sample, device: device, keepRaw: keepRaw)
                     break
                 } catch {
                     attempt += 1

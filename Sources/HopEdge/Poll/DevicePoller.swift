@@ -41,7 +41,13 @@ public final class DevicePoller: Service, Sendable {
         let initial = state
         await board.update(initial)
         logger.info("polling \(device.transport), \(plan.requestCount) requests in \(plan.scans.count) scan classes")
-        _ = await cancelOnGracefulShutdown { [self] in await self.loop(state: initial) }
+        _ = await cancelOnGracefulShutdown { [self] in
+            if let executor = session.executor {
+                await withTaskExecutorPreference(executor) { await self.loop(state: initial) }
+            } else {
+                await self.loop(state: initial)
+            }
+        }
         await session.disconnect()
         logger.info("poller stopped")
     }

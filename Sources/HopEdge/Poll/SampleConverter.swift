@@ -10,8 +10,8 @@ public struct SampleConverter: Sendable {
     public func telemetry(_ sample: ScanSample, at time: SourceTime) -> [Telemetry] {
         device.feeders.indices.compactMap { index in
             let feeder = device.feeders[index]
-            func value(_ field: TelemetryField) -> Double? { sample.analog[PointRef(feeder: index, role: .analog(field))] }
-            let v = value(.voltageKV), c = value(.currentA), p = value(.powerMW), f = value(.frequencyHz)
+            let a = sample.analog
+            let v = a[index, .voltageKV], c = a[index, .currentA], p = a[index, .powerMW], f = a[index, .frequencyHz]
             guard v != nil || c != nil || p != nil || f != nil else { return nil }
             return Telemetry(
                 substationID: device.substationID, feederID: feeder.feederID, deviceID: feeder.deviceID,
@@ -24,7 +24,7 @@ public struct SampleConverter: Sendable {
     /// whose state differs from the one remembered in `state`; the first sighting only records it.
     public func breakerEvents(_ sample: ScanSample, at time: SourceTime, state: inout DeviceState) -> [GridEvent] {
         var events: [GridEvent] = []
-        for (index, closed) in sample.breakers.sorted(by: { $0.key < $1.key }) {
+        for (index, closed) in sample.breakers.all {
             let feeder = device.feeders[index]
             let key = feeder.feederID.rawValue
             defer { state.breakers[key] = closed }

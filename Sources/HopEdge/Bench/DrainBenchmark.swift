@@ -1,0 +1,61 @@
+import Foundation
+import HopProtocol
+import Logging
+
+/// `hop-edge bench drain`: journal N readings, then time the real uploader (libcurl, gzip) emptying
+/// the journal into a hub.
+public enum DrainBenchmark {
+    public struct Result: Codable, Sendable {
+        public var readings: Int
+        public var fillSeconds: Double
+        public var fillPerSecond: Double
+        public var drainSeconds: Double
+        public var drainPerSecond: Double
+        public var batches: Int64
+        public var bytesSent: Int64
+        public var retries: Int64
+    }
+
+    public static func run(hub: HubConfig, journalPath: String, readings: Int, batchRecords: Int) async throws -> Result {
+        let journal = try SQLiteJournal(config: JournalConfig(path: journalPath, quotaBytes: 1 << 40, minFreeDiskBytes: 0))
+        let clock = ContinuousClock()
+        let start = SourceTime.now().epochMilliseconds - Int64(readings) * 10
+        let fillStart = clock.now
+        var written = 0
+        while written < readings {
+            let n = min(10_000, readings - written)
+            let chunk = (0..<n).map { i -> JournalEntry in
+                let k = written + i
+                return .telemetry(Telemetry(
+                    substationID: "SUB001", feederID: FeederID("FDR00\(k % 4 + 1)"), deviceID: DeviceID("SUB001-FDR00\(k % 4 + 1)"),
+                    siteName: "Portland North", latitude: 45.5231, longitude: -122.6765, voltageKV: 229.8 + Double(k % 7) * 0.1,
+                    currentA: 1187.4, powerMW: 274.2, frequencyHz: 60.002, ts: SourceTime(epochMilliseconds: start + Int64(k) * 10)))
+            }
+            try await journal.append(chunk, state: nil)
+            written += n
+        }
+        let fill = (clock.now - fillStart).seconds
+        let stats = UploadStats()
+        let uploader = Uploader(
+            edgeID: "edge-bench", journal: journal, client: CurlHubClient(hub: hub), board: DeviceStatusBoard(),
+            config: UploadConfig(maxRecords: batchRecords, maxBytes: 32 * 1024 * 1024, maxAge: .zero, gzip: true),
+            clock: SystemEdgeClock(), logger: Logger(label: "bench"), stats: stats)
+        let drainStart = clock.now
+        var failures = 0
+        while await journal.counters().depth > 0 {
+            switch await uploader.attempt(force: true) {
+            case .sent, .idle: continue
+            case .quarantined: throw BenchError(message: "a batch was refused; see the hub log")
+            case .retry(let after):
+                failures += 1
+                if failures > 50 { throw BenchError(message: "too many failed uploads") }
+                try await Task.sleep(for: after ?? .milliseconds(200))
+            }
+        }
+        let drain = (clock.now - drainStart).seconds
+        return Result(
+            readings: readings, fillSeconds: fill, fillPerSecond: Double(readings) / fill, drainSeconds: drain,
+            drainPerSecond: Double(readings) / drain, batches: await stats.batchesSent, bytesSent: await stats.bytesSent,
+            retries: await stats.retries)
+    }
+}
