@@ -69,9 +69,11 @@ public struct SimRunner: Sendable {
         }
     }
 
-    /// SIGINT and SIGTERM trigger `shutdown` instead of killing the process.
+    /// SIGINT and SIGTERM trigger `shutdown` instead of killing the process; SIGPIPE (a peer that
+    /// went away mid-answer) is ignored, the write just fails.
     static func installSignalHandlers(_ shutdown: ShutdownSignal, logger: Logger) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { sig in
+        signal(SIGPIPE, SIG_IGN)
+        return [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
