@@ -29,12 +29,13 @@ struct BenchCommand: AsyncParsableCommand {
         @Option var journal: String
         @Option var readings = 1_000_000
         @Option var batch = 20_000
+        @Flag(help: "Accept batches in-process instead of posting them (the edge's own ceiling).") var nullHub = false
 
         func run() async throws {
             let key = try String(contentsOfFile: apiKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let result = try await DrainBenchmark.run(
                 hub: HubConfig(url: hub, apiKey: key, requestTimeout: .seconds(120)), journalPath: journal, readings: readings,
-                batchRecords: batch)
+                batchRecords: batch, client: nullHub ? NullHub() : nil)
             print(try jsonLine(result))
         }
     }

@@ -16,7 +16,10 @@ public enum DrainBenchmark {
         public var retries: Int64
     }
 
-    public static func run(hub: HubConfig, journalPath: String, readings: Int, batchRecords: Int) async throws -> Result {
+    /// `client` defaults to libcurl against `hub`; pass `NullHub()` to measure the edge's own ceiling.
+    public static func run(
+        hub: HubConfig, journalPath: String, readings: Int, batchRecords: Int, client: (any HubClient)? = nil
+    ) async throws -> Result {
         let journal = try SQLiteJournal(config: JournalConfig(path: journalPath, quotaBytes: 1 << 40, minFreeDiskBytes: 0))
         let clock = ContinuousClock()
         let start = SourceTime.now().epochMilliseconds - Int64(readings) * 10
@@ -37,7 +40,7 @@ public enum DrainBenchmark {
         let fill = (clock.now - fillStart).seconds
         let stats = UploadStats()
         let uploader = Uploader(
-            edgeID: "edge-bench", journal: journal, client: CurlHubClient(hub: hub), board: DeviceStatusBoard(),
+            edgeID: "edge-bench", journal: journal, client: client ?? CurlHubClient(hub: hub), board: DeviceStatusBoard(),
             config: UploadConfig(maxRecords: batchRecords, maxBytes: 32 * 1024 * 1024, maxAge: .zero, gzip: true),
             clock: SystemEdgeClock(), logger: Logger(label: "bench"), stats: stats)
         let drainStart = clock.now
@@ -57,5 +60,14 @@ public enum DrainBenchmark {
             readings: readings, fillSeconds: fill, fillPerSecond: Double(readings) / fill, drainSeconds: drain,
             drainPerSecond: Double(readings) / drain, batches: await stats.batchesSent, bytesSent: await stats.bytesSent,
             retries: await stats.retries)
+    }
+}
+
+/// A hub double that accepts everything at once: isolates the edge's side of the drain.
+public struct NullHub: HubClient {
+    public init() {}
+
+    public func postBatch(_ body: [UInt8], gzip: Bool) async throws(HubTransportError) -> HubResponse {
+        HubResponse(status: 200, body: Array("{\"duplicate\":false}".utf8))
     }
 }
