@@ -22,6 +22,8 @@ public struct SimConfiguration: Sendable {
     public var apiKeyFile: String?
     /// REST mode posting interval, ms (`--interval`, ≥ 100 ms).
     public var postIntervalMs: Int64
+    /// What the REST mode posts (`--post`, default all three).
+    public var postKinds: Set<RestRecordKind>
     /// Whether seeded unscripted frequency excursions happen (`--no-natural-excursions` turns off).
     public var naturalExcursions: Bool
     /// Nominal bus voltage, kV (`--nominal-kv`).
@@ -30,7 +32,8 @@ public struct SimConfiguration: Sendable {
     public init(
         listen: Endpoint? = nil, control: Endpoint? = nil, substations: Int = 5, feeders: Int = 4, seed: UInt64 = 1,
         stepMs: Int64 = 1_000, scenarioPath: String? = nil, postTo: URL? = nil, apiKeyFile: String? = nil,
-        postIntervalMs: Int64 = 5_000, naturalExcursions: Bool = true, nominalKV: Double = 230
+        postIntervalMs: Int64 = 5_000, postKinds: Set<RestRecordKind> = Set(RestRecordKind.allCases),
+        naturalExcursions: Bool = true, nominalKV: Double = 230
     ) {
         self.listen = listen
         self.control = control
@@ -42,6 +45,7 @@ public struct SimConfiguration: Sendable {
         self.postTo = postTo
         self.apiKeyFile = apiKeyFile
         self.postIntervalMs = postIntervalMs
+        self.postKinds = postKinds
         self.naturalExcursions = naturalExcursions
         self.nominalKV = nominalKV
     }
@@ -64,7 +68,20 @@ public struct SimConfiguration: Sendable {
                 throw SimError("--post-to '\(postTo)': must be an http(s) URL")
             }
             guard apiKeyFile != nil else { throw SimError("--post-to needs --api-key-file") }
+            guard !postKinds.isEmpty else { throw SimError("--post: name at least one of telemetry, events, outages") }
         }
+    }
+
+    /// Parses `--post telemetry,events,outages`.
+    public static func postKinds(parsing text: String) throws(SimError) -> Set<RestRecordKind> {
+        var kinds = Set<RestRecordKind>()
+        for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            guard let kind = RestRecordKind(rawValue: word) else {
+                throw SimError("--post: '\(word)' is not one of telemetry, events, outages")
+            }
+            kinds.insert(kind)
+        }
+        return kinds
     }
 
     /// Reads the API key file (first non-empty line, trimmed).

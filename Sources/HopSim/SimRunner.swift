@@ -42,7 +42,9 @@ public struct SimRunner: Sendable {
         let loop = EventLoop(
             modbus: config.listen, control: config.control, scenario: scenario ?? Scenario(events: []),
             state: state, clock: clock, shutdown: stop, logger: logger)
-        let poster = client.map { RestPoster(client: $0, state: state, clock: clock, intervalMs: config.postIntervalMs, logger: logger) }
+        let poster = client.map { RestPoster(
+                client: $0, state: state, clock: clock, intervalMs: config.postIntervalMs, kinds: config.postKinds,
+                logger: logger) }
         let posting = poster.map { p in Task { await p.run() } }
         logger.info(
             "hop-sim: \(config.substations) substations × \(config.feeders) feeders, seed \(config.seed), step \(config.stepMs) ms")

@@ -20,6 +20,7 @@ struct HopSimCommand: AsyncParsableCommand {
     @Option(help: "REST mode: hub base URL, e.g. http://127.0.0.1:8080.") var postTo: String?
     @Option(help: "REST mode: file holding the API key.") var apiKeyFile: String?
     @Option(help: "REST mode: seconds between posts.") var interval = 5.0
+    @Option(help: "REST mode: what to post, a list of telemetry, events, outages.") var post = "telemetry,events,outages"
     @Option(help: "Nominal bus voltage in kV.") var nominalKv = 230.0
     @Flag(inversion: .prefixedNo, help: "Seeded unscripted frequency excursions.") var naturalExcursions = true
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
@@ -45,6 +46,7 @@ struct HopSimCommand: AsyncParsableCommand {
             control: try control.map { v throws(SimError) in try Endpoint(parsing: v, option: "--control") },
             substations: substations, feeders: feeders, seed: seed, stepMs: Int64((step * 1000).rounded()),
             scenarioPath: scenario, postTo: url, apiKeyFile: apiKeyFile,
-            postIntervalMs: Int64((interval * 1000).rounded()), naturalExcursions: naturalExcursions, nominalKV: nominalKv)
+            postIntervalMs: Int64((interval * 1000).rounded()),
+            postKinds: try SimConfiguration.postKinds(parsing: post), naturalExcursions: naturalExcursions, nominalKV: nominalKv)
     }
 }

@@ -36,6 +36,12 @@ import Testing
         #expect(throws: Never.self) { try SimConfiguration(listen: listen).validate() }
     }
 
+    @Test func postKinds() throws {
+        #expect(try SimConfiguration.postKinds(parsing: "outages") == [.outages])
+        #expect(try SimConfiguration.postKinds(parsing: "telemetry, EVENTS") == [.telemetry, .events])
+        #expect(throws: SimError.self) { try SimConfiguration.postKinds(parsing: "telemetry,alarms") }
+    }
+
     @Test func apiKeyFileFirstNonEmptyLine() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hop-sim-key-\(UInt32.random(in: 0...UInt32.max))")
         try "\n  hop_secret  \nsecond\n".write(to: path, atomically: true, encoding: .utf8)

@@ -27,14 +27,16 @@ import Testing
         let all = tl.breakerTransitions(after: 0, upTo: 20_000)
         #expect(
             all == [
-                .init(substation: 0, feeder: 0, at: 10_000, closed: false),
-                .init(substation: 2, feeder: 1, at: 12_000, closed: false),
-                .init(substation: 0, feeder: 0, at: 15_000, closed: true),
+                .init(substation: 0, feeder: 0, at: 10_000, closed: false, openedAt: 10_000),
+                .init(substation: 2, feeder: 1, at: 12_000, closed: false, openedAt: 12_000),
+                .init(substation: 0, feeder: 0, at: 15_000, closed: true, openedAt: 10_000),
             ])
         // Half-open windows: a transition is reported exactly once across consecutive windows.
         #expect(tl.breakerTransitions(after: 0, upTo: 10_000).count == 1)
         #expect(tl.breakerTransitions(after: 10_000, upTo: 12_000).count == 1)
         #expect(tl.breakerTransitions(after: 12_000, upTo: 15_000).count == 1)
+        #expect(tl.reclose(substation: 0, feeder: 0, openedAt: 10_000) == 15_000)
+        #expect(tl.reclose(substation: 2, feeder: 1, openedAt: 12_000) == nil)
     }
 
     @Test func silenceWithAndWithoutDuration() {

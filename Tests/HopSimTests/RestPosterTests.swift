@@ -38,6 +38,12 @@ struct FixedClock: SimClock {
         #expect(events[0].feederID == FeederID("FDR003") && events[0].substationID == SubstationID("SUB002"))
         #expect(events[0].ts == SourceTime(epochMilliseconds: 4_000))
         #expect(events[0].oldState == "CLOSED" && events[0].newState == "OPEN")
+        let outages = try posts.filter { $0.0 == "/api/ingest/outage" }.map { try JSONDecoder().decode(Outage.self, from: $0.1) }
+        #expect(outages.count == 1)
+        #expect(outages[0].outageID == OutageID("OUT-SUB002-FDR003-4000") && outages[0].status == "ACTIVE")
+        #expect((outages[0].customersOut ?? 0) >= 5 && (outages[0].mwInterrupted ?? 0) > 50)
+        #expect(outages[0].etrTime == SourceTime(epochMilliseconds: 6_000))  // the scripted reclose
+        #expect(outages[0].ts == SourceTime(epochMilliseconds: 4_000))
 
         // The tripped feeder's telemetry shows nothing flowing; ts is the tick.
         let telemetry = try posts.filter { $0.0 == "/api/ingest/telemetry" }
@@ -56,6 +62,9 @@ struct FixedClock: SimClock {
         let restore = try posts.filter { $0.0 == "/api/ingest/event" }.map { try JSONDecoder().decode(GridEvent.self, from: $0.1) }
         #expect(restore.map(\.eventType) == ["FEEDER_RESTORE"])
         #expect(restore.first?.ts == SourceTime(epochMilliseconds: 6_000))
+        let ended = try posts.filter { $0.0 == "/api/ingest/outage" }.map { try JSONDecoder().decode(Outage.self, from: $0.1) }
+        #expect(ended.map(\.outageID) == [OutageID("OUT-SUB002-FDR003-4000")])
+        #expect(ended.first?.isResolved == true && ended.first?.customersOut == 0)
 
         // A transition recorded late (a scenario event played after its instant) is still posted, once.
         state.apply(.trip(substation: 1, feeder: 0, durationMs: nil), at: 9_500)
@@ -64,5 +73,17 @@ struct FixedClock: SimClock {
         await poster.post(tick: 20_000, posted: &posted)
         let late = client.posts.withLock { $0 }.filter { $0.0 == "/api/ingest/event" }
         #expect(late.count == 1)
+    }
+
+    @Test func postsOnlyTheChosenKinds() async throws {
+        let state = SimulationState(sites: SiteCatalog.sites(count: 1), feeders: 2, model: ValueModel(seed: 3), startedMs: 0)
+        state.apply(.trip(substation: 0, feeder: 0, durationMs: nil), at: 1_000)
+        let client = RecordingClient()
+        let poster = RestPoster(
+            client: client, state: state, clock: FixedClock(ms: 0), intervalMs: 5_000, kinds: [.outages],
+            logger: Logger(label: "test"))
+        var posted = Set<FaultTimeline.BreakerTransition>()
+        await poster.post(tick: 5_000, posted: &posted)
+        #expect(client.posts.withLock { $0.map(\.0) } == ["/api/ingest/outage"])
     }
 }

@@ -61,11 +61,21 @@ def test_rest_mode_posts_truth_and_breaker_events(hub, tmp_path):
 
         wait_until(tripped_reading, timeout=10, what="I = P = 0 for the tripped feeder")
 
+        # As an outage management system would: an ACTIVE outage for the trip, with its impact.
+        outage = wait_until(lambda: next(iter(get(hub, key, "/api/query/outages/active")), None),
+                            timeout=10, what="an active outage")
+        assert outage["outage_id"] == f"OUT-SUB002-FDR001-{at}"
+        assert (outage["substation_id"], outage["feeder_id"]) == ("SUB002", "FDR001")
+        assert outage["customers_out"] >= 5 and outage["mw_interrupted"] > 50
+        power_before = sim.control.truth("SUB002", at - 1)["feeders"][0]["power_mw"]
+        assert outage["mw_interrupted"] == round(power_before, 1)
+
         sim.control.send("restore SUB002 FDR001")
         restore = wait_until(lambda: next((e for e in get(hub, key, "/api/query/events", minutes=10)
                                            if e["event_type"] == "FEEDER_RESTORE"), None),
                              timeout=10, what="FEEDER_RESTORE at the hub")
         assert restore["feeder_id"] == "FDR001" and (restore["old_state"], restore["new_state"]) == ("OPEN", "CLOSED")
+        wait_until(lambda: get(hub, key, "/api/query/outages/active") == [], timeout=10, what="the outage resolved")
 
         # A silent substation posts nothing while silent.
         sim.control.send("silent SUB001")

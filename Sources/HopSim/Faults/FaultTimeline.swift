@@ -35,6 +35,9 @@ public struct FaultTimeline: Sendable, Hashable {
         public var feeder: Int
         public var at: Int64
         public var closed: Bool
+        /// When the breaker opened: `at` for an opening, the trip's instant for a closing. It
+        /// names the outage the transition starts or ends.
+        public var openedAt: Int64
     }
 
     struct FeederKey: Hashable, Sendable {
@@ -76,16 +79,23 @@ public struct FaultTimeline: Sendable, Hashable {
         }?.code
     }
 
+    /// When the breaker that opened at `openedAt` closes (again), if that is known yet.
+    public func reclose(substation: Int, feeder: Int, openedAt: Int64) -> Int64? {
+        breakerOpen[FeederKey(substation: substation, feeder: feeder)]?.first { $0.start == openedAt }?.end
+    }
+
     /// Breaker transitions with `from < at <= to`, in time order.
     public func breakerTransitions(after from: Int64, upTo to: Int64) -> [BreakerTransition] {
         var out: [BreakerTransition] = []
         for (key, intervals) in breakerOpen {
             for i in intervals {
                 if i.start > from, i.start <= to {
-                    out.append(.init(substation: key.substation, feeder: key.feeder, at: i.start, closed: false))
+                    out.append(
+                        .init(substation: key.substation, feeder: key.feeder, at: i.start, closed: false, openedAt: i.start))
                 }
                 if let end = i.end, end > from, end <= to {
-                    out.append(.init(substation: key.substation, feeder: key.feeder, at: end, closed: true))
+                    out.append(
+                        .init(substation: key.substation, feeder: key.feeder, at: end, closed: true, openedAt: i.start))
                 }
             }
         }

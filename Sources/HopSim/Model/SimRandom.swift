@@ -26,6 +26,7 @@ public struct SimRandom: Sendable, Hashable {
         case naturalExcursion = 11
         case feederClass = 12
         case commonFrequencyWhite = 13
+        case customers = 14
     }
 
     /// 64 well-mixed bits for the given coordinates.

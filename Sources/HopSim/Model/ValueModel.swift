@@ -75,6 +75,17 @@ public struct ValueModel: Sendable {
         return u < 0.5 ? .residential : u < 0.8 ? .commercial : .industrial
     }
 
+    /// Customers the feeder serves, fixed for the run: residential 1,200–4,000, commercial 150–600,
+    /// industrial 5–40.
+    public func customers(site: Site, feeder: Int) -> Int {
+        let u = random.uniform(.customers, Int64(site.index), Int64(feeder))
+        switch feederClass(site: site, feeder: feeder) {
+        case .residential: return 1_200 + Int(2_800 * u)
+        case .commercial: return 150 + Int(450 * u)
+        case .industrial: return 5 + Int(35 * u)
+        }
+    }
+
     /// The whole substation at `t`.
     public func truth(site: Site, feeders: Int, at t: Int64, faults: FaultTimeline) -> SubstationTruth {
         SubstationTruth(

@@ -2,22 +2,31 @@ import Foundation
 import HopProtocol
 import Logging
 
-/// The REST mode (`--post-to`): every interval, one seed-format telemetry POST per feeder, and a
-/// `FEEDER_TRIP` / `FEEDER_RESTORE` event POST per breaker transition with its exact source time.
-/// A silent RTU posts nothing while silent. Values are `truth` at the tick instant (`ts`).
+/// The REST mode (`--post-to`): every interval, one seed-format telemetry POST per feeder; per
+/// breaker transition a `FEEDER_TRIP` / `FEEDER_RESTORE` event with its exact source time and an
+/// outage record (`kinds` chooses which). A silent RTU posts no telemetry while silent. Values are
+/// `truth` at the tick instant (`ts`).
 public struct RestPoster: Sendable {
     public let client: any IngestClient
     public let state: SimulationState
     public let clock: any SimClock
     public let intervalMs: Int64
+    /// Which records to post.
+    public let kinds: Set<RestRecordKind>
     public let logger: Logger
+    let records: SeedRecords
 
-    public init(client: any IngestClient, state: SimulationState, clock: any SimClock, intervalMs: Int64, logger: Logger) {
+    public init(
+        client: any IngestClient, state: SimulationState, clock: any SimClock, intervalMs: Int64,
+        kinds: Set<RestRecordKind> = Set(RestRecordKind.allCases), logger: Logger
+    ) {
         self.client = client
         self.state = state
         self.clock = clock
         self.intervalMs = max(intervalMs, 100)
+        self.kinds = kinds
         self.logger = logger
+        self.records = SeedRecords(state: state)
     }
 
     /// How far back each tick looks for breaker transitions. Scenario events can be recorded a
@@ -44,40 +53,19 @@ public struct RestPoster: Sendable {
     public func post(tick: Int64, posted: inout Set<FaultTimeline.BreakerTransition>) async {
         let since = max(tick - Self.eventLookbackMs, state.startedMs - 1)
         for transition in state.faults.breakerTransitions(after: since, upTo: tick) where !posted.contains(transition) {
-            await send("/api/ingest/event", event(transition))
+            if kinds.contains(.events) { await send("/api/ingest/event", records.event(transition)) }
+            if kinds.contains(.outages) { await send("/api/ingest/outage", records.outage(transition)) }
             posted.insert(transition)
         }
         posted = posted.filter { $0.at > since }
+        guard kinds.contains(.telemetry) else { return }
         await withTaskGroup(of: Void.self) { group in
             for site in state.sites where !state.faults.isSilent(substation: site.index, at: tick) {
                 group.addTask {
-                    for record in telemetry(site: site, at: tick) { await send("/api/ingest/telemetry", record) }
+                    for record in records.telemetry(site: site, at: tick) { await send("/api/ingest/telemetry", record) }
                 }
             }
         }
-    }
-
-    /// The seed-format records of one substation at `t`.
-    public func telemetry(site: Site, at t: Int64) -> [Telemetry] {
-        state.truth(substation: site.index, at: t).feeders.map { r in
-            Telemetry(
-                substationID: site.substationID, feederID: r.feederID, deviceID: r.deviceID, siteName: site.name,
-                latitude: site.latitude, longitude: site.longitude, voltageKV: r.voltageKV, currentA: r.currentA,
-                powerMW: r.powerMW, frequencyHz: r.frequencyHz, ts: SourceTime(epochMilliseconds: t))
-        }
-    }
-
-    /// The seed-format event for a breaker transition.
-    public func event(_ t: FaultTimeline.BreakerTransition) -> GridEvent {
-        let site = state.sites[t.substation]
-        let feeder = Site.feederID(index: t.feeder)
-        return GridEvent(
-            substationID: site.substationID, deviceID: site.deviceID(feeder: t.feeder), feederID: feeder,
-            severity: t.closed ? GridEventSeverity.info : GridEventSeverity.alarm,
-            eventType: t.closed ? GridEventType.feederRestore : GridEventType.feederTrip,
-            oldState: t.closed ? "OPEN" : "CLOSED", newState: t.closed ? "CLOSED" : "OPEN",
-            message: "\(site.name) \(feeder) breaker " + (t.closed ? "closed" : "opened"),
-            latitude: site.latitude, longitude: site.longitude, ts: SourceTime(epochMilliseconds: t.at))
     }
 
     func send(_ path: String, _ record: some Encodable) async {
