@@ -241,6 +241,18 @@ def test_signals_exit_cleanly(sig):
     c.close()
 
 
+def test_control_subcommand(sim):
+    run = lambda *words: subprocess.run([str(hop_sim_binary()), "control", "--to", f"127.0.0.1:{sim.control_port}", *words],
+                                        capture_output=True, text=True, timeout=30)
+    r = run("trip", "SUB001", "FDR004")
+    assert r.returncode == 0 and r.stdout.strip() == "ok tripped SUB001 FDR004"
+    assert sim.control.status()["open_breakers"] == ["SUB001 FDR004"]
+    r = run("truth", "SUB001")
+    assert r.returncode == 0 and '"breaker_closed":false' in r.stdout
+    r = run("restore", "SUB009", "FDR001")
+    assert r.returncode == 1 and r.stdout.startswith("error unknown substation")
+
+
 def test_bad_arguments_fail_with_a_precise_message(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("events:\n  - at: 5s\n    do: trip SUB009 FDR001\n")

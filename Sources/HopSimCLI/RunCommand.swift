@@ -3,12 +3,10 @@ import Foundation
 import HopSim
 import Logging
 
-/// `hop-sim`: Modbus TCP RTUs for N simulated substations, and/or a seed REST API poster.
-/// Everything but option parsing lives in the HopSim library (`SimRunner`).
-@main
-struct HopSimCommand: AsyncParsableCommand {
+/// `hop-sim [run]`: Modbus TCP RTUs for N simulated substations, and/or a seed REST API poster.
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hop-sim", abstract: "Simulate substation RTUs (Modbus TCP) with scripted faults; see docs/sim.md.")
+        commandName: "run", abstract: "Run the simulator (the default subcommand) until SIGINT/SIGTERM.")
 
     @Option(help: "Modbus TCP server address, HOST:PORT.") var listen: String?
     @Option(help: "Number of substations (1…247); unit id = index + 1.") var substations = 5
