@@ -147,7 +147,7 @@ def test_silent_rtu_stops_answering_then_answers_again(sim):
 
 
 def test_timed_silence_ends_by_itself(sim):
-    sim.control.send("silent SUB003 1s")
+    sim.control.send("silent SUB003 3s")
 
     def answers():
         c = client(sim, timeout=0.3)
@@ -159,7 +159,7 @@ def test_timed_silence_ends_by_itself(sim):
             c.close()
 
     assert not answers()
-    wait_until(answers, timeout=5, what="SUB003 answering again")
+    wait_until(answers, timeout=15, what="SUB003 answering again")
 
 
 def test_register_exception(sim):
