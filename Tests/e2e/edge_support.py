@@ -320,3 +320,74 @@ def counters(rows) -> list[int]:
 if __name__ == "__main__":
     if sys.argv[1] == "modbus":
         _serve_modbus(sys.argv[2], sys.argv[3])
+
+
+class RawModbusServer:
+    """A hand-written Modbus/TCP responder (function 3 only) that can misbehave on purpose: answer
+    the first `bad_tid` requests with a wrong transaction id, or answer the first `late` requests
+    only after `delay` seconds. Counts connections. Runs in a thread of the test process."""
+
+    def __init__(self, registers, bad_tid=0, late=0, delay=0.0):
+        import threading
+        self.registers = registers
+        self.bad_tid, self.late, self.delay = bad_tid, late, delay
+        self.connections = 0
+        self.requests = 0
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            while True:
+                head = self._read(conn, 7)
+                if not head:
+                    return
+                tid, _proto, length, unit = struct.unpack(">HHHB", head)
+                pdu = self._read(conn, length - 1)
+                if not pdu:
+                    return
+                with self.lock:
+                    self.requests += 1
+                    n = self.requests
+                function, start, count = struct.unpack(">BHH", pdu[:5])
+                if function != 3:
+                    body = struct.pack(">BB", function | 0x80, 1)
+                else:
+                    values = self.registers[start:start + count]
+                    body = struct.pack(">BB", 3, 2 * len(values)) + b"".join(struct.pack(">H", v) for v in values)
+                if n <= self.late:
+                    time.sleep(self.delay)
+                reply_tid = (tid + 1000) & 0xFFFF if n <= self.bad_tid else tid
+                try:
+                    conn.sendall(struct.pack(">HHHB", reply_tid, 0, len(body) + 1, unit) + body)
+                except OSError:
+                    return
+
+    @staticmethod
+    def _read(conn, n):
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                return None
+            data += chunk
+        return data
+
+    def close(self):
+        self.sock.close()

@@ -125,3 +125,37 @@ def test_a_dead_device_is_reported_not_invented(tmp_path):
     assert rc == 2
     assert reports[0]["ok"] is False and "connect" in reports[0]["error"]
     assert reports[0]["feeders"][0]["values"] == {}
+
+
+def test_a_reply_with_a_wrong_transaction_id_drops_the_connection_and_the_retry_succeeds(tmp_path):
+    from edge_support import RawModbusServer
+
+    server = RawModbusServer(encode(60.01, "float32"), bad_tid=1)
+    try:
+        feeders = "      - {feeder_id: F1, points: {frequency_hz: {function: holding, address: 0, type: float32}}}"
+        rc, reports, out = probe(config_for(tmp_path, server.port, feeders, device_extra="    retries: 1\n"))
+        assert rc == 0, out.stdout
+        assert reports[0]["feeders"][0]["values"]["frequency_hz"] == pytest.approx(60.01, rel=1e-6)
+        assert server.requests == 2
+        assert server.connections == 2  # desync recovered by reconnecting, not by reading on
+    finally:
+        server.close()
+
+
+def test_a_late_reply_cannot_be_mistaken_for_the_next_one(tmp_path):
+    from edge_support import RawModbusServer
+
+    # The first answer comes after the 500 ms timeout; had the connection been kept, it would be
+    # read as the answer to the retry. The retry goes out on a fresh connection instead.
+    server = RawModbusServer(encode(59.98, "float32") + encode(13.2, "float32"), late=1, delay=0.8)
+    try:
+        feeders = ("      - {feeder_id: F1, points: {frequency_hz: {function: holding, address: 0, type: float32}, "
+                   "voltage_kv: {function: holding, address: 2, type: float32}}}")
+        rc, reports, out = probe(config_for(tmp_path, server.port, feeders, device_extra="    retries: 1\n"))
+        assert rc == 0, out.stdout
+        values = reports[0]["feeders"][0]["values"]
+        assert values["frequency_hz"] == pytest.approx(59.98, rel=1e-6)
+        assert values["voltage_kv"] == pytest.approx(13.2, rel=1e-6)
+        assert server.connections == 2
+    finally:
+        server.close()
