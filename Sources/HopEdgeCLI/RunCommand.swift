@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HopEdge
 import Logging
 
@@ -11,6 +12,11 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let edge = try loadConfig(config)
-        try await EdgeApp.run(config: edge, logger: makeLogger(level: logLevel))
+        do {
+            try await EdgeApp.run(config: edge, logger: makeLogger(level: logLevel))
+        } catch let error as JournalError {
+            FileHandle.standardError.write(Data("hop-edge: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -217,3 +217,18 @@ def test_metrics_endpoint_reports_journal_upload_and_device_health(tmp_path, rtu
         assert requests.get(f"http://127.0.0.1:{port}/other", timeout=2).status_code == 404
     finally:
         assert edge.stop() == 0
+
+
+def test_a_second_agent_on_the_same_journal_is_refused(tmp_path, rtu, hub):
+    config = write_config(tmp_path, hub_url=hub.url, key=hub.key, modbus_port=rtu.port, poll="50ms")
+    first = Edge(config).start()
+    try:
+        wait_until(lambda: len(hub.telemetry(DEVICE)) >= 3, what="first agent uploading")
+        second = run_edge("run", "--config", str(config), timeout=30)
+        assert second.returncode == 1
+        assert f"another hop-edge (pid {first.proc.pid})" in second.stderr
+        status = first.status()
+        assert status["agentRunning"] is True and status["agentPID"] == first.proc.pid
+    finally:
+        assert first.stop() == 0
+    assert Edge(config).status()["agentRunning"] is False

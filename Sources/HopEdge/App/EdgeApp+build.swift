@@ -43,6 +43,8 @@ public enum EdgeApp {
 
     /// Runs the agent until SIGTERM/SIGINT.
     public static func run(config: EdgeConfig, logger: Logger) async throws {
+        let lock = try JournalLock(journalPath: config.journal.path)
+        defer { withExtendedLifetime(lock) {} }
         let parts = try build(config: config, logger: logger)
         try await parts.journal.markAgentStarted(pid: getpid(), at: .now())
         var services: [any Service] = [parts.uploader]
