@@ -50,10 +50,14 @@ public enum EdgeApp {
         var services: [any Service] = [parts.uploader]
         services += parts.pollers.map { $0 as any Service }
         if let metrics = parts.metrics { services.append(metrics) }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [], logger: logger))
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [], logger: logger)
+        // A shutdown stuck on a slow hub or RTU is cancelled (an in-flight upload aborts; the
+        // journal keeps everything) well before systemd's TimeoutStopSec.
+        configuration.maximumGracefulShutdownDuration = .seconds(20)
+        configuration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
         logger.info(
             "hop-edge \(HopEdgeVersion.current) edge \(config.edgeID): \(config.devices.count) devices, journal \(config.journal.path), hub \(config.hub.url)")
         try await group.run()

@@ -39,8 +39,12 @@ public final class Uploader: Service, Sendable {
     var idleInterval: Duration { min(max(config.maxAge / 4, .milliseconds(20)), .seconds(1)) }
 
     public func run() async throws {
-        _ = await cancelOnGracefulShutdown { [self] in await self.loop() }
-        await flush()
+        // Journal sealing and acknowledgement are blocking SQLite transactions: run them on a
+        // thread of their own rather than on the cooperative pool.
+        await withTaskExecutorPreference(DeviceThread(name: "hop-edge.uploader")) {
+            _ = await cancelOnGracefulShutdown { [self] in await self.loop() }
+            await flush()
+        }
     }
 
     /// Uploads until cancelled.
