@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sim_support import REPO, Sim, binary, wait_until  # noqa: E402
 
 POLL_S = 0.5
+SCRIPTED_TRIP_S = 8  # late enough for the edge to be polling already
 
 
 def epoch_ms(rfc3339: str) -> int:
@@ -27,7 +28,9 @@ def f32(x: float) -> float:
 
 @pytest.fixture
 def pipeline(hub, tmp_path):
-    sim = Sim(substations=2, feeders=4, seed=21, log_path=tmp_path / "sim.log")
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(f"events:\n  - {{at: {SCRIPTED_TRIP_S}, do: trip SUB002 FDR003}}\n")
+    sim = Sim("--scenario", str(scenario), substations=2, feeders=4, seed=21, log_path=tmp_path / "sim.log")
     ingest = hub.create_key("edge-sub002", substations="SUB002", scope="ingest")
     reader = hub.create_key("reader", scope="read")
     (tmp_path / "api-key").write_text(ingest + "\n")
@@ -89,22 +92,33 @@ def test_edge_values_equal_simulator_truth(pipeline):
         assert row["site_name"] == truth["site_name"]
 
 
+def trips(get, feeder):
+    return [e for e in get("/api/query/events", minutes=10) if e["event_type"] == "FEEDER_TRIP" and e["feeder_id"] == feeder]
+
+
 def test_scripted_trip_reaches_the_hub_with_feeder_and_source_time(pipeline):
     sim, get = pipeline
-    wait_until(lambda: get("/api/query/telemetry/latest"), timeout=30, what="first readings")
-    before = sim.control.status()["now_ms"]
-    sim.control.send("trip SUB002 FDR003")
-    after = sim.control.status()["now_ms"]
-
-    def trip():
-        return next((e for e in get("/api/query/events", minutes=10) if e["event_type"] == "FEEDER_TRIP"), None)
-
-    event = wait_until(trip, timeout=15, what="FEEDER_TRIP at the hub")
+    tripped_at = sim.control.status()["started_ms"] + SCRIPTED_TRIP_S * 1000  # exact, by construction
+    event = wait_until(lambda: next(iter(trips(get, "FDR003")), None), timeout=30, what="scripted FEEDER_TRIP at the hub")
     assert (event["substation_id"], event["feeder_id"], event["severity"]) == ("SUB002", "FDR003", "ALARM")
     seen = epoch_ms(event["time"])
     # Source time = the poll that saw the open breaker: after the trip, within one poll (+ slack).
-    assert before <= seen <= after + POLL_S * 1000 + 1000, (before, seen, after)
+    assert tripped_at <= seen <= tripped_at + POLL_S * 1000 + 2000, (tripped_at, seen)
+    assert sim.control.truth("SUB002", tripped_at - 1)["feeders"][2]["breaker_closed"]
     assert not sim.control.truth("SUB002", seen)["feeders"][2]["breaker_closed"]
+
+
+def test_live_trip_reaches_the_hub_with_feeder_and_source_time(pipeline):
+    sim, get = pipeline
+    wait_until(lambda: get("/api/query/telemetry/latest"), timeout=30, what="first readings")
+    before = sim.control.status()["now_ms"]
+    sim.control.send("trip SUB002 FDR001")
+    after = sim.control.status()["now_ms"]
+    event = wait_until(lambda: next(iter(trips(get, "FDR001")), None), timeout=15, what="FEEDER_TRIP at the hub")
+    assert (event["substation_id"], event["severity"]) == ("SUB002", "ALARM")
+    seen = epoch_ms(event["time"])
+    assert before <= seen <= after + POLL_S * 1000 + 2000, (before, seen, after)
+    assert not sim.control.truth("SUB002", seen)["feeders"][0]["breaker_closed"]
 
 
 def test_silent_rtu_gives_comm_fail_then_comm_restored(pipeline):
