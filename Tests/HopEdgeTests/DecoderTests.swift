@@ -1,3 +1,4 @@
+import Foundation
 import HopProtocol
 import Testing
 
@@ -58,5 +59,22 @@ import Testing
         #expect(RegisterDecoder.value([1], at: 1, spec: spec) == nil)
         let nan = PointSpec(function: .holding, address: 0, type: .float32)
         #expect(RegisterDecoder.value([0x7FC0, 0x0000], at: 0, spec: nan) == nil)
+    }
+}
+
+@Suite struct TelemetryJSONTests {
+    @Test func handWrittenJSONDecodesToTheSameReading() throws {
+        let full = Telemetry(
+            substationID: "SUB001", feederID: "FDR002", deviceID: "SUB001-FDR002", siteName: "Portland \"North\"\n\\ é",
+            latitude: 45.5231, longitude: -122.6765, voltageKV: 229.8, currentA: 1187.4, powerMW: -274.25,
+            frequencyHz: 60.002, ts: SourceTime(epochMilliseconds: 1_790_000_000_123))
+        let sparse = Telemetry(substationID: "SUB002", frequencyHz: 59.95)
+        for reading in [full, sparse] {
+            let bytes = TelemetryJSON.encode(reading)
+            #expect(try JSONDecoder().decode(Telemetry.self, from: Data(bytes)) == reading)
+        }
+        #expect(String(decoding: TelemetryJSON.encode(sparse), as: UTF8.self) == #"{"substation_id":"SUB002","frequency_hz":59.95}"#)
+        let control = String(decoding: TelemetryJSON.encode(Telemetry(substationID: "S", siteName: "a\u{01}b", voltageKV: 1)), as: UTF8.self)
+        #expect(control.contains(#"a\u0001b"#))
     }
 }

@@ -110,7 +110,7 @@ public actor SQLiteJournal: Journal {
             for entry in entries {
                 let body: Data
                 switch entry {
-                case .telemetry(let t): body = try encoder.encode(t)
+                case .telemetry(let t): body = Data(TelemetryJSON.encode(t))
                 case .event(let e): body = try encoder.encode(e)
                 }
                 rows.append((entry.kind, entry.sourceTime?.epochMilliseconds ?? now, body))
