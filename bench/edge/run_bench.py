@@ -80,6 +80,15 @@ def rss_kib(pid):
     return 0
 
 
+def rollup(pid):
+    """Anonymous (private heap/stack) and PSS from smaps_rollup, KiB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        values[name] = int(value.split()[0])
+    return values
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--readings", type=int, default=1_000_000)
@@ -147,12 +156,15 @@ devices:{devices}""")
         for _ in range(args.rss_seconds):
             time.sleep(1)
             samples.append(rss_kib(agent.pid))
+        memory = rollup(agent.pid)
         stop(agent)
         with sqlite3.connect(f"file:{data}/hop.sqlite?mode=ro", uri=True) as db:
             stored = db.execute("SELECT COUNT(*) FROM telemetry").fetchone()[0]
         results["rss"] = {"devices": 4, "feeders": 16, "poll_ms": 100, "seconds": args.rss_seconds,
                           "steady_kib": statistics.median(samples[len(samples) // 2:]), "max_kib": max(samples),
-                          "exit_code": agent.returncode, "readings_at_hub": stored}
+                          "exit_code": agent.returncode, "readings_at_hub": stored,
+                          "anonymous_kib": memory.get("Anonymous"), "pss_kib": memory.get("Pss"),
+                          "file_backed_kib": memory.get("Rss", 0) - memory.get("Anonymous", 0)}
 
         # --- 3. drain ---
         out = subprocess.run([edge, "bench", "drain", "--hub", f"http://127.0.0.1:{hub_port}", "--api-key-file",
@@ -182,6 +194,8 @@ devices:{devices}""")
     print(f"steady RSS of hop-edge run, 4 devices × 4 feeders at 100 ms: {rss['steady_kib'] / 1024:.1f} MiB "
           f"(max {rss['max_kib'] / 1024:.1f} MiB; target ≤ 25 MB) [{rss['readings_at_hub']} readings at the hub, "
           f"exit {rss['exit_code']}]")
+    print(f"  of which private anonymous memory {rss['anonymous_kib'] / 1024:.1f} MiB and file-backed (shared library "
+          f"and binary text) {rss['file_backed_kib'] / 1024:.1f} MiB; PSS {rss['pss_kib'] / 1024:.1f} MiB")
     print(f"drain of {drain['readings']:,} journaled readings into the local hub: {drain['drainPerSecond']:,.0f} readings/s "
           f"({drain['drainSeconds']:.1f} s, {drain['batches']} batches, {drain['bytesSent'] / 1e6:.1f} MB gzip sent, "
           f"{drain['retries']} retries; hub stored {drain['hub_rows_for_drain']:,}) (target ≥ 100,000/s)")
