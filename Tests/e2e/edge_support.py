@@ -391,3 +391,58 @@ class RawModbusServer:
 
     def close(self):
         self.sock.close()
+
+
+def crc16(data: bytes) -> int:
+    """Modbus RTU CRC-16 (poly 0xA001, init 0xFFFF)."""
+    crc = 0xFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+class RtuResponder:
+    """A Modbus RTU slave (function 3) on a pseudo-terminal: hop-edge opens `device` as its serial
+    line; this side answers framed requests with CRCs, as a serial RTU would. Counts requests."""
+
+    def __init__(self, registers, unit=5):
+        import threading
+        self.registers, self.unit = registers, unit
+        self.master, self.slave = os.openpty()
+        self.device = os.ttyname(self.slave)
+        self.requests = 0
+        self.bad_frames = 0
+        self.running = True
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        buffer = b""
+        while self.running:
+            try:
+                chunk = os.read(self.master, 256)
+            except OSError:
+                return
+            buffer += chunk
+            while len(buffer) >= 8:
+                frame, buffer = buffer[:8], buffer[8:]
+                if crc16(frame[:6]) != struct.unpack("<H", frame[6:8])[0]:
+                    self.bad_frames += 1
+                    buffer = b""
+                    break
+                unit, function, start, count = struct.unpack(">BBHH", frame[:6])
+                if unit != self.unit:
+                    continue  # not addressed to us: a real slave stays silent
+                self.requests += 1
+                if function == 3 and start + count <= len(self.registers):
+                    payload = struct.pack(">BBB", unit, 3, 2 * count) + b"".join(
+                        struct.pack(">H", v) for v in self.registers[start:start + count])
+                else:
+                    payload = struct.pack(">BBB", unit, function | 0x80, 2)
+                os.write(self.master, payload + struct.pack("<H", crc16(payload)))
+
+    def close(self):
+        self.running = False
+        os.close(self.slave)
+        os.close(self.master)
