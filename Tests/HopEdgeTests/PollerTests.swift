@@ -82,3 +82,74 @@ final class ScriptedDevice: DeviceSession, @unchecked Sendable {
         #expect(String(decoding: batch.events[0], as: UTF8.self).contains("FEEDER_TRIP"))
     }
 }
+
+/// A device double that answers every scan (or fails every scan) and counts scans per class.
+final class CountingDevice: DeviceSession, @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    let failing: Bool
+
+    init(failing: Bool = false) { self.failing = failing }
+
+    func scan(_ scan: ScanPlan) async throws(DeviceError) -> ScanSample {
+        lock.withLock { counts[scan.name, default: 0] += 1 }
+        if failing { throw DeviceError(kind: .connect, device: "rtu", unitID: 1, message: "Connection refused") }
+        var sample = ScanSample()
+        sample.analog[0, .frequencyHz] = 60
+        return sample
+    }
+
+    func disconnect() async {}
+
+    var snapshot: [String: Int] { lock.withLock { counts } }
+}
+
+@Suite struct PollerScheduleTests {
+    @Test func scanClassesRunAtTheirOwnRates() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var device = simDevice(feeders: 1)
+        device.pollInterval = .seconds(1)
+        device.scanClasses = [ScanClassConfig(name: "fast", interval: .milliseconds(250), fields: [.frequencyHz], breaker: true)]
+        let session = CountingDevice()
+        let clock = ManualClock()
+        let poller = DevicePoller(
+            plan: try ReadPlanner.plan(device), session: session,
+            journal: try SQLiteJournal(config: JournalConfig(path: dir.path + "/j.sqlite")), board: DeviceStatusBoard(),
+            clock: clock, logger: Logger(label: "test"))
+        let task = Task { try await poller.run() }
+        while clock.monotonic() < .seconds(10) { await Task.yield() }
+        task.cancel()
+        try await task.value
+        let counts = session.snapshot
+        let elapsed = clock.monotonic()
+        // Virtual time: every class runs once at start, then once per interval.
+        let defaultRuns = try #require(counts["default"]), fastRuns = try #require(counts["fast"])
+        #expect(abs(defaultRuns - (Int(elapsed.seconds) + 1)) <= 1)
+        #expect(abs(fastRuns - (Int(elapsed.seconds * 4) + 1)) <= 1)
+    }
+
+    @Test func aDeadDeviceIsRetriedWithGrowingBackoffAndOneCommFail() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var device = simDevice(feeders: 1)
+        device.pollInterval = .milliseconds(500)
+        let journal = try SQLiteJournal(config: JournalConfig(path: dir.path + "/j.sqlite"))
+        let clock = ManualClock()
+        let poller = DevicePoller(
+            plan: try ReadPlanner.plan(device), session: CountingDevice(failing: true), journal: journal,
+            board: DeviceStatusBoard(), clock: clock, logger: Logger(label: "test"), maxBackoff: .seconds(8))
+        let task = Task { try await poller.run() }
+        while clock.monotonic() < .seconds(120) { await Task.yield() }
+        task.cancel()
+        try await task.value
+        let sleeps = clock.sleeps
+        #expect(sleeps.count >= 10)
+        #expect(sleeps.prefix(4).map { $0 <= .milliseconds(500) * (1 << 3) } == [true, true, true, true])
+        #expect(sleeps.allSatisfy { $0 <= .seconds(8) })
+        #expect(sleeps.suffix(5).allSatisfy { $0 >= .seconds(4) })  // capped at 8 s, jitter down to half
+        let batch = try #require(try await journal.nextBatch(limits: JournalTests.limits, now: .now(), force: true))
+        #expect(batch.events.count == 1)
+        #expect(batch.telemetry.isEmpty)
+    }
+}
