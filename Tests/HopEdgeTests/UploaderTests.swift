@@ -93,6 +93,28 @@ actor ScriptedHub: HubClient {
         #expect(sleeps[5] == .seconds(3))
     }
 
+    @Test func theLoopPreparesTheNextBatchAheadButSendsStrictlyInOrder() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hub = ScriptedHub([.status(200, [:]), .status(503, ["retry-after": "1"]), .status(200, [:]), .status(422, [:])])
+        let clock = ManualClock()
+        let (uploader, journal) = try makeUploader(hub, dir: dir, clock: clock)
+        try await journal.append((0..<45).map { JournalTests.reading($0) }, state: nil)
+        let task = Task { await uploader.loop() }
+        while await journal.counters().depth > 5 { await Task.yield() }
+        task.cancel()
+        await task.value
+        let seqs = await hub.received.map(\.seq)
+        let first = try #require(seqs.first)
+        // 1 ok; 2 refused once (503) then ok; 3 quarantined; 4 ok. Never a seq before its predecessor's answer.
+        #expect(seqs == [first, first + 1, first + 1, first + 2, first + 3])
+        let currents = await hub.received.map { $0.telemetry.compactMap(\.currentA) }
+        #expect(currents[0] == (0..<10).map(Double.init))
+        #expect(currents[1] == currents[2])
+        #expect(currents[4] == (30..<40).map(Double.init))
+        #expect(clock.sleeps.contains(.seconds(1)))
+    }
+
     @Test func theBodyIsAGzippedBatchWithRecordsInOrderAndHealth() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -104,8 +104,9 @@ public protocol Journal: Sendable {
     func append(_ entries: [JournalEntry], state: DeviceState?) async throws(JournalError)
     /// Every device state remembered.
     func deviceStates() async throws(JournalError) -> [DeviceState]
-    /// The oldest sealed batch, or a newly sealed one when enough records wait (or `force`).
-    func nextBatch(limits: BatchLimits, now: SourceTime, force: Bool) async throws(JournalError) -> PendingBatch?
+    /// The oldest sealed batch with a seq above `after` (any, when `nil`), or else a newly sealed one
+    /// when enough records wait (or `force`).
+    func nextBatch(limits: BatchLimits, now: SourceTime, force: Bool, after: Int64?) async throws(JournalError) -> PendingBatch?
     /// Deletes the batch's rows after the hub's 2xx.
     func acknowledge(_ batch: PendingBatch, at: SourceTime) async throws(JournalError)
     /// Sets the batch aside with the body that was refused; it no longer blocks delivery.
@@ -113,6 +114,13 @@ public protocol Journal: Sendable {
     /// Notes a failed attempt.
     func recordFailure(_ batch: PendingBatch, error: String, at: SourceTime) async throws(JournalError)
     func counters() async -> JournalCounters
+}
+
+extension Journal {
+    /// The oldest sealed batch, or a newly sealed one when enough records wait (or `force`).
+    public func nextBatch(limits: BatchLimits, now: SourceTime, force: Bool) async throws(JournalError) -> PendingBatch? {
+        try await nextBatch(limits: limits, now: now, force: force, after: nil)
+    }
 }
 
 /// A journal I/O or format failure, naming the file and what was being done.

@@ -3,10 +3,15 @@ import GRDB
 import HopProtocol
 
 extension SQLiteJournal {
-    public func nextBatch(limits: BatchLimits, now: SourceTime, force: Bool) throws(JournalError) -> PendingBatch? {
+    public func nextBatch(
+        limits: BatchLimits, now: SourceTime, force: Bool, after: Int64? = nil
+    ) throws(JournalError) -> PendingBatch? {
         let sealed = sealedThrough
         let result = try write("seal batch") { db -> (PendingBatch, Int64)? in
-            if let row = try Row.fetchOne(db, sql: "SELECT seq, first_id, last_id, attempts FROM batch ORDER BY seq LIMIT 1") {
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT seq, first_id, last_id, attempts FROM batch WHERE seq > ? ORDER BY seq LIMIT 1",
+                arguments: [after ?? Int64.min])
+            {
                 let rows = try Row.fetchAll(
                     db, sql: "SELECT kind, body FROM record WHERE id BETWEEN ? AND ? ORDER BY id",
                     arguments: [row["first_id"] as Int64, row["last_id"] as Int64])

@@ -47,18 +47,39 @@ public final class Uploader: Service, Sendable {
         }
     }
 
-    /// Uploads until cancelled.
+    /// Uploads until cancelled. While one batch is in flight the next is sealed, encoded and
+    /// compressed, so the edge's work overlaps the hub's; still only one request is ever in flight,
+    /// and batches go strictly in seq order.
     func loop() async {
         var backoff = Backoff(initial: config.backoffInitial, maximum: config.backoffMax)
+        var prepared: Prepared?
         while !Task.isCancelled {
             let delay: Duration
-            switch await attempt(force: false) {
+            let current: Prepared
+            if let ready = prepared {
+                current = ready
+            } else {
+                switch await prepare(force: false, after: nil) {
+                case .unavailable(let outcome):
+                    delay = outcome == .idle ? idleInterval : backoff.next()
+                    do { try await clock.sleep(for: delay) } catch { return }
+                    continue
+                case .ready(let batch): current = batch
+                }
+            }
+            prepared = nil
+            async let upcoming = prepare(force: false, after: current.batch.seq)
+            let outcome = await send(current)
+            let next = await upcoming
+            switch outcome {
             case .sent, .quarantined:
                 backoff.reset()
+                if case .ready(let batch) = next { prepared = batch }
                 continue
             case .idle:
                 delay = idleInterval
             case .retry(let after):
+                // The prepared successor stays sealed in the journal and is reloaded in order.
                 delay = after ?? backoff.next()
                 logger.info("retrying in \(delay.compact)")
             }
@@ -89,27 +110,51 @@ public final class Uploader: Service, Sendable {
 
     /// Seals or reloads the oldest batch and tries it once.
     public func attempt(force: Bool) async -> Outcome {
+        switch await prepare(force: force, after: nil) {
+        case .unavailable(let outcome): return outcome
+        case .ready(let prepared): return await send(prepared)
+        }
+    }
+
+    /// A batch ready to send: the JSON body (kept for quarantine) and the payload on the wire.
+    struct Prepared: Sendable {
+        var batch: PendingBatch
+        var body: [UInt8]
+        var payload: [UInt8]
+        var gzip: Bool
+    }
+
+    /// A prepared batch, or why there is none.
+    enum Preparation: Sendable {
+        case ready(Prepared)
+        case unavailable(Outcome)
+    }
+
+    /// Seals or reloads the next batch (the oldest, or the oldest above `after`) and encodes it.
+    func prepare(force: Bool, after: Int64?) async -> Preparation {
         let now = clock.wall()
         let batch: PendingBatch
         do {
-            guard let next = try await journal.nextBatch(limits: limits, now: now, force: force) else { return .idle }
+            guard let next = try await journal.nextBatch(limits: limits, now: now, force: force, after: after) else {
+                return .unavailable(.idle)
+            }
             batch = next
         } catch {
             logger.error("\(error)")
-            return .retry(after: nil)
+            return .unavailable(.retry(after: nil))
         }
         let body = BatchBody.encode(edgeID: edgeID, seq: batch.seq, sentAt: now, batch: batch, health: await health(now))
-        let payload: [UInt8]
+        guard config.gzip else { return .ready(Prepared(batch: batch, body: body, payload: body, gzip: false)) }
         do {
-            payload = config.gzip ? try BatchBody.gzip(body) : body
+            return .ready(Prepared(batch: batch, body: body, payload: try BatchBody.gzip(body), gzip: true))
         } catch {
             logger.error("gzip of batch \(batch.seq) failed: \(error); sending uncompressed")
-            return await send(batch, body: body, payload: body, gzip: false)
+            return .ready(Prepared(batch: batch, body: body, payload: body, gzip: false))
         }
-        return await send(batch, body: body, payload: payload, gzip: config.gzip)
     }
 
-    private func send(_ batch: PendingBatch, body: [UInt8], payload: [UInt8], gzip: Bool) async -> Outcome {
+    private func send(_ prepared: Prepared) async -> Outcome {
+        let (batch, body, payload, gzip) = (prepared.batch, prepared.body, prepared.payload, prepared.gzip)
         let started = clock.monotonic()
         let response: HubResponse
         do {
