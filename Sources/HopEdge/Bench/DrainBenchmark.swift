@@ -44,17 +44,17 @@ public enum DrainBenchmark {
             config: UploadConfig(maxRecords: batchRecords, maxBytes: 32 * 1024 * 1024, maxAge: .zero, gzip: true),
             clock: SystemEdgeClock(), logger: Logger(label: "bench"), stats: stats)
         let drainStart = clock.now
-        var failures = 0
+        // The agent's own upload loop (pipelined preparation, backoff), stopped once the journal is empty.
+        let loop = Task { await uploader.loop() }
         while await journal.counters().depth > 0 {
-            switch await uploader.attempt(force: true) {
-            case .sent, .idle: continue
-            case .quarantined: throw BenchError(message: "a batch was refused; see the hub log")
-            case .retry(let after):
-                failures += 1
-                if failures > 50 { throw BenchError(message: "too many failed uploads") }
-                try await Task.sleep(for: after ?? .milliseconds(200))
+            if await stats.quarantined > 0 {
+                loop.cancel()
+                throw BenchError(message: "a batch was refused; see the hub log")
             }
+            try await Task.sleep(for: .milliseconds(5))
         }
+        loop.cancel()
+        await loop.value
         let drain = (clock.now - drainStart).seconds
         return Result(
             readings: readings, fillSeconds: fill, fillPerSecond: Double(readings) / fill, drainSeconds: drain,
