@@ -7,7 +7,8 @@ extension JournalStatus {
         let agent = agentRunning ? "running (pid \(agentPID ?? 0))" : "not running"
         lines.append("journal \(journal): agent \(agent)")
         lines.append(
-            "unsent: \(depth) records (\(telemetryRows) readings, \(eventRows) events), \(bytes) bytes; file \(fileBytes) bytes")
+            "unsent: \(depth) records (\(telemetryRows) readings, \(eventRows) event\(eventRows == 1 ? "" : "s")), \(bytes) bytes; "
+                + "file \(fileBytes) bytes")
         if let oldest = oldestUnsent, let age = oldestUnsentAgeSeconds {
             lines.append("oldest unsent: \(oldest.rfc3339) (\(String(format2: (age * 10).rounded() / 10)) s ago)")
         } else {

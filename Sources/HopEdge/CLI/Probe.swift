@@ -102,7 +102,7 @@ public enum Probe {
 extension ProbeReport {
     /// The text `hop-edge probe` prints.
     public var text: String {
-        var lines = ["device \(device) (\(transport) unit \(unitID)): \(ok ? "ok" : "FAILED") in \(String(format2: latencyMs)) ms"]
+        var lines = ["device \(device) (\(transport) unit \(unitID)): \(ok ? "ok" : "FAILED") in \(String(format2: (latencyMs * 100).rounded() / 100)) ms"]
         if let error { lines.append("  error: \(error)") }
         for f in feeders {
             var parts = TelemetryField.allCases.compactMap { field in f.values[field.rawValue].map { "\(field.rawValue)=\(String(format2: $0))" } }

@@ -17,6 +17,8 @@ public enum RegisterDecoder {
         case .uint16: return Double(Decode16.word(registers[offset], order))
         case .int32: return Double(Int32(bitPattern: Decode32.bits(registers, offset, order)))
         case .uint32: return Double(Decode32.bits(registers, offset, order))
+        // The float's exact value (60.02f reads 60.020000457763672): shortest-decimal conversion
+        // would cost more than the rest of the decode; displays round.
         case .float32: return Double(Float(bitPattern: Decode32.bits(registers, offset, order)))
         case .float64: return Double(bitPattern: Decode64.bits(registers, offset, order))
         }
