@@ -4,7 +4,8 @@ Real peers only: a pymodbus TCP server as the RTU (run as a subprocess of this f
 the RTU is stopping a process), the real hop-hub binary over a real data directory, and the real
 hop-edge binary. Everything listens on 127.0.0.1.
 
-Binaries: $HOP_EDGE / $HOP_HUB, else .build-edge/debug/{hop-edge,hop-hub}, built on demand.
+Binaries: $HOP_EDGE / $HOP_HUB, else the newer of .build/debug and .build-edge/debug, else built
+into .build-edge on demand.
 """
 from __future__ import annotations
 
@@ -27,12 +28,15 @@ PROFILES = REPO / "edge-configs" / "profiles"
 
 
 def _binary(env: str, product: str) -> Path:
+    """$ENV, else the newer of .build/debug/PRODUCT (what scripts/test builds) and
+    .build-edge/debug/PRODUCT (the edge's own scratch path), else built into .build-edge."""
     if os.environ.get(env):
         return Path(os.environ[env])
-    path = REPO / ".build-edge" / "debug" / product
-    if not path.exists():
-        subprocess.run(["swift", "build", "--scratch-path", ".build-edge", "--product", product], cwd=REPO, check=True)
-    return path
+    candidates = [p for p in (REPO / ".build" / "debug" / product, REPO / ".build-edge" / "debug" / product) if p.exists()]
+    if candidates:
+        return max(candidates, key=lambda p: p.stat().st_mtime)
+    subprocess.run(["swift", "build", "--scratch-path", ".build-edge", "--product", product], cwd=REPO, check=True)
+    return REPO / ".build-edge" / "debug" / product
 
 
 def edge_bin() -> Path:
