@@ -73,6 +73,7 @@ public final class SimulationState: Sendable {
         }
     }
 
+    /// `SUB002` or `SUB002 FDR003`, for answers and logs.
     func name(_ s: Int, _ f: Int? = nil) -> String {
         let sub = sites[s].substationID.rawValue
         return f.map { sub + " " + Site.feederID(index: $0).rawValue } ?? sub

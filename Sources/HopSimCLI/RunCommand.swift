@@ -34,6 +34,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// The options as a `SimConfiguration` (checked later by `validate()`).
     func configuration() throws(SimError) -> SimConfiguration {
         let url = try postTo.map { text throws(SimError) in
             guard let url = URL(string: text) else { throw SimError("--post-to '\(text)': not a URL") }

@@ -63,6 +63,7 @@ public struct ControlResponder: Sendable {
         }
     }
 
+    /// The `status` answer at `now`.
     func status(at now: Int64) -> Status {
         let faults = state.faults
         var open: [String] = []
@@ -86,6 +87,7 @@ public struct ControlResponder: Sendable {
             openBreakers: open, silent: silent, exceptionRegisters: exceptions, frequencyOffsetHz: offsets)
     }
 
+    /// One line of JSON with sorted keys.
     func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

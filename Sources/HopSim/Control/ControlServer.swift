@@ -63,6 +63,7 @@ final class ControlServer {
         clients[fd] = buffer
     }
 
+    /// Closes a client connection and forgets its buffer.
     func drop(_ fd: Int32) {
         close(fd)
         clients[fd] = nil

@@ -63,6 +63,7 @@ public struct CommandParser: Sendable {
         }
     }
 
+    /// `exception SUB001 ADDR|A-B|FDR002 [CODE] [DURATION]`.
     func exception(_ args: [String]) throws(CommandError) -> SimCommand {
         try arity(args, 2...4, "exception SUB001 ADDR|A-B|FDR002 [CODE] [DURATION]")
         let sub = try substation(args[0])
@@ -113,6 +114,7 @@ public struct CommandParser: Sendable {
         return lo...hi
     }
 
+    /// Throws the usage line unless the number of arguments is in `range`.
     func arity(_ args: [String], _ range: ClosedRange<Int>, _ usage: String) throws(CommandError) {
         guard range.contains(args.count) else { throw CommandError("usage: \(usage)") }
     }

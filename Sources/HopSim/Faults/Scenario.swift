@@ -71,6 +71,7 @@ public struct Scenario: Sendable, Hashable {
         return Scenario(events: events)
     }
 
+    /// A short description of a YAML decoding error, naming the key path.
     static func describe(_ error: any Error) -> String {
         if case let DecodingError.keyNotFound(key, ctx) = error {
             return "missing key '\(key.stringValue)' at \(path(ctx.codingPath))"
@@ -81,6 +82,7 @@ public struct Scenario: Sendable, Hashable {
         return String(describing: error)
     }
 
+    /// `.events[2].at` from a coding path.
     static func path(_ keys: [any CodingKey]) -> String {
         keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
     }

@@ -8,6 +8,7 @@ struct ModbusRequest: Sendable, Hashable {
     var address: Int
     var quantity: Int
 
+    /// Reads the fields from a received ADU; missing bytes read as 0 (libmodbus has checked lengths).
     init(adu: [UInt8]) {
         unit = adu.count > 6 ? Int(adu[6]) : -1
         function = adu.count > 7 ? adu[7] : 0

@@ -124,11 +124,13 @@ final class ModbusServer {
         }
     }
 
+    /// Closes a client connection.
     func drop(_ fd: Int32) {
         close(fd)
         clients.remove(fd)
         logger.debug("modbus: client disconnected (fd \(fd))")
     }
 
+    /// libmodbus's text for the current `errno`.
     static func lastError() -> String { String(cString: modbus_strerror(errno)) }
 }

@@ -1,5 +1,6 @@
 /// Decides what the RTU does with a request: pure, so it is unit-tested without sockets.
 enum RequestRouter {
+    /// What to do with one request.
     enum Decision: Equatable {
         /// Send nothing (a silent RTU); the reason is logged.
         case ignore(String)
@@ -14,6 +15,8 @@ enum RequestRouter {
     /// Illegal function: the measurement registers are read-only.
     static let illegalFunction: UInt32 = 0x01
 
+    /// The decision for `request` at `now`: unknown unit, silence, read-only registers, a scripted
+    /// exception, else serve the truth of that instant.
     static func route(_ request: ModbusRequest, state: SimulationState, at now: Int64) -> Decision {
         let substation = request.unit - 1
         guard state.sites.indices.contains(substation) else {

@@ -35,6 +35,7 @@ public struct Site: Sendable, Hashable {
         DeviceID(substationID.rawValue + "-" + Site.feederID(index: feeder).rawValue)
     }
 
+    /// `7` → `007`.
     static func pad3(_ n: Int) -> String {
         let s = String(n)
         return s.count >= 3 ? s : String(repeating: "0", count: 3 - s.count) + s

@@ -68,6 +68,7 @@ public struct RestPoster: Sendable {
         }
     }
 
+    /// POSTs one record; failures are logged, never retried (the next tick brings fresh values).
     func send(_ path: String, _ record: some Encodable) async {
         do throws(IngestError) {
             let body: Data

@@ -37,6 +37,7 @@ enum Sockets {
         return fd
     }
 
+    /// Sets `O_NONBLOCK` on a descriptor.
     static func setNonBlocking(_ fd: Int32) {
         let flags = fcntl(fd, F_GETFL, 0)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
@@ -59,5 +60,6 @@ enum Sockets {
         return true
     }
 
+    /// `strerror(errno)`.
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }
