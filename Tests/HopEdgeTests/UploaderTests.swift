@@ -150,3 +150,13 @@ actor ScriptedHub: HubClient {
         #expect(backoff.ceiling == .milliseconds(100))
     }
 }
+
+@Suite struct ClockSkewTests {
+    @Test func skewIsMeasuredAgainstTheHubsDateHeader() throws {
+        let edge = try #require(SourceTime(rfc3339: "2026-11-26T16:10:00Z"))
+        #expect(ClockSkew.seconds(dateHeader: "Thu, 26 Nov 2026 16:00:00 GMT", edgeNow: edge) == 600)
+        #expect(ClockSkew.seconds(dateHeader: "Thu, 26 Nov 2026 16:10:30 GMT", edgeNow: edge) == -30)
+        #expect(ClockSkew.seconds(dateHeader: "yesterday", edgeNow: edge) == nil)
+        #expect(ClockSkew.seconds(dateHeader: nil, edgeNow: edge) == nil)
+    }
+}

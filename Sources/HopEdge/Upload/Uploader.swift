@@ -2,6 +2,7 @@ import Foundation
 import HopProtocol
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Moves sealed batches from the journal to the hub, in `seq` order, one at a time. Rows are deleted
 /// only after the hub's 2xx; retryable failures back off (honouring `Retry-After`); permanent
@@ -17,6 +18,8 @@ public final class Uploader: Service, Sendable {
     let stats: UploadStats
     /// How long the shutdown flush may take.
     let flushDeadline: Duration
+    /// When the clock-skew warning was last logged (at most every 10 minutes).
+    private let skewWarning = Mutex<Duration?>(nil)
 
     public init(
         edgeID: EdgeID, journal: any Journal, client: any HubClient, board: DeviceStatusBoard, config: UploadConfig,
@@ -100,6 +103,16 @@ public final class Uploader: Service, Sendable {
         }
     }
 
+    /// At most one clock-skew warning every 10 minutes.
+    private func shouldWarnAboutSkew() -> Bool {
+        let now = clock.monotonic()
+        return skewWarning.withLock { last in
+            if let last, now - last < .seconds(600) { return false }
+            last = now
+            return true
+        }
+    }
+
     /// What one attempt did.
     public enum Outcome: Sendable, Hashable {
         case idle
@@ -116,43 +129,6 @@ public final class Uploader: Service, Sendable {
         }
     }
 
-    /// A batch ready to send: the JSON body (kept for quarantine) and the payload on the wire.
-    struct Prepared: Sendable {
-        var batch: PendingBatch
-        var body: [UInt8]
-        var payload: [UInt8]
-        var gzip: Bool
-    }
-
-    /// A prepared batch, or why there is none.
-    enum Preparation: Sendable {
-        case ready(Prepared)
-        case unavailable(Outcome)
-    }
-
-    /// Seals or reloads the next batch (the oldest, or the oldest above `after`) and encodes it.
-    func prepare(force: Bool, after: Int64?) async -> Preparation {
-        let now = clock.wall()
-        let batch: PendingBatch
-        do {
-            guard let next = try await journal.nextBatch(limits: limits, now: now, force: force, after: after) else {
-                return .unavailable(.idle)
-            }
-            batch = next
-        } catch {
-            logger.error("\(error)")
-            return .unavailable(.retry(after: nil))
-        }
-        let body = BatchBody.encode(edgeID: edgeID, seq: batch.seq, sentAt: now, batch: batch, health: await health(now))
-        guard config.gzip else { return .ready(Prepared(batch: batch, body: body, payload: body, gzip: false)) }
-        do {
-            return .ready(Prepared(batch: batch, body: body, payload: try BatchBody.gzip(body), gzip: true))
-        } catch {
-            logger.error("gzip of batch \(batch.seq) failed: \(error); sending uncompressed")
-            return .ready(Prepared(batch: batch, body: body, payload: body, gzip: false))
-        }
-    }
-
     private func send(_ prepared: Prepared) async -> Outcome {
         let (batch, body, payload, gzip) = (prepared.batch, prepared.body, prepared.payload, prepared.gzip)
         let started = clock.monotonic()
@@ -166,6 +142,12 @@ public final class Uploader: Service, Sendable {
             return .retry(after: nil)
         }
         let elapsed = clock.monotonic() - started
+        if let skew = ClockSkew.seconds(dateHeader: response.headers["date"], edgeNow: clock.wall()), abs(skew) > 60,
+            shouldWarnAboutSkew()
+        {
+            logger.warning(
+                "the edge clock is \(Int(skew.rounded())) s \(skew > 0 ? "ahead of" : "behind") the hub's; readings are stamped with it (hub refuses > 5 min in the future): check NTP")
+        }
         switch ResponseClass(status: response.status) {
         case .accepted:
             let receipt = try? JSONDecoder().decode(BatchReceipt.self, from: Data(response.body))
