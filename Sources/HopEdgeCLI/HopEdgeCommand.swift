@@ -8,5 +8,5 @@ struct HopEdgeCommand: AsyncParsableCommand {
         commandName: "hop-edge",
         abstract: "Polls substation RTUs over Modbus, journals every reading, and uploads batches to a Hop hub.",
         version: HopEdgeVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, ProbeCommand.self, StatusCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, ProbeCommand.self, StatusCommand.self, RequeueCommand.self, BenchCommand.self])
 }

@@ -140,6 +140,24 @@ import Testing
         #expect(try String(contentsOfFile: files[0], encoding: .utf8) == "{\"refused\":true}")
     }
 
+    @Test func requeuedQuarantineGoesOutAgainUnderANewSeq() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let journal = try SQLiteJournal(config: JournalConfig(path: dir.path + "/j.sqlite"))
+        try await journal.append((0..<3).map { Self.reading($0) } + [Self.event(7)], state: nil)
+        let refused = try #require(try await journal.nextBatch(limits: Self.limits, now: .now(), force: true))
+        let body = BatchBody.encode(edgeID: "e", seq: refused.seq, sentAt: .now(), batch: refused, health: nil)
+        try await journal.quarantine(refused, body: body, status: 403, reason: "HTTP 403", at: .now())
+        #expect(await journal.counters().depth == 0)
+        let (batches, records) = try await journal.requeueQuarantine(seqs: nil)
+        #expect(batches == 1 && records == 4)
+        let again = try #require(try await journal.nextBatch(limits: Self.limits, now: .now(), force: true))
+        #expect(again.seq > refused.seq)
+        #expect(try currents(again) == [0, 1, 2])
+        #expect(again.events.count == 1)
+        #expect(try JournalStatus.read(path: dir.path + "/j.sqlite").quarantine.isEmpty)
+    }
+
     @Test func deviceStateIsRememberedAcrossReopen() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -232,3 +232,30 @@ def test_a_second_agent_on_the_same_journal_is_refused(tmp_path, rtu, hub):
     finally:
         assert first.stop() == 0
     assert Edge(config).status()["agentRunning"] is False
+
+
+def test_batches_refused_for_a_wrong_key_grant_can_be_requeued_once_it_is_fixed(tmp_path, rtu, hub):
+    wrong = hub.create_key(name="wrong-grant", substations="SUB002")
+    config = write_config(tmp_path, hub_url=hub.url, key=wrong, modbus_port=rtu.port, poll="50ms",
+                          upload={"max_records": 10, "max_age": "100ms"})
+    edge = Edge(config).start()
+    try:
+        status = wait_until(lambda: (s := edge.status())["quarantinedTotal"] >= 3 and s, what="403s quarantined")
+        assert all(q["status"] == 403 for q in status["quarantine"])
+        refused = run_edge("requeue", "--config", str(config))
+        assert refused.returncode == 1 and "another hop-edge" in refused.stderr  # not while it runs
+    finally:
+        assert edge.stop() == 0
+    assert hub.telemetry(DEVICE) == []
+    quarantined = sum(q["records"] for q in edge.status()["quarantine"])
+    (tmp_path / "api-key").write_text(hub.key + "\n")  # the right key
+    out = run_edge("requeue", "--config", str(config))
+    assert out.returncode == 0 and f"({quarantined} records)" in out.stdout, out.stdout + out.stderr
+    assert edge.status()["quarantine"] == []
+    edge.start()
+    try:
+        wait_until(lambda: len(hub.telemetry(DEVICE)) >= quarantined + 5, what="requeued readings at the hub")
+    finally:
+        assert edge.stop() == 0
+    # Quarantined batches were sealed in order, so the requeued readings are the oldest counters.
+    assert_exactly_once_in_order(hub.telemetry(DEVICE), max_gaps=1)
