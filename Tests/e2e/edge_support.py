@@ -331,9 +331,10 @@ class RawModbusServer:
     the first `bad_tid` requests with a wrong transaction id, or answer the first `late` requests
     only after `delay` seconds. Counts connections. Runs in a thread of the test process."""
 
-    def __init__(self, registers, bad_tid=0, late=0, delay=0.0):
+    def __init__(self, registers, bad_tid=0, late=0, delay=0.0, silent=False):
         import threading
         self.registers = registers
+        self.silent = silent
         self.bad_tid, self.late, self.delay = bad_tid, late, delay
         self.connections = 0
         self.requests = 0
@@ -369,6 +370,8 @@ class RawModbusServer:
                 with self.lock:
                     self.requests += 1
                     n = self.requests
+                if self.silent:
+                    continue  # a hung RTU: takes requests, never answers
                 function, start, count = struct.unpack(">BHH", pdu[:5])
                 if function != 3:
                     body = struct.pack(">BB", function | 0x80, 1)

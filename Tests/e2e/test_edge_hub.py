@@ -259,3 +259,42 @@ def test_batches_refused_for_a_wrong_key_grant_can_be_requeued_once_it_is_fixed(
         assert edge.stop() == 0
     # Quarantined batches were sealed in order, so the requeued readings are the oldest counters.
     assert_exactly_once_in_order(hub.telemetry(DEVICE), max_gaps=1)
+
+
+def test_a_hung_rtu_does_not_slow_down_another_device(tmp_path, rtu, hub):
+    from edge_support import RawModbusServer
+
+    hung = RawModbusServer([0] * 16, silent=True)
+    try:
+        config = write_config(tmp_path, hub_url=hub.url, key=hub.key, modbus_port=rtu.port, poll="50ms")
+        config.write_text(config.read_text() + f"""  - name: rtu-hung
+    protocol: modbus-tcp
+    host: 127.0.0.1
+    port: {hung.port}
+    timeout: 1s
+    retries: 2
+    substation_id: SUB001
+    poll_interval: 50ms
+    feeders:
+      - {{feeder_id: FDR009, profile: hop-sim-feeder}}
+""")
+        edge = Edge(config).start()
+        try:
+            wait_until(lambda: hub.events("COMM_FAIL"), timeout=30, what="COMM_FAIL of the hung RTU")
+            start, before = time.monotonic(), len(hub.telemetry(DEVICE))
+            time.sleep(2.0)
+            after = len(hub.telemetry(DEVICE))
+            rate = (after - before) / (time.monotonic() - start)
+            # The healthy device keeps its 50 ms schedule (~20/s) while the other one's reads hang for
+            # 3 s at a time (timeout 1 s × 3 attempts).
+            assert rate >= 12, f"healthy device slowed to {rate:.1f} readings/s"
+            status = edge.status()
+            states = {d["name"]: d["commState"] for d in status["devices"]}
+            assert states == {"rtu-1": "ok", "rtu-hung": "failed"}
+            assert hung.requests >= 1
+        finally:
+            assert edge.stop() == 0
+        fail = hub.events("COMM_FAIL")
+        assert [e[3] for e in fail] == ["rtu-hung"] and "timed out" in fail[0][7].lower()
+    finally:
+        hung.close()
