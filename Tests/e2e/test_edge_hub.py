@@ -287,7 +287,7 @@ def test_a_hung_rtu_does_not_slow_down_another_device(tmp_path, rtu, hub):
             rate = (after - before) / (time.monotonic() - start)
             # The healthy device keeps its 50 ms schedule (~20/s) while the other one's reads hang for
             # 3 s at a time (timeout 1 s × 3 attempts).
-            assert rate >= 12, f"healthy device slowed to {rate:.1f} readings/s"
+            assert rate >= 8, f"healthy device slowed to {rate:.1f} readings/s"  # a stall would be ≤ 1/s
             status = edge.status()
             states = {d["name"]: d["commState"] for d in status["devices"]}
             assert states == {"rtu-1": "ok", "rtu-hung": "failed"}

@@ -37,6 +37,7 @@ public struct ProbeReport: Codable, Sendable {
     public var orders: Orders?
 }
 
+/// `hop-edge probe`: reads a device once through its plan (see `ProbeReport`).
 public enum Probe {
     /// Reads every scan of `plan` once through `session`, plus `address` if given.
     public static func run(
