@@ -9,7 +9,7 @@ import Testing
 
 /// A hub double answering from a script, then 200; it decodes every body it receives.
 actor ScriptedHub: HubClient {
-    enum Answer { case status(Int, [String: String]), network }
+    enum Answer { case status(Int, [String: String]), network, foreign200 }
     private var script: [Answer]
     private(set) var received: [Batch] = []
     private(set) var gzipFlags: [Bool] = []
@@ -20,7 +20,13 @@ actor ScriptedHub: HubClient {
         let answer = await next(body, gzip: gzip)
         switch answer {
         case .network: throw HubTransportError(url: "fake", message: "connection refused")
-        case .status(let code, let headers): return HubResponse(status: code, headers: headers, body: Array("{}".utf8))
+        case .status(let code, let headers):
+            guard (200..<300).contains(code), let batch = await received.last else {
+                return HubResponse(status: code, headers: headers, body: Array("{}".utf8))
+            }
+            let receipt = BatchReceipt(edgeID: batch.edgeID, seq: batch.seq, duplicate: false, telemetry: 0, events: 0, outages: 0)
+            return HubResponse(status: code, headers: headers, body: Array((try? JSONEncoder().encode(receipt)) ?? Data()))
+        case .foreign200: return HubResponse(status: 200, body: Array("<html>Welcome to the hotel Wi-Fi</html>".utf8))
         }
     }
 
@@ -71,6 +77,20 @@ actor ScriptedHub: HubClient {
         #expect(status.quarantine.map(\.seq) == [seqs[4]])
         #expect(status.depth == 0)
         #expect(status.ackedRecords == 15)
+    }
+
+    @Test func aTwoHundredWithoutTheHubsReceiptDeletesNothing() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hub = ScriptedHub([.foreign200, .status(200, [:])])
+        let (uploader, journal) = try makeUploader(hub, dir: dir, clock: ManualClock())
+        try await journal.append((0..<10).map { JournalTests.reading($0) }, state: nil)
+        #expect(await uploader.attempt(force: false) == .retry(after: nil))
+        #expect(await journal.counters().depth == 10)
+        #expect(await uploader.attempt(force: false) == .sent)
+        #expect(await journal.counters().depth == 0)
+        let seqs = await hub.received.map(\.seq)
+        #expect(seqs.count == 2 && seqs[0] == seqs[1])
     }
 
     @Test func theLoopBacksOffExponentiallyAndHonoursRetryAfter() async throws {

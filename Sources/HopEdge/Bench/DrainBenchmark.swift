@@ -1,6 +1,8 @@
 import Foundation
 import HopProtocol
 import Logging
+import NIOCore
+import CompressNIO
 
 /// `hop-edge bench drain`: journal N readings, then time the real uploader (libcurl, gzip) emptying
 /// the journal into a hub.
@@ -68,6 +70,21 @@ public struct NullHub: HubClient {
     public init() {}
 
     public func postBatch(_ body: [UInt8], gzip: Bool) async throws(HubTransportError) -> HubResponse {
-        HubResponse(status: 200, body: Array("{\"duplicate\":false}".utf8))
+        // The envelope starts {"edge_id":"…","seq":N,…}: echo both in a receipt without a full decode.
+        var raw = body
+        if gzip {
+            var buffer = ByteBuffer(bytes: body)
+            if let plain = try? buffer.decompress(with: .gzip()) { raw = Array(plain.readableBytesView.prefix(512)) }
+        }
+        let head = String(decoding: raw.prefix(512), as: UTF8.self)
+        let edge = head.split(separator: "\"")[safe: 3].map(String.init) ?? ""
+        let seq = head.range(of: "\"seq\":").flatMap { r in Int64(head[r.upperBound...].prefix { $0.isNumber }) } ?? 0
+        return HubResponse(
+            status: 200,
+            body: Array(#"{"edge_id":"\#(edge)","seq":\#(seq),"duplicate":false,"telemetry":0,"events":0,"outages":0}"#.utf8))
     }
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -150,8 +150,18 @@ public final class Uploader: Service, Sendable {
         }
         switch ResponseClass(status: response.status) {
         case .accepted:
-            let receipt = try? JSONDecoder().decode(BatchReceipt.self, from: Data(response.body))
-            if receipt?.duplicate == true, batch.attempts == 0 {
+            // Only the hub's receipt for this very batch deletes rows: a 2xx from anything else on
+            // the path (a captive portal, a misrouted proxy) must not.
+            guard let receipt = try? JSONDecoder().decode(BatchReceipt.self, from: Data(response.body)),
+                receipt.seq == batch.seq, receipt.edgeID == edgeID
+            else {
+                let problem = "HTTP \(response.status) without a receipt for batch \(batch.seq): \(response.errorSummary)"
+                logger.error("\(problem)")
+                try? await journal.recordFailure(batch, error: problem, at: clock.wall())
+                await stats.count(.retry)
+                return .retry(after: nil)
+            }
+            if receipt.duplicate, batch.attempts == 0 {
                 logger.warning("hub already had batch \(batch.seq) on its first send; was the journal reset?")
             }
             do {
@@ -162,7 +172,7 @@ public final class Uploader: Service, Sendable {
             }
             await stats.count(.sent, records: batch.recordCount, bytes: payload.count)
             logger.debug(
-                "batch \(batch.seq): \(batch.recordCount) records, \(payload.count) bytes, \(elapsed.compact)\(receipt?.duplicate == true ? " (duplicate)" : "")")
+                "batch \(batch.seq): \(batch.recordCount) records, \(payload.count) bytes, \(elapsed.compact)\(receipt.duplicate ? " (duplicate)" : "")")
             return .sent
         case .retryable:
             logger.warning("batch \(batch.seq): \(response.errorSummary)")
