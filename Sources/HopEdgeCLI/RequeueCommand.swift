@@ -18,7 +18,7 @@ struct RequeueCommand: AsyncParsableCommand {
             let journal = try SQLiteJournal(config: edge.journal)
             let (batches, records) = try await journal.requeueQuarantine(seqs: seq.isEmpty ? nil : seq)
             print("requeued \(batches) batch\(batches == 1 ? "" : "es") (\(records) records); they go out with the next run")
-        } catch let error as JournalError {
+        } catch {
             FileHandle.standardError.write(Data("hop-edge: \(error)\n".utf8))
             throw ExitCode(1)
         }

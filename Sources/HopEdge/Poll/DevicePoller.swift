@@ -41,7 +41,7 @@ public final class DevicePoller: Service, Sendable {
         let initial = state
         await board.update(initial)
         logger.info("polling \(device.transport), \(plan.requestCount) requests in \(plan.scans.count) scan classes")
-        _ = await cancelOnGracefulShutdown { [self] in
+        _ = await cancelWhenGracefulShutdown { [self] in
             if let executor = session.executor {
                 await withTaskExecutorPreference(executor) { await self.loop(state: initial) }
             } else {

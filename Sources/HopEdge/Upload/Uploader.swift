@@ -45,7 +45,7 @@ public final class Uploader: Service, Sendable {
         // Journal sealing and acknowledgement are blocking SQLite transactions: run them on a
         // thread of their own rather than on the cooperative pool.
         await withTaskExecutorPreference(DeviceThread(name: "hop-edge.uploader")) {
-            _ = await cancelOnGracefulShutdown { [self] in await self.loop() }
+            _ = await cancelWhenGracefulShutdown { [self] in await self.loop() }
             await flush()
         }
     }
