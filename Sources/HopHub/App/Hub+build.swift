@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 
 /// The assembled hub: store, writer, HTTP routes and background services.
-public struct Hub {
+public struct Hub: Sendable {
     public let configuration: HubConfiguration
     public let store: SQLiteStore
     public let metrics: HubMetrics
@@ -26,7 +26,7 @@ public struct Hub {
 
     public func buildRouter() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
-        router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds))
         SystemController(store: store, metrics: metrics).addRoutes(to: router)
         let api = router.group("api").add(middleware: APIKeyMiddleware(keys: store))
         IngestController(writer: writer, configuration: configuration, metrics: metrics).addRoutes(to: api.group("ingest"))

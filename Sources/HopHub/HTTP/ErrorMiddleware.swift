@@ -10,9 +10,11 @@ import NIOCore
 public struct ErrorAndMetricsMiddleware: RouterMiddleware {
     public typealias Context = HubRequestContext
     let metrics: HubMetrics
+    let retryAfterSeconds: Int
 
-    public init(metrics: HubMetrics) {
+    public init(metrics: HubMetrics, retryAfterSeconds: Int) {
         self.metrics = metrics
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public func handle(
@@ -48,15 +50,8 @@ public struct ErrorAndMetricsMiddleware: RouterMiddleware {
             record(request, context, status: 413, start)
             throw HubError(.payloadTooLarge, "request body too large")
         } catch let error as WriterError {
-            let mapped: HubError
-            switch error {
-            case .saturated(let queued):
-                mapped = HubError(.unavailable, "ingest writer saturated (\(queued) records queued); retry later", retryAfterSeconds: 1)
-            case .shuttingDown:
-                mapped = HubError(.unavailable, "hub is shutting down; retry later", retryAfterSeconds: 5)
-            }
             record(request, context, status: 503, start)
-            throw mapped
+            throw HubError(error, retryAfterSeconds: retryAfterSeconds)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             record(request, context, status: 500, start)
@@ -71,6 +66,20 @@ public struct ErrorAndMetricsMiddleware: RouterMiddleware {
         metrics.request(route: route, method: request.method.rawValue, status: status, duration: ContinuousClock.now - start)
         if status >= 400, request.uri.path.hasPrefix("/api/ingest") {
             metrics.rejected(APIErrorCode.allCases.first { $0.httpStatus == status }?.rawValue ?? String(status))
+        }
+    }
+}
+
+extension HubError {
+    /// A writer refusal as the client sees it: 503 with `Retry-After`.
+    init(_ error: WriterError, retryAfterSeconds: Int) {
+        switch error {
+        case .saturated(let queued):
+            self.init(
+                .unavailable, "ingest writer saturated (\(queued) records queued); retry later",
+                retryAfterSeconds: retryAfterSeconds)
+        case .shuttingDown:
+            self.init(.unavailable, "hub is shutting down; retry later", retryAfterSeconds: max(retryAfterSeconds, 5))
         }
     }
 }

@@ -101,7 +101,7 @@ struct IngestController {
         switch try await writer.submit(write) {
         case .stored: return false
         case .duplicate: return true
-        case .conflict(let reason): throw HubError(.conflict, reason, field: "outage_id")
+        case .conflict(let reason): throw HubError(.conflict, reason, field: reason.hasPrefix("edge_id") ? "edge_id" : "outage_id")
         }
     }
 

@@ -27,7 +27,9 @@ struct QueryController {
 
     private func window(minutes: Int) -> SeriesWindow {
         let now = SourceTime.now().epochMilliseconds
-        return SeriesWindow(from: now - Int64(minutes) * 60_000, to: now, maxPoints: configuration.maxPointsPerSeries)
+        return SeriesWindow(
+            from: now - Int64(minutes) * 60_000, to: now, maxPoints: configuration.maxPointsPerSeries,
+            rawFrom: now - Int64(configuration.rawRetentionDays) * 86_400_000)
     }
 
     @Sendable func latest(_ request: Request, context: HubRequestContext) async throws -> [LatestReading] {

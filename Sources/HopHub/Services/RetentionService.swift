@@ -16,10 +16,11 @@ public struct RetentionService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await runOnce(now: SourceTime.now().epochMilliseconds)
-                try await Task.sleep(for: .seconds(configuration.retentionIntervalSeconds))
+                // Cancellation (graceful shutdown) ends the sleep and the loop; it is not an error.
+                try? await Task.sleep(for: .seconds(configuration.retentionIntervalSeconds))
             }
         }
     }

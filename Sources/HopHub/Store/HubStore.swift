@@ -12,11 +12,14 @@ public struct SeriesWindow: Sendable, Hashable {
     public var to: Int64
     /// Max points per series the answer may hold.
     public var maxPoints: Int
+    /// Oldest time raw readings are kept for (raw retention); older parts of a window come from rollups.
+    public var rawFrom: Int64
 
-    public init(from: Int64, to: Int64, maxPoints: Int) {
+    public init(from: Int64, to: Int64, maxPoints: Int, rawFrom: Int64 = .min) {
         self.from = from
         self.to = to
         self.maxPoints = maxPoints
+        self.rawFrom = rawFrom
     }
 }
 

@@ -16,8 +16,12 @@ extension SQLiteStore: IngestStore {
             var edgeSubstations = Set<String>()
             if let edge = write.edge {
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT high_water_seq, substations FROM edges WHERE edge_id = ?",
+                    db, sql: "SELECT high_water_seq, substations, key_name FROM edges WHERE edge_id = ?",
                     arguments: [edge.id.rawValue])
+                if let row, (row["key_name"] as String) != edge.keyName {
+                    outcome = .conflict("edge_id \(edge.id) is registered to another API key; each edge uploads with its own key")
+                    return .rollback
+                }
                 if let row, edge.seq <= (row["high_water_seq"] as Int64) {
                     outcome = .duplicate
                     return .rollback
@@ -64,7 +68,7 @@ extension SQLiteStore: IngestStore {
         else { return nil }
         let existing = row["substation_id"] as String?
         guard let new = o.substationID?.rawValue, new != existing else { return nil }
-        return "outage_id \(o.outage.outageID) already belongs to substation \(existing ?? "(none)"), not \(new)"
+        return "outage_id \(o.outage.outageID) already belongs to another substation; an outage's substation is fixed at its first report"
     }
 
     static func insertTelemetry(_ rows: [StoredTelemetry], arrival: Int64, _ db: Database) throws {

@@ -107,7 +107,7 @@ extension SQLiteStore: TelemetryQueries {
     /// per-minute rollups, which are committed with the readings), rollup buckets otherwise.
     static func resolution(_ db: Database, window: SeriesWindow, substations: [String]) throws -> SeriesResolution {
         let spanMinutes = (window.to - window.from) / 60_000
-        if spanMinutes >= Int64(window.maxPoints) || substations.isEmpty {
+        if spanMinutes >= Int64(window.maxPoints) || substations.isEmpty || window.from < window.rawFrom {
             return SeriesResolution.choose(window: window, rawPointsPerSeries: .max)
         }
         var densest = 0

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import HopProtocol
+import Testing
+
+@testable import HopHub
+
+/// The contract every store backend must meet. PostgreSQL joins `backends` when it exists.
+@Suite struct StoreContractTests {
+    enum Backend: String, CaseIterable, Sendable { case sqlite }
+
+    static func makeStore(_ backend: Backend) throws -> any HubStore {
+        switch backend {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hop-store-\(UUID().uuidString)").path
+            return try Hub.openStore(HubConfiguration(dataDirectory: dir))
+        }
+    }
+
+    static func reading(_ sub: String, feeder: String = "FDR001", ts: Int64, f: Double = 60) -> StoredTelemetry {
+        StoredTelemetry(Telemetry(substationID: SubstationID(sub), feederID: FeederID(feeder), voltageKV: 230, frequencyHz: f, ts: SourceTime(epochMilliseconds: ts)), arrival: ts)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func batchSequenceIsAHighWaterMark(_ backend: Backend) async throws {
+        let store = try Self.makeStore(backend)
+        let now = SourceTime.now().epochMilliseconds
+        func batch(_ seq: Int64) -> IngestWrite {
+            IngestWrite(edge: (EdgeID("e1"), seq, "k"), telemetry: [Self.reading("SUB001", ts: now - 1000 + seq)], arrival: now)
+        }
+        #expect(try await store.commit([batch(1), batch(2), batch(2), batch(1), batch(5)]) == [.stored, .stored, .duplicate, .duplicate, .stored])
+        #expect(try await store.commit([batch(3)]) == [.duplicate])
+        let series = try await store.timeSeries(substation: "SUB001", window: SeriesWindow(from: now - 60_000, to: now, maxPoints: 1000))
+        #expect(series.points.count == 3)
+        #expect(try await store.edges(scope: .all).first?.lastSeq == 5)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aConflictRollsBackOnlyItsOwnWrite(_ backend: Backend) async throws {
+        let store = try Self.makeStore(backend)
+        let now = SourceTime.now().epochMilliseconds
+        let own = IngestWrite(outages: [StoredOutage(ts: now, substationID: "SUB001", outage: Outage(outageID: "O1", status: "ACTIVE"))], arrival: now)
+        let hijack = IngestWrite(
+            telemetry: [Self.reading("SUB002", ts: now)],
+            outages: [StoredOutage(ts: now, substationID: "SUB002", outage: Outage(outageID: "O1", status: "RESOLVED"))], arrival: now)
+        let fine = IngestWrite(telemetry: [Self.reading("SUB003", ts: now)], arrival: now)
+        let outcomes = try await store.commit([own, hijack, fine])
+        #expect(outcomes[0] == .stored && outcomes[2] == .stored)
+        guard case .conflict = outcomes[1] else { Issue.record("expected a conflict"); return }
+        #expect(try await store.substations(scope: .all, activeSince: 0).map(\.substationID) == ["SUB003"])
+        #expect(try await store.activeOutages(scope: .all).count == 1)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func outageUpdatesApplyInSourceTimeOrder(_ backend: Backend) async throws {
+        let store = try Self.makeStore(backend)
+        let now = SourceTime.now().epochMilliseconds
+        func outage(_ status: String, ts: Int64, customers: Int?) -> IngestWrite {
+            IngestWrite(outages: [StoredOutage(ts: ts, substationID: "SUB001", outage: Outage(outageID: "O1", customersOut: customers, status: status))], arrival: now)
+        }
+        _ = try await store.commit([outage("ACTIVE", ts: now - 100, customers: 50)])
+        _ = try await store.commit([outage("RESOLVED", ts: now - 200, customers: nil)])  // older: ignored
+        #expect(try await store.activeOutages(scope: .all).first?.outage.customersOut == 50)
+        _ = try await store.commit([outage("RESOLVED", ts: now, customers: nil)])
+        #expect(try await store.activeOutages(scope: .all).isEmpty)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func rollupsMatchTheRawReadings(_ backend: Backend) async throws {
+        let store = try Self.makeStore(backend)
+        let minute = (SourceTime.now().epochMilliseconds / 60_000 - 30) * 60_000
+        let values = [59.9, 60.1, 60.0, 60.05]
+        // Split across two commits to exercise the upsert merge.
+        _ = try await store.commit([IngestWrite(telemetry: values.prefix(2).enumerated().map { Self.reading("SUB001", ts: minute + Int64($0.offset) * 1000, f: $0.element) }, arrival: minute)])
+        _ = try await store.commit([IngestWrite(telemetry: values.suffix(2).enumerated().map { Self.reading("SUB001", ts: minute + Int64($0.offset + 2) * 1000, f: $0.element) }, arrival: minute)])
+        let window = SeriesWindow(from: minute, to: minute + 59_999, maxPoints: 1)
+        let series = try await store.timeSeries(substation: "SUB001", window: window)
+        #expect(series.resolutionSeconds == 60)
+        let point = try #require(series.points.first)
+        #expect(abs((point.frequencyHz ?? 0) - values.reduce(0, +) / 4) < 1e-9)
+        #expect(point.min?.frequencyHz == 59.9 && point.max?.frequencyHz == 60.1)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func retentionRemovesOnlyExpiredData(_ backend: Backend) async throws {
+        let store = try Self.makeStore(backend)
+        let now = SourceTime.now().epochMilliseconds
+        let old = now - 40 * 86_400_000
+        _ = try await store.commit([IngestWrite(telemetry: [Self.reading("SUB001", ts: old), Self.reading("SUB001", ts: now)], arrival: now)])
+        let report = try await store.applyRetention(rawBefore: now - 30 * 86_400_000, rollupBefore: now - 400 * 86_400_000, eventsBefore: 0, scoresBefore: 0)
+        #expect(report.telemetry == 1)
+        let series = try await store.timeSeries(substation: "SUB001", window: SeriesWindow(from: old - 1, to: now, maxPoints: 100_000, rawFrom: now - 30 * 86_400_000))
+        #expect(series.resolutionSeconds > 0)  // 40 days exceed the raw budget; rollups still hold the old minute
+        #expect(series.points.count == 2)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func keysAreStoredHashedAndRevocable(_ backend: Backend) async throws {
+        let store = try Self.makeStore(backend)
+        let admin = APIKeyAdmin(store: store)
+        let key = try await admin.create(name: "edge-1", scopes: [.ingest], substations: .only(["SUB001"]))
+        let parts = try #require(APIKeyGenerator.parse(key))
+        let record = try #require(try await store.key(id: parts.id))
+        #expect(record.secretHash != parts.secret && !record.secretHash.contains(parts.secret))
+        #expect(APIKeyGenerator.matches(parts.secret, digest: record.secretHash))
+        await #expect(throws: APIKeyAdmin.Failure.self) { try await admin.create(name: "edge-1", scopes: [.read], substations: .all) }
+        #expect(try await admin.revoke(name: "edge-1"))
+        #expect(try await store.key(id: parts.id)?.revokedAt != nil)
+        #expect(try await admin.revoke(name: "edge-1") == false)
+    }
+}
