@@ -180,3 +180,14 @@ actor ScriptedHub: HubClient {
         #expect(ClockSkew.seconds(dateHeader: nil, edgeNow: edge) == nil)
     }
 }
+
+extension ClockSkewTests {
+    @Test func everyMonthParses() throws {
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        for (i, name) in names.enumerated() {
+            let month = i < 9 ? "0\(i + 1)" : "\(i + 1)"
+            let edge = try #require(SourceTime(rfc3339: "2027-\(month)-05T01:02:03Z"))
+            #expect(ClockSkew.seconds(dateHeader: "Mon, 05 \(name) 2027 01:02:03 GMT", edgeNow: edge) == 0)
+        }
+    }
+}
