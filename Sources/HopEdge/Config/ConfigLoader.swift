@@ -65,7 +65,10 @@ public struct ConfigLoader: Sendable {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // The basic resolver: every plain scalar stays a string that ConfigNode interprets
+            // itself (Yams' default resolver compiles ICU regular expressions, resident for the
+            // life of the agent).
+            node = try Yams.compose(yaml: text, .basic)
         } catch let yamlError as YamlError {
             throw ConfigError(file: path, keyPath: "", message: "not valid YAML: \(yamlError)")
         } catch {

@@ -72,8 +72,11 @@ struct ConfigNode {
     }
 
     func bool() throws(ConfigError) -> Bool {
-        guard let value = node.bool else { throw error("expected true or false") }
-        return value
+        switch try string().lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("expected true or false")
+        }
     }
 
     func duration(in range: ClosedRange<Duration>) throws(ConfigError) -> Duration {
