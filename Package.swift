@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "hop-hub", targets: ["HopHubCLI"]),
         .executable(name: "hop-edge", targets: ["HopEdgeCLI"]),
         .executable(name: "hop-sim", targets: ["HopSimCLI"]),
+        .executable(name: "hop-hub-bench", targets: ["HopHubBench"]),
         .library(name: "HopProtocol", targets: ["HopProtocol"]),
         .library(name: "HopHub", targets: ["HopHub"]),
         .library(name: "HopEdge", targets: ["HopEdge"]),
@@ -91,6 +92,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark driver for the hub (bench/hub-ingest); not part of the product.
+        .executableTarget(
+            name: "HopHubBench",
+            dependencies: [
+                "HopHub",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/HopHubBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HopProtocolTests", dependencies: ["HopProtocol"], swiftSettings: swiftSettings),

@@ -12,13 +12,15 @@ public struct HubMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         writerQueueRecords = registry.makeGauge(
-            name: "hop_writer_queue_records", help: "Records waiting for or inside the group-commit writer")
-        databaseSizeBytes = registry.makeGauge(name: "hop_database_size_bytes", help: "Size of the database files")
+            descriptor: .init(metricName: "hop_writer_queue", unitName: "records", helpText: "Records waiting for or inside the group-commit writer"))
+        databaseSizeBytes = registry.makeGauge(
+            descriptor: .init(metricName: "hop_database_size", unitName: "bytes", helpText: "Size of the database files"))
         commitDuration = registry.makeDurationHistogram(
-            name: "hop_writer_commit_seconds", buckets: Self.latencyBuckets, help: "Duration of one group commit")
+            descriptor: .init(metricName: "hop_writer_commit", unitName: "seconds", helpText: "Duration of one group commit"),
+            buckets: Self.latencyBuckets)
         commitGroupSize = registry.makeValueHistogram(
-            name: "hop_writer_group_writes", buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-            help: "Writes committed together in one transaction")
+            descriptor: .init(metricName: "hop_writer_group", unitName: "writes", helpText: "Writes committed together in one transaction"),
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128])
     }
 
     static let latencyBuckets: [Duration] = [
@@ -30,23 +32,23 @@ public struct HubMetrics: Sendable {
     /// Records accepted, by kind (`telemetry`, `event`, `outage`) and endpoint.
     func ingested(_ kind: String, count: Int) {
         guard count > 0 else { return }
-        registry.makeCounter(name: "hop_ingest_records_total", labels: [("kind", kind)], help: "Records stored").increment(by: Int64(count))
+        registry.makeCounter(descriptor: .init(metricName: "hop_ingest_records", unitName: "total", helpText: "Records stored"), labels: [("kind", kind)]).increment(by: Int64(count))
     }
 
     /// Requests rejected, by error code.
     func rejected(_ reason: String) {
-        registry.makeCounter(name: "hop_ingest_rejects_total", labels: [("reason", reason)], help: "Ingest requests refused").increment()
+        registry.makeCounter(descriptor: .init(metricName: "hop_ingest_rejects", unitName: "total", helpText: "Ingest requests refused"), labels: [("reason", reason)]).increment()
     }
 
     func duplicateBatch() {
-        registry.makeCounter(name: "hop_ingest_duplicate_batches_total", help: "Re-sent batches answered as duplicates").increment()
+        registry.makeCounter(descriptor: .init(metricName: "hop_ingest_duplicate_batches", unitName: "total", helpText: "Re-sent batches answered as duplicates")).increment()
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
         registry.makeDurationHistogram(
-            name: "hop_http_request_duration_seconds",
+            descriptor: .init(metricName: "hop_http_request_duration", unitName: "seconds", helpText: "HTTP request latency"),
             labels: [("route", route), ("method", method), ("status", String(status))],
-            buckets: Self.latencyBuckets, help: "HTTP request latency"
+            buckets: Self.latencyBuckets
         ).recordNanoseconds(duration.nanoseconds)
     }
 }

@@ -5,7 +5,8 @@ import HopProtocol
 /// The embedded store: one SQLite file in the data directory, WAL mode, `synchronous = FULL` so a
 /// committed transaction survives a power cut (a 2xx to an edge promises durability).
 public final class SQLiteStore: Sendable {
-    let pool: DatabasePool
+    /// The GRDB pool; exposed for benchmarks and maintenance tools, routes use the protocols.
+    public let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) and migrates the database at `path`.

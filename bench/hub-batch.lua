@@ -1,0 +1,41 @@
+-- wrk script: each wrk thread is one edge (run with -t N -c N so every connection is its own edge)
+-- posting 1,000-reading batches with increasing seq and increasing source timestamps, as hop-edge
+-- does (20 substations x 4 feeders interleaved).
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("edge", "bench-" .. os.time() .. "-" .. counter)
+  thread:set("offset", counter)
+end
+
+function init(args)
+  seq = 0
+  base = os.time() * 1000 - 3600000 + offset * 100
+  prefix = {}
+  for i = 0, 999 do
+    prefix[i + 1] = string.format(
+      '{"substation_id":"SUB%03d","feeder_id":"FDR%03d","voltage_kv":%.1f,"current_a":%.1f,"power_mw":%.1f,"frequency_hz":%.3f,"ts":',
+      i % 20 + 1, i % 4 + 1, 230 + i % 7, 1000 + i % 13, 300 + i % 11, 60 + (i % 5) / 1000)
+  end
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-API-Key"] = os.getenv("HOP_BENCH_KEY")
+end
+
+function request()
+  seq = seq + 1
+  local start = base + seq * 1000
+  local parts = {}
+  for i = 1, 1000 do
+    parts[i] = prefix[i] .. (start + i) .. "}"
+  end
+  local body = '{"edge_id":"' .. edge .. '","seq":' .. seq .. ',"telemetry":[' .. table.concat(parts, ",") .. ']}'
+  return wrk.format(nil, "/api/ingest/batch", nil, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("batches/s: %.1f  readings/s: %.0f  non-2xx: %d  p50: %.1f ms  p99: %.1f ms\n",
+    summary.requests / (summary.duration / 1e6), summary.requests * 1000 / (summary.duration / 1e6),
+    summary.errors.status or 0, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
