@@ -31,7 +31,8 @@ public enum APIErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
     case methodNotAllowed = "method_not_allowed"
     /// 409: the request conflicts with stored state.
     case conflict
-    /// 413: the body (or the decompressed body, or the record count) exceeds the documented limit.
+    /// 413: the body (or the decompressed body) exceeds the documented size limit. (Too many records
+    /// in a batch is a 422 on the `telemetry` field.)
     case payloadTooLarge = "payload_too_large"
     /// 415: content type or content encoding not supported.
     case unsupportedMediaType = "unsupported_media_type"

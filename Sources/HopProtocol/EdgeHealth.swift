@@ -38,7 +38,7 @@ public struct EdgeHealth: Codable, Hashable, Sendable {
 public struct DeviceHealth: Codable, Hashable, Sendable {
     public var name: String
     public var substationID: SubstationID
-    /// `ok` or `failed`.
+    /// `ok`, `failed`, or `unknown` (not polled since the agent started).
     public var commState: String
     public var lastPollLatencyMs: Double?
     public var lastPollAt: SourceTime?

@@ -42,6 +42,9 @@ public struct Validator: Sendable {
         try text(e.message, path + "message", max: limits.messageMaxLength)
         try number(e.latitude, path + "latitude", limits.latitude, unit: "degrees")
         try number(e.longitude, path + "longitude", limits.longitude, unit: "degrees")
+        if (e.latitude == nil) != (e.longitude == nil) {
+            throw ValidationFailure(field: path + "latitude", message: "latitude and longitude go together")
+        }
         try time(e.ts, path + "ts")
     }
 

@@ -68,6 +68,9 @@ struct BodyReader {
             return HubError(.validationFailed, "required field '\(field)' is missing", field: field)
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
+            if field.isEmpty {
+                return HubError(.validationFailed, "the body must be a JSON object, not \(Self.name(of: type) == "an object" ? "another value" : "that value")")
+            }
             return HubError(.validationFailed, "'\(field)' has the wrong type (expected \(Self.name(of: type)))", field: field)
         case .valueNotFound(let type, let context):
             let field = path(context.codingPath)

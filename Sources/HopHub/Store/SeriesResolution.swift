@@ -10,7 +10,9 @@ public enum SeriesResolution: Sendable, Equatable {
     public static func choose(window: SeriesWindow, rawPointsPerSeries: Int) -> SeriesResolution {
         if rawPointsPerSeries <= window.maxPoints { return .raw }
         let spanSeconds = max(1, Int((window.to - window.from + 999) / 1000))
-        let perPoint = (spanSeconds + window.maxPoints - 1) / window.maxPoints
+        // One bucket less than the budget: the first bucket is aligned down and may be partial.
+        let buckets = max(1, window.maxPoints - 1)
+        let perPoint = (spanSeconds + buckets - 1) / buckets
         let minutes = max(1, (perPoint + 59) / 60)
         return .buckets(seconds: minutes * 60)
     }
