@@ -22,6 +22,8 @@ from pathlib import Path
 
 import requests
 
+from waiting import free_port, wait_until  # noqa: F401 (re-exported to test modules)
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 PROFILES = REPO / "edge-configs" / "profiles"
@@ -45,27 +47,6 @@ def edge_bin() -> Path:
 
 def hub_bin() -> Path:
     return _binary("HOP_HUB", "hop-hub")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
-    """Polls `predicate` until it returns a truthy value (returned) or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = predicate()
-            if last:
-                return last
-        except Exception as exc:  # noqa: BLE001 - keep polling until the deadline
-            last = exc
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
 
 
 def port_open(port: int) -> bool:
