@@ -9,8 +9,11 @@ import os
 import signal
 import socket
 import subprocess
-import time
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from waiting import free_port, wait_until  # noqa: E402,F401 (re-exported to the test modules)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -30,27 +33,6 @@ def binary(name: str) -> Path:
 
 def hop_sim_binary() -> Path:
     return binary("hop-sim")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(condition, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
-    """Polls `condition` until it returns a truthy value (returned) or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    last_error = None
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-            if value:
-                return value
-        except Exception as e:  # noqa: BLE001 - reported on timeout
-            last_error = e
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last error: {last_error!r})")
 
 
 class Control:
