@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "HopHub",
             dependencies: [
-                "HopProtocol",
+                "HopProtocol", "CCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,6 +8,9 @@ public struct Hub: Sendable {
     public let store: SQLiteStore
     public let metrics: HubMetrics
     public let writer: IngestWriter
+    /// Decides alerts (nil when `alerts.enabled` is false); its outbox is delivered by `OutboxService`.
+    public let alerts: AlertEngine?
+    public let outboxSignal: OutboxSignal
 
     /// Opens (creating and migrating) the data directory's database.
     public init(configuration: HubConfiguration, logger: Logger) throws {
@@ -16,6 +19,8 @@ public struct Hub: Sendable {
         metrics = HubMetrics()
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger)
+        outboxSignal = OutboxSignal()
+        alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, logger: logger)
     }
 
     /// Creates the data directory if needed and opens (migrating) its database.
@@ -29,8 +34,10 @@ public struct Hub: Sendable {
         router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds))
         SystemController(store: store, metrics: metrics).addRoutes(to: router)
         let api = router.group("api").add(middleware: APIKeyMiddleware(keys: store))
-        IngestController(writer: writer, configuration: configuration, metrics: metrics).addRoutes(to: api.group("ingest"))
+        IngestController(writer: writer, configuration: configuration, metrics: metrics, alerts: alerts)
+            .addRoutes(to: api.group("ingest"))
         QueryController(store: store, configuration: configuration).addRoutes(to: api.group("query"))
+        AlertQueryController(store: store).addRoutes(to: api.group("query"))
         return router
     }
 
@@ -46,6 +53,7 @@ public struct Hub: Sendable {
             StoreCloser(store: store, logger: logger),
             writer,
             RetentionService(store: store, configuration: configuration, logger: logger))
+        app.addServices(alertingServices(logger: logger))
         return app
     }
 

@@ -12,7 +12,7 @@ extension HubConfiguration {
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
         "frequency.nominal_hz", "frequency.band_low_hz", "frequency.band_high_hz",
-    ]
+    ] + alertingKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
@@ -75,6 +75,7 @@ extension HubConfiguration {
                 origin: values.origin("frequency.band_low_hz"), key: "frequency.band_low_hz",
                 problem: "must be below frequency.band_high_hz (\(frequencyBandHighHz))")
         }
+        try loadAlerting(values)
         guard rollupRetentionDays >= rawRetentionDays else {
             throw ConfigError(
                 origin: values.origin("retention.rollup_days"), key: "retention.rollup_days",

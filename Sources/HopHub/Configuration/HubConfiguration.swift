@@ -35,6 +35,11 @@ public struct HubConfiguration: Sendable {
     public var frequencyBandLowHz = 59.85
     public var frequencyBandHighHz = 60.15
 
+    /// Anomaly scorer (`scoring.*`), alert rules and recipients (`alerts.*`, `portal_url`), mail relay (`smtp.*`).
+    public var scoring = ScoringSettings()
+    public var alerting = AlertSettings()
+    public var smtp = SMTPSettings()
+
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
     }

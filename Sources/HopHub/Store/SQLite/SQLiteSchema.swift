@@ -107,6 +107,7 @@ enum SQLiteSchema {
                 CREATE UNIQUE INDEX api_keys_active_name ON api_keys(name) WHERE revoked_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v2-scoring-alerting") { db in try SQLiteSchema.alerting(db) }
         return migrator
     }
 }

@@ -1,0 +1,63 @@
+import HopProtocol
+
+/// The three alert types of the seed.
+public enum AlertKind: String, Sendable, Hashable, CaseIterable {
+    case anomaly = "ANOMALY"
+    case trip = "FEEDER_TRIP"
+    case restore = "FEEDER_RESTORE"
+
+    /// Which global cap the kind counts against: restores share the trip cap.
+    public var capGroup: String {
+        switch self {
+        case .anomaly: return "anomaly"
+        case .trip, .restore: return "trip"
+        }
+    }
+}
+
+/// Something that may deserve an alert: a scored anomaly, or a trip/restore event just stored.
+public struct AlertCandidate: Sendable, Hashable {
+    public var kind: AlertKind
+    public var substationID: SubstationID?
+    public var feederID: String?
+    /// Source time of the event or the score.
+    public var sourceTs: Int64
+    public var siteName: String?
+    /// The event's message, state change or the score's numbers, for the mail body.
+    public var event: GridEvent?
+    public var score: StoredScore?
+
+    public init(
+        kind: AlertKind, substationID: SubstationID?, feederID: String?, sourceTs: Int64, siteName: String? = nil,
+        event: GridEvent? = nil, score: StoredScore? = nil
+    ) {
+        self.kind = kind
+        self.substationID = substationID
+        self.feederID = feederID
+        self.sourceTs = sourceTs
+        self.siteName = siteName
+        self.event = event
+        self.score = score
+    }
+
+    /// The cooldown key: the substation for anomalies, substation/feeder for trips.
+    public var source: String {
+        switch kind {
+        case .anomaly: return substationID?.rawValue ?? ""
+        case .trip, .restore: return "\(substationID?.rawValue ?? "")/\(feederID ?? "")"
+        }
+    }
+
+    /// Candidates in stored events: FEEDER_TRIP with severity ALARM, and FEEDER_RESTORE.
+    public static func from(_ stored: StoredEvent) -> AlertCandidate? {
+        let e = stored.event
+        let kind: AlertKind
+        switch e.eventType.uppercased() {
+        case "FEEDER_TRIP" where e.severity.uppercased() == "ALARM": kind = .trip
+        case "FEEDER_RESTORE": kind = .restore
+        default: return nil
+        }
+        return AlertCandidate(
+            kind: kind, substationID: stored.substationID, feederID: e.feederID?.rawValue, sourceTs: stored.ts, event: e)
+    }
+}

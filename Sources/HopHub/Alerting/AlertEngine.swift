@@ -1,0 +1,73 @@
+import HopProtocol
+import Logging
+
+/// Decides alerts the moment their cause is stored: trips and restores as ingest commits them,
+/// anomalies as the scorer writes them. Deciding is a store transaction (rules, log, outbox);
+/// delivery is the outbox service's job, woken through `signal`.
+public struct AlertEngine: Sendable {
+    let store: any AlertStore
+    let policy: AlertPolicy
+    let recipients: any AlertRecipients
+    let formatter: AlertMessageFormatter
+    let signal: OutboxSignal
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    public init(
+        store: any AlertStore, settings: AlertSettings, recipients: any AlertRecipients, signal: OutboxSignal,
+        now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, logger: Logger
+    ) {
+        self.store = store
+        policy = AlertPolicy(settings: settings)
+        self.recipients = recipients
+        formatter = AlertMessageFormatter(portalURL: settings.portalURL)
+        self.signal = signal
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Events just committed by ingest: trips (severity ALARM) and restores are decided.
+    @discardableResult
+    public func eventsStored(_ events: [StoredEvent]) async -> [AlertLogEntry] {
+        var entries: [AlertLogEntry] = []
+        for candidate in events.compactMap(AlertCandidate.from) {
+            if let entry = await decide(candidate) { entries.append(entry) }
+        }
+        return entries
+    }
+
+    /// Scores just written: those at or above the ANOMALY cut-off are decided.
+    @discardableResult
+    public func scored(_ scores: [StoredScore]) async -> [AlertLogEntry] {
+        var entries: [AlertLogEntry] = []
+        for score in scores where score.result.classification == .anomaly {
+            let candidate = AlertCandidate(
+                kind: .anomaly, substationID: score.substationID, feederID: nil, sourceTs: score.ts, score: score)
+            if let entry = await decide(candidate) { entries.append(entry) }
+        }
+        return entries
+    }
+
+    /// Decides one candidate; store failures are logged (the cause is already stored) and give nil.
+    public func decide(_ candidate: AlertCandidate) async -> AlertLogEntry? {
+        var c = candidate
+        do {
+            if c.siteName == nil, let sub = c.substationID { c.siteName = try await store.siteName(of: sub) }
+            let message = OutboxMessage(
+                recipients: try await recipients.recipients(for: c.substationID), subject: formatter.subject(c),
+                body: formatter.body(c))
+            let entry = try await store.decideAlert(c, policy: policy, message: message, now: now())
+            logger.info(
+                "alert decision",
+                metadata: [
+                    "kind": "\(entry.kind)", "source": "\(c.source)", "outcome": "\(entry.outcome)",
+                    "reason": "\(entry.reason ?? "-")",
+                ])
+            if entry.outcome == "sent" { await signal.ring() }
+            return entry
+        } catch {
+            logger.error("alert decision failed", metadata: ["kind": "\(c.kind.rawValue)", "source": "\(c.source)", "error": "\(error)"])
+            return nil
+        }
+    }
+}

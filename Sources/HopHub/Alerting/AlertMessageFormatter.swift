@@ -1,0 +1,59 @@
+import Foundation
+import HopProtocol
+
+/// Subject and body of an alert mail. Subjects lead with what and where, so a phone's lock screen
+/// is enough to triage: `[Hop] TRIP SUB001 FDR002 — Portland North`.
+public struct AlertMessageFormatter: Sendable {
+    public var portalURL: String
+
+    public init(portalURL: String) {
+        self.portalURL = portalURL
+    }
+
+    public func subject(_ c: AlertCandidate) -> String {
+        let sub = c.substationID?.rawValue ?? "unknown substation"
+        let site = c.siteName.map { " — \($0)" } ?? ""
+        switch c.kind {
+        case .trip: return "[Hop] TRIP \(sub) \(c.feederID ?? "?")\(site)"
+        case .restore: return "[Hop] RESTORED \(sub) \(c.feederID ?? "?")\(site)"
+        case .anomaly:
+            let z = c.score.map { String(format: " z=%+.2f", $0.result.zScore) } ?? ""
+            return "[Hop] ANOMALY \(sub)\(z)\(site)"
+        }
+    }
+
+    public func body(_ c: AlertCandidate) -> String {
+        var lines: [String] = []
+        let sub = c.substationID?.rawValue ?? "unknown"
+        lines.append("Alert: \(c.kind.rawValue)")
+        lines.append("Substation: \(sub)\(c.siteName.map { " (\($0))" } ?? "")")
+        if let feeder = c.feederID { lines.append("Feeder: \(feeder)") }
+        lines.append("Time: \(RFC3339Text.format(c.sourceTs))")
+        if let e = c.event {
+            lines.append("Event: \(e.eventType) severity \(e.severity)")
+            if e.oldState != nil || e.newState != nil {
+                lines.append("State: \(e.oldState ?? "?") -> \(e.newState ?? "?")")
+            }
+            if let device = e.deviceID { lines.append("Device: \(device.rawValue)") }
+            if let message = e.message { lines.append("Message: \(message)") }
+        }
+        if let s = c.score?.result {
+            lines.append(String(format: "Frequency (latest): %.4f Hz", s.latestValue))
+            lines.append(String(format: "Baseline: mean %.4f Hz, std %.5f Hz", s.baselineMean, s.baselineStd))
+            lines.append(String(format: "z-score: %+.3f   anomaly score: %.3f", s.zScore, s.anomalyScore) + " (\(s.classification.rawValue))")
+        }
+        let base = portalURL.hasSuffix("/") ? String(portalURL.dropLast()) : portalURL
+        lines.append("")
+        lines.append("Portal: \(base)/?substation_id=\(sub)")
+        return lines.joined(separator: "\r\n")
+    }
+}
+
+/// UTC timestamps for mail bodies, e.g. `2026-11-26T17:15:21.000Z`.
+enum RFC3339Text {
+    static func format(_ ms: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+}

@@ -1,0 +1,57 @@
+/// The state a decision depends on, read inside the deciding transaction.
+public struct AlertState: Sendable, Hashable {
+    /// When this candidate's source (substation, or feeder) last had an alert sent, if ever.
+    public var lastSent: Int64?
+    /// Alerts sent in the candidate's cap group during the last hour.
+    public var sentInLastHour: Int
+    /// Whether a trip alert was sent for the candidate's feeder and not yet closed by a restore.
+    public var tripAlertSent: Bool
+
+    public init(lastSent: Int64? = nil, sentInLastHour: Int = 0, tripAlertSent: Bool = false) {
+        self.lastSent = lastSent
+        self.sentInLastHour = sentInLastHour
+        self.tripAlertSent = tripAlertSent
+    }
+}
+
+/// Why an alert was not sent.
+public enum SuppressReason: String, Sendable, Hashable {
+    case cooldown
+    case globalCap = "global_cap"
+    case noTripAlert = "no_trip_alert"
+    case noRecipients = "no_recipients"
+}
+
+/// The seed's rules as a pure function of a candidate and the stored state.
+public struct AlertPolicy: Sendable {
+    public var settings: AlertSettings
+
+    public init(settings: AlertSettings) {
+        self.settings = settings
+    }
+
+    /// nil: send. Otherwise the reason to suppress. Rules are checked in order: restore needs a
+    /// sent trip; cooldown (anomaly per substation, trip per feeder; restores have none); global cap.
+    public func verdict(_ candidate: AlertCandidate, state: AlertState, now: Int64) -> SuppressReason? {
+        switch candidate.kind {
+        case .restore:
+            if !state.tripAlertSent { return .noTripAlert }
+        case .anomaly, .trip:
+            if let last = state.lastSent, now - last < cooldownMs(candidate.kind) { return .cooldown }
+        }
+        if state.sentInLastHour >= capPerHour(candidate.kind) { return .globalCap }
+        return nil
+    }
+
+    public func cooldownMs(_ kind: AlertKind) -> Int64 {
+        switch kind {
+        case .anomaly: return Int64(settings.anomalyCooldownSeconds) * 1000
+        case .trip: return Int64(settings.tripCooldownSeconds) * 1000
+        case .restore: return 0
+        }
+    }
+
+    public func capPerHour(_ kind: AlertKind) -> Int {
+        kind == .anomaly ? settings.anomalyCapPerHour : settings.tripCapPerHour
+    }
+}

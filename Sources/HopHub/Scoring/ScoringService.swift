@@ -1,0 +1,68 @@
+import Foundation
+import HopProtocol
+import Logging
+import ServiceLifecycle
+
+/// Scores every substation every `scoring.interval_s` seconds (DESIGN §5), writes the pass in one
+/// transaction and hands the scores to the alert engine. Among hub processes sharing a database,
+/// only the holder of the `scorer` lease scores; the lease lasts two intervals and is renewed by
+/// every pass, so a dead holder is replaced within two intervals.
+public struct ScoringService: Service {
+    public typealias Store = ScoreStore & LeaseStore
+    static let leaseName = "scorer"
+
+    let store: any Store
+    let model: ZScoreModel
+    let holder: String
+    let alerts: AlertEngine?
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    public init(
+        store: any Store, settings: ScoringSettings, holder: String = UUID().uuidString, alerts: AlertEngine?,
+        now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, logger: Logger
+    ) {
+        self.store = store
+        model = ZScoreModel(settings: settings)
+        self.holder = holder
+        self.alerts = alerts
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await runOnce()
+                try? await Task.sleep(for: .seconds(model.settings.intervalSeconds))
+            }
+        }
+    }
+
+    /// One pass. Returns the scores written, or nil when another process holds the lease or the
+    /// pass failed (logged; retried next interval).
+    @discardableResult
+    public func runOnce() async -> [StoredScore]? {
+        let t = now()
+        let settings = model.settings
+        do {
+            let ttl = Int64(settings.intervalSeconds) * 2000
+            guard try await store.acquireLease(Self.leaseName, holder: holder, now: t, ttlMs: ttl) else {
+                logger.debug("scoring skipped: another hub process holds the scorer lease")
+                return nil
+            }
+            let windows = try await store.frequencyWindows(
+                size: settings.window, freshSince: t - Int64(settings.maxAgeSeconds) * 1000)
+            let scores = windows.compactMap { w in
+                model.score(w.readings).map { StoredScore(ts: t, substationID: w.substationID, result: $0) }
+            }
+            try await store.writeScores(scores)
+            logger.debug("scoring pass", metadata: ["substations": "\(windows.count)", "scored": "\(scores.count)"])
+            if let alerts { await alerts.scored(scores) }
+            return scores
+        } catch {
+            logger.error("scoring pass failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}

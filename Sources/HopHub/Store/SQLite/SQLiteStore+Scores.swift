@@ -1,0 +1,63 @@
+import GRDB
+import HopProtocol
+
+extension SQLiteStore: ScoreStore, LeaseStore {
+    public func frequencyWindows(size: Int, freshSince: Int64) async throws -> [FrequencyWindow] {
+        try await pool.read { db in
+            let subs = try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY substation_id")
+            // Uses the (substation_id, ts) index: newest `size` timestamps, feeders averaged per timestamp.
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT ts, avg(frequency_hz) FROM telemetry
+                    WHERE substation_id = ? AND frequency_hz IS NOT NULL
+                    GROUP BY ts ORDER BY ts DESC LIMIT ?
+                    """)
+            var windows: [FrequencyWindow] = []
+            windows.reserveCapacity(subs.count)
+            for sub in subs {
+                let rows = try Row.fetchAll(statement, arguments: [sub, size])
+                guard let first = rows.first else { continue }
+                let latest: Int64 = first[0]
+                guard latest >= freshSince else { continue }
+                windows.append(
+                    FrequencyWindow(
+                        substationID: SubstationID(sub), latestTs: latest, readings: rows.reversed().map { $0[1] as Double }))
+            }
+            return windows
+        }
+    }
+
+    public func writeScores(_ scores: [StoredScore]) async throws {
+        guard !scores.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean,
+                      baseline_std, latest_value, model_version) VALUES (?,?,?,?,?,?,?,?,?)
+                    """)
+            for s in scores {
+                let r = s.result
+                try statement.execute(arguments: [
+                    s.ts, s.substationID.rawValue, r.anomalyScore, r.isAnomaly, r.zScore, r.baselineMean, r.baselineStd,
+                    r.latestValue, ScoringSettings.modelVersion,
+                ])
+            }
+        }
+    }
+
+    public func acquireLease(_ name: String, holder: String, now: Int64, ttlMs: Int64) async throws -> Bool {
+        try await pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?)
+                        ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                        WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= ?
+                        """,
+                    arguments: [name, holder, now + ttlMs, now])
+                return .commit
+            }
+            return try String.fetchOne(db, sql: "SELECT holder FROM job_leases WHERE name = ?", arguments: [name]) == holder
+        }
+    }
+}

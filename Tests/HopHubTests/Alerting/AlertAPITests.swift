@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import HopProtocol
+import HummingbirdTesting
+import Testing
+
+@testable import HopHub
+
+/// A trip ingested over HTTP is decided before the 2xx; `/api/query/alerts` honours the key's scope.
+@Suite struct AlertAPITests {
+    @Test func tripIsDecidedOnIngestAndServedByScope() async throws {
+        let t = try await TestHub.make { $0.alerting.recipients = ["ops@example.com"] }
+        try await t.live { client in
+            let trip = #"{"substation_id":"SUB002","feeder_id":"FDR002","severity":"ALARM","event_type":"FEEDER_TRIP"}"#
+            #expect(try await client.post("/api/ingest/event", key: t.allKey, body: trip).status == .ok)
+            let mine = #"{"substation_id":"SUB001","feeder_id":"FDR001","severity":"ALARM","event_type":"FEEDER_TRIP"}"#
+            #expect(try await client.post("/api/ingest/event", key: t.sub1Key, body: mine).status == .ok)
+            let all = try await client.get("/api/query/alerts", key: t.readKey).decode([AlertLogEntry].self)
+            #expect(all.count == 2 && all.allSatisfy { $0.outcome == "sent" })
+            #expect(all.first?.detail == "[Hop] TRIP SUB001 FDR001")
+            let scoped = try await client.get("/api/query/alerts", key: t.sub1Key).decode([AlertLogEntry].self)
+            #expect(scoped.map(\.substationID) == ["SUB001"])
+            #expect(try await client.get("/api/query/alerts?substation_id=SUB002", key: t.sub1Key).status == .forbidden)
+            #expect(try await client.get("/api/query/alerts", key: t.ingestKey).status == .forbidden)
+        }
+    }
+
+    @Test func configurationKeysAreReadAndChecked() throws {
+        var values = ConfigValues()
+        values.set("data_dir", "/tmp/x", origin: "test")
+        values.set("scoring.window", "30", origin: "test")
+        values.set("alerts.recipients", "a@example.com, b@example.com", origin: "test")
+        values.set("smtp.url", "smtps://127.0.0.1:465", origin: "test")
+        values.set("smtp.starttls", "true", origin: "test")
+        let c = try HubConfiguration(values: values)
+        #expect(c.scoring.window == 30 && c.alerting.recipients == ["a@example.com", "b@example.com"])
+        #expect(c.smtp.url == "smtps://127.0.0.1:465" && c.smtp.startTLS)
+        values.set("smtp.url", "http://relay", origin: "env X")
+        #expect(throws: ConfigError.self) { try HubConfiguration(values: values) }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HopProtocol
+import Logging
+import Testing
+
+@testable import HopHub
+
+/// The scorer's reads and writes, the lease between processes, and a full pass.
+@Suite struct ScoringStoreTests {
+    static func reading(_ sub: String, feeder: String = "FDR001", ts: Int64, f: Double) -> StoredTelemetry {
+        StoredTelemetry(
+            Telemetry(substationID: SubstationID(sub), feederID: FeederID(feeder), frequencyHz: f, ts: SourceTime(epochMilliseconds: ts)),
+            arrival: ts)
+    }
+
+    @Test func feedersOfOneSubstationAreAveragedPerTimestamp() async throws {
+        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let t0: Int64 = 1_800_000_000_000
+        var rows: [StoredTelemetry] = []
+        for i in 0..<25 {
+            rows.append(Self.reading("SUB001", feeder: "FDR001", ts: t0 + Int64(i) * 1000, f: 59.9))
+            rows.append(Self.reading("SUB001", feeder: "FDR002", ts: t0 + Int64(i) * 1000, f: 60.1))
+        }
+        rows.append(Self.reading("SUB002", ts: t0, f: 60))  // stale: older than freshSince
+        _ = try await store.commit([IngestWrite(telemetry: rows, arrival: t0)])
+        let windows = try await store.frequencyWindows(size: 20, freshSince: t0 + 10_000)
+        #expect(windows.map(\.substationID) == ["SUB001"])
+        let w = try #require(windows.first)
+        #expect(w.readings.count == 20 && w.latestTs == t0 + 24_000)
+        #expect(w.readings.allSatisfy { abs($0 - 60) < 1e-9 })
+    }
+
+    @Test func leaseIsHeldByOneProcessUntilItExpires() async throws {
+        let path = AlertFixtures.tempPath()
+        let a = try SQLiteStore(path: path)
+        let b = try SQLiteStore(path: path)
+        #expect(try await a.acquireLease("scorer", holder: "A", now: 1000, ttlMs: 120_000))
+        #expect(try await !b.acquireLease("scorer", holder: "B", now: 2000, ttlMs: 120_000))
+        #expect(try await a.acquireLease("scorer", holder: "A", now: 60_000, ttlMs: 120_000))  // renewal
+        #expect(try await !b.acquireLease("scorer", holder: "B", now: 179_999, ttlMs: 120_000))
+        #expect(try await b.acquireLease("scorer", holder: "B", now: 180_000, ttlMs: 120_000))  // A expired
+        #expect(try await !a.acquireLease("scorer", holder: "A", now: 180_001, ttlMs: 120_000))
+    }
+
+    @Test func exactlyOneOfTwoProcessesScores() async throws {
+        let path = AlertFixtures.tempPath()
+        let clock = TestClock()
+        let a = try SQLiteStore(path: path)
+        let b = try SQLiteStore(path: path)
+        let rows = (0..<20).map { i in Self.reading("SUB001", ts: clock.now - 20_000 + Int64(i) * 1000, f: i == 19 ? 62 : 60) }
+        _ = try await a.commit([IngestWrite(telemetry: rows, arrival: clock.now)])
+        let logger = Logger(label: "test")
+        let sa = ScoringService(store: a, settings: ScoringSettings(), holder: "A", alerts: nil, now: clock.closure, logger: logger)
+        let sb = ScoringService(store: b, settings: ScoringSettings(), holder: "B", alerts: nil, now: clock.closure, logger: logger)
+        let first = try #require(await sa.runOnce())
+        #expect(await sb.runOnce() == nil)
+        #expect(first.count == 1 && first[0].result.isAnomaly)
+        let latest = try await b.latestScores(scope: .all)
+        #expect(latest.count == 1)
+        let s = try #require(latest.first)
+        #expect(s.modelVersion == "zscore-v1" && s.classification == "ANOMALY" && s.isAnomaly)
+        #expect(abs(s.zScore - 19.0.squareRoot()) < 1e-9 && abs(s.baselineMean - 60.1) < 1e-9 && s.latestValue == 62)
+        #expect(s.time.epochMilliseconds == clock.now)
+    }
+
+    @Test func substationsWithFewerThanNReadingsAreSkipped() async throws {
+        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let clock = TestClock()
+        let rows = (0..<19).map { i in Self.reading("SUB001", ts: clock.now - Int64(i) * 1000, f: 60) }
+        _ = try await store.commit([IngestWrite(telemetry: rows, arrival: clock.now)])
+        let service = ScoringService(
+            store: store, settings: ScoringSettings(), holder: "A", alerts: nil, now: clock.closure, logger: Logger(label: "test"))
+        #expect(await service.runOnce() == [])
+        #expect(try await store.latestScores(scope: .all).isEmpty)
+    }
+}
