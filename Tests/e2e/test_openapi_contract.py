@@ -85,6 +85,7 @@ def test_spec_lists_every_endpoint_the_hub_routes():
         ("get", "/api/query/ml/latest"), ("get", "/api/query/ml/trend"), ("get", "/api/query/events"),
         ("get", "/api/query/outages/active"), ("get", "/api/query/frequency/thresholds"),
         ("get", "/api/query/substations"), ("get", "/api/query/edges"),
+        ("get", "/api/query/alerts"),
         ("get", "/api/health"), ("get", "/api/openapi.json"), ("get", "/metrics"),
     }
     listed = {(m, p) for p, item in load_spec()["paths"].items() for m in item if m in ("get", "post", "put", "delete", "patch")}

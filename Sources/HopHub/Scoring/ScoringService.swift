@@ -51,13 +51,20 @@ public struct ScoringService: Service {
                 logger.debug("scoring skipped: another hub process holds the scorer lease")
                 return nil
             }
+            let started = ContinuousClock.now
             let windows = try await store.frequencyWindows(
                 size: settings.window, freshSince: t - Int64(settings.maxAgeSeconds) * 1000)
             let scores = windows.compactMap { w in
                 model.score(w.readings).map { StoredScore(ts: t, substationID: w.substationID, result: $0) }
             }
             try await store.writeScores(scores)
-            logger.debug("scoring pass", metadata: ["substations": "\(windows.count)", "scored": "\(scores.count)"])
+            let elapsed = ContinuousClock.now - started
+            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            logger.debug(
+                "scoring pass",
+                metadata: [
+                    "substations": "\(windows.count)", "scored": "\(scores.count)", "duration_ms": "\(String(format: "%.1f", ms))",
+                ])
             if let alerts { await alerts.scored(scores) }
             return scores
         } catch {
