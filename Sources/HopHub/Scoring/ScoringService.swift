@@ -30,6 +30,10 @@ public struct ScoringService: Service {
         self.logger = logger
     }
 
+    static func milliseconds(_ d: Duration) -> String {
+        String(format: "%.1f", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+    }
+
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -57,13 +61,15 @@ public struct ScoringService: Service {
             let scores = windows.compactMap { w in
                 model.score(w.readings).map { StoredScore(ts: t, substationID: w.substationID, result: $0) }
             }
+            let read = ContinuousClock.now
             try await store.writeScores(scores)
-            let elapsed = ContinuousClock.now - started
-            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let done = ContinuousClock.now
             logger.debug(
                 "scoring pass",
                 metadata: [
-                    "substations": "\(windows.count)", "scored": "\(scores.count)", "duration_ms": "\(String(format: "%.1f", ms))",
+                    "substations": "\(windows.count)", "scored": "\(scores.count)",
+                    "duration_ms": "\(Self.milliseconds(done - started))", "read_ms": "\(Self.milliseconds(read - started))",
+                    "write_ms": "\(Self.milliseconds(done - read))",
                 ])
             if let alerts { await alerts.scored(scores) }
             return scores

@@ -14,14 +14,20 @@ extension SQLiteStore: ScoreStore, LeaseStore {
                     """)
             var windows: [FrequencyWindow] = []
             windows.reserveCapacity(subs.count)
+            var readings: [Double] = []
+            readings.reserveCapacity(size)
             for sub in subs {
-                let rows = try Row.fetchAll(statement, arguments: [sub, size])
-                guard let first = rows.first else { continue }
-                let latest: Int64 = first[0]
-                guard latest >= freshSince else { continue }
-                windows.append(
-                    FrequencyWindow(
-                        substationID: SubstationID(sub), latestTs: latest, readings: rows.reversed().map { $0[1] as Double }))
+                // A cursor reuses one row buffer: no per-row allocation across 10,000s of substations.
+                statement.setUncheckedArguments([sub, size])
+                let cursor = try Row.fetchCursor(statement)
+                readings.removeAll(keepingCapacity: true)
+                var latest: Int64?
+                while let row = try cursor.next() {
+                    if latest == nil { latest = row[0] }
+                    readings.append(row[1])
+                }
+                guard let latest, latest >= freshSince else { continue }
+                windows.append(FrequencyWindow(substationID: SubstationID(sub), latestTs: latest, readings: readings.reversed()))
             }
             return windows
         }
