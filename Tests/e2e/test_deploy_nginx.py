@@ -331,6 +331,8 @@ def test_metrics_denied_outside_the_allow_list(tmp_path, pki, hub_behind_nginx):
 def _hub_keys() -> list[str]:
     swift = (ROOT / "Sources/HopHub/Configuration/HubConfiguration+Loading.swift").read_text()
     block = swift.split("public static let keys: [String] = [", 1)[1].split("]", 1)[0]
+    alerting = (ROOT / "Sources/HopHub/Configuration/HubConfiguration+Alerting.swift").read_text()
+    block += alerting.split("public static let alertingKeys: [String] = [", 1)[1].split("]", 1)[0]
     return re.findall(r'"([a-z_.]+)"', block)
 
 
