@@ -65,3 +65,29 @@ def test_relay_down_then_up_delivers_once_and_restart_remembers(tmp_path):
     finally:
         hub.stop()
         smtp.stop()
+
+
+def test_scored_anomaly_is_mailed_once_and_served(tmp_path):
+    smtp = SMTPServer().start()
+    hub = AlertHub(tmp_path / "data", smtp.port, HOP_HUB_SCORING_INTERVAL_S="1").start()
+    try:
+        key = hub.create_key()
+        now = int(time.time() * 1000)
+        readings = [{"substation_id": "SUB001", "feeder_id": "FDR002", "site_name": "Portland North",
+                     "frequency_hz": 62.0 if i == 19 else 60.0, "ts": now - (20 - i) * 1000} for i in range(20)]
+        requests.post(hub.url + "/api/ingest/batch", json={"edge_id": "e1", "seq": 1, "telemetry": readings},
+                      headers={"X-API-Key": key}, timeout=5).raise_for_status()
+        wait_until(lambda: smtp.messages, what="the anomaly mail")
+        msg = smtp.messages[0][1]
+        assert msg["Subject"] == "[Hop] ANOMALY SUB001 z=+4.36 — Portland North"  # z = √19
+        body = msg.get_content()
+        assert "Baseline: mean 60.1000 Hz" in body and "z-score: +4.359" in body
+        latest = requests.get(hub.url + "/api/query/ml/latest", headers={"X-API-Key": key}, timeout=5).json()
+        assert latest[0]["is_anomaly"] and latest[0]["model_version"] == "zscore-v1"
+        assert latest[0]["classification"] == "ANOMALY" and abs(latest[0]["z_score"] - 19 ** 0.5) < 1e-9
+        # Later passes score the same window again: suppressed by the 1 h cooldown, never mailed twice.
+        wait_until(lambda: any(e.get("reason") == "cooldown" for e in hub.alerts(key)), what="a cooldown decision")
+        assert len(smtp.messages) == 1
+    finally:
+        hub.stop()
+        smtp.stop()

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+@testable import HopHub
+
+/// The outbox shared by processes, and the message as it goes on the wire.
+@Suite struct OutboxTests {
+    @Test func twoProcessesNeverClaimTheSameMessage() async throws {
+        let path = AlertFixtures.tempPath()
+        let a = try SQLiteStore(path: path)
+        let b = try SQLiteStore(path: path)
+        let clock = TestClock()
+        var settings = AlertSettings()
+        settings.tripCapPerHour = 100
+        let engine = AlertFixtures.engine(a, clock: clock, settings: settings)
+        for i in 0..<10 { await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F\(i)", ts: clock.now)]) }
+        async let first = a.claimOutbox(now: clock.now, limit: 6, claimMs: 60_000)
+        async let second = b.claimOutbox(now: clock.now, limit: 6, claimMs: 60_000)
+        let (x, y) = try await (first, second)
+        #expect(x.count + y.count == 10)
+        #expect(Set(x.map(\.id)).isDisjoint(with: y.map(\.id)))
+        // A claim that was never completed (process died) becomes due again after the claim time.
+        #expect(try await a.claimOutbox(now: clock.now + 59_000, limit: 20, claimMs: 60_000).isEmpty)
+        #expect(try await b.claimOutbox(now: clock.now + 60_000, limit: 20, claimMs: 60_000).count == 10)
+    }
+
+    @Test func mimeMessageEncodesTheSubjectAndUsesCRLF() {
+        let message = OutboxMessage(
+            recipients: ["a@example.com", "b@example.com"], subject: "[Hop] TRIP SUB001 FDR002 — Portland North",
+            body: "Alert: FEEDER_TRIP\nFeeder: FDR002")
+        let text = String(decoding: MIMEMessage.render(message, from: "hop@example.com", date: Date(timeIntervalSince1970: 0), messageID: "x@hop"), as: UTF8.self)
+        let encoded = "=?UTF-8?B?\(Data("[Hop] TRIP SUB001 FDR002 — Portland North".utf8).base64EncodedString())?="
+        #expect(text.contains("Subject: \(encoded)\r\n"))
+        #expect(text.contains("To: a@example.com, b@example.com\r\n"))
+        #expect(text.contains("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"))
+        #expect(text.hasSuffix("\r\n\r\nAlert: FEEDER_TRIP\r\nFeeder: FDR002\r\n"))
+        #expect(MIMEMessage.encodedHeader("[Hop] TRIP SUB001 FDR002") == "[Hop] TRIP SUB001 FDR002")
+    }
+}
