@@ -37,3 +37,21 @@ import Testing
         #expect(MIMEMessage.encodedHeader("[Hop] TRIP SUB001 FDR002") == "[Hop] TRIP SUB001 FDR002")
     }
 }
+
+/// Alert decisions and delivered mail expire with the events' retention; undelivered mail stays.
+@Suite struct AlertRetentionTests {
+    @Test func retentionPrunesOldDecisionsAndDeliveredMailOnly() async throws {
+        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let clock = TestClock()
+        var settings = AlertSettings()
+        settings.tripCapPerHour = 100
+        let engine = AlertFixtures.engine(store, clock: clock, settings: settings)
+        await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F1", ts: clock.now)])
+        await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F2", ts: clock.now)])
+        let claimed = try await store.claimOutbox(now: clock.now, limit: 1, claimMs: 1)
+        try await store.markDelivered(id: try #require(claimed.first).id, now: clock.now)
+        _ = try await store.applyRetention(rawBefore: 0, rollupBefore: 0, eventsBefore: clock.now + 1, scoresBefore: 0)
+        #expect(try await store.alertLog(since: 0, scope: .all, limit: 10).isEmpty)
+        #expect(try await store.claimOutbox(now: clock.now + 10, limit: 10, claimMs: 1).count == 1)
+    }
+}

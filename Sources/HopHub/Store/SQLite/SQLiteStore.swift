@@ -52,6 +52,9 @@ extension SQLiteStore: MaintenanceStore {
             try db.execute(sql: "DELETE FROM scores WHERE ts < ?", arguments: [scoresBefore])
             report.scores = db.changesCount
             try db.execute(sql: "DELETE FROM outages WHERE active = 0 AND ts < ?", arguments: [eventsBefore])
+            // Alert decisions and delivered mail follow the events' retention (undelivered mail stays).
+            try db.execute(sql: "DELETE FROM alert_log WHERE decided_at < ?", arguments: [eventsBefore])
+            try db.execute(sql: "DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND created_at < ?", arguments: [eventsBefore])
             return report
         }
     }
