@@ -1,5 +1,5 @@
-"""The one-command demo (scripts/demo), run headless: hub health, data from all five substations,
-then a clean stop that leaves no process behind.
+"""The one-command demo (scripts/demo), run headless: hub health, data from all five substations, a
+scripted trip's alert mail in the SMTP sink, then a clean stop that leaves no process behind.
 
 Uses the binaries in $HOP_DEMO_BIN (default .build/debug, as built by scripts/test) with --no-build.
 """
@@ -37,9 +37,10 @@ def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
             pytest.skip(f"{bin_dir / b} not built (run swift build, or set HOP_DEMO_BIN)")
     data = tmp_path / "demo"
     hub_port = free_port()
+    control_port = free_port()
     env = {**os.environ, "HOP_DEMO_BIN": str(bin_dir), "HOP_DEMO_DIR": str(data),
            "HOP_DEMO_HUB_PORT": str(hub_port), "HOP_DEMO_SIM_PORT": str(free_port()),
-           "HOP_DEMO_CONTROL_PORT": str(free_port())}
+           "HOP_DEMO_CONTROL_PORT": str(control_port), "HOP_DEMO_MAIL_PORT": str(free_port())}
     log = open(tmp_path / "demo.out", "wb")
     proc = subprocess.Popen([str(REPO / "scripts" / "demo"), "--no-setup", "--no-build"], env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -57,8 +58,17 @@ def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
         out = (tmp_path / "demo.out").read_text()
         assert f"Portal:      {hub}/" in out
         pids = [int(p.read_text()) for p in (data / "run").glob("*.pid")]
-        assert len(pids) == 7  # hub, simulator, five edges
+        assert len(pids) == 8  # mail sink, hub, simulator, five edges
         assert all(alive(p) for p in pids)
+        # A trip (through the simulator's control port, as the banner suggests) becomes a FEEDER_TRIP
+        # at the hub and an alert mail in the demo's SMTP sink (the scripted one comes at +45 s).
+        trip = subprocess.run([str(bin_dir / "hop-sim"), "control", "--to", f"127.0.0.1:{control_port}",
+                               "trip", "SUB003", "FDR002"], capture_output=True, text=True, timeout=30)
+        assert trip.returncode == 0, trip.stdout + trip.stderr
+        mail_log = data / "logs" / "mail.log"
+        wait_until(lambda: all(line in mail_log.read_text(errors="replace")
+                               for line in ("Alert: FEEDER_TRIP", "Substation: SUB003 (Eugene West)", "Feeder: FDR002")),
+                   timeout=60, what="the trip alert mail in the demo's SMTP sink")
     finally:
         if proc.poll() is None:
             proc.send_signal(sig)
