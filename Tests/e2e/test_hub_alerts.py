@@ -36,6 +36,11 @@ def test_trip_mails_once_with_a_triageable_subject(tmp_path):
         hub.event(key, "FEEDER_RESTORE", "FDR002", severity="INFO")
         wait_until(lambda: len(smtp.messages) == 2, what="the restore mail")
         assert smtp.messages[1][1]["Subject"].startswith("[Hop] RESTORED SUB001 FDR002")
+        metrics = requests.get(hub.url + "/metrics", timeout=5).text
+        assert 'hop_alert_decisions_total{kind="FEEDER_TRIP",outcome="sent",reason="-"} 1' in metrics
+        assert 'hop_alert_decisions_total{kind="FEEDER_TRIP",outcome="suppressed",reason="cooldown"} 1' in metrics
+        wait_until(lambda: 'hop_alert_mail_attempts_total{result="delivered"} 2' in requests.get(hub.url + "/metrics", timeout=5).text,
+                   what="two delivered attempts in /metrics")
     finally:
         hub.stop()
         smtp.stop()

@@ -11,11 +11,13 @@ public struct AlertEngine: Sendable {
     let formatter: AlertMessageFormatter
     let signal: OutboxSignal
     let now: @Sendable () -> Int64
+    let metrics: HubMetrics?
     let logger: Logger
 
     public init(
         store: any AlertStore, settings: AlertSettings, recipients: any AlertRecipients, signal: OutboxSignal,
-        now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, logger: Logger
+        now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, metrics: HubMetrics? = nil,
+        logger: Logger
     ) {
         self.store = store
         policy = AlertPolicy(settings: settings)
@@ -23,6 +25,7 @@ public struct AlertEngine: Sendable {
         formatter = AlertMessageFormatter(portalURL: settings.portalURL)
         self.signal = signal
         self.now = now
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -63,6 +66,7 @@ public struct AlertEngine: Sendable {
                     "kind": "\(entry.kind)", "source": "\(c.source)", "outcome": "\(entry.outcome)",
                     "reason": "\(entry.reason ?? "-")",
                 ])
+            metrics?.alertDecided(kind: entry.kind, outcome: entry.outcome, reason: entry.reason)
             if entry.outcome == "sent" { await signal.ring() }
             return entry
         } catch {

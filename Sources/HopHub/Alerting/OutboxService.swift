@@ -14,12 +14,13 @@ public struct OutboxService: Service {
     let signal: OutboxSignal
     let now: @Sendable () -> Int64
     let pollSeconds: Int
+    let metrics: HubMetrics?
     let logger: Logger
 
     public init(
         store: any AlertStore, mailer: any Mailer, settings: SMTPSettings, signal: OutboxSignal,
         now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, pollSeconds: Int = 30,
-        logger: Logger
+        metrics: HubMetrics? = nil, logger: Logger
     ) {
         self.store = store
         self.mailer = mailer
@@ -27,6 +28,7 @@ public struct OutboxService: Service {
         self.signal = signal
         self.now = now
         self.pollSeconds = pollSeconds
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -61,7 +63,13 @@ public struct OutboxService: Service {
 
     private func deliver(_ item: OutboxItem) async -> Bool {
         do {
-            try await mailer.send(item.message)
+            do {
+                try await mailer.send(item.message)
+                metrics?.mailAttempt(delivered: true)
+            } catch {
+                metrics?.mailAttempt(delivered: false)
+                throw error
+            }
             try await store.markDelivered(id: item.id, now: now())
             logger.info("alert mail delivered", metadata: ["outbox_id": "\(item.id)", "subject": "\(item.message.subject)"])
             return true

@@ -4,23 +4,27 @@ import ServiceLifecycle
 
 /// Wiring of the scorer, the alert engine and the outbox (issue 5).
 extension Hub {
-    static func makeAlertEngine(_ configuration: HubConfiguration, store: SQLiteStore, signal: OutboxSignal, logger: Logger)
-        -> AlertEngine?
-    {
+    static func makeAlertEngine(
+        _ configuration: HubConfiguration, store: SQLiteStore, signal: OutboxSignal, metrics: HubMetrics, logger: Logger
+    ) -> AlertEngine? {
         guard configuration.alerting.enabled else { return nil }
         return AlertEngine(
             store: store, settings: configuration.alerting,
-            recipients: ConfiguredRecipients(addresses: configuration.alerting.recipients), signal: signal, logger: logger)
+            recipients: ConfiguredRecipients(addresses: configuration.alerting.recipients), signal: signal,
+            metrics: metrics, logger: logger)
     }
 
     /// The scorer (when `scoring.enabled`) and the outbox delivery (when `smtp.url` is set).
     func alertingServices(logger: Logger) -> [any Service] {
         var services: [any Service] = []
         if configuration.scoring.enabled {
-            services.append(ScoringService(store: store, settings: configuration.scoring, alerts: alerts, logger: logger))
+            services.append(ScoringService(store: store, settings: configuration.scoring, alerts: alerts, metrics: metrics, logger: logger))
         }
         if alerts != nil, let mailer = CurlSMTPMailer(settings: configuration.smtp) {
-            services.append(OutboxService(store: store, mailer: mailer, settings: configuration.smtp, signal: outboxSignal, logger: logger))
+            services.append(
+                OutboxService(
+                    store: store, mailer: mailer, settings: configuration.smtp, signal: outboxSignal, metrics: metrics,
+                    logger: logger))
         }
         return services
     }

@@ -20,7 +20,7 @@ public struct Hub: Sendable {
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger)
         outboxSignal = OutboxSignal()
-        alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, logger: logger)
+        alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger)
     }
 
     /// Creates the data directory if needed and opens (migrating) its database.

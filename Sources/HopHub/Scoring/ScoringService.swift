@@ -16,17 +16,20 @@ public struct ScoringService: Service {
     let holder: String
     let alerts: AlertEngine?
     let now: @Sendable () -> Int64
+    let metrics: HubMetrics?
     let logger: Logger
 
     public init(
         store: any Store, settings: ScoringSettings, holder: String = UUID().uuidString, alerts: AlertEngine?,
-        now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, logger: Logger
+        now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, metrics: HubMetrics? = nil,
+        logger: Logger
     ) {
         self.store = store
         model = ZScoreModel(settings: settings)
         self.holder = holder
         self.alerts = alerts
         self.now = now
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -64,6 +67,7 @@ public struct ScoringService: Service {
             let read = ContinuousClock.now
             try await store.writeScores(scores)
             let done = ContinuousClock.now
+            metrics?.scoringPass(duration: done - started, scored: scores.count)
             logger.debug(
                 "scoring pass",
                 metadata: [
