@@ -49,7 +49,8 @@ public struct OutboxService: Service {
         var delivered = 0
         do {
             while true {
-                let items = try await store.claimOutbox(now: now(), limit: 20, claimMs: Int64(settings.timeoutSeconds + 60) * 1000)
+                // One at a time: a claim must outlive its own attempt (timeout + margin), never a queue of them.
+                let items = try await store.claimOutbox(now: now(), limit: 1, claimMs: Int64(settings.timeoutSeconds + 60) * 1000)
                 if items.isEmpty { break }
                 for item in items {
                     if await deliver(item) { delivered += 1 }
@@ -63,17 +64,18 @@ public struct OutboxService: Service {
 
     private func deliver(_ item: OutboxItem) async -> Bool {
         do {
+            try await mailer.send(item.message)
+            metrics?.mailAttempt(delivered: true)
             do {
-                try await mailer.send(item.message)
-                metrics?.mailAttempt(delivered: true)
+                try await store.markDelivered(id: item.id, now: now())
             } catch {
-                metrics?.mailAttempt(delivered: false)
-                throw error
+                // The relay has it; the claim expires and the mail may go out once more (at-least-once).
+                logger.error("alert mail delivered but not marked", metadata: ["outbox_id": "\(item.id)", "error": "\(error)"])
             }
-            try await store.markDelivered(id: item.id, now: now())
             logger.info("alert mail delivered", metadata: ["outbox_id": "\(item.id)", "subject": "\(item.message.subject)"])
             return true
         } catch {
+            metrics?.mailAttempt(delivered: false)
             let attempts = item.attempts + 1
             let retryAt = now() + settings.backoffMs(afterAttempts: attempts)
             logger.warning(
