@@ -30,6 +30,20 @@ import Testing
         #expect(w.readings.allSatisfy { abs($0 - 60) < 1e-9 })
     }
 
+    /// Large fleets are read in parallel chunks; the answer is still complete and in order.
+    @Test func largeFleetsAreReadCompletelyInOrder() async throws {
+        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let t0: Int64 = 1_800_000_000_000
+        let rows = (0..<2500).flatMap { n in
+            (0..<3).map { r in Self.reading(String(format: "S%05d", n), ts: t0 + Int64(r) * 1000, f: 60 + Double(n % 7) / 100) }
+        }
+        _ = try await store.commit([IngestWrite(telemetry: rows, arrival: t0)])
+        let windows = try await store.frequencyWindows(size: 3, freshSince: t0)
+        #expect(windows.map(\.substationID.rawValue) == (0..<2500).map { String(format: "S%05d", $0) })
+        #expect(windows.allSatisfy { $0.readings.count == 3 && $0.latestTs == t0 + 2000 })
+        #expect(abs(windows[2499].readings[0] - (60 + Double(2499 % 7) / 100)) < 1e-9)
+    }
+
     @Test func leaseIsHeldByOneProcessUntilItExpires() async throws {
         let path = AlertFixtures.tempPath()
         let a = try SQLiteStore(path: path)

@@ -1,36 +1,55 @@
+import Foundation
 import GRDB
 import HopProtocol
 
 extension SQLiteStore: ScoreStore, LeaseStore {
     public func frequencyWindows(size: Int, freshSince: Int64) async throws -> [FrequencyWindow] {
-        try await pool.read { db in
-            let subs = try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY substation_id")
-            // Uses the (substation_id, ts) index: newest `size` timestamps, feeders averaged per timestamp.
-            let statement = try db.cachedStatement(
-                sql: """
-                    SELECT ts, avg(frequency_hz) FROM telemetry
-                    WHERE substation_id = ? AND frequency_hz IS NOT NULL
-                    GROUP BY ts ORDER BY ts DESC LIMIT ?
-                    """)
-            var windows: [FrequencyWindow] = []
-            windows.reserveCapacity(subs.count)
-            var readings: [Double] = []
-            readings.reserveCapacity(size)
-            for sub in subs {
-                // A cursor reuses one row buffer: no per-row allocation across 10,000s of substations.
-                statement.setUncheckedArguments([sub, size])
-                let cursor = try Row.fetchCursor(statement)
-                readings.removeAll(keepingCapacity: true)
-                var latest: Int64?
-                while let row = try cursor.next() {
-                    if latest == nil { latest = row[0] }
-                    readings.append(row[1])
-                }
-                guard let latest, latest >= freshSince else { continue }
-                windows.append(FrequencyWindow(substationID: SubstationID(sub), latestTs: latest, readings: readings.reversed()))
-            }
-            return windows
+        let subs = try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY substation_id")
         }
+        // Large fleets are read in parallel chunks (WAL readers don't block each other or the writer).
+        let parts = subs.count >= 2000 ? max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let chunk = max(1, (subs.count + parts - 1) / parts)
+        let slices = stride(from: 0, to: subs.count, by: chunk).map { Array(subs[$0..<min(subs.count, $0 + chunk)]) }
+        return try await withThrowingTaskGroup(of: (Int, [FrequencyWindow]).self) { group in
+            for (index, slice) in slices.enumerated() {
+                group.addTask {
+                    (index, try await self.pool.read { db in try Self.windows(db, substations: slice, size: size, freshSince: freshSince) })
+                }
+            }
+            var parts = [[FrequencyWindow]](repeating: [], count: slices.count)
+            for try await (index, windows) in group { parts[index] = windows }
+            return parts.flatMap { $0 }
+        }
+    }
+
+    /// The windows of `substations`, in order; newest `size` timestamps each, feeders averaged per timestamp.
+    static func windows(_ db: Database, substations: [String], size: Int, freshSince: Int64) throws -> [FrequencyWindow] {
+        // Uses the (substation_id, ts) index and stops after `size` groups.
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT ts, avg(frequency_hz) FROM telemetry
+                WHERE substation_id = ? AND frequency_hz IS NOT NULL
+                GROUP BY ts ORDER BY ts DESC LIMIT ?
+                """)
+        var windows: [FrequencyWindow] = []
+        windows.reserveCapacity(substations.count)
+        var readings: [Double] = []
+        readings.reserveCapacity(size)
+        for sub in substations {
+            // A cursor reuses one row buffer: no per-row allocation across 10,000s of substations.
+            statement.setUncheckedArguments([sub, size])
+            let cursor = try Row.fetchCursor(statement)
+            readings.removeAll(keepingCapacity: true)
+            var latest: Int64?
+            while let row = try cursor.next() {
+                if latest == nil { latest = row[0] }
+                readings.append(row[1])
+            }
+            guard let latest, latest >= freshSince else { continue }
+            windows.append(FrequencyWindow(substationID: SubstationID(sub), latestTs: latest, readings: readings.reversed()))
+        }
+        return windows
     }
 
     public func writeScores(_ scores: [StoredScore]) async throws {
