@@ -20,6 +20,7 @@ extension Hub {
         if configuration.scoring.enabled {
             services.append(ScoringService(store: store, settings: configuration.scoring, alerts: alerts, metrics: metrics, logger: logger))
         }
+        logAlertingSetup(logger)
         if alerts != nil, let mailer = CurlSMTPMailer(settings: configuration.smtp) {
             services.append(
                 OutboxService(
@@ -27,5 +28,26 @@ extension Hub {
                     logger: logger))
         }
         return services
+    }
+
+    /// One line at start saying where alert mail goes (never the password), or why it goes nowhere.
+    private func logAlertingSetup(_ logger: Logger) {
+        let a = configuration.alerting
+        let smtp = configuration.smtp
+        guard a.enabled else {
+            logger.info("alerting disabled (alerts.enabled = false)")
+            return
+        }
+        guard let relay = smtp.url else {
+            logger.warning("alerts are decided and logged but not mailed: smtp.url is not set")
+            return
+        }
+        if a.recipients.isEmpty { logger.warning("alert mail has no recipients: alerts.recipients is empty") }
+        logger.info(
+            "alert mail",
+            metadata: [
+                "relay": "\(relay)", "starttls": "\(smtp.startTLS)", "auth": "\(smtp.username != nil)",
+                "recipients": "\(a.recipients.count)", "from": "\(smtp.from)",
+            ])
     }
 }

@@ -53,6 +53,12 @@ extension HubConfiguration {
                     origin: values.origin("smtp.url"), key: "smtp.url",
                     problem: "'\(url)' must start with smtp:// (plain or STARTTLS) or smtps:// (TLS)")
             }
+            let authority = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+            guard !authority.contains("@") else {
+                throw ConfigError(
+                    origin: values.origin("smtp.url"), key: "smtp.url",
+                    problem: "must not carry credentials (the URL is logged); use smtp.username and smtp.password")
+            }
             smtp.url = url
         }
         smtp.startTLS = try Self.bool(values, "smtp.starttls") ?? smtp.startTLS

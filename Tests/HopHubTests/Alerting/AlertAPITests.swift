@@ -37,5 +37,10 @@ import Testing
         #expect(c.smtp.url == "smtps://127.0.0.1:465" && c.smtp.startTLS)
         values.set("smtp.url", "http://relay", origin: "env X")
         #expect(throws: ConfigError.self) { try HubConfiguration(values: values) }
+        values.set("smtp.url", "smtps://user:secret@relay:465", origin: "env X")
+        #expect(throws: ConfigError.self) { try HubConfiguration(values: values) }
+        values.set("smtp.url", "smtp://relay:25", origin: "env X")
+        values.set("alerts.recipients", "not-an-address", origin: "env Y")
+        #expect(throws: ConfigError.self) { try HubConfiguration(values: values) }
     }
 }
