@@ -10,6 +10,16 @@ import NIOCore
 struct SystemController {
     let store: any MaintenanceStore
     let metrics: HubMetrics
+    /// The OpenAPI document, read from the bundle once when the routes are built.
+    let openAPIDocument: ByteBuffer?
+
+    init(store: any MaintenanceStore, metrics: HubMetrics) {
+        self.store = store
+        self.metrics = metrics
+        openAPIDocument = Bundle.module.url(forResource: "openapi", withExtension: "json")
+            .flatMap { try? Data(contentsOf: $0) }
+            .map { ByteBuffer(bytes: $0) }
+    }
 
     func addRoutes(to router: Router<HubRequestContext>) {
         router.get("api/health", use: health)
@@ -29,10 +39,10 @@ struct SystemController {
     }
 
     @Sendable func openAPI(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-            let data = try? Data(contentsOf: url)
-        else { throw HubError(.internalError, "openapi.json is missing from the hub's resources") }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        guard let document = openAPIDocument else {
+            throw HubError(.internalError, "openapi.json is missing from the hub's resources")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
     }
 
     @Sendable func prometheus(_ request: Request, context: HubRequestContext) async throws -> Response {
