@@ -32,6 +32,7 @@ public struct Hub: Sendable {
     public func buildRouter() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds))
+        addStaticFiles(to: router)
         SystemController(store: store, metrics: metrics).addRoutes(to: router)
         let api = router.group("api").add(middleware: APIKeyMiddleware(keys: store))
         IngestController(writer: writer, configuration: configuration, metrics: metrics, alerts: alerts)

@@ -12,7 +12,7 @@ extension HubConfiguration {
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
         "frequency.nominal_hz", "frequency.band_low_hz", "frequency.band_high_hz",
-    ] + alertingKeys
+    ] + alertingKeys + portalKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
@@ -76,6 +76,7 @@ extension HubConfiguration {
                 problem: "must be below frequency.band_high_hz (\(frequencyBandHighHz))")
         }
         try loadAlerting(values)
+        try loadPortal(values)
         guard rollupRetentionDays >= rawRetentionDays else {
             throw ConfigError(
                 origin: values.origin("retention.rollup_days"), key: "retention.rollup_days",

@@ -39,6 +39,8 @@ public struct HubConfiguration: Sendable {
     public var scoring = ScoringSettings()
     public var alerting = AlertSettings()
     public var smtp = SMTPSettings()
+    /// Portal files, vendor libraries and map tiles (`portal.*`).
+    public var portal = PortalSettings()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
