@@ -108,6 +108,7 @@ enum SQLiteSchema {
                 """)
         }
         migrator.registerMigration("v2-scoring-alerting") { db in try SQLiteSchema.alerting(db) }
+        migrator.registerMigration("v3-audit") { db in try SQLiteSchema.audit(db) }
         return migrator
     }
 }
