@@ -12,7 +12,7 @@ import requests
 from waiting import free_port, wait_until  # noqa: F401 (re-exported to test modules)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = ROOT / ".build" / "debug"
+BIN = pathlib.Path(os.environ.get("HOP_BIN_DIR", ROOT / ".build" / "debug"))
 
 
 class Hub:
@@ -41,7 +41,7 @@ class Hub:
         self.log_file = open(self.log, "ab")
         self.proc = subprocess.Popen(
             [str(BIN / "hop-hub"), "serve", "--data-dir", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            stdout=self.log_file, stderr=subprocess.STDOUT)
+            stdout=self.log_file, stderr=subprocess.STDOUT, cwd=ROOT)  # cwd: portal.directory defaults to ./portal
         wait_until(lambda: self.proc.poll() is None and requests.get(self.url + "/api/health", timeout=1).ok,
                    what=f"hub on {self.url} (log {self.log})")
         return self
