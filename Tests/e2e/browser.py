@@ -1,0 +1,123 @@
+"""Headless Debian Chromium for browser end-to-end tests (selenium).
+
+- `browser` fixture: a fresh headless Chromium per test (1366x768), quit afterwards.
+- `make_browser(width, height)`: the same for other window sizes (bench, 1920x1080 screenshots).
+- `login(browser, hub_url, email, password)`: signs in through POST /login from inside the page,
+  so the browser holds the real `hop_session` cookie (independent of the login page's markup).
+- `screenshot(browser, name)`: PNG under artifacts/screenshots/ (gitignored).
+- `record_network(browser)`: from the next navigation on, every fetch response body and every
+  EventSource message is kept in `window.__hopNet` (read with `network_log(browser)`), so tests can
+  assert what the page *received*, not only what it shows. Injected through DevTools, so the
+  page's CSP (script-src 'self') does not apply to it.
+"""
+import json
+import pathlib
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def make_browser(width: int = 1366, height: int = 768) -> webdriver.Chrome:
+    """A headless Chromium window of the given size."""
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={width},{height}",
+                "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = make_browser()
+    yield driver
+    driver.quit()
+
+
+def login(browser, hub_url: str, email: str, password: str) -> dict:
+    """Signs `email` in with POST /login from a page on the hub's origin; returns the JSON answer.
+
+    Raises AssertionError with the hub's status and body when the login is refused."""
+    browser.get(hub_url + "/api/health")
+    result = browser.execute_async_script(
+        """
+        const [email, password, done] = arguments;
+        fetch('/login', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                         body: JSON.stringify({email, password}), credentials: 'same-origin'})
+          .then(async r => done({status: r.status, body: await r.text()}))
+          .catch(e => done({status: 0, body: String(e)}));
+        """, email, password)
+    assert result["status"] == 200, f"login as {email} failed: {result['status']} {result['body']}"
+    return json.loads(result["body"])
+
+
+def screenshot(browser, name: str) -> pathlib.Path:
+    """Saves a PNG of the current window to artifacts/screenshots/<name>.png and returns its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    assert browser.save_screenshot(str(path)), f"screenshot {path} not written"
+    return path
+
+
+_RECORDER = r"""
+(() => {
+  const log = window.__hopNet = [];
+  const origFetch = window.fetch;
+  window.fetch = async function (...args) {
+    const response = await origFetch.apply(this, args);
+    try {
+      const url = typeof args[0] === 'string' ? args[0] : (args[0] && args[0].url);
+      response.clone().text().then(t => log.push({kind: 'fetch', url: String(url), status: response.status, body: t}));
+    } catch (e) { /* keep the page working */ }
+    return response;
+  };
+  const OrigES = window.EventSource;
+  if (OrigES) {
+    const origAdd = OrigES.prototype.addEventListener;
+    OrigES.prototype.addEventListener = function (type, listener, opts) {
+      const wrapped = function (ev) {
+        log.push({kind: 'sse', url: this.url, type, body: String(ev.data ?? '')});
+        return listener.call(this, ev);
+      };
+      return origAdd.call(this, type, wrapped, opts);
+    };
+    const desc = Object.getOwnPropertyDescriptor(OrigES.prototype, 'onmessage');
+    if (desc && desc.set) {
+      Object.defineProperty(OrigES.prototype, 'onmessage', {
+        configurable: true, get: desc.get,
+        set(fn) { desc.set.call(this, fn && function (ev) {
+          log.push({kind: 'sse', url: this.url, type: 'message', body: String(ev.data ?? '')});
+          return fn.call(this, ev); }); },
+      });
+    }
+  }
+})();
+"""
+
+
+def record_network(browser) -> None:
+    """Records fetch bodies and SSE messages of every page loaded after this call (window.__hopNet)."""
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _RECORDER})
+
+
+def network_log(browser) -> list[dict]:
+    """What the current page received so far (see record_network), plus every resource URL it loaded."""
+    entries = browser.execute_script("return window.__hopNet || []")
+    urls = browser.execute_script("return performance.getEntries().map(e => e.name)")
+    return entries + [{"kind": "resource", "url": u, "body": ""} for u in urls]
+
+
+def console_errors(browser) -> list[str]:
+    """SEVERE browser console messages (JS exceptions, failed module loads)."""
+    return [e["message"] for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
