@@ -1,8 +1,7 @@
 // Login page: posts {email, password} as JSON to POST /login and, on success, goes to `next`
 // (same-origin paths only) or the portal. Error messages from the server are shown verbatim, as text.
+// The theme (the portal's saved choice) is applied by app/theme-init.js before first paint.
 // Deliberately not through app/api.js: a 401 here means "wrong password", not "go to the login page".
-
-import { applyTheme, savedTheme } from './admin/theme.js';
 
 const DEFAULT_TARGET = '/portal/';
 
@@ -78,7 +77,6 @@ async function submit(event, form, box, button) {
 }
 
 function start() {
-  applyTheme(savedTheme());
   const form = document.getElementById('login-form');
   if (!form) return;
   const box = document.getElementById('login-error');

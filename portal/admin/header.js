@@ -3,26 +3,13 @@
 
 import { logout } from '../app/api.js';
 import { text } from '../app/dom.js';
-import { savedTheme, applyTheme, saveTheme } from './theme.js';
+import { bindThemeToggle } from '../app/theme.js';
 
 const $ = (id) => document.getElementById(id);
 
-function showThemeButton(theme) {
-  const button = $('theme-toggle');
-  text(button, theme === 'dark' ? 'Light mode' : 'Dark mode');
-  button.setAttribute('aria-pressed', String(theme === 'dark'));
-}
-
-/** Applies the saved theme and wires the toggle and logout buttons. */
+/** Wires the theme toggle (the portal's app/theme.js; theme-init.js applied the saved theme) and logout. */
 export function initHeader() {
-  const theme = savedTheme();
-  applyTheme(theme);
-  showThemeButton(theme);
-  $('theme-toggle').addEventListener('click', () => {
-    const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
-    saveTheme(next);
-    showThemeButton(next);
-  });
+  bindThemeToggle($('theme-toggle'));
   $('logout-button').addEventListener('click', async () => {
     $('logout-button').disabled = true;
     await logout();
