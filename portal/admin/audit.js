@@ -1,5 +1,6 @@
 // Audit log section of /admin: filters (actor, action, target, outcome, since/until), newest first,
-// paged by `until` (the oldest row shown becomes the exclusive upper bound of the next page), and a
+// paged by `until` (just past the oldest row shown, so rows sharing its millisecond are not lost;
+// rows already shown are dropped), and a
 // CSV download link carrying the same filters (GET /api/admin/audit.csv).
 
 import { getJSON } from '../app/api.js';
@@ -22,10 +23,10 @@ export function localToRFC3339(value) {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** RFC 3339 of an entry's `at` (epoch ms or a time string). */
-function instant(at) {
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+/** The `until` bound of the page after one ending with `entry`: 1 ms past it (`until` is exclusive). */
+function pageBound(entry) {
+  const ms = Number.isFinite(entry.at_ms) ? entry.at_ms : new Date(entry.at).getTime();
+  return Number.isNaN(ms) ? null : new Date(ms + 1).toISOString();
 }
 
 const outcomeKind = { success: 'ok', failure: 'bad', denied: 'warn' };
@@ -34,16 +35,25 @@ const outcomeKind = { success: 'ok', failure: 'bad', denied: 'warn' };
 export class AuditSection {
   constructor(onForbidden) {
     this.onForbidden = onForbidden;
-    this.pages = [null]; // `until` bound of each page visited; null = the filter's own
+    this.firstPage();
     this.result = $('audit-result');
+  }
+
+  /** Back to the newest page. `pages` holds, per page visited, its `until` bound and the ids shown before. */
+  firstPage() {
+    this.pages = [{ until: null, seen: new Set() }];
   }
 
   init() {
     const select = $('af-action');
     for (const action of AUDIT_ACTIONS) select.appendChild(el('option', { value: action }, action));
-    $('audit-filter').addEventListener('submit', (e) => { e.preventDefault(); this.pages = [null]; this.load(); });
-    $('audit-filter').addEventListener('reset', () => setTimeout(() => { this.pages = [null]; this.load(); }));
-    $('audit-older').addEventListener('click', () => { this.pages.push(this.oldest); this.load(); });
+    $('audit-filter').addEventListener('submit', (e) => { e.preventDefault(); this.firstPage(); this.load(); });
+    // 'reset' fires before the inputs are cleared: reload on the next turn.
+    $('audit-filter').addEventListener('reset', () => setTimeout(() => { this.firstPage(); this.load(); }));
+    $('audit-older').addEventListener('click', () => {
+      this.pages.push({ until: this.oldest, seen: this.shown });
+      this.load();
+    });
     $('audit-newer').addEventListener('click', () => { if (this.pages.length > 1) this.pages.pop(); this.load(); });
     this.updateCSV();
   }
@@ -73,19 +83,21 @@ export class AuditSection {
     const params = this.filters();
     const limit = Number($('af-limit').value);
     params.set('limit', String(limit));
-    const pageUntil = this.pages[this.pages.length - 1];
-    if (pageUntil) params.set('until', pageUntil);
-    let entries;
+    const page = this.pages[this.pages.length - 1];
+    if (page.until) params.set('until', page.until);
+    let fetched;
     try {
       const answer = await getJSON(`/api/admin/audit?${params}`);
-      entries = Array.isArray(answer) ? answer : (answer && answer.entries) || [];
+      fetched = Array.isArray(answer) ? answer : (answer && answer.entries) || [];
     } catch (error) {
       if (error.status === 403) return this.onForbidden(error);
       return notify(this.result, `Could not load the audit log: ${errorText(error)}`, 'error');
     }
+    const entries = fetched.filter((e) => e.id === null || e.id === undefined || !page.seen.has(e.id));
     this.render(entries);
-    this.oldest = entries.length ? instant(entries[entries.length - 1].at) : null;
-    $('audit-older').disabled = entries.length < limit || !this.oldest;
+    this.shown = new Set(fetched.map((e) => e.id));
+    this.oldest = fetched.length ? pageBound(fetched[fetched.length - 1]) : null;
+    $('audit-older').disabled = fetched.length < limit || !this.oldest;
     $('audit-newer').disabled = this.pages.length <= 1;
     text($('audit-page'), entries.length
       ? `Page ${this.pages.length}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, newest first`
