@@ -37,7 +37,10 @@ def binary(env, product):
         return os.environ[env]
     path = REPO / ".build-edge-release" / "release" / product
     if not path.exists():
-        subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-edge-release", "--product", product],
+        # --static-swift-stdlib: how an edge is shipped (docs/edge-agent.md "Building for a substation");
+        # no Swift runtime on the box, and 4 MiB less RSS than linking the runtime dynamically.
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", ".build-edge-release",
+                        "--product", product],
                        cwd=REPO, check=True)
     return str(path)
 
