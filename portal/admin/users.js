@@ -190,7 +190,7 @@ export class UsersSection {
     const password = $('ue-password').value;
     if (!password) return notify(box, 'Type the new password first.', 'error');
     const ok = await confirmAction(`Reset the password of ${user.email}?`,
-      'The old password stops working at once. Give the new one to the user over a separate channel.', 'Reset password');
+      'The old password stops working, any lockout is cleared and every session of this user ends at once. Give the new password to the user over a separate channel.', 'Reset password');
     if (!ok) return;
     try {
       await busy($('ue-reset'), () => sendJSON('POST', `${userPath(user.email)}/password`, { password }));
