@@ -10,7 +10,7 @@ extension Hub {
         guard configuration.alerting.enabled else { return nil }
         return AlertEngine(
             store: store, settings: configuration.alerting,
-            recipients: ConfiguredRecipients(addresses: configuration.alerting.recipients), signal: signal,
+            recipients: makeAlertRecipients(configuration, store: store), signal: signal,
             metrics: metrics, logger: logger)
     }
 

@@ -11,6 +11,8 @@ public struct Hub: Sendable {
     /// Decides alerts (nil when `alerts.enabled` is false); its outbox is delivered by `OutboxService`.
     public let alerts: AlertEngine?
     public let outboxSignal: OutboxSignal
+    /// Users, sessions, logins and their audit (docs/accounts.md).
+    public let accounts: AccountService
 
     /// Opens (creating and migrating) the data directory's database.
     public init(configuration: HubConfiguration, logger: Logger) throws {
@@ -20,6 +22,7 @@ public struct Hub: Sendable {
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger)
         outboxSignal = OutboxSignal()
+        accounts = Self.makeAccounts(configuration, store: store, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger)
     }
 
@@ -34,7 +37,8 @@ public struct Hub: Sendable {
         router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds))
         addStaticFiles(to: router)
         SystemController(store: store, metrics: metrics).addRoutes(to: router)
-        let api = router.group("api").add(middleware: APIKeyMiddleware(keys: store))
+        let api = router.group("api").add(middleware: AuthMiddleware(keys: store, accounts: accounts))
+        addAccountRoutes(to: router, api: api)
         IngestController(writer: writer, configuration: configuration, metrics: metrics, alerts: alerts)
             .addRoutes(to: api.group("ingest"))
         QueryController(store: store, configuration: configuration).addRoutes(to: api.group("query"))
@@ -55,6 +59,7 @@ public struct Hub: Sendable {
             writer,
             RetentionService(store: store, configuration: configuration, logger: logger))
         app.addServices(alertingServices(logger: logger))
+        app.addServices(accountServices(logger: logger))
         return app
     }
 

@@ -12,7 +12,7 @@ extension HubConfiguration {
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
         "frequency.nominal_hz", "frequency.band_low_hz", "frequency.band_high_hz",
-    ] + alertingKeys + portalKeys
+    ] + alertingKeys + portalKeys + accountKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
@@ -77,6 +77,7 @@ extension HubConfiguration {
         }
         try loadAlerting(values)
         try loadPortal(values)
+        try loadAccounts(values)
         guard rollupRetentionDays >= rawRetentionDays else {
             throw ConfigError(
                 origin: values.origin("retention.rollup_days"), key: "retention.rollup_days",

@@ -41,6 +41,8 @@ public struct HubConfiguration: Sendable {
     public var smtp = SMTPSettings()
     /// Portal files, vendor libraries and map tiles (`portal.*`).
     public var portal = PortalSettings()
+    /// Accounts, sessions and login throttling (`accounts.*`, `sessions.*`, `login.*`, `http.trusted_proxies`).
+    public var accounts = AccountSettings()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

@@ -1,14 +1,20 @@
 import HopProtocol
 import Hummingbird
 import Logging
+import NIOCore
 
-/// Per-request state: the authenticated caller, set by `APIKeyMiddleware`.
+/// Per-request state: the authenticated caller (set by `AuthMiddleware`) and the peer address.
 public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The portal session when the caller authenticated with the session cookie.
+    public var session: AuthenticatedSession?
+    /// The TCP peer's IP address (nil for in-process tests); see `clientAddress(trusting:)`.
+    public let peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies are read by `BodyReader` with per-endpoint limits; this is only the outer bound.

@@ -2,6 +2,8 @@
 public enum APIKeyScope: String, Sendable, Hashable, CaseIterable, Codable {
     case ingest
     case read
+    /// Manage users, keys and map layers, read the audit log (`/api/admin/*`).
+    case admin
 }
 
 /// An API key as stored: never the key itself, only its SHA-256 digest.

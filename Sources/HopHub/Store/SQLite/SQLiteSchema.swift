@@ -109,6 +109,7 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v2-scoring-alerting") { db in try SQLiteSchema.alerting(db) }
         migrator.registerMigration("v3-audit") { db in try SQLiteSchema.audit(db) }
+        migrator.registerMigration("v4-accounts") { db in try SQLiteSchema.accounts(db) }
         return migrator
     }
 }

@@ -1,0 +1,212 @@
+import Foundation
+import HopProtocol
+import HummingbirdBcrypt
+import Logging
+
+/// Every change to users goes through here — the CLI, the session routes and the admin API alike —
+/// and each one appends an audit entry naming the actor and their address. Errors are `HubError`s
+/// (404 unknown user, 409 email taken, 422 bad field) whose messages the CLI prints as they are.
+public struct AccountService: Sendable {
+    public let store: any AccountStore
+    public let settings: AccountSettings
+    public let hasher: PasswordHasher
+    public let clock: AccountClock
+    let logger: Logger
+    /// Checked against when the email is unknown, so that answer takes as long as a wrong password.
+    let dummyHash: String
+    /// Called with a user's email when their sessions end or their rights change, so open live
+    /// streams (which hold the rights they started with) can be closed too. `Hub` wires it to the
+    /// live feed when there is one.
+    public var onAccessChanged: @Sendable (String) async -> Void = { _ in }
+
+    public init(store: any AccountStore, settings: AccountSettings, clock: AccountClock = .system, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.hasher = PasswordHasher(cost: settings.bcryptCost)
+        self.clock = clock
+        self.logger = logger
+        dummyHash = Bcrypt.hash("not-a-password-\(SessionToken.random())", cost: UInt8(clamping: settings.bcryptCost))
+    }
+
+    public func users() async throws -> [UserRecord] { try await store.users() }
+
+    public func user(email: String) async throws -> UserRecord? { try await store.user(email: email) }
+
+    /// Creates a user (audited `user.create`); admins without substations get all of them.
+    @discardableResult
+    public func create(_ new: NewUser, by actor: AuditActor) async throws -> UserRecord {
+        let email = try Self.checkedEmail(new.email)
+        let name = new.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw HubError(.validationFailed, "name must not be empty", field: "name") }
+        let substations: SubstationScope
+        if let given = new.substations {
+            substations = given
+        } else if new.role == .admin {
+            substations = .all
+        } else {
+            throw HubError(
+                .validationFailed, "a \(new.role.rawValue) needs substations: a list (e.g. SUB001,SUB002) or all",
+                field: "substations")
+        }
+        if let problem = PasswordPolicy.problem(new.password, email: email) {
+            throw HubError(.validationFailed, problem, field: "password")
+        }
+        let now = clock.now()
+        let record = UserRecord(
+            email: email, name: name, orgName: new.orgName, role: new.role, substations: substations,
+            alertOptIn: new.alertOptIn, passwordHash: try await hasher.hash(new.password), createdAt: now, updatedAt: now)
+        guard let stored = try await store.insertUser(record) else {
+            try await audit(actor, .userCreate, email, .failure, "email already in use", at: now)
+            throw HubError(.conflict, "a user with email '\(email)' already exists", field: "email")
+        }
+        try await audit(
+            actor, .userCreate, stored.email, .success,
+            "role=\(stored.role.rawValue) substations=\(stored.substations.listText) alert_opt_in=\(stored.alertOptIn)",
+            at: now)
+        return stored
+    }
+
+    /// Changes the given fields (audited `user.update`, or `user.deactivate` when `active` goes
+    /// false — which also ends the user's sessions at once).
+    @discardableResult
+    public func update(email: String, _ change: UserChange, by actor: AuditActor) async throws -> UserRecord {
+        var user = try await existing(email)
+        let before = user
+        if let name = change.name {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { throw HubError(.validationFailed, "name must not be empty", field: "name") }
+            user.name = trimmed
+        }
+        if let org = change.orgName { user.orgName = org }
+        if let role = change.role { user.role = role }
+        if let substations = change.substations { user.substations = substations }
+        if let active = change.active { user.active = active }
+        if let optIn = change.alertOptIn { user.alertOptIn = optIn }
+        let changes = Self.describe(before, user)
+        guard !changes.isEmpty else { return user }
+        user.updatedAt = clock.now()
+        try await store.updateUser(user)
+        let deactivated = before.active && !user.active
+        // Requests read the user row each time, so new rights apply at the next request; sessions
+        // of a deactivated user are deleted so nothing of theirs outlives the change.
+        if deactivated {
+            try await endAllSessions(user)
+        } else if before.role != user.role || before.substations != user.substations {
+            await onAccessChanged(user.email)
+        }
+        try await audit(actor, deactivated ? .userDeactivate : .userUpdate, user.email, .success, changes, at: user.updatedAt)
+        if before.alertOptIn != user.alertOptIn {
+            try await audit(
+                actor, .recipientsChange, user.email, .success, "alert_opt_in \(before.alertOptIn)→\(user.alertOptIn)",
+                at: user.updatedAt)
+        }
+        return user
+    }
+
+    /// Deactivates the user: they cannot log in and their sessions end now.
+    @discardableResult
+    public func deactivate(email: String, by actor: AuditActor) async throws -> UserRecord {
+        try await update(email: email, UserChange(active: false), by: actor)
+    }
+
+    /// Replaces the user's grants (audited `user.grant`); they apply from the user's next request.
+    @discardableResult
+    public func grant(email: String, substations: SubstationScope, by actor: AuditActor) async throws -> UserRecord {
+        var user = try await existing(email)
+        let before = user.substations
+        user.substations = substations
+        user.updatedAt = clock.now()
+        try await store.updateUser(user)
+        if before != substations { await onAccessChanged(user.email) }
+        try await audit(actor, .userGrant, user.email, .success, "substations \(before.listText)→\(substations.listText)", at: user.updatedAt)
+        return user
+    }
+
+    /// Sets a new password (policy checked), clears any lockout and ends the user's sessions.
+    public func resetPassword(email: String, password: String, by actor: AuditActor) async throws {
+        var user = try await existing(email)
+        if let problem = PasswordPolicy.problem(password, email: user.email) {
+            throw HubError(.validationFailed, problem, field: "password")
+        }
+        user.passwordHash = try await hasher.hash(password)
+        user.failedLogins = 0
+        user.firstFailureAt = nil
+        user.lockedUntil = nil
+        user.updatedAt = clock.now()
+        try await store.updateUser(user)
+        let ended = try await endAllSessions(user)
+        try await audit(actor, .passwordReset, user.email, .success, "sessions ended: \(ended)", at: user.updatedAt)
+    }
+
+    /// Clears the account's lockout and failure count (audited `unlock`).
+    public func unlock(email: String, by actor: AuditActor) async throws {
+        var user = try await existing(email)
+        let wasLocked = user.isLocked(at: clock.now())
+        user.failedLogins = 0
+        user.firstFailureAt = nil
+        user.lockedUntil = nil
+        user.updatedAt = clock.now()
+        try await store.updateUser(user)
+        try await audit(actor, .unlock, user.email, .success, wasLocked ? "account unlocked" : "account was not locked; failures cleared", at: user.updatedAt)
+    }
+
+    /// Clears a source address's lockout (audited `unlock` with the address as target).
+    public func unlockAddress(_ address: String, by actor: AuditActor) async throws {
+        try await store.clearAddressThrottle(address)
+        try await audit(actor, .unlock, address, .success, "source address unlocked", at: clock.now())
+    }
+
+    /// Ends every session of the user now (audited `user.sessions_end`); returns how many ended.
+    @discardableResult
+    public func endSessions(email: String, by actor: AuditActor) async throws -> Int {
+        let user = try await existing(email)
+        let ended = try await endAllSessions(user)
+        try await audit(actor, .sessionsEnd, user.email, .success, "sessions ended: \(ended)", at: clock.now())
+        return ended
+    }
+
+    // MARK: - helpers
+
+    func existing(_ email: String) async throws -> UserRecord {
+        guard let user = try await store.user(email: email.trimmingCharacters(in: .whitespaces)) else {
+            throw HubError(.notFound, "no user with email '\(email)'", field: "email")
+        }
+        return user
+    }
+
+    @discardableResult
+    func endAllSessions(_ user: UserRecord) async throws -> Int {
+        let ended = try await store.deleteSessions(userID: user.id)
+        await onAccessChanged(user.email)
+        return ended
+    }
+
+    func audit(
+        _ actor: AuditActor, _ action: AuditAction, _ target: String?, _ outcome: AuditOutcome, _ detail: String, at: Int64
+    ) async throws {
+        try await store.appendAudit(actor.entry(action, target: target, outcome: outcome, detail: detail, at: at))
+    }
+
+    static func checkedEmail(_ raw: String) throws -> String {
+        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace || $0 == "," })
+        else {
+            throw HubError(.validationFailed, "'\(raw)' is not an email address (name@domain.tld)", field: "email")
+        }
+        return email
+    }
+
+    /// `field old→new` for each changed field, comma-separated.
+    static func describe(_ a: UserRecord, _ b: UserRecord) -> String {
+        var parts: [String] = []
+        if a.name != b.name { parts.append("name '\(a.name)'→'\(b.name)'") }
+        if a.orgName != b.orgName { parts.append("org_name '\(a.orgName)'→'\(b.orgName)'") }
+        if a.role != b.role { parts.append("role \(a.role.rawValue)→\(b.role.rawValue)") }
+        if a.substations != b.substations { parts.append("substations \(a.substations.listText)→\(b.substations.listText)") }
+        if a.active != b.active { parts.append("active \(a.active)→\(b.active)") }
+        if a.alertOptIn != b.alertOptIn { parts.append("alert_opt_in \(a.alertOptIn)→\(b.alertOptIn)") }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,27 @@
+/// Storage of users, sessions and login throttling; `SQLiteStore` is the real one. Email lookups
+/// ignore case. Every method is one transaction.
+public protocol AccountStore: AuditStore {
+    /// Inserts and returns the user with its id; nil when the email is taken (any case).
+    func insertUser(_ user: UserRecord) async throws -> UserRecord?
+    func user(email: String) async throws -> UserRecord?
+    func user(id: Int64) async throws -> UserRecord?
+    /// All users, ordered by email.
+    func users() async throws -> [UserRecord]
+    /// Writes every field but id, email and created_at.
+    func updateUser(_ user: UserRecord) async throws
+
+    func insertSession(_ session: SessionRecord) async throws
+    /// The session and its user.
+    func session(idHash: String) async throws -> (SessionRecord, UserRecord)?
+    func touchSession(idHash: String, at: Int64) async throws
+    func deleteSession(idHash: String) async throws
+    /// Deletes every session of a user; returns how many.
+    @discardableResult func deleteSessions(userID: Int64) async throws -> Int
+    /// Deletes sessions past their absolute end or unused since `idleBefore`; returns how many.
+    @discardableResult func purgeSessions(now: Int64, idleBefore: Int64) async throws -> Int
+    func sessionCount(userID: Int64) async throws -> Int
+
+    func addressThrottle(_ address: String) async throws -> AddressThrottle?
+    func saveAddressThrottle(_ throttle: AddressThrottle) async throws
+    func clearAddressThrottle(_ address: String) async throws
+}

@@ -1,0 +1,70 @@
+import GRDB
+
+extension SQLiteStore {
+    public func insertUser(_ user: UserRecord) async throws -> UserRecord? {
+        try await pool.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE email = ?", arguments: [user.email]) != nil {
+                return nil
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO users (email, name, org_name, role, active, substations, alert_opt_in, password_hash,
+                        failed_logins, first_failure_at, locked_until, created_at, updated_at)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    """,
+                arguments: [
+                    user.email, user.name, user.orgName, user.role.rawValue, user.active, user.substations.listText,
+                    user.alertOptIn, user.passwordHash, user.failedLogins, user.firstFailureAt, user.lockedUntil,
+                    user.createdAt, user.updatedAt,
+                ])
+            var stored = user
+            stored.id = db.lastInsertedRowID
+            return stored
+        }
+    }
+
+    public func user(email: String) async throws -> UserRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE email = ?", arguments: [email]).map(Self.userRecord)
+        }
+    }
+
+    public func user(id: Int64) async throws -> UserRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(Self.userRecord)
+        }
+    }
+
+    public func users() async throws -> [UserRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY email").map(Self.userRecord)
+        }
+    }
+
+    public func updateUser(_ user: UserRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE users SET name = ?, org_name = ?, role = ?, active = ?, substations = ?, alert_opt_in = ?,
+                        password_hash = ?, failed_logins = ?, first_failure_at = ?, locked_until = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    user.name, user.orgName, user.role.rawValue, user.active, user.substations.listText, user.alertOptIn,
+                    user.passwordHash, user.failedLogins, user.firstFailureAt, user.lockedUntil, user.updatedAt, user.id,
+                ])
+        }
+    }
+
+    /// A row as a user; a role this build does not know is an error, not a guess.
+    static func userRecord(_ row: Row) throws -> UserRecord {
+        guard let role = UserRole(rawValue: row["role"]) else {
+            throw DatabaseError(message: "users row \(row["id"] as Int64) has unknown role '\(row["role"] as String)'")
+        }
+        return UserRecord(
+            id: row["id"], email: row["email"], name: row["name"], orgName: row["org_name"], role: role,
+            active: row["active"], substations: SubstationScope(list: row["substations"]), alertOptIn: row["alert_opt_in"],
+            passwordHash: row["password_hash"], failedLogins: row["failed_logins"], firstFailureAt: row["first_failure_at"],
+            lockedUntil: row["locked_until"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}
