@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import HopHub
 
-/// `hop-hub keys create|list|revoke`: API keys for edges and integrations.
+/// `hop-hub keys create|list|rotate|revoke`: API keys for edges and integrations. Every change is
+/// recorded in the audit log with actor `cli`.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys.", subcommands: [Create.self, List.self, Revoke.self])
+        commandName: "keys", abstract: "Manage API keys.", subcommands: [Create.self, List.self, Rotate.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "Unique name, e.g. edge-sub001.") var name: String
         @Option(help: "Comma-separated substations the key may write/read, e.g. SUB001,SUB002.") var substations: String?
         @Flag(help: "Allow every substation, present and future.") var allSubstations = false
-        @Option(help: "ingest, read or ingest,read (default ingest).") var scope = "ingest"
+        @Option(help: "Comma-separated scopes: ingest, read, admin (default ingest).") var scope = "ingest"
 
         func run() async throws {
             let substationScope: SubstationScope
@@ -31,7 +32,8 @@ struct KeysCommand: AsyncParsableCommand {
             }
             let scopes = try Set(scope.split(separator: ",").map { part in
                 guard let s = APIKeyScope(rawValue: String(part)) else {
-                    throw ValidationError("--scope: '\(part)' is not ingest or read")
+                    throw ValidationError(
+                        "--scope: '\(part)' is not one of \(APIKeyScope.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return s
             })
@@ -65,6 +67,26 @@ struct KeysCommand: AsyncParsableCommand {
                     summary.name.padding(24) + summary.scope.padding(14) + summary.substations.padding(28)
                         + summary.createdAt.padding(26) + (summary.revokedAt.map { "revoked \($0)" } ?? "active"))
             }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a key a new secret, printed once alone on the last line of stdout; the old one stops working at once.",
+            discussion: "Name, scopes and substations are kept, so an edge bound to this key name keeps its edge_id.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The key's name.") var name: String
+
+        func run() async throws {
+            let store = try Hub.openStore(try data.load())
+            let rotated: (key: String, record: APIKeyRecord)
+            do {
+                rotated = try await APIKeyAdmin(store: store).rotate(name: name)
+            } catch let failure as APIKeyAdmin.Failure {
+                throw ValidationError(failure.description)
+            }
+            print("rotated key '\(name)' (scope \(rotated.record.scopeText), substations \(rotated.record.substations.listText)); the old secret no longer works; store the new one now, it is not shown again:")
+            print(rotated.key)
         }
     }
 

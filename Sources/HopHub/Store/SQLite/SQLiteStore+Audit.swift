@@ -3,23 +3,38 @@ import GRDB
 extension SQLiteStore: AuditStore {
     @discardableResult
     public func appendAudit(_ entry: AuditEntry) async throws -> AuditEntry {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO audit_log (at, actor, action, target, source_address, outcome, detail)
-                    VALUES (?,?,?,?,?,?,?)
-                    """,
-                arguments: [
-                    entry.at, entry.actor, entry.action.rawValue, entry.target, entry.sourceAddress,
-                    entry.outcome.rawValue, entry.detail,
-                ])
-            var stored = entry
-            stored.id = db.lastInsertedRowID
-            return stored
-        }
+        try await pool.write { db in try Self.append(entry, db) }
     }
 
     public func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry] {
+        let (whereSQL, arguments) = Self.auditWhere(filter, afterID: nil)
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_log \(whereSQL) ORDER BY id DESC LIMIT ?",
+                arguments: arguments + [filter.limit]
+            ).map(Self.auditEntry)
+        }
+    }
+
+    /// Appends inside a caller's transaction, so a change and its audit row commit together or not at all.
+    @discardableResult
+    static func append(_ entry: AuditEntry, _ db: Database) throws -> AuditEntry {
+        try db.execute(
+            sql: """
+                INSERT INTO audit_log (at, actor, action, target, source_address, outcome, detail)
+                VALUES (?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                entry.at, entry.actor, entry.action.rawValue, entry.target, entry.sourceAddress, entry.outcome.rawValue,
+                entry.detail,
+            ])
+        var stored = entry
+        stored.id = db.lastInsertedRowID
+        return stored
+    }
+
+    /// The WHERE clause (possibly empty) and its arguments for a filter, optionally after an id.
+    static func auditWhere(_ filter: AuditFilter, afterID: Int64?) -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments = StatementArguments()
         func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
@@ -33,13 +48,8 @@ extension SQLiteStore: AuditStore {
         add("outcome = ?", filter.outcome?.rawValue)
         add("at >= ?", filter.since)
         add("at < ?", filter.until)
-        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        arguments += [filter.limit]
-        return try await pool.read { [arguments] db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_log \(whereSQL) ORDER BY id DESC LIMIT ?", arguments: arguments
-            ).map(Self.auditEntry)
-        }
+        add("id > ?", afterID)
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 
     /// A row as an entry; an action or outcome this build does not know is an error, not a guess.
@@ -51,5 +61,24 @@ extension SQLiteStore: AuditStore {
         return AuditEntry(
             id: row["id"], at: row["at"], actor: row["actor"], action: action, target: row["target"],
             sourceAddress: row["source_address"], outcome: outcome, detail: row["detail"])
+    }
+}
+
+extension SQLiteStore: AuditExportStore {
+    public func auditPage(_ filter: AuditFilter, afterID: Int64?) async throws -> [AuditEntry] {
+        let (whereSQL, arguments) = Self.auditWhere(filter, afterID: afterID)
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_log \(whereSQL) ORDER BY id ASC LIMIT ?",
+                arguments: arguments + [filter.limit]
+            ).map(Self.auditEntry)
+        }
+    }
+
+    public func auditCount(_ filter: AuditFilter) async throws -> Int {
+        let (whereSQL, arguments) = Self.auditWhere(filter, afterID: nil)
+        return try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log \(whereSQL)", arguments: arguments) ?? 0
+        }
     }
 }

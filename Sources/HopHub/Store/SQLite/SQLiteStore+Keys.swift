@@ -2,14 +2,7 @@ import GRDB
 
 extension SQLiteStore: APIKeyStore {
     public func insertKey(_ key: APIKeyRecord) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO api_keys VALUES (?,?,?,?,?,?,?)",
-                arguments: [
-                    key.id, key.name, key.secretHash, key.scopeText, key.substations.listText, key.createdAt,
-                    key.revokedAt,
-                ])
-        }
+        try await pool.write { db in try Self.insert(key, db) }
     }
 
     public func key(id: String) async throws -> APIKeyRecord? {
@@ -25,11 +18,21 @@ extension SQLiteStore: APIKeyStore {
     }
 
     public func revokeKey(name: String, at: Int64) async throws -> Bool {
-        try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [at, name])
-            return db.changesCount > 0
-        }
+        try await pool.write { db in try Self.revoke(name: name, at: at, db) }
+    }
+
+    static func insert(_ key: APIKeyRecord, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO api_keys VALUES (?,?,?,?,?,?,?)",
+            arguments: [
+                key.id, key.name, key.secretHash, key.scopeText, key.substations.listText, key.createdAt, key.revokedAt,
+            ])
+    }
+
+    static func revoke(name: String, at: Int64, _ db: Database) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [at, name])
+        return db.changesCount > 0
     }
 
     static func keyRecord(_ row: Row) -> APIKeyRecord {
@@ -38,5 +41,36 @@ extension SQLiteStore: APIKeyStore {
             id: row["id"], name: row["name"], secretHash: row["secret_hash"], scopes: Set(scopes),
             substations: SubstationScope(list: row["substations"]), createdAt: row["created_at"],
             revokedAt: row["revoked_at"])
+    }
+}
+
+extension SQLiteStore: AuditedKeyStore {
+    public func insertKey(_ key: APIKeyRecord, audit: AuditEntry) async throws {
+        try await pool.write { db in
+            try Self.insert(key, db)
+            try Self.append(audit, db)
+        }
+    }
+
+    public func revokeKey(name: String, at: Int64, audit: AuditEntry) async throws -> Bool {
+        try await pool.write { db in
+            guard try Self.revoke(name: name, at: at, db) else { return false }
+            try Self.append(audit, db)
+            return true
+        }
+    }
+
+    public func rotateKey(name: String, newID: String, newSecretHash: String, audit: AuditEntry) async throws
+        -> APIKeyRecord?
+    {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE api_keys SET id = ?, secret_hash = ? WHERE name = ? AND revoked_at IS NULL",
+                arguments: [newID, newSecretHash, name])
+            guard db.changesCount > 0 else { return nil }
+            try Self.append(audit, db)
+            return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [newID])
+                .map(Self.keyRecord)
+        }
     }
 }
