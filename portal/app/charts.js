@@ -1,0 +1,120 @@
+// Chart helpers over Debian's libraries (loaded as globals by index.html):
+//   dygraphs (window.Dygraph) for long time series, Chart.js (window.Chart) for the score scatter.
+// Series are merged into one row table per chart; bucketed answers (resolution_s > 0) are drawn as
+// the average with a min/max envelope (dygraphs customBars).
+
+import { cssVar } from './theme.js';
+import { el } from './dom.js';
+
+/** Distinguishable series colours that read on both themes. */
+export const PALETTE = ['#2f7ed8', '#e4572e', '#17a363', '#a25ddc', '#d4a017', '#00a3b4', '#d6336c', '#6c8a12',
+  '#8d6e63', '#5c6bc0', '#f08c00', '#0ca678', '#c2255c', '#4c6ef5', '#868e96', '#e8590c', '#2b8a3e', '#9c36b5',
+  '#1098ad', '#f59f00'];
+
+/** Whether the chart libraries loaded (a missing /vendor file shows a message instead of a chart). */
+export function hasDygraph() { return typeof window.Dygraph === 'function'; }
+export function hasChartJS() { return typeof window.Chart === 'function'; }
+
+/**
+ * Merges series into dygraph rows.
+ * @param {Array<{name: string, points: Array<{t: number, v: number, lo?: number, hi?: number}>}>} series
+ * @param {boolean} bars rows carry [lo, v, hi] triples
+ * @returns {{labels: string[], rows: Array}}
+ */
+export function mergeSeries(series, bars) {
+  const times = new Map();
+  series.forEach((s, i) => {
+    for (const p of s.points) {
+      if (p.v === null || p.v === undefined) continue;
+      let row = times.get(p.t);
+      if (!row) {
+        row = new Array(series.length + 1).fill(null);
+        row[0] = p.t;
+        times.set(p.t, row);
+      }
+      row[i + 1] = bars ? [p.lo ?? p.v, p.v, p.hi ?? p.v] : p.v;
+    }
+  });
+  const rows = [...times.values()].sort((a, b) => a[0] - b[0]);
+  for (const row of rows) row[0] = new Date(row[0]);
+  return { labels: ['Time', ...series.map((s) => s.name)], rows };
+}
+
+/**
+ * A dygraph in `container` (reused across refreshes: only its data and options change).
+ * options: { title, ylabel, band: {low, high}, valueDigits, legend: element }
+ */
+export function timeChart(container, merged, bars, options = {}) {
+  if (!hasDygraph()) {
+    container.replaceChildren(el('p', { class: 'notice error' }, 'Chart library (dygraphs) did not load from /vendor/dygraphs.'));
+    return null;
+  }
+  if (!merged.rows.length) {
+    if (container.__dygraph) { container.__dygraph.destroy(); container.__dygraph = null; }
+    container.replaceChildren(el('p', { class: 'muted empty' }, options.emptyText || 'No data in this range.'));
+    return null;
+  }
+  const band = options.band;
+  const gridColor = cssVar('--chart-grid');
+  const axisColor = cssVar('--text-muted');
+  const opts = {
+    labels: merged.labels,
+    customBars: bars,
+    colors: merged.labels.slice(1).map((_, i) => PALETTE[i % PALETTE.length]),
+    ylabel: options.ylabel || '',
+    title: options.title || '',
+    legend: 'always',
+    labelsDiv: options.legend || null,
+    labelsSeparateLines: false,
+    connectSeparatedPoints: false,
+    strokeWidth: 1.4,
+    gridLineColor: gridColor,
+    axisLineColor: axisColor,
+    axisLabelFontSize: 12,
+    digitsAfterDecimal: options.valueDigits ?? 2,
+    animatedZooms: false,
+    interactionModel: window.Dygraph.defaultInteractionModel,
+    valueRange: options.valueRange || null,
+    underlayCallback: band ? (canvas, area, g) => {
+      const top = g.toDomYCoord(band.high);
+      const bottom = g.toDomYCoord(band.low);
+      canvas.fillStyle = cssVar('--ok-bg');
+      canvas.fillRect(area.x, Math.min(top, bottom), area.w, Math.abs(bottom - top));
+      canvas.strokeStyle = cssVar('--ok');
+      canvas.setLineDash([4, 4]);
+      for (const y of [top, bottom]) {
+        canvas.beginPath();
+        canvas.moveTo(area.x, y);
+        canvas.lineTo(area.x + area.w, y);
+        canvas.stroke();
+      }
+      canvas.setLineDash([]);
+    } : null,
+  };
+  let g = container.__dygraph;
+  if (g && g.__labelsKey === merged.labels.join('|') && g.__bars === bars) {
+    g.updateOptions({ file: merged.rows, ...opts });
+  } else {
+    if (g) g.destroy();
+    container.replaceChildren();
+    g = new window.Dygraph(container, merged.rows, opts);
+    g.__labelsKey = merged.labels.join('|');
+    g.__bars = bars;
+    container.__dygraph = g;
+  }
+  return g;
+}
+
+/** Resizes every dygraph under `root` (after its tab became visible). */
+export function resizeCharts(root) {
+  for (const node of root.querySelectorAll('.chart')) if (node.__dygraph) node.__dygraph.resize();
+  for (const node of root.querySelectorAll('canvas')) if (node.__chart) node.__chart.resize();
+}
+
+/** Formats epoch ms as a short axis label (hh:mm, or dd hh:mm over multi-day spans). */
+export function timeTick(ms, spanMinutes) {
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  const hm = `${p(d.getHours())}:${p(d.getMinutes())}`;
+  return spanMinutes > 1440 ? `${p(d.getMonth() + 1)}-${p(d.getDate())} ${hm}` : hm;
+}

@@ -1,0 +1,135 @@
+// The live feed: GET /api/stream as Server-Sent Events (EventSource).
+//
+// States: 'connecting' → 'live'; on a dropped connection the browser reconnects by itself
+// ('reconnecting', with Last-Event-ID so the hub can replay); when the hub refuses the stream
+// (EventSource gives up) we probe it once: 401 → login, 404 → 'unavailable' (hub without the
+// live feed: the portal falls back to refetching), anything else → reconnect with backoff.
+
+import { redirectToLogin } from './api.js';
+
+/** Event kinds sent by the hub (the `event:` line). */
+export const LIVE_KINDS = ['reading', 'event', 'outage', 'score', 'alert', 'edge', 'resync'];
+
+const MAX_BACKOFF_MS = 30000;
+
+/** Subscribes to the hub's stream and hands every message to `onMessage(kind, item)`. */
+export class LiveFeed {
+  /**
+   * @param {object} options
+   * @param {(kind: string, item: object) => void} options.onMessage
+   * @param {(state: string, detail?: string) => void} options.onState
+   */
+  constructor({ url = '/api/stream', onMessage, onState }) {
+    this.url = url;
+    this.onMessage = onMessage;
+    this.onState = onState;
+    this.source = null;
+    this.backoff = 1000;
+    this.timer = null;
+    this.stopped = false;
+    this.state = 'idle';
+  }
+
+  start() {
+    this.stopped = false;
+    this.open();
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.source) this.source.close();
+    this.source = null;
+    this.setState('stopped');
+  }
+
+  setState(state, detail) {
+    this.state = state;
+    if (this.onState) this.onState(state, detail);
+  }
+
+  open() {
+    if (typeof EventSource === 'undefined') {
+      this.setState('unavailable', 'this browser has no EventSource');
+      return;
+    }
+    this.setState(this.state === 'idle' ? 'connecting' : 'reconnecting');
+    const source = new EventSource(this.url, { withCredentials: true });
+    this.source = source;
+    source.addEventListener('open', () => {
+      this.backoff = 1000;
+      this.setState('live');
+    });
+    for (const kind of LIVE_KINDS) {
+      source.addEventListener(kind, (ev) => {
+        let item = null;
+        try {
+          item = ev.data ? JSON.parse(ev.data) : null;
+        } catch {
+          return; // a message we cannot read is skipped, the feed goes on
+        }
+        this.onMessage(kind, item);
+      });
+    }
+    source.addEventListener('error', () => {
+      if (this.stopped || source !== this.source) return;
+      if (source.readyState === EventSource.CONNECTING) {
+        this.setState('reconnecting');
+      } else if (source.readyState === EventSource.CLOSED) {
+        this.source = null;
+        this.probe();
+      }
+    });
+  }
+
+  /** The browser gave up: find out why with a plain request, then decide. */
+  async probe() {
+    const controller = new AbortController();
+    let status = 0;
+    try {
+      const response = await fetch(this.url, { credentials: 'same-origin', signal: controller.signal });
+      status = response.status;
+    } catch {
+      status = 0;
+    } finally {
+      controller.abort();
+    }
+    if (this.stopped) return;
+    if (status === 401) {
+      this.setState('closed', 'signed out');
+      redirectToLogin();
+      return;
+    }
+    if (status === 404) {
+      this.setState('unavailable', 'this hub has no live feed');
+      return;
+    }
+    this.setState('reconnecting', status ? 'hub answered ' + status : 'hub unreachable');
+    this.timer = setTimeout(() => this.open(), this.backoff);
+    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+  }
+}
+
+/** Tracks when data last arrived; `isStale()` once nothing came for `staleAfterS` seconds. */
+export class Freshness {
+  constructor(staleAfterS) {
+    this.staleAfterS = staleAfterS;
+    this.lastDataAt = Date.now();
+    this.lastUpdateAt = null;
+  }
+
+  /** Data arrived now (a live message or a refetch). */
+  touch(live = true) {
+    const now = Date.now();
+    if (live) this.lastDataAt = now;
+    this.lastUpdateAt = now;
+  }
+
+  silentSeconds() {
+    return Math.floor((Date.now() - this.lastDataAt) / 1000);
+  }
+
+  isStale() {
+    return this.staleAfterS > 0 && this.silentSeconds() > this.staleAfterS;
+  }
+}

@@ -1,0 +1,163 @@
+// What the portal knows right now: substations, newest readings, scores, active outages, events,
+// alert decisions and edges. Filled by the query endpoints and kept current by the live feed.
+// Everything here already passed the hub's per-user filter: the portal never asks for a substation
+// outside the session's grants.
+
+import { getJSON, ApiError } from './api.js';
+
+const RESOLVED = new Set(['RESOLVED', 'RESTORED', 'CLOSED', 'CANCELLED']);
+const MAX_EVENTS = 1000;
+const MAX_ALERTS = 500;
+
+/** True for an outage status that ends the outage. */
+export function isResolved(status) {
+  return RESOLVED.has(String(status || '').toUpperCase());
+}
+
+/** GET that answers `fallback` when the endpoint does not exist (404) on this hub. */
+export async function getOptional(path, fallback = null) {
+  try {
+    return await getJSON(path);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && err.code === 'not_found') return fallback;
+    throw err;
+  }
+}
+
+/** Query string from an object, skipping empty values. */
+export function query(path, params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** The portal's data cache. `onChange(kinds)` is called after each update with what changed. */
+export class Store {
+  constructor() {
+    this.substations = new Map();
+    this.latest = new Map();
+    this.scores = new Map();
+    this.outages = new Map();
+    this.events = [];
+    this.alerts = [];
+    this.edges = new Map();
+    this.listeners = new Set();
+    this.unknownSeen = false;
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(kinds) {
+    for (const fn of this.listeners) fn(new Set(kinds));
+  }
+
+  /** Substation ids, sorted. */
+  substationIds() {
+    return [...this.substations.keys()].sort();
+  }
+
+  /** Readings of one substation's feeders (newest per feeder), sorted by feeder. */
+  readingsOf(sub) {
+    const out = [];
+    for (const r of this.latest.values()) if (r.substation_id === sub) out.push(r);
+    return out.sort((a, b) => String(a.feeder_id || '').localeCompare(String(b.feeder_id || '')));
+  }
+
+  /** Average frequency of a substation's newest readings (null without any). */
+  frequencyOf(sub) {
+    const values = this.readingsOf(sub).map((r) => r.frequency_hz).filter((v) => typeof v === 'number');
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  }
+
+  /** Active outages, newest first, of `sub` (all when empty). */
+  outagesOf(sub = '') {
+    return [...this.outages.values()]
+      .filter((o) => !sub || o.substation_id === sub)
+      .sort((a, b) => String(b.time || '').localeCompare(String(a.time || '')));
+  }
+
+  /** Loads the lists every tab relies on. */
+  async loadBase() {
+    const [subs, latest, scores, outages, edges] = await Promise.all([
+      getJSON('/api/query/substations'),
+      getJSON('/api/query/telemetry/latest'),
+      getJSON('/api/query/ml/latest'),
+      getJSON('/api/query/outages/active'),
+      getOptional('/api/query/edges', []),
+    ]);
+    this.substations = new Map(subs.map((s) => [s.substation_id, s]));
+    this.latest = new Map(latest.map((r) => [readingKey(r), r]));
+    this.scores = new Map(scores.map((s) => [s.substation_id, s]));
+    this.outages = new Map(outages.map((o) => [o.outage_id, o]));
+    this.edges = new Map((edges || []).map((e) => [e.edge_id, e]));
+    this.emit(['substations', 'reading', 'score', 'outage', 'edge']);
+  }
+
+  /** Loads the event log and alert decisions of the last `minutes`. */
+  async loadLogs(minutes, sub = '') {
+    const [events, alerts] = await Promise.all([
+      getJSON(query('/api/query/events', { minutes, limit: MAX_EVENTS, substation_id: sub })),
+      getOptional(query('/api/query/alerts', { minutes, limit: MAX_ALERTS, substation_id: sub }), []),
+    ]);
+    this.events = events;
+    this.alerts = alerts || [];
+    this.logsFor = { minutes, sub };
+    this.emit(['event', 'alert']);
+  }
+
+  /** Applies one live message; returns false for messages that need a full reload (resync). */
+  apply(kind, item) {
+    if (kind === 'resync' || !item) return false;
+    switch (kind) {
+      case 'reading':
+        this.latest.set(readingKey(item), item);
+        if (!this.substations.has(item.substation_id)) {
+          this.substations.set(item.substation_id, {
+            substation_id: item.substation_id, site_name: item.site_name, latitude: item.latitude,
+            longitude: item.longitude, last_seen: item.time, active: true, feeders: [],
+          });
+          this.emit(['substations']);
+        } else {
+          const s = this.substations.get(item.substation_id);
+          s.last_seen = item.time;
+          s.active = true;
+          if (item.site_name) s.site_name = item.site_name;
+        }
+        break;
+      case 'score':
+        this.scores.set(item.substation_id, item);
+        break;
+      case 'outage':
+        if (isResolved(item.status)) this.outages.delete(item.outage_id);
+        else this.outages.set(item.outage_id, item);
+        break;
+      case 'event':
+        if (!this.logsFor || !this.logsFor.sub || this.logsFor.sub === item.substation_id) {
+          this.events.unshift(item);
+          if (this.events.length > MAX_EVENTS) this.events.length = MAX_EVENTS;
+        }
+        break;
+      case 'alert':
+        if (!this.logsFor || !this.logsFor.sub || this.logsFor.sub === item.substation_id) {
+          this.alerts.unshift(item);
+          if (this.alerts.length > MAX_ALERTS) this.alerts.length = MAX_ALERTS;
+        }
+        break;
+      case 'edge':
+        this.edges.set(item.edge_id, item);
+        break;
+      default:
+        return true;
+    }
+    this.emit([kind]);
+    return true;
+  }
+}
+
+function readingKey(r) {
+  return `${r.substation_id}|${r.feeder_id || ''}`;
+}

@@ -1,0 +1,126 @@
+// Frequency tab: a dial per substation (newest frequency, averaged over its feeders, against the
+// normal band — 59.85–60.15 Hz by default, from the hub's configuration) and a multi-substation
+// threshold plot over the range (/api/query/frequency/thresholds, rolled up for long ranges).
+
+import { getJSON } from '../api.js';
+import { el, fmt, replace, text } from '../dom.js';
+import { mergeSeries, timeChart, resizeCharts } from '../charts.js';
+import { badge, frequencyClass } from '../status.js';
+import { query } from '../store.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export default {
+  id: 'frequency',
+
+  mount(panel, ctx) {
+    this.ctx = ctx;
+    this.bandText = el('p', { class: 'muted', id: 'frequency-band' });
+    this.dials = el('div', { class: 'dials', id: 'frequency-dials' });
+    this.chart = el('div', { class: 'chart tall', id: 'frequency-chart', role: 'img', 'aria-label': 'Frequency of every substation over time' });
+    this.legend = el('div', { class: 'chart-legend' });
+    this.note = el('p', { class: 'muted' });
+    replace(panel,
+      el('section', { class: 'section' }, el('h2', {}, 'Frequency now'), this.bandText, this.dials),
+      el('section', { class: 'section' }, el('h2', {}, 'Threshold plot'), this.note,
+        el('figure', { class: 'card chart-card' }, this.chart, this.legend)));
+  },
+
+  band(ctx) {
+    const a = this.answer;
+    const cfg = ctx.config.band;
+    return {
+      low: a?.band_low_hz ?? cfg.low, high: a?.band_high_hz ?? cfg.high, nominal: a?.nominal_hz ?? cfg.nominal,
+    };
+  },
+
+  async load(ctx) {
+    this.answer = await getJSON(query('/api/query/frequency/thresholds', { minutes: ctx.state.minutes, substation_id: ctx.state.sub }));
+    this.renderDials(ctx);
+    this.renderPlot(ctx);
+  },
+
+  render(ctx, kinds) {
+    if (kinds.has('reading') || kinds.has('substations')) this.renderDials(ctx);
+  },
+
+  shown() {
+    resizeCharts(this.chart.parentElement);
+  },
+
+  renderDials(ctx) {
+    const band = this.band(ctx);
+    text(this.bandText, `Normal band ${fmt(band.low, 2)}–${fmt(band.high, 2)} Hz (nominal ${fmt(band.nominal, 2)} Hz)`);
+    const subs = ctx.state.sub ? [ctx.state.sub] : ctx.store.substationIds();
+    if (!subs.length) {
+      replace(this.dials, el('p', { class: 'muted' }, 'No substation has reported yet.'));
+      return;
+    }
+    replace(this.dials, subs.map((sub) => {
+      const hz = ctx.store.frequencyOf(sub);
+      const cls = frequencyClass(hz, band);
+      return el('figure', { class: 'card dial-card', dataset: { sub } },
+        dial(hz, band),
+        el('figcaption', {},
+          el('div', { class: 'dial-value mono' }, hz === null ? '—' : `${fmt(hz, 3)} Hz`),
+          el('div', {}, el('strong', {}, sub), ' ', badge(cls)),
+          el('div', { class: 'muted site-name' }, ctx.store.substations.get(sub)?.site_name || '')));
+    }));
+  },
+
+  renderPlot(ctx) {
+    const a = this.answer;
+    const bars = a.resolution_s > 0;
+    const total = a.series.reduce((n, s) => n + s.points.length, 0);
+    text(this.note, `${a.series.length} substations · ${bars ? `averages per ${Math.round(a.resolution_s / 60)} min with min–max envelope` : 'raw readings'} · ${total.toLocaleString('en-US')} points · shaded: normal band`);
+    const series = a.series.map((s) => ({
+      name: s.substation_id,
+      points: s.points.map((p) => ({ t: Date.parse(p.time), v: p.frequency_hz, lo: p.min_hz, hi: p.max_hz })),
+    }));
+    const band = this.band(ctx);
+    timeChart(this.chart, mergeSeries(series, bars), bars, { legend: this.legend, valueDigits: 3, ylabel: 'Hz', band });
+  },
+};
+
+/** A semicircular SVG dial: grey track, green normal band, needle at `hz`. */
+function dial(hz, band) {
+  const width = band.high - band.low;
+  const min = band.low - width;
+  const max = band.high + width;
+  const angle = (v) => Math.PI * (1 - (Math.min(Math.max(v, min), max) - min) / (max - min));
+  const cx = 60;
+  const cy = 60;
+  const r = 48;
+  const pt = (v, radius = r) => [cx + radius * Math.cos(angle(v)), cy - radius * Math.sin(angle(v))];
+  const arc = (from, to) => {
+    const [x0, y0] = pt(from);
+    const [x1, y1] = pt(to);
+    return `M ${x0.toFixed(2)} ${y0.toFixed(2)} A ${r} ${r} 0 0 1 ${x1.toFixed(2)} ${y1.toFixed(2)}`;
+  };
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 120 70');
+  svg.setAttribute('class', 'dial');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = (d, cls) => {
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', d);
+    p.setAttribute('class', cls);
+    svg.appendChild(p);
+  };
+  path(arc(min, max), 'dial-track');
+  path(arc(band.low, band.high), 'dial-band');
+  if (hz !== null && hz !== undefined) {
+    const [x, y] = pt(hz, r - 6);
+    const line = document.createElementNS(SVG, 'line');
+    for (const [k, v] of [['x1', cx], ['y1', cy], ['x2', x.toFixed(2)], ['y2', y.toFixed(2)]]) line.setAttribute(k, String(v));
+    line.setAttribute('class', hz < band.low || hz > band.high ? 'dial-needle out' : 'dial-needle');
+    svg.appendChild(line);
+  }
+  const hub = document.createElementNS(SVG, 'circle');
+  hub.setAttribute('cx', String(cx));
+  hub.setAttribute('cy', String(cy));
+  hub.setAttribute('r', '3.5');
+  hub.setAttribute('class', 'dial-hub');
+  svg.appendChild(hub);
+  return svg;
+}
