@@ -43,6 +43,11 @@ public struct Hub: Sendable {
             .addRoutes(to: api.group("ingest"))
         QueryController(store: store, configuration: configuration).addRoutes(to: api.group("query"))
         AlertQueryController(store: store).addRoutes(to: api.group("query"))
+        AdminKeysController(store: store, client: ClientAddress(trustedProxies: accounts.settings.trustedProxies))
+            .addRoutes(to: api.group("admin"))
+        AuditController(store: store).addRoutes(to: api.group("admin"))
+        AdminUsersController(accounts: accounts, client: ClientAddress(trustedProxies: accounts.settings.trustedProxies))
+            .addRoutes(to: api.group("admin"))
         return router
     }
 

@@ -1,0 +1,19 @@
+import Hummingbird
+
+extension HubRequestContext {
+    /// The caller, who must hold the `admin` scope: 401 without authentication, 403 otherwise
+    /// (an operator's session, a read or ingest key).
+    func requireAdmin() throws -> Principal {
+        let principal = try requirePrincipal()
+        try principal.require(.admin)
+        return principal
+    }
+}
+
+extension AuditActor {
+    /// The authenticated admin behind a request, with the client address as `client` believes it
+    /// (the TCP peer, or `X-Forwarded-For` from a trusted proxy).
+    init(_ principal: Principal, request: Request, context: HubRequestContext, client: ClientAddress) {
+        self.init(principal, sourceAddress: client.address(request, peer: context.peerAddress))
+    }
+}
