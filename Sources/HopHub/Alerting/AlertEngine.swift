@@ -13,6 +13,8 @@ public struct AlertEngine: Sendable {
     let now: @Sendable () -> Int64
     let metrics: HubMetrics?
     let logger: Logger
+    /// Told about every decision once it is stored (set by `Hub`).
+    public var live: LiveFeed?
 
     public init(
         store: any AlertStore, settings: AlertSettings, recipients: any AlertRecipients, signal: OutboxSignal,
@@ -60,6 +62,7 @@ public struct AlertEngine: Sendable {
                 recipients: try await recipients.recipients(for: c.substationID), subject: formatter.subject(c),
                 body: formatter.body(c))
             let entry = try await store.decideAlert(c, policy: policy, message: message, now: now())
+            live?.publishAlert(entry)
             logger.info(
                 "alert decision",
                 metadata: [

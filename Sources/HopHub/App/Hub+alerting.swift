@@ -18,7 +18,7 @@ extension Hub {
     func alertingServices(logger: Logger) -> [any Service] {
         var services: [any Service] = []
         if configuration.scoring.enabled {
-            services.append(ScoringService(store: store, settings: configuration.scoring, alerts: alerts, metrics: metrics, logger: logger))
+            services.append(ScoringService(store: store, settings: configuration.scoring, alerts: alerts, metrics: metrics, logger: logger, live: live))
         }
         logAlertingSetup(logger)
         if alerts != nil, let mailer = CurlSMTPMailer(settings: configuration.smtp) {

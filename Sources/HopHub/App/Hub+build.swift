@@ -11,6 +11,8 @@ public struct Hub: Sendable {
     /// Decides alerts (nil when `alerts.enabled` is false); its outbox is delivered by `OutboxService`.
     public let alerts: AlertEngine?
     public let outboxSignal: OutboxSignal
+    /// Committed data pushed to `GET /api/stream` clients (docs/live.md).
+    public let live: LiveFeed
     /// Users, sessions, logins and their audit (docs/accounts.md).
     public let accounts: AccountService
 
@@ -19,11 +21,13 @@ public struct Hub: Sendable {
         self.configuration = configuration
         store = try Self.openStore(configuration)
         metrics = HubMetrics()
+        live = LiveFeed(settings: configuration.portal.live, lookups: store, metrics: metrics, logger: logger)
         writer = IngestWriter(
-            store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger)
+            store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger, live: live)
         outboxSignal = OutboxSignal()
         accounts = Self.makeAccounts(configuration, store: store, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger)
+            .map { [live] engine in var engine = engine; engine.live = live; return engine }
     }
 
     /// Creates the data directory if needed and opens (migrating) its database.
@@ -43,6 +47,11 @@ public struct Hub: Sendable {
             .addRoutes(to: api.group("ingest"))
         QueryController(store: store, configuration: configuration).addRoutes(to: api.group("query"))
         AlertQueryController(store: store).addRoutes(to: api.group("query"))
+        SummaryController(store: store).addRoutes(to: api.group("query"))
+        StreamController(live: live, settings: configuration.portal.live, retryAfterSeconds: configuration.retryAfterSeconds)
+            .addRoutes(to: api)
+        PortalController(configuration: configuration, layers: LayerStore(dataDirectory: configuration.dataDirectory), audit: store)
+            .addRoutes(portal: api.group("portal"), admin: api.group("admin"))
         AdminKeysController(store: store, client: ClientAddress(trustedProxies: accounts.settings.trustedProxies))
             .addRoutes(to: api.group("admin"))
         AuditController(store: store).addRoutes(to: api.group("admin"))
@@ -61,6 +70,7 @@ public struct Hub: Sendable {
             logger: logger)
         app.addServices(
             StoreCloser(store: store, logger: logger),
+            live,
             writer,
             RetentionService(store: store, configuration: configuration, logger: logger))
         app.addServices(alertingServices(logger: logger))

@@ -1,10 +1,13 @@
 import Foundation
 
-/// Reading the portal settings (`portal.*`).
+/// Reading the portal and live feed settings (`portal.*`, `live.*`).
 extension HubConfiguration {
     /// File keys of this part; also `HOP_HUB_<KEY>` environment variables.
     public static let portalKeys: [String] = [
         "portal.directory", "portal.vendor_directory", "portal.tile_url", "portal.tile_attribution",
+        "portal.stale_after_s", "portal.layer_max_bytes",
+        "live.buffer_messages", "live.history_messages", "live.max_streams", "live.heartbeat_s", "live.coalesce_ms",
+        "live.retry_ms",
     ]
 
     mutating func loadPortal(_ values: ConfigValues) throws(ConfigError) {
@@ -19,6 +22,16 @@ extension HubConfiguration {
             portal.tileURL = url
         }
         portal.tileAttribution = values.string("portal.tile_attribution") ?? portal.tileAttribution
+        portal.staleAfterSeconds = try values.int("portal.stale_after_s", in: 5...86_400) ?? portal.staleAfterSeconds
+        portal.layerMaxBytes = try values.int("portal.layer_max_bytes", in: 1024...(256 * 1024 * 1024)) ?? portal.layerMaxBytes
+        var live = portal.live
+        live.bufferMessages = try values.int("live.buffer_messages", in: 16...1_000_000) ?? live.bufferMessages
+        live.historyMessages = try values.int("live.history_messages", in: 0...1_000_000) ?? live.historyMessages
+        live.maxStreams = try values.int("live.max_streams", in: 1...100_000) ?? live.maxStreams
+        live.heartbeatSeconds = try values.int("live.heartbeat_s", in: 1...300) ?? live.heartbeatSeconds
+        live.coalesceMilliseconds = try values.int("live.coalesce_ms", in: 0...10_000) ?? live.coalesceMilliseconds
+        live.retryMilliseconds = try values.int("live.retry_ms", in: 100...600_000) ?? live.retryMilliseconds
+        portal.live = live
     }
 
     private static func existingDirectory(_ values: ConfigValues, _ key: String) throws(ConfigError) -> String? {

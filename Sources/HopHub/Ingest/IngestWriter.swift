@@ -16,14 +16,17 @@ public actor IngestWriter: Service {
     private let maxPendingRecords: Int
     private let metrics: HubMetrics
     private let logger: Logger
+    /// Told about every stored write once its transaction has committed (never before).
+    private let live: (any CommitObserver)?
     private var queue: [Job] = []
     private var pendingRecords = 0
     private var accepting = true
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    public init(store: any IngestStore, maxPendingRecords: Int, metrics: HubMetrics, logger: Logger) {
+    public init(store: any IngestStore, maxPendingRecords: Int, metrics: HubMetrics, logger: Logger, live: (any CommitObserver)? = nil) {
         self.store = store
+        self.live = live
         self.maxPendingRecords = maxPendingRecords
         self.metrics = metrics
         self.logger = logger
@@ -67,12 +70,14 @@ public actor IngestWriter: Service {
             let start = ContinuousClock.now
             do {
                 let outcomes = try await store.commit(jobs.map(\.write))
+                live?.committed(zip(jobs, outcomes).filter { $0.1 == .stored }.map(\.0.write))
                 for (job, outcome) in zip(jobs, outcomes) { job.continuation.resume(returning: outcome) }
             } catch {
                 logger.error("group commit of \(jobs.count) writes failed; retrying one by one", metadata: ["error": "\(error)"])
                 for job in jobs {
                     do {
                         let outcome = try await store.commit([job.write])
+                        if outcome[0] == .stored { live?.committed([job.write]) }
                         job.continuation.resume(returning: outcome[0])
                     } catch {
                         job.continuation.resume(throwing: error)

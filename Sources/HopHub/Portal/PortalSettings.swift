@@ -9,6 +9,12 @@ public struct PortalSettings: Sendable, Hashable {
     /// Slippy-map tile URL template for Leaflet; empty means no base layer (markers on a blank map).
     public var tileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     public var tileAttribution = "© OpenStreetMap contributors"
+    /// Seconds without a live update after which the portal shows its stale-data warning.
+    public var staleAfterSeconds = 30
+    /// Largest GeoJSON layer an admin may upload (`PUT /api/admin/layers/{name}`), bytes.
+    public var layerMaxBytes = 5 * 1024 * 1024
+    /// Live feed tuning (`live.*`).
+    public var live = LiveSettings()
 
     public init() {}
 }

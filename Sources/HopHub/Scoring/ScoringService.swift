@@ -17,13 +17,16 @@ public struct ScoringService: Service {
     let alerts: AlertEngine?
     let now: @Sendable () -> Int64
     let metrics: HubMetrics?
+    /// Told about every pass's scores once they are written.
+    let live: LiveFeed?
     let logger: Logger
 
     public init(
         store: any Store, settings: ScoringSettings, holder: String = UUID().uuidString, alerts: AlertEngine?,
         now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, metrics: HubMetrics? = nil,
-        logger: Logger
+        logger: Logger, live: LiveFeed? = nil
     ) {
+        self.live = live
         self.store = store
         model = ZScoreModel(settings: settings)
         self.holder = holder
@@ -66,6 +69,7 @@ public struct ScoringService: Service {
             }
             let read = ContinuousClock.now
             try await store.writeScores(scores)
+            live?.publishScores(scores)
             let done = ContinuousClock.now
             metrics?.scoringPass(duration: done - started, scored: scores.count)
             logger.debug(

@@ -1,0 +1,37 @@
+import HopProtocol
+import Logging
+import ServiceLifecycle
+
+/// The feed's loop: consume committed input, flush coalesced readings, send heartbeats. On
+/// graceful shutdown every stream is ended so the HTTP server can finish its responses.
+extension LiveFeed: Service {
+    public func run() async throws {
+        do {
+            eventHighWater = try await lookups.newestEventID()
+        } catch {
+            logger.error("live feed could not read the newest event id", metadata: ["error": "\(error)"])
+        }
+        let tick = Duration.milliseconds(max(10, settings.coalesceMilliseconds / 2))
+        let heartbeatEvery = Duration.seconds(settings.heartbeatSeconds)
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await input in self.inputs { await self.process(input) }
+                }
+                group.addTask {
+                    var lastHeartbeat = ContinuousClock.now
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: tick)
+                        await self.flushReadings()
+                        if ContinuousClock.now - lastHeartbeat >= heartbeatEvery {
+                            lastHeartbeat = .now
+                            await self.heartbeat()
+                        }
+                    }
+                }
+            }
+        }
+        close()
+        logger.info("live feed stopped; streams ended")
+    }
+}

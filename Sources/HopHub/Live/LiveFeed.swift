@@ -1,0 +1,166 @@
+import Foundation
+import HopProtocol
+import Logging
+import Synchronization
+
+/// The hub's live feed (`hub.live`): committed data in, per-caller streams out.
+///
+/// Writers (ingest writer, scorer, alert engine) call the `nonisolated` `published...` methods after
+/// their data is committed; those only enqueue, so a writer never waits for a client. The feed's
+/// service loop turns the input into `LiveMessage`s (reading back event ids and merged outage
+/// state) and fans them out to every stream whose `SubstationScope` allows them. Each stream has a
+/// bounded queue; a stream that falls `live.buffer_messages` behind loses its queue and gets one
+/// `resync` event instead.
+public actor LiveFeed {
+    /// Identifies this process's feed in SSE ids (`<epoch>-<sequence>`): an id from another hub
+    /// process (or an earlier run) is recognised as unknown and answered with `resync`.
+    public nonisolated let epoch: String
+    let settings: LiveSettings
+    let lookups: any LiveLookups
+    let metrics: HubMetrics?
+    let logger: Logger
+
+    let inputs: AsyncStream<LiveInput>
+    let inputContinuation: AsyncStream<LiveInput>.Continuation
+    /// Inputs refused because the feed's own queue was full (drained as a `resync` for everyone).
+    let lostInputs = Atomic<Int>(0)
+
+    var sequence: Int64 = 0
+    var subscribers: [UUID: LiveSubscriber] = [:]
+    /// Recent messages, oldest first, for `Last-Event-ID` replay.
+    var history: [LiveMessage] = []
+    var closed = false
+    var readings = ReadingCoalescer()
+    var eventHighWater: Int64 = 0
+    let overflowJSON: String
+
+    public init(settings: LiveSettings = LiveSettings(), lookups: any LiveLookups, metrics: HubMetrics? = nil, logger: Logger) {
+        self.settings = settings
+        self.lookups = lookups
+        self.metrics = metrics
+        self.logger = logger
+        overflowJSON = LiveJSON.encode(["reason": "stream fell \(settings.bufferMessages) messages behind"])
+        epoch = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
+        (inputs, inputContinuation) = AsyncStream.makeStream(of: LiveInput.self, bufferingPolicy: .bufferingOldest(8192))
+    }
+
+    /// The SSE `id:` of a message.
+    public nonisolated func eventID(_ message: LiveMessage) -> String { "\(epoch)-\(message.sequence)" }
+
+    /// Number of open streams.
+    public var streamCount: Int { subscribers.count }
+
+    /// Opens a stream for a caller limited to `scope`. With `lastEventID` (a reconnecting
+    /// EventSource), messages after it still in the replay window are queued first; when the id is
+    /// unknown or too old, a `resync` is queued instead.
+    public func subscribe(scope: SubstationScope, user: String?, lastEventID: String? = nil) throws(LiveFeedError) -> UUID {
+        guard !closed else { throw .closed }
+        guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
+        var subscriber = LiveSubscriber(scope: scope, user: user)
+        if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
+        let id = UUID()
+        subscribers[id] = subscriber
+        metrics?.liveStreams(subscribers.count)
+        return id
+    }
+
+    /// The next frame for stream `id`, waiting if there is none; nil once the stream has ended.
+    public func next(_ id: UUID) async -> LiveFrame? {
+        guard var subscriber = subscribers[id] else { return nil }
+        if subscriber.ended {
+            remove(id)
+            return nil
+        }
+        if !subscriber.queue.isEmpty {
+            let frame = subscriber.queue.removeFirst()
+            subscribers[id] = subscriber
+            return frame
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<LiveFrame?, Never>) in
+                guard subscribers[id] != nil, !Task.isCancelled else { return continuation.resume(returning: nil) }
+                subscribers[id]?.waiter = continuation
+            }
+        } onCancel: {
+            Task { await self.cancel(id) }
+        }
+    }
+
+    /// Closes stream `id` (its reader gets nil).
+    public func cancel(_ id: UUID) {
+        subscribers[id]?.end()
+        remove(id)
+    }
+
+    /// Ends every open stream of the portal user `email` at once (deactivation, session end).
+    /// Returns how many were ended.
+    @discardableResult
+    public func endStreams(forUser email: String) -> Int {
+        let ids = subscribers.filter { $0.value.user?.lowercased() == email.lowercased() }.map(\.key)
+        for id in ids { cancel(id) }
+        if !ids.isEmpty { logger.info("live streams ended for user", metadata: ["user": "\(email)", "streams": "\(ids.count)"]) }
+        return ids.count
+    }
+
+    /// Ends every stream and refuses new ones (hub shutdown).
+    public func close() {
+        closed = true
+        inputContinuation.finish()
+        for id in subscribers.keys { cancel(id) }
+    }
+
+    private func remove(_ id: UUID) {
+        guard subscribers.removeValue(forKey: id) != nil else { return }
+        metrics?.liveStreams(subscribers.count)
+    }
+
+    /// Assigns the next sequence number, records the message for replay and fans it out.
+    func broadcast(_ kind: LiveEventKind, _ visibility: LiveVisibility, json: String) {
+        sequence += 1
+        let message = LiveMessage(sequence: sequence, kind: kind, visibility: visibility, json: json)
+        history.append(message)
+        if history.count > settings.historyMessages + 256 { history.removeFirst(history.count - settings.historyMessages) }
+        metrics?.liveMessage(kind.rawValue)
+        var dropped = 0
+        for index in subscribers.values.indices {
+            let scope = subscribers.values[index].scope
+            guard !subscribers.values[index].ended, message.isVisible(to: scope) else { continue }
+            dropped += subscribers.values[index].offer(.message(message), capacity: settings.bufferMessages, resync: overflowResync)
+        }
+        if dropped > 0 { metrics?.liveDropped(dropped) }
+    }
+
+    /// Sends `resync` to every stream (the feed itself lost input).
+    func broadcastResync(reason: String) {
+        logger.warning("live feed lost input; streams told to resync", metadata: ["reason": "\(reason)"])
+        broadcast(.resync, .everyone, json: LiveJSON.encode(["reason": reason]))
+    }
+
+    /// A heartbeat for every idle stream (one whose reader is waiting).
+    func heartbeat() {
+        for index in subscribers.values.indices where subscribers.values[index].waiter != nil {
+            _ = subscribers.values[index].offer(.heartbeat, capacity: settings.bufferMessages, resync: overflowResync)
+        }
+    }
+
+    /// The `resync` a stream gets in place of the queue it let overflow.
+    private var overflowResync: LiveMessage {
+        LiveMessage(sequence: sequence, kind: .resync, visibility: .everyone, json: overflowJSON)
+    }
+
+    private func replay(after lastEventID: String, scope: SubstationScope) -> [LiveFrame] {
+        let resync = [
+            LiveFrame.message(
+                LiveMessage(
+                    sequence: sequence, kind: .resync, visibility: .everyone,
+                    json: LiveJSON.encode(["reason": "Last-Event-ID \(lastEventID.prefix(40)) is outside the replay window"])))
+        ]
+        let parts = lastEventID.split(separator: "-")
+        guard parts.count == 2, parts[0] == epoch, let last = Int64(parts[1]), last <= sequence else { return resync }
+        if last == sequence { return [] }
+        guard let oldest = history.first?.sequence, last >= oldest - 1 else { return resync }
+        let missed = history.filter { $0.sequence > last && $0.isVisible(to: scope) }
+        guard missed.count <= settings.bufferMessages else { return resync }
+        return missed.map { .message($0) }
+    }
+}

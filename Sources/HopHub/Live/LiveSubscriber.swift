@@ -1,0 +1,59 @@
+import HopProtocol
+
+/// What a stream's loop receives next.
+public enum LiveFrame: Sendable {
+    case message(LiveMessage)
+    /// Nothing happened for a while: send a comment so proxies and clients know the stream lives.
+    case heartbeat
+}
+
+/// Why a stream could not be opened.
+public enum LiveFeedError: Error, Equatable {
+    /// `live.max_streams` streams are already open.
+    case tooManyStreams(Int)
+    /// The hub is shutting down.
+    case closed
+}
+
+/// One open stream inside `LiveFeed`: its caller's scope, a bounded queue and the waiting reader.
+struct LiveSubscriber {
+    let scope: SubstationScope
+    /// The portal user's email (nil for API keys), for `LiveFeed.endStreams(forUser:)`.
+    let user: String?
+    var queue: [LiveFrame] = []
+    var waiter: CheckedContinuation<LiveFrame?, Never>?
+    /// Set when the stream must end once its reader next asks (queue discarded).
+    var ended = false
+
+    init(scope: SubstationScope, user: String?) {
+        self.scope = scope
+        self.user = user
+    }
+
+    /// Hands `frame` to the waiting reader or queues it. Returns how many messages were dropped:
+    /// 0 normally; the queue's length when it was full (it is then replaced by `resync`).
+    mutating func offer(_ frame: LiveFrame, capacity: Int, resync: LiveMessage) -> Int {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume(returning: frame)
+            return 0
+        }
+        if queue.count < capacity {
+            queue.append(frame)
+            return 0
+        }
+        let dropped = queue.count + 1
+        queue = [.message(resync)]
+        return dropped
+    }
+
+    /// Ends the stream: the reader gets nil now (if waiting) or at its next call.
+    mutating func end() {
+        ended = true
+        queue.removeAll()
+        if let waiter {
+            self.waiter = nil
+            waiter.resume(returning: nil)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import HopProtocol
+
+/// The live feed's read-backs over SQLite; row mapping mirrors `SQLiteStore+Queries`.
+extension SQLiteStore: LiveLookups {
+    public func newestEventID() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM events") ?? 0 }
+    }
+
+    public func events(afterID: Int64, receivedSince: Int64, limit: Int) async throws -> [EventRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE id > ? AND received_at >= ? ORDER BY id LIMIT ?",
+                arguments: [afterID, receivedSince, limit]
+            ).map(Self.liveEvent)
+        }
+    }
+
+    public func outages(ids: Set<OutageID>) async throws -> [OutageRecord] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outages WHERE outage_id IN (\(marks)) ORDER BY ts",
+                arguments: StatementArguments(ids.map(\.rawValue).sorted())
+            ).map(Self.liveOutage)
+        }
+    }
+
+    public func edges(ids: Set<EdgeID>) async throws -> [EdgeRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try await edges(scope: .all).filter { ids.contains($0.edgeID) }
+    }
+
+    static func liveEvent(_ row: Row) -> EventRecord {
+        EventRecord(
+            id: row["id"], time: SourceTime(epochMilliseconds: row["ts"]),
+            event: GridEvent(
+                substationID: (row["substation_id"] as String?).map(SubstationID.init),
+                deviceID: (row["device_id"] as String?).map(DeviceID.init),
+                feederID: (row["feeder_id"] as String?).map(FeederID.init),
+                severity: row["severity"], eventType: row["event_type"], oldState: row["old_state"],
+                newState: row["new_state"], message: row["message"], latitude: row["latitude"],
+                longitude: row["longitude"]))
+    }
+
+    static func liveOutage(_ row: Row) -> OutageRecord {
+        OutageRecord(
+            time: SourceTime(epochMilliseconds: row["ts"]),
+            outage: Outage(
+                outageID: OutageID(row["outage_id"] as String),
+                substationID: (row["substation_id"] as String?).map(SubstationID.init),
+                feederID: (row["feeder_id"] as String?).map(FeederID.init), customersOut: row["customers_out"],
+                mwInterrupted: row["mw_interrupted"], status: row["status"], cause: row["cause"],
+                region: row["region"], etrTime: (row["etr_time"] as Int64?).map(SourceTime.init(epochMilliseconds:)),
+                latitude: row["latitude"], longitude: row["longitude"]))
+    }
+}

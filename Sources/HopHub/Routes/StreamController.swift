@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import HopProtocol
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `GET /api/stream`: the live feed as Server-Sent Events, filtered by the caller's substations
+/// (optionally narrowed with `?substation_id=`). docs/live.md describes the events.
+struct StreamController {
+    let live: LiveFeed
+    let settings: LiveSettings
+    let retryAfterSeconds: Int
+
+    func addRoutes(to group: RouterGroup<HubRequestContext>) {
+        group.get("stream", use: stream)
+    }
+
+    @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.read)
+        let scope = try QueryParameters(request: request).scope(for: principal)
+        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
+        let id: UUID
+        do {
+            id = try await live.subscribe(
+                scope: scope, user: principal.kind == .user ? principal.name : nil, lastEventID: lastEventID)
+        } catch .tooManyStreams(let limit) {
+            throw HubError(
+                .unavailable, "the hub already serves \(limit) live streams (live.max_streams); retry later",
+                retryAfterSeconds: max(retryAfterSeconds, 5))
+        } catch .closed {
+            throw HubError(.unavailable, "hub is shutting down; retry later", retryAfterSeconds: max(retryAfterSeconds, 5))
+        }
+        let live = self.live
+        let retry = settings.retryMilliseconds
+        let logger = context.logger
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
+            HTTPField.Name("X-Accel-Buffering")!: "no",
+        ]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            do {
+                try await withGracefulShutdownHandler {
+                    try await writer.write(ServerSentEvent.preamble(retryMilliseconds: retry))
+                    while let frame = await live.next(id) {
+                        guard let bytes = ServerSentEvent.encode(frame, id: live.eventID, scope: scope) else { continue }
+                        try await writer.write(bytes)
+                    }
+                } onGracefulShutdown: {
+                    Task { await live.cancel(id) }
+                }
+            } catch {
+                // The client went away (write failed): nothing to answer, just release the stream.
+                logger.debug("live stream closed by client", metadata: ["error": "\(error)"])
+                await live.cancel(id)
+                return
+            }
+            await live.cancel(id)
+            try await writer.finish(nil)
+        })
+    }
+}
