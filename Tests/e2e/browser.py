@@ -118,6 +118,8 @@ def network_log(browser) -> list[dict]:
     return entries + [{"kind": "resource", "url": u, "body": ""} for u in urls]
 
 
-def console_errors(browser) -> list[str]:
-    """SEVERE browser console messages (JS exceptions, failed module loads)."""
-    return [e["message"] for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+def console_errors(browser, ignore: tuple[str, ...] = ()) -> list[str]:
+    """SEVERE browser console messages (JS exceptions, failed module loads, CSP violations) since the
+    last call, without the browser's own /favicon.ico probe and messages containing any of `ignore`."""
+    return [e["message"] for e in browser.get_log("browser") if e.get("level") == "SEVERE"
+            and "/favicon.ico" not in e["message"] and not any(i in e["message"] for i in ignore)]

@@ -10,7 +10,9 @@ import subprocess
 import time
 
 import requests
+from selenium.webdriver.common.by import By
 
+from browser import login
 from conftest import BIN, ROOT, Hub
 from waiting import wait_until
 
@@ -64,7 +66,9 @@ class PortalHub(Hub):
 
     def __init__(self, data_dir: pathlib.Path, port: int | None = None, **settings: str):
         super().__init__(data_dir, port)
-        self.env = {**os.environ, "HOP_HUB_ACCOUNTS_BCRYPT_COST": "4", "HOP_HUB_SCORING_INTERVAL_S": "1", **settings}
+        # No tile server unless a test sets one: the machine has no internet, and a blank base is valid.
+        self.env = {**os.environ, "HOP_HUB_ACCOUNTS_BCRYPT_COST": "4", "HOP_HUB_SCORING_INTERVAL_S": "1",
+                    "HOP_HUB_PORTAL_TILE_URL": "", **settings}
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
         out = subprocess.run([str(BIN / "hop-hub"), *args, "--data-dir", str(self.data_dir)], input=stdin,
@@ -140,3 +144,44 @@ def seed(hub: PortalHub, scored: bool = True) -> str:
 def start_seeded(tmp_path: pathlib.Path, **settings: str) -> tuple[PortalHub, str]:
     hub = PortalHub(tmp_path / "hub-data", **settings).start()
     return hub, seed(hub)
+
+
+# ---- driving the portal in the browser ----
+
+TAB_IDS = ["telemetry", "alarms", "frequency", "ml", "executive", "maps"]
+
+
+def open_portal(browser, hub, user: str = "operator", fragment: str = "") -> None:
+    """Signs `user` (a key of USERS) in and opens /portal/ with `fragment` (e.g. '#tab=ml')."""
+    login(browser, hub.url, USERS[user][0], PASSWORD)
+    browser.get(hub.url + "/portal/" + fragment)
+    wait_until(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), timeout=20,
+               what="the portal to start")
+
+
+def active_tab(browser) -> str:
+    return browser.execute_script(
+        "const b = document.querySelector('[role=tab][aria-selected=true]'); return b ? b.dataset.tab : null")
+
+
+def wait_tab(browser, tab: str, timeout: float = 20) -> str:
+    """Waits until `tab` is shown and finished loading; returns its panel's text."""
+    def ready():
+        return browser.execute_script(
+            "const p = document.getElementById('panel-' + arguments[0]);"
+            "return p && !p.hidden && p.dataset.loaded !== undefined", tab)
+    wait_until(ready, timeout=timeout, what=f"the {tab} tab to render")
+    return panel_text(browser, tab)
+
+
+def panel_text(browser, tab: str) -> str:
+    return browser.find_element(By.ID, f"panel-{tab}").text
+
+
+def click_tab(browser, tab: str) -> str:
+    browser.find_element(By.ID, f"tab-{tab}").click()
+    return wait_tab(browser, tab)
+
+
+def page_text(browser) -> str:
+    return browser.find_element(By.TAG_NAME, "body").text

@@ -12,7 +12,17 @@ export const PALETTE = ['#2f7ed8', '#e4572e', '#17a363', '#a25ddc', '#d4a017', '
   '#1098ad', '#f59f00'];
 
 /** Whether the chart libraries loaded (a missing /vendor file shows a message instead of a chart). */
-export function hasDygraph() { return typeof window.Dygraph === 'function'; }
+export function hasDygraph() {
+  const D = window.Dygraph;
+  if (typeof D !== 'function') return false;
+  // dygraphs' legend plugin sets style attributes (blocked by the hub's CSP, style-src 'self'):
+  // take it out; the portal draws its own legend.
+  if (!D.__hopNoLegend && D.Plugins && D.Plugins.Legend) {
+    D.PLUGINS = D.PLUGINS.filter((p) => p !== D.Plugins.Legend);
+    D.__hopNoLegend = true;
+  }
+  return true;
+}
 export function hasChartJS() { return typeof window.Chart === 'function'; }
 
 /**
@@ -63,9 +73,11 @@ export function timeChart(container, merged, bars, options = {}) {
     colors: merged.labels.slice(1).map((_, i) => PALETTE[i % PALETTE.length]),
     ylabel: options.ylabel || '',
     title: options.title || '',
-    legend: 'always',
-    labelsDiv: options.legend || null,
-    labelsSeparateLines: false,
+    // dygraphs' own legend writes HTML with style attributes, which the hub's CSP (style-src 'self')
+    // blocks: the legend is ours, built with textContent (see legendFor).
+    legend: 'never',
+    highlightCallback: options.legend ? (e, x, points) => showValues(options.legend, merged.labels, x, points, options.valueDigits ?? 2) : null,
+    unhighlightCallback: options.legend ? () => showValues(options.legend, merged.labels, null, [], 0) : null,
     connectSeparatedPoints: false,
     strokeWidth: 1.4,
     gridLineColor: gridColor,
@@ -91,6 +103,7 @@ export function timeChart(container, merged, bars, options = {}) {
       canvas.setLineDash([]);
     } : null,
   };
+  if (options.legend) showValues(options.legend, merged.labels, null, [], 0);
   let g = container.__dygraph;
   if (g && g.__labelsKey === merged.labels.join('|') && g.__bars === bars) {
     g.updateOptions({ file: merged.rows, ...opts });
@@ -103,6 +116,20 @@ export function timeChart(container, merged, bars, options = {}) {
     container.__dygraph = g;
   }
   return g;
+}
+
+/** Legend: a swatch and name per series; while hovering, the time and each series' value there. */
+function showValues(legend, labels, x, points, digits) {
+  const byName = new Map(points.map((p) => [p.name, p.yval]));
+  const items = labels.slice(1).map((name, i) => {
+    const swatch = el('span', { class: 'swatch' });
+    swatch.style.backgroundColor = PALETTE[i % PALETTE.length];
+    const value = byName.get(name);
+    return el('span', { class: 'legend-entry' }, swatch, name,
+      x !== null && value !== undefined && value !== null && !Number.isNaN(value) ? `: ${Number(value).toFixed(digits)}` : '');
+  });
+  const when = x === null ? null : el('span', { class: 'legend-time' }, new Date(x).toLocaleString('en-GB', { hour12: false }));
+  legend.replaceChildren(...[when, ...items].filter(Boolean));
 }
 
 /** Resizes every dygraph under `root` (after its tab became visible). */

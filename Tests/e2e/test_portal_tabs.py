@@ -1,0 +1,160 @@
+"""The portal's six tabs in headless Chromium against a real, seeded hub: role default tabs, the seeded
+values in each tab, deep links, the theme surviving a reload, screenshots of every tab in both themes."""
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from browser import browser, console_errors, make_browser, screenshot  # noqa: F401 (browser: fixture)
+from portal_support import (EDGE, LATEST, TAB_IDS, USERS, PortalHub, active_tab, click_tab, open_portal,
+                            page_text, seed, wait_tab)
+from waiting import wait_until
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    hub = PortalHub(tmp_path_factory.mktemp("portal-tabs") / "hub-data").start()
+    seed(hub)
+    yield hub
+    hub.stop()
+
+
+def test_operator_lands_on_telemetry_with_live_values(seeded, browser):
+    open_portal(browser, seeded, "operator")
+    assert active_tab(browser) == "telemetry"
+    text = wait_tab(browser, "telemetry")
+    for (sub, feeder), values in LATEST.items():
+        panel = browser.find_element(By.CSS_SELECTOR, f".live-panel[data-sub={sub}]")
+        row = panel.find_element(By.CSS_SELECTOR, f"tr[data-feeder={feeder}]").text
+        assert f"{values['voltage_kv']:.1f}" in row and f"{values['current_a']:.1f}" in row
+        assert f"{values['power_mw']:.1f}" in row and f"{values['frequency_hz']:.3f}" in row
+    assert "Portland North" in text and "Salem East" in text
+    # SUB003's newest frequency is far off its baseline: its panel says Anomaly.
+    assert "Anomaly" in browser.find_element(By.CSS_SELECTOR, ".live-panel[data-sub=SUB003] .score").text
+    # Charts of the first substation were drawn by dygraphs (a canvas per quantity).
+    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#chart-voltage_kv canvas"), what="the voltage chart")
+    assert "SUB001 · Portland North" in browser.find_element(By.ID, "telemetry-chart-title").text
+    header = browser.find_element(By.ID, "header").text
+    assert USERS["operator"][1] in header and "operator" in header and "Pacific Power Co." in header
+    assert console_errors(browser) == []
+
+
+def test_executive_lands_on_executive_view_with_totals(seeded, browser):
+    open_portal(browser, seeded, "executive")
+    assert active_tab(browser) == "executive"
+    wait_tab(browser, "executive")
+    kpi = lambda i: browser.find_element(By.ID, i).text  # noqa: E731
+    assert "2" in kpi("exec-outages").splitlines()[-1]
+    assert kpi("exec-customers").splitlines()[-1] == "1,560"
+    assert kpi("exec-mw").splitlines()[-1] == "5.7"
+    assert kpi("exec-anomalies").splitlines()[-1] == "1"
+    # SUB001 and SUB002 have outages, SUB003 an anomaly: no healthy substation.
+    assert kpi("exec-health").splitlines()[-1] == "0.0 %"
+    edges = browser.find_element(By.ID, "exec-edges").text
+    assert EDGE["edge_id"] in edges and str(EDGE["journal_depth"]) in edges and "1 / 2" in edges
+    rows = browser.find_element(By.ID, "exec-substations").text
+    assert "Portland North" in rows and "OUT-2026-0042" in rows and "Anomaly" in rows
+
+
+def test_every_tab_shows_the_seeded_values(seeded, browser):
+    open_portal(browser, seeded, "operator", "#tab=alarms&range=1h")
+    text = wait_tab(browser, "alarms")
+    assert "Feeder FDR002 tripped on overcurrent" in text and "RTU1 stopped answering polls" in text
+    assert "OUT-2026-0042" in text and "1,250" in text and "4.5" in text and "OUT-2026-0043" in text
+    assert browser.find_element(By.ID, "outage-summary").text == "2 active · 1,560 customers out · 5.7 MW interrupted"
+    classes = browser.execute_script(
+        "return [...document.querySelectorAll('#event-log tbody tr')].map(r => r.className + ':' + r.cells[5].textContent)")
+    assert "row-bad:ALARM FEEDER_TRIP" in classes and "row-warn:WARNING COMM_FAIL" in classes
+    assert "row-ok:INFO FEEDER_RESTORE" in classes
+    alerts = browser.find_element(By.ID, "alert-log").text
+    assert "FEEDER_TRIP" in alerts and ("sent" in alerts or "suppressed" in alerts)
+
+    text = click_tab(browser, "frequency")
+    assert "Normal band 59.85–60.15 Hz" in text
+    sub3 = browser.find_element(By.CSS_SELECTOR, ".dial-card[data-sub=SUB003]").text
+    assert "60.420 Hz" in sub3 and "High" in sub3
+    assert "Normal" in browser.find_element(By.CSS_SELECTOR, ".dial-card[data-sub=SUB001]").text
+    assert "3 substations" in browser.find_element(By.CSS_SELECTOR, "#panel-frequency .section:nth-child(2) p").text
+    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#frequency-chart canvas"), what="the threshold plot")
+
+    text = click_tab(browser, "ml")
+    counts = browser.find_element(By.ID, "ml-counts").text
+    assert "Anomaly\n1" in counts
+    card = browser.find_element(By.CSS_SELECTOR, ".score-card[data-sub=SUB003]").text
+    assert "Anomaly" in card
+    table = browser.find_element(By.ID, "ml-table").text
+    assert "zscore-v1" in table and "60.420" in table
+    assert "scores" in browser.find_element(By.ID, "ml-trend-note").text
+
+    click_tab(browser, "maps")
+    wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#map path.marker")) == 3, what="three substation markers")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map path.outage-area")) == 2
+    markers = browser.execute_script("return document.getElementById('map-marker-list').textContent")
+    assert "SUB001 Portland North: Outage" in markers and "SUB003 Eugene West: Anomaly" in markers
+    assert console_errors(browser) == []
+
+
+def test_deep_link_opens_tab_substation_and_range(seeded, browser):
+    open_portal(browser, seeded, "operator", "#tab=frequency&sub=SUB002&range=6h")
+    assert active_tab(browser) == "frequency"
+    wait_tab(browser, "frequency")
+    assert browser.find_element(By.ID, "sub-select").get_attribute("value") == "SUB002"
+    assert browser.find_element(By.ID, "range-select").get_attribute("value") == "6h"
+    dials = browser.find_elements(By.CSS_SELECTOR, ".dial-card")
+    assert [d.get_attribute("data-sub") for d in dials] == ["SUB002"]
+    # Changing the selection rewrites the link.
+    browser.find_element(By.ID, "tab-telemetry").click()
+    wait_tab(browser, "telemetry")
+    assert browser.execute_script("return location.hash") == "#tab=telemetry&sub=SUB002&range=6h"
+    assert "Salem East" in browser.find_element(By.ID, "telemetry-chart-title").text
+
+
+def test_tabs_are_keyboard_reachable(seeded, browser):
+    open_portal(browser, seeded, "operator", "#tab=telemetry")
+    wait_tab(browser, "telemetry")
+    browser.find_element(By.ID, "tab-telemetry").send_keys(Keys.ARROW_RIGHT)
+    wait_tab(browser, "alarms")
+    assert browser.switch_to.active_element.get_attribute("id") == "tab-alarms"
+    browser.switch_to.active_element.send_keys(Keys.END)
+    wait_tab(browser, "maps")
+    assert browser.execute_script("return location.hash").startswith("#tab=maps")
+
+
+def test_theme_survives_reload(seeded, browser):
+    open_portal(browser, seeded, "operator")
+    wait_tab(browser, "telemetry")
+    before = browser.execute_script("return document.documentElement.dataset.theme")
+    browser.find_element(By.ID, "theme-toggle").click()
+    after = browser.execute_script("return document.documentElement.dataset.theme")
+    assert {before, after} == {"light", "dark"}
+    browser.refresh()
+    wait_until(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), what="reload")
+    assert browser.execute_script("return document.documentElement.dataset.theme") == after
+    assert browser.find_element(By.ID, "theme-toggle").get_attribute("aria-pressed") == str(after == "dark").lower()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_screenshots_of_every_tab_in_both_themes(seeded, size):
+    driver = make_browser(*size)
+    try:
+        open_portal(driver, seeded, "operator")
+        for theme in ("light", "dark"):
+            driver.execute_script("localStorage.setItem('hop.theme', arguments[0])", theme)
+            for tab in TAB_IDS:
+                driver.get(f"{seeded.url}/portal/#tab={tab}&range=1h")
+                driver.refresh()  # the same page with another hash is not reloaded by get()
+                wait_until(lambda: driver.execute_script("return document.body.dataset.ready === 'true'"), what="portal")
+                wait_tab(driver, tab)
+                assert driver.execute_script("return document.documentElement.dataset.theme") == theme
+                # Text stays readable: the body text colour differs from the background in both themes.
+                fg, bg = driver.execute_script(
+                    "const s = getComputedStyle(document.body); return [s.color, s.backgroundColor]")
+                assert fg != bg
+                # Nothing overflows the window horizontally at this size.
+                assert driver.execute_script(
+                    "const d = document.documentElement; return d.scrollWidth <= d.clientWidth + 1"), f"{tab} overflows"
+                path = screenshot(driver, f"portal-{tab}-{theme}-{size[0]}x{size[1]}")
+                assert path.stat().st_size > 10_000
+        assert page_text(driver)
+        assert console_errors(driver) == []
+    finally:
+        driver.quit()
