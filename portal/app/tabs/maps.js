@@ -94,7 +94,7 @@ export default {
       const color = cssVar(stateColorVar(state.key));
       const marker = L.circleMarker([info.latitude, info.longitude], {
         radius: 9, color: cssVar('--text'), weight: 1.5, fillColor: color, fillOpacity: 0.9,
-        className: `marker marker-${state.key}`,
+        className: `marker marker-${state.key} sub-${sub}`,
       });
       marker.bindTooltip(popupFor(sub, info, state, store));
       marker.bindPopup(popupFor(sub, info, state, store));
@@ -107,7 +107,7 @@ export default {
       const lat = typeof o.latitude === 'number' ? o.latitude : site.latitude;
       const lon = typeof o.longitude === 'number' ? o.longitude : site.longitude;
       if (typeof lat !== 'number' || typeof lon !== 'number') continue;
-      const radius = 800 + 60 * Math.sqrt(o.customers_out || 0);
+      const radius = 2000 + 150 * Math.sqrt(o.customers_out || 0); // metres: visible at region zoom, grows with impact
       L.circle([lat, lon], { radius, color: cssVar('--bad'), weight: 2, fillColor: cssVar('--bad'), fillOpacity: 0.18, className: 'outage-area' })
         .bindTooltip(el('div', {}, el('strong', {}, o.outage_id), el('br'), `${fmtInt(o.customers_out)} customers · ${fmt(o.mw_interrupted, 1)} MW`,
           el('br'), o.cause || ''))

@@ -1,0 +1,101 @@
+"""Live updates in the portal: readings, outages and events pushed over SSE appear without a reload;
+the feed's state is shown, it reconnects by itself after a hub restart, and a silent feed is flagged stale."""
+import time
+
+from selenium.webdriver.common.by import By
+
+from browser import browser, console_errors  # noqa: F401 (browser: fixture)
+from portal_support import PortalHub, open_portal, reading, seed, wait_tab
+from waiting import wait_until
+
+
+def live_state(browser) -> str:
+    return browser.find_element(By.ID, "live-state").get_attribute("data-state")
+
+
+def cell(browser, sub, feeder, quantity) -> str:
+    return browser.execute_script(
+        "const c = document.querySelector(`.live-panel[data-sub=${arguments[0]}] tr[data-feeder=${arguments[1]}] td[data-q=${arguments[2]}]`);"
+        "return c ? c.textContent : null", sub, feeder, quantity)
+
+
+def test_reading_posted_during_the_test_appears_within_two_seconds(tmp_path, browser):
+    hub = PortalHub(tmp_path / "hub-data").start()
+    try:
+        key = seed(hub, scored=False)
+        open_portal(browser, hub, "operator")
+        wait_tab(browser, "telemetry")
+        wait_until(lambda: live_state(browser) == "live", what="the live feed to connect")
+        assert cell(browser, "SUB001", "FDR001", "voltage_kv") == "229.8"
+        reloads = browser.execute_script("return performance.getEntriesByType('navigation').length")
+        marker = browser.execute_script("window.__sameDocument = 1; return 1")
+        hub.post(key, "/api/ingest/telemetry", reading("SUB001", "FDR001", {"voltage_kv": 233.3, "current_a": 1201.9,
+                                                                            "power_mw": 281.4, "frequency_hz": 59.987}))
+        posted = time.monotonic()
+        wait_until(lambda: cell(browser, "SUB001", "FDR001", "voltage_kv") == "233.3", timeout=2.0,
+                   what="the new voltage in the live panel within 2 s")
+        elapsed = time.monotonic() - posted
+        assert elapsed < 2.0
+        assert cell(browser, "SUB001", "FDR001", "frequency_hz") == "59.987"
+        assert cell(browser, "SUB001", "FDR001", "power_mw") == "281.4"
+        # Same document: no reload happened.
+        assert browser.execute_script("return window.__sameDocument") == marker
+        assert browser.execute_script("return performance.getEntriesByType('navigation').length") == reloads
+        last = browser.find_element(By.ID, "last-update").text
+        assert last.startswith("last update ") and last != "last update —"
+
+        # A new outage and a trip show up in Alarms & Outages without a reload.
+        browser.find_element(By.ID, "tab-alarms").click()
+        wait_tab(browser, "alarms")
+        hub.post(key, "/api/ingest/outage", {"outage_id": "OUT-LIVE-1", "substation_id": "SUB003", "customers_out": 4321,
+                                              "mw_interrupted": 9.9, "status": "ACTIVE", "cause": "tree"})
+        hub.post(key, "/api/ingest/event", {"substation_id": "SUB003", "device_id": "SUB003-FDR001", "feeder_id": "FDR001",
+                                             "severity": "ALARM", "event_type": "FEEDER_TRIP", "message": "live trip on FDR001"})
+        wait_until(lambda: "OUT-LIVE-1" in browser.find_element(By.ID, "outage-table").text, timeout=2.0,
+                   what="the new outage")
+        wait_until(lambda: "live trip on FDR001" in browser.find_element(By.ID, "event-log").text, timeout=2.0,
+                   what="the new event")
+        assert browser.find_element(By.ID, "outage-summary").text.startswith("3 active · 5,881 customers out")
+        # Resolving it removes it from the active table.
+        hub.post(key, "/api/ingest/outage", {"outage_id": "OUT-LIVE-1", "status": "RESTORED", "customers_out": 0})
+        wait_until(lambda: "OUT-LIVE-1" not in browser.find_element(By.ID, "outage-table").text, timeout=2.0,
+                   what="the restored outage to leave the table")
+        assert console_errors(browser) == []
+    finally:
+        hub.stop()
+
+
+def test_feed_reconnects_after_a_hub_restart_and_shows_its_state(tmp_path, browser):
+    hub = PortalHub(tmp_path / "hub-data").start()
+    try:
+        key = seed(hub, scored=False)
+        open_portal(browser, hub, "operator")
+        wait_tab(browser, "telemetry")
+        wait_until(lambda: live_state(browser) == "live", what="the live feed to connect")
+        hub.stop()
+        wait_until(lambda: live_state(browser) == "reconnecting", timeout=10, what="the portal to show the lost feed")
+        assert "reconnecting" in browser.find_element(By.ID, "live-state").text.lower()
+        hub.start()  # same port, same data
+        wait_until(lambda: live_state(browser) == "live", timeout=40, what="the feed to come back by itself")
+        hub.post(key, "/api/ingest/telemetry", reading("SUB002", "FDR002", {"voltage_kv": 117.7}))
+        wait_until(lambda: cell(browser, "SUB002", "FDR002", "voltage_kv") == "117.7", timeout=2.0,
+                   what="a reading after the reconnect")
+    finally:
+        hub.stop()
+
+
+def test_silent_feed_shows_a_stale_warning_until_data_arrives(tmp_path, browser):
+    hub = PortalHub(tmp_path / "hub-data", HOP_HUB_PORTAL_STALE_AFTER_S="5",
+                     HOP_HUB_SCORING_ENABLED="false").start()  # scores would be live data too
+    try:
+        key = seed(hub, scored=False)
+        open_portal(browser, hub, "operator")
+        wait_tab(browser, "telemetry")
+        warning = browser.find_element(By.ID, "stale-warning")
+        assert not warning.is_displayed()
+        wait_until(warning.is_displayed, timeout=15, what="the stale-data warning")
+        assert "no new data" in warning.text.lower()
+        hub.post(key, "/api/ingest/telemetry", reading("SUB001", "FDR002", {"voltage_kv": 231.0}))
+        wait_until(lambda: not warning.is_displayed(), timeout=3, what="the warning to clear on new data")
+    finally:
+        hub.stop()
