@@ -121,8 +121,8 @@ export default {
 
   fit() {
     if (!this.bounds || !this.bounds.length) return;
-    if (this.bounds.length === 1) this.map.setView(this.bounds[0], 11);
-    else this.map.fitBounds(this.bounds, { padding: [30, 30], maxZoom: 12 });
+    if (this.bounds.length === 1) this.map.setView(this.bounds[0], 11, { animate: false });
+    else this.map.fitBounds(this.bounds, { padding: [30, 30], maxZoom: 12, animate: false });
     this.fitted = true;
   },
 
@@ -139,8 +139,8 @@ export default {
         try {
           const geo = await getJSON(`/api/portal/layers/${encodeURIComponent(name)}`);
           const layer = L.geoJSON(geo, {
-            style: () => ({ color: cssVar('--accent'), weight: 2, fillOpacity: 0.12 }),
-            pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: cssVar('--accent') }),
+            style: () => ({ color: cssVar('--accent'), weight: 2, fillOpacity: 0.12, className: `geo-layer layer-${name}` }),
+            pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: cssVar('--accent'), className: `geo-layer layer-${name}` }),
             onEachFeature: (feature, lyr) => {
               const props = feature && feature.properties ? feature.properties : {};
               const box = el('div', {}, el('strong', {}, name),
