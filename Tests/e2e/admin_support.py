@@ -60,6 +60,18 @@ def admin_hub(tmp_path):
     hub.stop()
 
 
+def report_substations(hub: Hub, sites: dict[str, str]) -> None:
+    """Makes the hub know these substations (id -> site name): one telemetry reading each, ingested
+    with an ingest key, so they appear in GET /api/query/substations and the admin grant pickers."""
+    key = hub.create_key("admin-ui-seed", scope="ingest")
+    for sub, site in sites.items():
+        r = requests.post(hub.url + "/api/ingest/telemetry", headers={"X-API-Key": key}, timeout=10, json={
+            "substation_id": sub, "feeder_id": "FDR001", "device_id": f"{sub}-FDR001", "site_name": site,
+            "latitude": 45.52, "longitude": -122.68, "voltage_kv": 229.8, "current_a": 1187.4,
+            "power_mw": 274.2, "frequency_hz": 60.002})
+        assert r.status_code < 300, f"ingest {sub}: {r.status_code} {r.text}"
+
+
 class ApiSession:
     """A `requests` session signed in through POST /login, sending X-CSRF-Token on writes."""
 

@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import Select
 
 from admin_support import (ADMIN_EMAIL, ADMIN_PASSWORD, OPERATOR_PASSWORD, ApiSession, admin_hub,  # noqa: F401
                            by_id, confirm, create_user, form_login, json_body, open_admin, page_fetch,
-                           table_rows, visible_text, wait_path, wait_text)
+                           report_substations, table_rows, visible_text, wait_path, wait_text)
 from browser import browser, console_errors, make_browser, screenshot  # noqa: F401
 from waiting import wait_until
 
@@ -27,17 +27,26 @@ def row_of(browser, table_id: str, first_cell: str) -> str:
 
 
 def test_admin_creates_operator_whose_session_sees_the_grant_then_deactivates_them(admin_hub, browser):
+    report_substations(admin_hub, {"SUB001": "Portland North", "SUB002": "Salem <b>East</b>"})
     form_login(browser, admin_hub.url, ADMIN_EMAIL, ADMIN_PASSWORD, next_path="/admin")
     wait_path(browser, "/admin")
     wait_until(lambda: row_of(browser, "users-table", ADMIN_EMAIL), what="the admin listed")
     screenshot(browser, "admin-users")
+    by_id(browser, "theme-toggle").click()
+    wait_until(lambda: browser.execute_script("return localStorage.getItem('hop.theme')") == "dark",
+               what="dark theme remembered")
+    screenshot(browser, "admin-users-dark")
+    by_id(browser, "theme-toggle").click()
 
     by_id(browser, "user-new").click()
     by_id(browser, "uc-email").send_keys(OPERATOR)
     by_id(browser, "uc-name").send_keys("Olga <img src=x onerror=alert(1)>")
     by_id(browser, "uc-org").send_keys("Example Utility")
     Select(by_id(browser, "uc-role")).select_by_value("operator")
-    by_id(browser, "uc-grant-other").send_keys("SUB001")
+    # The grant list comes from /api/query/substations; site names are text.
+    wait_until(lambda: by_id(browser, "uc-grant-SUB002").is_displayed(), what="substation checkboxes")
+    assert "Salem <b>East</b>" in by_id(browser, "uc-grants").text
+    by_id(browser, "uc-grant-SUB001").click()
     by_id(browser, "uc-password").send_keys("short")
     by_id(browser, "uc-submit").click()
     policy = wait_text(browser, "user-create-error", "password")
