@@ -1,3 +1,5 @@
+import Foundation
+import HopProtocol
 import Hummingbird
 
 extension HubRequestContext {
@@ -7,6 +9,15 @@ extension HubRequestContext {
         let principal = try requirePrincipal()
         try principal.require(.admin)
         return principal
+    }
+
+    /// A path parameter, percent-decoded (the portal sends `op%40example.com`); 400 when it does not decode.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding, !decoded.isEmpty else {
+            throw HubError(.invalidParameter, "the \(name) in the path is not valid percent-encoding", field: name)
+        }
+        return decoded
     }
 }
 

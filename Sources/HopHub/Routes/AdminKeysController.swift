@@ -85,7 +85,7 @@ struct AdminKeysController {
 
     @Sendable func rotate(_ request: Request, context: HubRequestContext) async throws -> KeyView {
         let admin = try context.requireAdmin()
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         do {
             let rotated = try await APIKeyAdmin(store: store).rotate(name: name, by: AuditActor(admin, request: request, context: context, client: client))
             context.logger.info("api key rotated", metadata: ["key_name": .string(name), "by": .string(admin.name)])
@@ -97,7 +97,7 @@ struct AdminKeysController {
 
     @Sendable func revoke(_ request: Request, context: HubRequestContext) async throws -> KeyView {
         let admin = try context.requireAdmin()
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         guard try await APIKeyAdmin(store: store).revoke(name: name, by: AuditActor(admin, request: request, context: context, client: client)) else {
             throw Self.hubError(.noActiveKey(name))
         }

@@ -87,7 +87,7 @@ struct AdminUsersController {
 
     @Sendable func update(_ request: Request, context: HubRequestContext) async throws -> UserSummary {
         let actor = try self.actor(request, context)
-        let email = try context.parameters.require("email")
+        let email = try context.pathParameter("email")
         let buffer = try await AdminKeysController.bodyReader.read(request)
         try Self.refuseUnknownFields(buffer)
         let body = try BodyReader.decode(ChangeBody.self, from: buffer)
@@ -101,7 +101,7 @@ struct AdminUsersController {
 
     @Sendable func resetPassword(_ request: Request, context: HubRequestContext) async throws -> Response {
         let actor = try self.actor(request, context)
-        let email = try context.parameters.require("email")
+        let email = try context.pathParameter("email")
         let body = try BodyReader.decode(PasswordBody.self, from: try await AdminKeysController.bodyReader.read(request))
         try await accounts.resetPassword(email: email, password: body.password, by: actor)
         context.logger.info("user password reset", metadata: ["user": .string(email), "by": .string(actor.name)])
@@ -110,7 +110,7 @@ struct AdminUsersController {
 
     @Sendable func unlock(_ request: Request, context: HubRequestContext) async throws -> UserSummary {
         let actor = try self.actor(request, context)
-        let email = try context.parameters.require("email")
+        let email = try context.pathParameter("email")
         try await accounts.unlock(email: email, by: actor)
         context.logger.info("user unlocked", metadata: ["user": .string(email), "by": .string(actor.name)])
         guard let user = try await accounts.user(email: email) else {
@@ -121,7 +121,7 @@ struct AdminUsersController {
 
     @Sendable func endSessions(_ request: Request, context: HubRequestContext) async throws -> SessionsEnded {
         let actor = try self.actor(request, context)
-        let email = try context.parameters.require("email")
+        let email = try context.pathParameter("email")
         let ended = try await accounts.endSessions(email: email, by: actor)
         context.logger.info("user sessions ended", metadata: ["user": .string(email), "by": .string(actor.name)])
         return SessionsEnded(email: email, sessionsEnded: ended)

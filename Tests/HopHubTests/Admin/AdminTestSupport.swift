@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import HopProtocol
+import HummingbirdTesting
+import NIOCore
+
+@testable import HopHub
+
+extension TestHub {
+    /// Creates an admin-scoped key (`admin`, read+admin, all substations) and returns its text.
+    func makeAdminKey(name: String = "admin") async throws -> String {
+        try await APIKeyAdmin(store: hub.store).create(name: name, scopes: [.admin, .read], substations: .all)
+    }
+
+    /// Audit rows written by `actor`, oldest first.
+    func auditRows(actor: String) async throws -> [AuditEntry] {
+        try await hub.store.auditEntries(AuditFilter(actor: actor)).reversed()
+    }
+}
+
+extension TestClientProtocol {
+    /// Any method with an optional key, JSON body and extra headers.
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, key: String?, json: String? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if json != nil { headers[.contentType] = "application/json" }
+        if let key { headers[HTTPField.Name("X-API-Key")!] = key }
+        for field in extra { headers[field.name] = field.value }
+        return try await execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (or nil).
+    var object: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] }
+    /// The body as a JSON array of objects (or nil).
+    var objects: [[String: Any]]? {
+        try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]]
+    }
+}
