@@ -141,6 +141,14 @@ def table_rows(browser, table_id: str) -> list[str]:
         return []
 
 
+def open_user_edit(browser, email: str) -> None:
+    """Clicks Edit on `email`'s row of the users table and waits for the edit dialog."""
+    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, f'#users-table tr[data-email="{email}"] button'),
+               what=f"users row of {email}")
+    browser.find_element(By.CSS_SELECTOR, f'#users-table tr[data-email="{email}"] button').click()
+    wait_until(lambda: by_id(browser, "user-edit").is_displayed(), what="edit dialog")
+
+
 def confirm(browser, expect_title: str) -> None:
     """Presses the red button of the confirmation dialog after checking its title."""
     wait_until(lambda: by_id(browser, "confirm-dialog").is_displayed(), what="confirmation dialog")

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from admin_support import (ADMIN_EMAIL, ADMIN_PASSWORD, OPERATOR_PASSWORD, ApiSession, admin_hub,  # noqa: F401
-                           by_id, confirm, create_user, form_login, json_body, open_admin, page_fetch,
+                           by_id, confirm, create_user, form_login, json_body, open_admin, open_user_edit, page_fetch,
                            report_substations, table_rows, visible_text, wait_path, wait_text)
 from browser import browser, console_errors, make_browser, screenshot  # noqa: F401
 from waiting import wait_until
@@ -69,9 +69,7 @@ def test_admin_creates_operator_whose_session_sees_the_grant_then_deactivates_th
         assert session["role"] == "operator" and session["substations"] == ["SUB001"], session
 
         # The admin deactivates them (with a confirmation) ...
-        by_id(browser, f"users-table").find_element(
-            By.CSS_SELECTOR, f'tr[data-email="{OPERATOR}"] button').click()
-        wait_until(lambda: by_id(browser, "user-edit").is_displayed(), what="edit dialog")
+        open_user_edit(browser, OPERATOR)
         by_id(browser, "ue-active").click()
         screenshot(browser, "admin-user-edit")
         by_id(browser, "ue-save").click()
@@ -222,7 +220,7 @@ def test_admin_unlocks_a_locked_user_and_logs_out(admin_hub, browser):
     form_login(browser, admin_hub.url, ADMIN_EMAIL, ADMIN_PASSWORD, next_path="/admin")
     wait_path(browser, "/admin")
     wait_until(lambda: "locked until" in row_of(browser, "users-table", OPERATOR), what="locked shown")
-    browser.find_element(By.CSS_SELECTOR, f'tr[data-email="{OPERATOR}"] button').click()
+    open_user_edit(browser, OPERATOR)
     by_id(browser, "ue-unlock").click()
     wait_text(browser, "users-result", f"Sign-in of {OPERATOR} unlocked")
     wait_until(lambda: "locked" not in row_of(browser, "users-table", OPERATOR), what="unlocked shown")
@@ -233,3 +231,58 @@ def test_admin_unlocks_a_locked_user_and_logs_out(admin_hub, browser):
     by_id(browser, "logout-button").click()
     wait_path(browser, "/login")
     assert page_fetch(browser, "GET", "/api/session")["status"] == 401
+
+
+def test_admin_changes_grants_resets_password_and_ends_sessions(admin_hub, browser):
+    report_substations(admin_hub, {"SUB001": "Portland North", "SUB002": "Salem"})
+    create_user(admin_hub, OPERATOR, "Olga Operator", "operator", OPERATOR_PASSWORD, substations=["SUB001"])
+    operator = make_browser()
+    try:
+        form_login(operator, admin_hub.url, OPERATOR, OPERATOR_PASSWORD)
+        wait_path(operator, "/portal/")
+
+        form_login(browser, admin_hub.url, ADMIN_EMAIL, ADMIN_PASSWORD, next_path="/admin")
+        wait_path(browser, "/admin")
+        # Grants: add SUB002; the operator's open session has it at its next request.
+        open_user_edit(browser, OPERATOR)
+        wait_until(lambda: by_id(browser, "ue-grant-SUB002").is_displayed(), what="edit grants")
+        assert by_id(browser, "ue-grant-SUB001").is_selected() and not by_id(browser, "ue-grant-SUB002").is_selected()
+        by_id(browser, "ue-grant-SUB002").click()
+        by_id(browser, "ue-save").click()
+        wait_text(browser, "users-result", f"Updated {OPERATOR}: substations")
+        wait_until(lambda: "SUB001, SUB002" in row_of(browser, "users-table", OPERATOR), what="grants shown")
+        session = json_body(page_fetch(operator, "GET", "/api/session"))
+        assert session["substations"] == ["SUB001", "SUB002"], session
+
+        # End sessions (confirmed): the operator's browser is signed out.
+        open_user_edit(browser, OPERATOR)
+        by_id(browser, "ue-end-sessions").click()
+        confirm(browser, f"End all sessions of {OPERATOR}")
+        wait_text(browser, "users-result", f"All sessions of {OPERATOR} ended")
+        assert page_fetch(operator, "GET", "/api/session")["status"] == 401
+
+        # Reset password (confirmed): a policy refusal is shown in the dialog; then the old one fails.
+        open_user_edit(browser, OPERATOR)
+        by_id(browser, "ue-password").send_keys("alllowercaseletters")
+        by_id(browser, "ue-reset").click()
+        confirm(browser, f"Reset the password of {OPERATOR}")
+        assert "one kind of character" in wait_text(browser, "ue-error")
+        by_id(browser, "ue-password").clear()
+        by_id(browser, "ue-password").send_keys("Night-Shift-Reset-42")
+        by_id(browser, "ue-reset").click()
+        confirm(browser, f"Reset the password of {OPERATOR}")
+        wait_text(browser, "users-result", f"Password of {OPERATOR} reset")
+        form_login(operator, admin_hub.url, OPERATOR, OPERATOR_PASSWORD)
+        assert wait_text(operator, "login-error") == "wrong email or password"
+        form_login(operator, admin_hub.url, OPERATOR, "Night-Shift-Reset-42")
+        wait_path(operator, "/portal/")
+    finally:
+        operator.quit()
+
+    # Each action is in the audit log, attributed to the admin.
+    open_admin(browser, admin_hub.url, "audit")
+    rows = wait_until(lambda: (r := table_rows(browser, "audit-table")) and any("user.password_reset" in x for x in r)
+                      and r, what="audit rows")
+    for action in ("user.update", "user.sessions_end", "user.password_reset"):
+        assert any(action in r and OPERATOR in r and ADMIN_EMAIL in r for r in rows), f"{action}:\n" + "\n".join(rows)
+    assert script_errors(browser) == []
