@@ -8,6 +8,8 @@ import { el, clear, text, fmtDateTime } from '../app/dom.js';
 import { notify, dismiss, errorText } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
+/** The hub's largest `limit` (AuditFilter.maxLimit); `hop-hub audit export` has no cap. */
+const CSV_LIMIT = 10000;
 
 /** Every audited action (AuditAction raw values, docs/audit.md). */
 export const AUDIT_ACTIONS = [
@@ -72,9 +74,11 @@ export class AuditSection {
     return params;
   }
 
+  /** The CSV link: the same filters, the most rows the hub exports at once (newest first). */
   updateCSV() {
-    const query = this.filters().toString();
-    $('audit-csv').href = '/api/admin/audit.csv' + (query ? `?${query}` : '');
+    const params = this.filters();
+    params.set('limit', String(CSV_LIMIT));
+    $('audit-csv').href = `/api/admin/audit.csv?${params}`;
   }
 
   async load() {
