@@ -69,6 +69,8 @@ export class KeysSection {
         rotate.addEventListener('click', () => this.rotate(key.name, rotate));
         revoke.addEventListener('click', () => this.revoke(key.name, revoke));
         actions.append(rotate, revoke);
+      } else {
+        actions.append(el('span', { class: 'muted' }, '—'));
       }
       body.appendChild(el('tr', { dataset: { name: key.name }, class: revoked ? 'revoked' : null },
         el('td', { class: 'mono' }, key.name),
