@@ -77,11 +77,12 @@ import Testing
             #expect(try await client.get("/api/portal/layers/territory", key: t.readKey).status == .notFound)
             let again = try await client.execute(uri: "/api/admin/layers/territory", method: .delete, headers: Self.headers(admin))
             #expect(again.status == .notFound)
+            let audit = try await t.hub.store.auditEntries(AuditFilter(actor: "key:layer-admin")).reversed()
+                .map { "\($0.action.rawValue) \($0.target ?? "-") \($0.outcome.rawValue)" }
+            #expect(audit.first == "map.layer_upload territory success")
+            #expect(audit.contains("map.layer_upload x failure"))
+            #expect(audit.last == "map.layer_delete territory success")
         }
-        let audit = try await t.hub.store.auditEntries(AuditFilter(actor: "key:layer-admin")).reversed().map { "\($0.action.rawValue) \($0.target ?? "-") \($0.outcome.rawValue)" }
-        #expect(audit.first == "map.layer_upload territory success")
-        #expect(audit.contains("map.layer_upload x failure"))
-        #expect(audit.last == "map.layer_delete territory success")
     }
 
     @Test func pagesRedirectAndCarrySecurityHeaders() async throws {
