@@ -62,7 +62,7 @@ export class KeysSection {
     clear(body);
     for (const key of this.keys) {
       const revoked = key.revoked_at ?? null;
-      const actions = el('td', { class: 'actions' });
+      const actions = el('td', { class: 'row-actions' });
       if (!revoked) {
         const rotate = el('button', { type: 'button', class: 'small', 'aria-label': `Rotate ${key.name}` }, 'Rotate');
         const revoke = el('button', { type: 'button', class: 'small danger', 'aria-label': `Revoke ${key.name}` }, 'Revoke');
