@@ -286,3 +286,35 @@ def test_admin_changes_grants_resets_password_and_ends_sessions(admin_hub, brows
     for action in ("user.update", "user.sessions_end", "user.password_reset"):
         assert any(action in r and OPERATOR in r and ADMIN_EMAIL in r for r in rows), f"{action}:\n" + "\n".join(rows)
     assert script_errors(browser) == []
+
+
+def test_audit_pages_older_and_newer_without_gaps_or_repeats(admin_hub, browser):
+    admin = ApiSession(admin_hub, ADMIN_EMAIL, ADMIN_PASSWORD)
+    names = [f"edge-{i:03d}" for i in range(64)]
+    for name in names:
+        r = admin.call("POST", "/api/admin/keys", {"name": name, "scopes": ["ingest"], "substations": "all"})
+        assert r.status_code == 201, r.text
+
+    form_login(browser, admin_hub.url, ADMIN_EMAIL, ADMIN_PASSWORD, next_path="/admin#audit")
+    wait_path(browser, "/admin")
+    wait_until(lambda: table_rows(browser, "audit-table"), what="audit rows")
+    Select(by_id(browser, "af-action")).select_by_value("key.create")
+    Select(by_id(browser, "af-limit")).select_by_value("50")
+    by_id(browser, "af-apply").click()
+
+    def page() -> list[str]:
+        rows = table_rows(browser, "audit-table")
+        return rows if rows and all("key.create" in r for r in rows) else []
+
+    first = wait_until(lambda: (p := page()) and len(p) == 50 and p, what="first page of 50")
+    assert "Page 1" in by_id(browser, "audit-page").text and not by_id(browser, "audit-newer").is_enabled()
+    by_id(browser, "audit-older").click()
+    second = wait_until(lambda: (p := page()) and "Page 2" in by_id(browser, "audit-page").text and p,
+                        what="second page")
+    seen = [r.split("\n")[0] for r in first + second]
+    targets = sorted(next(n for n in names if n in r) for r in first + second)
+    assert targets == sorted(names), f"missing or repeated: {seen}"  # every key once, none twice
+    assert targets[-1] in first[0] and "edge-000" in second[-1]  # newest first across pages
+    assert not by_id(browser, "audit-older").is_enabled()
+    by_id(browser, "audit-newer").click()
+    wait_until(lambda: page() == first, what="back to the first page")
