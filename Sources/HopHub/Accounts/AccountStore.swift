@@ -9,6 +9,8 @@ public protocol AccountStore: AuditStore {
     func users() async throws -> [UserRecord]
     /// Writes every field but id, email and created_at.
     func updateUser(_ user: UserRecord) async throws
+    /// Emails and `updated_at` of users changed after `since` (ms), oldest change first.
+    func usersUpdated(after since: Int64) async throws -> [(email: String, updatedAt: Int64)]
 
     func insertSession(_ session: SessionRecord) async throws
     /// The session and its user.

@@ -4,14 +4,14 @@ import ServiceLifecycle
 
 /// Wiring of accounts (issue 6): the session routes, the session sweeper and the alert recipients.
 extension Hub {
-    /// The account service over the hub's store, with the hook that ends a user's live streams.
-    static func makeAccounts(_ configuration: HubConfiguration, store: SQLiteStore, logger: Logger) -> AccountService {
+    /// The account service over the hub's store. When a user's sessions end or their rights change,
+    /// their open `/api/stream` connections are closed: a stream keeps the rights it started with,
+    /// so the browser reconnects with the new ones (or gets a 401).
+    static func makeAccounts(
+        _ configuration: HubConfiguration, store: SQLiteStore, live: LiveFeed, logger: Logger
+    ) -> AccountService {
         var accounts = AccountService(store: store, settings: configuration.accounts, logger: logger)
-        accounts.onAccessChanged = { email in
-            // HOOK(live): close this user's open /api/stream connections once the live feed exists
-            // (`hub.live.endStreams(forUser:)`); until then streams end at their next heartbeat check.
-            logger.debug("user access changed", metadata: ["user": "\(email)"])
-        }
+        accounts.onAccessChanged = { email in await live.endStreams(forUser: email) }
         return accounts
     }
 
@@ -25,8 +25,8 @@ extension Hub {
         SessionController(accounts: accounts).addRoutes(to: router, api: api)
     }
 
-    /// The background sweeper of expired sessions.
+    /// The sweeper of expired sessions and the watcher of user changes made by the CLI.
     func accountServices(logger: Logger) -> [any Service] {
-        [SessionSweeper(accounts: accounts, logger: logger)]
+        [SessionSweeper(accounts: accounts, logger: logger), AccessChangeWatcher(accounts: accounts, logger: logger)]
     }
 }

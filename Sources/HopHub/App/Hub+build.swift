@@ -25,7 +25,7 @@ public struct Hub: Sendable {
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger, live: live)
         outboxSignal = OutboxSignal()
-        accounts = Self.makeAccounts(configuration, store: store, logger: logger)
+        accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger)
             .map { [live] engine in var engine = engine; engine.live = live; return engine }
     }

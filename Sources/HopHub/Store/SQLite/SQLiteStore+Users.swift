@@ -56,6 +56,14 @@ extension SQLiteStore {
         }
     }
 
+    public func usersUpdated(after since: Int64) async throws -> [(email: String, updatedAt: Int64)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT email, updated_at FROM users WHERE updated_at > ? ORDER BY updated_at", arguments: [since]
+            ).map { (email: $0["email"], updatedAt: $0["updated_at"]) }
+        }
+    }
+
     /// A row as a user; a role this build does not know is an error, not a guess.
     static func userRecord(_ row: Row) throws -> UserRecord {
         guard let role = UserRole(rawValue: row["role"]) else {
