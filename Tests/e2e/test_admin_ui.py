@@ -190,6 +190,22 @@ def test_audit_page_lists_logins_user_and_key_actions_with_filters_and_csv(admin
     by_id(browser, "af-apply").click()
     wait_until(lambda: (r := table_rows(browser, "audit-table")) and all("failure" in x for x in r)
                and any("login" in x for x in r), what="only failures")
+
+    # Time range (local time in the form, RFC 3339 UTC on the wire): a future `since` matches nothing.
+    Select(by_id(browser, "af-outcome")).select_by_value("")
+    browser.execute_script("document.getElementById('af-since').value = '2099-01-01T00:00:00'")
+    by_id(browser, "af-apply").click()
+    wait_text(browser, "audit-page", "No entries match")
+    assert table_rows(browser, "audit-table") == []
+    assert "since=2099-01-01T" in requests.utils.unquote(by_id(browser, "audit-csv").get_attribute("href"))
+    # Clearing the form brings every entry back; an `until` far in the past matches nothing either.
+    by_id(browser, "af-reset").click()
+    wait_until(lambda: len(table_rows(browser, "audit-table")) >= 6, what="all entries after Clear")
+    browser.execute_script("document.getElementById('af-until').value = '2000-01-01T00:00:00'")
+    by_id(browser, "af-apply").click()
+    wait_text(browser, "audit-page", "No entries match")
+    by_id(browser, "af-reset").click()
+    wait_until(lambda: len(table_rows(browser, "audit-table")) >= 6, what="all entries after Clear")
     assert script_errors(browser) == []
 
 
