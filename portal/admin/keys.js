@@ -151,12 +151,14 @@ export class KeysSection {
 
   async copySecret() {
     const input = $('key-secret-value');
+    let copied = false;
     try {
       await navigator.clipboard.writeText(input.value);
+      copied = true;
     } catch {
       input.select();
-      document.execCommand('copy');
+      copied = document.execCommand('copy');
     }
-    text($('key-secret-copied'), 'Copied to the clipboard.');
+    text($('key-secret-copied'), copied ? 'Copied to the clipboard.' : 'Copy failed: select the key and copy it by hand.');
   }
 }
