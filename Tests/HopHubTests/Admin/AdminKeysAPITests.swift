@@ -63,7 +63,7 @@ import Testing
         let audit = try await t.auditRows(actor: "key:admin")
         #expect(audit.map(\.action) == [.keyRotate])
         #expect(audit.first?.target == "sub1")
-        let stored = try await t.hub.store.keys().filter { $0.name == "sub1" }
+        let stored = try await t.reopened().keys().filter { $0.name == "sub1" }
         #expect(stored.count == 1)
         #expect(stored.first?.revokedAt == nil)
     }
@@ -133,7 +133,7 @@ import Testing
             }
             #expect(try await client.get("/api/query/substations", key: t.allKey).status == .ok)
         }
-        #expect(try await t.hub.store.keys().allSatisfy { $0.revokedAt == nil })
-        #expect(try await t.hub.store.auditEntries(AuditFilter(action: .keyRotate)).isEmpty)
+        #expect(try await t.reopened().keys().allSatisfy { $0.revokedAt == nil })
+        #expect(try await t.reopened().auditEntries(AuditFilter(action: .keyRotate)).isEmpty)
     }
 }

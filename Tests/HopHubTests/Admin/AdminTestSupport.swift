@@ -12,9 +12,14 @@ extension TestHub {
         try await APIKeyAdmin(store: hub.store).create(name: name, scopes: [.admin, .read], substations: .all)
     }
 
-    /// Audit rows written by `actor`, oldest first.
+    /// The database through a fresh connection: the hub's own is closed once its application has shut down.
+    func reopened() throws -> SQLiteStore {
+        try SQLiteStore(path: hub.configuration.databasePath)
+    }
+
+    /// Audit rows written by `actor`, oldest first (read through a fresh connection).
     func auditRows(actor: String) async throws -> [AuditEntry] {
-        try await hub.store.auditEntries(AuditFilter(actor: actor)).reversed()
+        try await reopened().auditEntries(AuditFilter(actor: actor)).reversed()
     }
 }
 

@@ -10,22 +10,20 @@ import Testing
 @Suite struct AdminUsersAPITests {
     static let password = "correct horse battery staple"
 
-    static func seedTwoSubstations(_ t: TestHub) async throws {
-        try await t.live { client in
-            for sub in ["SUB001", "SUB002"] {
-                let r = try await client.post(
-                    "/api/ingest/telemetry", key: t.allKey,
-                    body: #"{"substation_id":"\#(sub)","feeder_id":"FDR001","frequency_hz":60.01}"#)
-                #expect(r.status == .ok, "\(r.text)")
-            }
+    static func seedTwoSubstations(_ t: TestHub, _ client: any TestClientProtocol) async throws {
+        for sub in ["SUB001", "SUB002"] {
+            let r = try await client.post(
+                "/api/ingest/telemetry", key: t.allKey,
+                body: #"{"substation_id":"\#(sub)","feeder_id":"FDR001","frequency_hz":60.01}"#)
+            #expect(r.status == .ok, "\(r.text)")
         }
     }
 
     @Test func createLoginThenChangeGrantsChangesWhatTheUserSees() async throws {
         let t = try await TestHub.makeForAdmin()
         let admin = try await t.makeAdminKey()
-        try await Self.seedTwoSubstations(t)
         try await t.live { client in
+            try await Self.seedTwoSubstations(t, client)
             let made = try await client.send(
                 .post, "/api/admin/users", key: admin,
                 json: #"{"email":"Op@Example.com","name":"Olga Op","org_name":"North Grid","role":"operator","substations":["SUB001"],"password":"\#(Self.password)"}"#)
@@ -144,7 +142,7 @@ import Testing
                 #expect(answer.errorBody?.error.field == field, "\(method) \(path) \(json ?? ""): \(answer.text)")
             }
         }
-        #expect(try await t.hub.accounts.users().map(\.email) == ["op@example.com"])
+        #expect(try await t.reopened().users().map(\.email) == ["op@example.com"])
         // Only the duplicate is audited (as a failure); refused input changes nothing and records nothing.
         let audit = try await t.auditRows(actor: "key:admin")
         #expect(audit.map(\.action) == [.userCreate])
@@ -179,11 +177,11 @@ import Testing
             let rotated = try await client.send(.post, "/api/admin/keys/reader/rotate", session: boss)
             #expect(rotated.status == .ok, "\(rotated.text)")
         }
-        #expect(try await t.hub.accounts.users().count == 3)
+        #expect(try await t.reopened().users().count == 3)
         let byBoss = try await t.auditRows(actor: "boss@example.com").filter { $0.action != .login }
         #expect(byBoss.map(\.action) == [.userCreate, .keyRotate])
         #expect(byBoss.map(\.target) == ["exec@example.com", "reader"])
         #expect(try await t.auditRows(actor: "op@example.com").allSatisfy { $0.action == .login })
-        #expect(try await t.hub.store.keys().first { $0.name == "all" }?.revokedAt == nil)
+        #expect(try await t.reopened().keys().first { $0.name == "all" }?.revokedAt == nil)
     }
 }

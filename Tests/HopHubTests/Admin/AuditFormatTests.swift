@@ -38,7 +38,7 @@ import Testing
         #expect(lines[0] == "id,at,actor,action,target,source_address,outcome,detail")
         #expect(
             lines[1]
-                == "7,2025-11-26T18:00:00.123Z,'=cmd|' /C calc'!A0,login,,10.1.2.3,failure,\"wrong password, try \"\"again\"\"\"\"")
+                == "7,2025-11-26T18:00:00.123Z,'=cmd|' /C calc'!A0,login,,10.1.2.3,failure,\"wrong password, try \"\"again\"\"\"")
         #expect(lines[2] == "8,2025-11-26T18:00:01.000Z,cli,key.create,edge-1,,success,")
         #expect(lines[3] == "")
     }
