@@ -70,15 +70,23 @@ struct SessionController {
         return try Self.json(SessionInfo(session, idleTimeoutSeconds: accounts.settings.idleTimeoutSeconds), status: .ok)
     }
 
-    /// A cross-site login form must not log the browser in: when `Origin` is sent, its host[:port]
-    /// must be the request's `Host`.
+    /// A cross-site login form must not log the browser in: when `Origin` is sent, its host name
+    /// must be the request's `Host` name. Ports are not compared: a proxy such as nginx passes
+    /// `Host` without the port the browser used.
     static func checkOrigin(_ request: Request) throws(HubError) {
         guard let origin = request.headers[.origin] else { return }
         let host = request.head.authority ?? ""
-        let originHost = origin.split(separator: "://", maxSplits: 1).last.map(String.init) ?? ""
-        guard !host.isEmpty, originHost.lowercased() == host.lowercased() else {
+        let originAuthority = origin.split(separator: "://", maxSplits: 1).last.map(String.init) ?? ""
+        guard !host.isEmpty, hostName(originAuthority) == hostName(host) else {
             throw HubError(.forbidden, "login refused: the request's Origin (\(origin)) is not this site (\(host))")
         }
+    }
+
+    /// `host` of `host[:port]` or `[v6][:port]`, lower-cased.
+    static func hostName(_ authority: String) -> String {
+        let text = authority.lowercased()
+        if text.hasPrefix("["), let end = text.firstIndex(of: "]") { return String(text[...end]) }
+        return text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? text
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
