@@ -215,3 +215,46 @@ def test_large_export_reports_progress(admin_hub, tmp_path):
     print(f"exported 60,000 audit rows as CSV in {elapsed:.2f} s")
     assert admin(hub, "GET", "/audit", params={"limit": "10001"}).status_code == 400
     assert len(admin(hub, "GET", "/audit", params={"limit": "10000"}).json()) == 10_000
+
+
+def test_admin_answers_match_the_openapi_document(admin_hub):
+    """Every admin answer validates against Sources/HopHub/Resources/openapi.json (unknown keys fail)."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import pathlib
+    spec = json.loads((pathlib.Path(__file__).resolve().parents[2] / "Sources" / "HopHub" / "Resources" / "openapi.json").read_text())
+
+    def check(path, method, status, body):
+        schema = spec["paths"][path][method]["responses"][str(status)]
+        if "$ref" in schema:
+            schema = spec["components"]["responses"][schema["$ref"].split("/")[-1]]
+        wrapped = dict(schema["content"]["application/json"]["schema"], components=spec["components"])
+        errors = list(jsonschema.Draft202012Validator(wrapped).iter_errors(body))
+        assert not errors, f"{method.upper()} {path} {status}: {errors[0].message}; body {json.dumps(body)[:500]}"
+
+    hub = admin_hub
+    r = admin(hub, "POST", "/users", json={"email": "olga@example.com", "name": "Olga", "role": "operator",
+                                           "substations": ["SUB001"], "password": PASSWORD})
+    check("/api/admin/users", "post", 201, r.json())
+    check("/api/admin/users", "get", 200, admin(hub, "GET", "/users").json())
+    r = admin(hub, "PATCH", "/users/olga@example.com", json={"org_name": "North"})
+    check("/api/admin/users/{email}", "patch", 200, r.json())
+    check("/api/admin/users/{email}/unlock", "post", 200, admin(hub, "POST", "/users/olga@example.com/unlock").json())
+    check("/api/admin/users/{email}/sessions", "delete", 200, admin(hub, "DELETE", "/users/olga@example.com/sessions").json())
+    assert admin(hub, "POST", "/users/olga@example.com/password", json={"password": "A new passphrase 7"}).status_code == 204
+    r = admin(hub, "POST", "/keys", json={"name": "k", "scopes": ["read"], "substations": "all"})
+    check("/api/admin/keys", "post", 201, r.json())
+    check("/api/admin/keys/{name}/rotate", "post", 200, admin(hub, "POST", "/keys/k/rotate").json())
+    check("/api/admin/keys/{name}", "delete", 200, admin(hub, "DELETE", "/keys/k").json())
+    check("/api/admin/keys", "get", 200, admin(hub, "GET", "/keys").json())
+    check("/api/admin/audit", "get", 200, admin(hub, "GET", "/audit").json())
+    for path, method, call, status in [
+        ("/api/admin/audit", "get", lambda: admin(hub, "GET", "/audit", params={"since": "x"}), 400),
+        ("/api/admin/users/{email}", "patch", lambda: admin(hub, "PATCH", "/users/no@example.com", json={"name": "n"}), 404),
+        ("/api/admin/keys", "post", lambda: admin(hub, "POST", "/keys", json={"name": "writer", "scopes": ["read"], "substations": "all"}), 409),
+        ("/api/admin/users", "post", lambda: admin(hub, "POST", "/users", json={"email": "x@example.com", "name": "x", "role": "boss", "password": PASSWORD}), 422),
+        ("/api/admin/keys", "get", lambda: requests.get(hub.url + "/api/admin/keys", headers={"X-API-Key": hub.write_key}, timeout=10), 403),
+        ("/api/admin/keys", "get", lambda: requests.get(hub.url + "/api/admin/keys", timeout=10), 401),
+    ]:
+        r = call()
+        assert r.status_code == status, (path, r.text)
+        check(path, method, status, r.json())
