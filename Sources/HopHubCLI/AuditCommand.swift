@@ -100,8 +100,10 @@ struct AuditCommand: AsyncParsableCommand {
                     }
                 }
                 sink.write(chunk)
+                let tenthsBefore = written * 10 / max(expected, 1)
                 written += page.count
-                if expected > 20_000 {
+                // Large exports report each tenth done, so a long run is visibly alive.
+                if expected > 20_000, written * 10 / max(expected, 1) > tenthsBefore {
                     Self.note("audit export: \(written) of \(expected) entries")
                 }
             }
