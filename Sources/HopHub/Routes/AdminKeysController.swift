@@ -76,7 +76,7 @@ struct AdminKeysController {
             let made = try await APIKeyAdmin(store: store).created(
                 name: body.name, scopes: scopes, substations: substations, by: AuditActor(admin, request: request, context: context, client: client))
             context.logger.info(
-                "api key created", metadata: ["key_name": .string(body.name), "by": .string(admin.name)])
+                "api key created", metadata: ["key_name": .string(body.name), "by": .string(AuditActor(admin, sourceAddress: nil).name)])
             return EditedResponse(status: .created, response: KeyView(made.record, key: made.key))
         } catch let failure as APIKeyAdmin.Failure {
             throw Self.hubError(failure)
@@ -88,7 +88,7 @@ struct AdminKeysController {
         let name = try context.pathParameter("name")
         do {
             let rotated = try await APIKeyAdmin(store: store).rotate(name: name, by: AuditActor(admin, request: request, context: context, client: client))
-            context.logger.info("api key rotated", metadata: ["key_name": .string(name), "by": .string(admin.name)])
+            context.logger.info("api key rotated", metadata: ["key_name": .string(name), "by": .string(AuditActor(admin, sourceAddress: nil).name)])
             return KeyView(rotated.record, key: rotated.key)
         } catch let failure as APIKeyAdmin.Failure {
             throw Self.hubError(failure)
@@ -101,7 +101,7 @@ struct AdminKeysController {
         guard try await APIKeyAdmin(store: store).revoke(name: name, by: AuditActor(admin, request: request, context: context, client: client)) else {
             throw Self.hubError(.noActiveKey(name))
         }
-        context.logger.info("api key revoked", metadata: ["key_name": .string(name), "by": .string(admin.name)])
+        context.logger.info("api key revoked", metadata: ["key_name": .string(name), "by": .string(AuditActor(admin, sourceAddress: nil).name)])
         guard let record = try await store.keys().last(where: { $0.name == name }) else {
             throw HubError(.notFound, "no key named '\(name)'")
         }
