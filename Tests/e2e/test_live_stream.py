@@ -105,15 +105,28 @@ def reading(sub: str, feeder: str = "FDR001", frequency: float = 60.0, **extra) 
             "voltage_kv": 230.0, "current_a": 1000.0, "power_mw": 250.0, "frequency_hz": frequency, **extra}
 
 
+OPERATOR = ("rita.restricted@example.com", "Restricted-Shift-2026")
+
+
+def create_operator(hub, email: str, password: str, substations: str):
+    result = subprocess.run(
+        [str(BIN / "hop-hub"), "users", "create", "--data-dir", str(hub.data_dir), "--email", email, "--name", "Rita",
+         "--role", "operator", "--substations", substations, "--password-stdin"],
+        input=password + "\n", capture_output=True, text=True, env={**os.environ, **hub.settings})
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture
 def live_hub(tmp_path):
-    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1")
+    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_ACCOUNTS_BCRYPT_COST="4")
     hub.data_dir.mkdir(parents=True)
     hub.keys = {
         "ingest": hub.create_key("ingester", scope="ingest"),
         "all": hub.create_key("reader", scope="read"),
         "sub1": hub.create_key("sub1-reader", substations="SUB001", scope="read"),
+        "admin": hub.create_key("admin", scope="read,admin"),
     }
+    create_operator(hub, *OPERATOR, substations="SUB001")
     hub.start()
     yield hub
     hub.stop(signal.SIGKILL) if hub.proc else None
@@ -193,6 +206,33 @@ def test_stream_limited_to_sub001_never_carries_sub002(live_hub):
     finally:
         limited.close()
         everything.close()
+
+
+def test_portal_user_limited_to_sub001_never_gets_sub002_and_deactivation_ends_the_stream(live_hub):
+    session = requests.Session()
+    login = session.post(live_hub.url + "/login", json={"email": OPERATOR[0], "password": OPERATOR[1]}, timeout=10)
+    assert login.status_code == 200, login.text
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    stream = Stream(live_hub.url, {"Cookie": cookie})
+    try:
+        assert stream.response.status_code == 200
+        post(live_hub, "/api/ingest/telemetry", reading("SUB002", site_name="Secret Site"))
+        post(live_hub, "/api/ingest/event", {"substation_id": "SUB002", "severity": "ALARM", "event_type": "FEEDER_TRIP",
+                                             "message": "SUB002 tripped"})
+        post(live_hub, "/api/ingest/telemetry", reading("SUB001", feeder="FDR777"))
+        seen = []
+        stream.next_matching(lambda e: e["json"].get("feeder_id") == "FDR777", timeout=5, seen=seen)
+        assert all("SUB002" not in e["data"] and "Secret" not in e["data"] for e in seen), seen
+        forbidden = session.get(live_hub.url + "/api/stream?substation_id=SUB002", timeout=10)
+        assert forbidden.status_code == 403
+        # Deactivating the user ends their open stream at once (the browser then gets a 401 on reconnect).
+        r = requests.patch(live_hub.url + "/api/admin/users/" + OPERATOR[0], json={"active": False},
+                           headers={"X-API-Key": live_hub.keys["admin"]}, timeout=10)
+        assert r.status_code == 200, r.text
+        assert stream.ended.wait(5), "the deactivated user's stream stayed open"
+        assert requests.get(live_hub.url + "/api/stream", headers={"Cookie": cookie}, timeout=10).status_code == 401
+    finally:
+        stream.close()
 
 
 def test_substation_filter_outside_grants_is_forbidden(live_hub):

@@ -2,8 +2,9 @@ import HopProtocol
 import Logging
 import ServiceLifecycle
 
-/// The feed's loop: consume committed input, flush coalesced readings, send heartbeats. On
-/// graceful shutdown every stream is ended so the HTTP server can finish its responses.
+/// The feed's loop: consume committed input, flush coalesced readings, send heartbeats, end streams
+/// whose session expired. On graceful shutdown every stream is ended so the HTTP server can finish
+/// its responses.
 extension LiveFeed: Service {
     public func run() async throws {
         do {
@@ -20,9 +21,14 @@ extension LiveFeed: Service {
                 }
                 group.addTask {
                     var lastHeartbeat = ContinuousClock.now
+                    var lastExpiry = ContinuousClock.now
                     while !Task.isCancelled {
                         try? await Task.sleep(for: tick)
                         await self.flushReadings()
+                        if ContinuousClock.now - lastExpiry >= .seconds(1) {
+                            lastExpiry = .now
+                            await self.endExpiredStreams(now: SourceTime.now().epochMilliseconds)
+                        }
                         if ContinuousClock.now - lastHeartbeat >= heartbeatEvery {
                             lastHeartbeat = .now
                             await self.heartbeat()

@@ -52,11 +52,14 @@ public actor LiveFeed {
 
     /// Opens a stream for a caller limited to `scope`. With `lastEventID` (a reconnecting
     /// EventSource), messages after it still in the replay window are queued first; when the id is
-    /// unknown or too old, a `resync` is queued instead.
-    public func subscribe(scope: SubstationScope, user: String?, lastEventID: String? = nil) throws(LiveFeedError) -> UUID {
+    /// unknown or too old, a `resync` is queued instead. With `endsAt` (ms since the epoch; a
+    /// portal session's absolute expiry) the stream ends then, so the client must authenticate again.
+    public func subscribe(
+        scope: SubstationScope, user: String?, lastEventID: String? = nil, endsAt: Int64? = nil
+    ) throws(LiveFeedError) -> UUID {
         guard !closed else { throw .closed }
         guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
-        var subscriber = LiveSubscriber(scope: scope, user: user)
+        var subscriber = LiveSubscriber(scope: scope, user: user, endsAt: endsAt)
         if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
         let id = UUID()
         subscribers[id] = subscriber
@@ -99,6 +102,14 @@ public actor LiveFeed {
         let ids = subscribers.filter { $0.value.user?.lowercased() == email.lowercased() }.map(\.key)
         for id in ids { cancel(id) }
         if !ids.isEmpty { logger.info("live streams ended for user", metadata: ["user": "\(email)", "streams": "\(ids.count)"]) }
+        return ids.count
+    }
+
+    /// Ends the streams whose `endsAt` has passed. Returns how many.
+    @discardableResult
+    func endExpiredStreams(now: Int64) -> Int {
+        let ids = subscribers.filter { $0.value.endsAt.map { $0 <= now } ?? false }.map(\.key)
+        for id in ids { cancel(id) }
         return ids.count
     }
 

@@ -20,14 +20,17 @@ struct LiveSubscriber {
     let scope: SubstationScope
     /// The portal user's email (nil for API keys), for `LiveFeed.endStreams(forUser:)`.
     let user: String?
+    /// When the stream must end (ms since the epoch): a portal session's absolute expiry.
+    let endsAt: Int64?
     var queue: [LiveFrame] = []
     var waiter: CheckedContinuation<LiveFrame?, Never>?
     /// Set when the stream must end once its reader next asks (queue discarded).
     var ended = false
 
-    init(scope: SubstationScope, user: String?) {
+    init(scope: SubstationScope, user: String?, endsAt: Int64? = nil) {
         self.scope = scope
         self.user = user
+        self.endsAt = endsAt
     }
 
     /// Hands `frame` to the waiting reader or queues it. Returns how many messages were dropped:

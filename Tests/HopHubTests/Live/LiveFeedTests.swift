@@ -157,3 +157,16 @@ func liveWaitUntil(seconds: Double = 5, _ condition: () async throws -> Bool) as
         try await Task.sleep(for: .milliseconds(10))
     }
 }
+
+extension LiveFeedTests {
+    @Test func aSessionStreamEndsAtTheSessionsAbsoluteExpiry() async throws {
+        let (feed, _) = try await Self.feed()
+        let now = SourceTime.now().epochMilliseconds
+        let expiring = try await feed.subscribe(scope: .all, user: "op@example.com", endsAt: now + 1000)
+        let key = try await feed.subscribe(scope: .all, user: nil)
+        #expect(await feed.endExpiredStreams(now: now) == 0)
+        #expect(await feed.endExpiredStreams(now: now + 1000) == 1)
+        #expect(await feed.next(expiring) == nil)
+        #expect(await feed.subscribers[key] != nil)
+    }
+}
