@@ -1,7 +1,9 @@
 // Chart helpers over Debian's libraries (loaded as globals by index.html):
 //   dygraphs (window.Dygraph) for long time series, Chart.js (window.Chart) for the score scatter.
 // Series are merged into one row table per chart; bucketed answers (resolution_s > 0) are drawn as
-// the average with a min/max envelope (dygraphs customBars).
+// the average with a min/max envelope. The envelope is one filled polygon per series drawn in the
+// underlay: dygraphs' own customBars fill costs ~0.5 s per 1,440-point series in software-rendered
+// Chromium (it fills every segment separately), which would break the 1 s budget for 7 days.
 
 import { cssVar } from './theme.js';
 import { el } from './dom.js';
@@ -26,12 +28,16 @@ export function hasDygraph() {
 export function hasChartJS() { return typeof window.Chart === 'function'; }
 
 /**
- * Merges series into dygraph rows.
+ * Merges series into dygraph rows (time + one average per series) and, with `bars`, keeps each
+ * series' min/max envelope as [t, lo, hi] runs (split where the series has no value). With
+ * `combine`, one envelope spans all series (min of the minima, max of the maxima per time): many
+ * overlapping envelopes are unreadable and each costs a large translucent fill.
  * @param {Array<{name: string, points: Array<{t: number, v: number, lo?: number, hi?: number}>}>} series
- * @param {boolean} bars rows carry [lo, v, hi] triples
- * @returns {{labels: string[], rows: Array}}
+ * @param {boolean} bars
+ * @returns {{labels: string[], rows: Array, envelopes: Array<Array<Array<number>>>|null}}
  */
-export function mergeSeries(series, bars) {
+export function mergeSeries(series, bars, combine = false) {
+  const names = series.map((s) => s.name);
   const times = new Map();
   series.forEach((s, i) => {
     for (const p of s.points) {
@@ -42,12 +48,99 @@ export function mergeSeries(series, bars) {
         row[0] = p.t;
         times.set(p.t, row);
       }
-      row[i + 1] = bars ? [p.lo ?? p.v, p.v, p.hi ?? p.v] : p.v;
+      row[i + 1] = p.v;
     }
   });
   const rows = [...times.values()].sort((a, b) => a[0] - b[0]);
+  let envelopes = null;
+  if (bars && combine && series.length > 1) {
+    const byTime = new Map();
+    for (const s of series) {
+      for (const p of s.points) {
+        if (p.v === null || p.v === undefined) continue;
+        const lo = p.lo ?? p.v;
+        const hi = p.hi ?? p.v;
+        const e = byTime.get(p.t);
+        if (!e) byTime.set(p.t, { t: p.t, v: p.v, lo, hi });
+        else { if (lo < e.lo) e.lo = lo; if (hi > e.hi) e.hi = hi; }
+      }
+    }
+    series = [{ name: 'all', points: [...byTime.values()] }];
+    envelopes = envelopeRuns(series);
+    envelopes.combined = true;
+  } else if (bars) {
+    envelopes = envelopeRuns(series);
+  }
   for (const row of rows) row[0] = new Date(row[0]);
-  return { labels: ['Time', ...series.map((s) => s.name)], rows };
+  return { labels: ['Time', ...names], rows, envelopes };
+}
+
+/** Per series: runs of [t, lo, hi], split where the series skips more than 3 steps. */
+function envelopeRuns(series) {
+  return series.map((s) => {
+    const runs = [];
+    let run = [];
+    const sorted = s.points.filter((p) => p.v !== null && p.v !== undefined).sort((a, b) => a.t - b.t);
+    const step = sorted.length > 1 ? (sorted[sorted.length - 1].t - sorted[0].t) / (sorted.length - 1) : 0;
+    let prev = null;
+    for (const p of sorted) {
+      if (prev !== null && step > 0 && p.t - prev > 3 * step && run.length) { runs.push(run); run = []; }
+      run.push([p.t, p.lo ?? p.v, p.hi ?? p.v]);
+      prev = p.t;
+    }
+    if (run.length) runs.push(run);
+    return runs;
+  });
+}
+
+/** y range covering the averages, the envelopes and the band (5 % margin); null lets dygraphs decide. */
+function extent(merged, band) {
+  if (!merged.envelopes && !band) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of merged.rows) {
+    for (let i = 1; i < row.length; i++) {
+      const v = row[i];
+      if (v === null) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  for (const runs of merged.envelopes || []) {
+    for (const run of runs) {
+      for (const [, l, h] of run) {
+        if (l < lo) lo = l;
+        if (h > hi) hi = h;
+      }
+    }
+  }
+  if (band) { lo = Math.min(lo, band.low); hi = Math.max(hi, band.high); }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+  const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.01 || 1;
+  return [lo - pad, hi + pad];
+}
+
+/** Fills each series' min–max envelope as one translucent polygon per run (underlay). */
+function drawEnvelopes(ctx, area, g, envelopes) {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(area.x, area.y, area.w, area.h);
+  ctx.clip();
+  ctx.globalAlpha = 0.18;
+  const neutral = cssVar('--text-muted');
+  envelopes.forEach((runs, i) => {
+    ctx.fillStyle = envelopes.combined ? neutral : PALETTE[i % PALETTE.length];
+    for (const run of runs) {
+      if (run.length < 2) continue;
+      ctx.beginPath();
+      ctx.moveTo(g.toDomXCoord(run[0][0]), g.toDomYCoord(run[0][2]));
+      for (let k = 1; k < run.length; k++) ctx.lineTo(g.toDomXCoord(run[k][0]), g.toDomYCoord(run[k][2]));
+      for (let k = run.length - 1; k >= 0; k--) ctx.lineTo(g.toDomXCoord(run[k][0]), g.toDomYCoord(run[k][1]));
+      ctx.closePath();
+      ctx.fill();
+    }
+  });
+  ctx.restore();
 }
 
 /**
@@ -69,7 +162,6 @@ export function timeChart(container, merged, bars, options = {}) {
   const axisColor = cssVar('--text-muted');
   const opts = {
     labels: merged.labels,
-    customBars: bars,
     colors: merged.labels.slice(1).map((_, i) => PALETTE[i % PALETTE.length]),
     ylabel: options.ylabel || '',
     title: options.title || '',
@@ -86,8 +178,10 @@ export function timeChart(container, merged, bars, options = {}) {
     digitsAfterDecimal: options.valueDigits ?? 2,
     animatedZooms: false,
     interactionModel: window.Dygraph.defaultInteractionModel,
-    valueRange: options.valueRange || null,
-    underlayCallback: band ? (canvas, area, g) => {
+    valueRange: options.valueRange || extent(merged, band),
+    underlayCallback: (band || merged.envelopes) ? (canvas, area, g) => {
+      if (merged.envelopes) drawEnvelopes(canvas, area, g, merged.envelopes);
+      if (!band) return;
       const top = g.toDomYCoord(band.high);
       const bottom = g.toDomYCoord(band.low);
       canvas.fillStyle = cssVar('--ok-bg');

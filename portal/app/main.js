@@ -158,10 +158,13 @@ async function start() {
   let frame = 0;
   const lastReload = new Map();
   const reloadTimers = new Map();
-  /** Refetches a tab's range data at most once per RELOAD_MS, with a trailing reload after a burst. */
+  /** Refetches a tab's range data at most once per interval, with a trailing reload after a burst. */
   const scheduleReload = (id) => {
     if (reloadTimers.has(id)) return;
-    const wait = Math.max(0, (lastReload.get(id) || 0) + RELOAD_MS - Date.now());
+    // Charts over long ranges are rolled up by the hub (about 1,500 points per series): refetching
+    // them more often than one bucket width would redraw the same picture.
+    const every = id === 'executive' ? RELOAD_MS : Math.max(RELOAD_MS, (state.minutes * 60000) / 1500);
+    const wait = Math.max(0, (lastReload.get(id) || 0) + every - Date.now());
     reloadTimers.set(id, setTimeout(() => {
       reloadTimers.delete(id);
       lastReload.set(id, Date.now());

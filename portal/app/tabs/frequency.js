@@ -3,7 +3,7 @@
 // threshold plot over the range (/api/query/frequency/thresholds, rolled up for long ranges).
 
 import { getJSON } from '../api.js';
-import { el, fmt, replace, text } from '../dom.js';
+import { el, fmt, fmtTime, replace, text } from '../dom.js';
 import { mergeSeries, timeChart, resizeCharts } from '../charts.js';
 import { badge, frequencyClass } from '../status.js';
 import { query } from '../store.js';
@@ -56,15 +56,23 @@ export default {
       replace(this.dials, el('p', { class: 'muted' }, 'No substation has reported yet.'));
       return;
     }
+    const lastInRange = new Map((this.answer?.series || []).map((x) => [x.substation_id, x.points[x.points.length - 1]]));
     replace(this.dials, subs.map((sub) => {
-      const hz = ctx.store.frequencyOf(sub);
+      let hz = ctx.store.frequencyOf(sub);
+      let when = null;
+      if (hz === null && lastInRange.get(sub)) {
+        // No reading in the last minute: show the newest value of the range, with its time.
+        hz = lastInRange.get(sub).frequency_hz;
+        when = lastInRange.get(sub).time;
+      }
       const cls = frequencyClass(hz, band);
       return el('figure', { class: 'card dial-card', dataset: { sub } },
         dial(hz, band),
         el('figcaption', {},
           el('div', { class: 'dial-value mono' }, hz === null ? '—' : `${fmt(hz, 3)} Hz`),
           el('div', {}, el('strong', {}, sub), ' ', badge(cls)),
-          el('div', { class: 'muted site-name' }, ctx.store.substations.get(sub)?.site_name || '')));
+          el('div', { class: 'muted site-name' }, ctx.store.substations.get(sub)?.site_name || ''),
+          when ? el('div', { class: 'muted small' }, `not live: last at ${fmtTime(when)}`) : null));
     }));
   },
 
@@ -72,13 +80,13 @@ export default {
     const a = this.answer;
     const bars = a.resolution_s > 0;
     const total = a.series.reduce((n, s) => n + s.points.length, 0);
-    text(this.note, `${a.series.length} substations · ${bars ? `averages per ${Math.round(a.resolution_s / 60)} min with min–max envelope` : 'raw readings'} · ${total.toLocaleString('en-US')} points · shaded: normal band`);
+    text(this.note, `${a.series.length} substations · ${bars ? `averages per ${Math.round(a.resolution_s / 60)} min; grey: min–max of all substations` : 'raw readings'} · ${total.toLocaleString('en-US')} points · shaded: normal band`);
     const series = a.series.map((s) => ({
       name: s.substation_id,
       points: s.points.map((p) => ({ t: Date.parse(p.time), v: p.frequency_hz, lo: p.min_hz, hi: p.max_hz })),
     }));
     const band = this.band(ctx);
-    timeChart(this.chart, mergeSeries(series, bars), bars, { legend: this.legend, valueDigits: 3, ylabel: 'Hz', band });
+    timeChart(this.chart, mergeSeries(series, bars, true), bars, { legend: this.legend, valueDigits: 3, ylabel: 'Hz', band });
   },
 };
 
