@@ -115,6 +115,28 @@ import Testing
         #expect(audit.allSatisfy { $0.target == "op@example.com" && $0.outcome == .success })
     }
 
+    @Test func deactivationEndsOpenSessionsAtOnceAndIsAuditedOnce() async throws {
+        let t = try await TestHub.makeForAdmin()
+        let admin = try await t.makeAdminKey()
+        try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
+        try await t.live { client in
+            let op = try #require(try await client.portalLogin("op@example.com").0)
+            #expect(try await client.send(.get, "/api/query/substations", session: op).status == .ok)
+            let off = try await client.send(.patch, "/api/admin/users/op@example.com", key: admin, json: #"{"active":false}"#)
+            #expect(off.status == .ok, "\(off.text)")
+            #expect(off.object?["active"] as? Bool == false)
+            #expect(try await client.send(.get, "/api/query/substations", session: op).status == .unauthorized)
+            let (again, answer) = try await client.portalLogin("op@example.com")
+            #expect(again == nil)
+            #expect(answer.errorBody?.error.message.contains("deactivated") == true, "\(answer.text)")
+            let unchanged = try await client.send(.patch, "/api/admin/users/op@example.com", key: admin, json: #"{"active":false}"#)
+            #expect(unchanged.status == .ok)
+        }
+        let audit = try await t.auditRows(actor: "key:admin")
+        #expect(audit.map(\.action) == [.userDeactivate])
+        #expect(audit.first?.detail.contains("active true→false") == true)
+    }
+
     @Test func errorsAre404409And422NamingTheField() async throws {
         let t = try await TestHub.makeForAdmin()
         let admin = try await t.makeAdminKey()
