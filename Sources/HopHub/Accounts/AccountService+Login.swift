@@ -21,7 +21,7 @@ extension AccountService {
             try await audit(actor, .login, email, .denied, "source address locked", at: now)
             throw Self.locked("too many failed logins from your address (\(address))", until: until, now: now)
         }
-        guard var user = try await store.user(email: email) else {
+        guard let user = try await store.user(email: email) else {
             _ = try await hasher.verify(password, hash: dummyHash)  // same work as a real check
             try await countAddressFailure(address, actor: actor, now: now)
             try await audit(actor, .login, email, .failure, "unknown email", at: now)
@@ -33,10 +33,10 @@ extension AccountService {
         }
         guard try await hasher.verify(password, hash: user.passwordHash) else {
             try await audit(actor, .login, user.email, .failure, "wrong password", at: now)
-            let lockedNow = try await countAccountFailure(&user, actor: actor, now: now)
+            let lockedUntil = try await countAccountFailure(user, actor: actor, now: now)
             try await countAddressFailure(address, actor: actor, now: now)
-            if lockedNow {
-                throw Self.locked("this account is now locked after too many failed logins", until: user.lockedUntil!, now: now)
+            if let lockedUntil {
+                throw Self.locked("this account is now locked after too many failed logins", until: lockedUntil, now: now)
             }
             throw Self.wrongCredentials
         }
@@ -44,12 +44,7 @@ extension AccountService {
             try await audit(actor, .login, user.email, .denied, "account deactivated", at: now)
             throw HubError(.unauthenticated, "account is deactivated; ask an administrator")
         }
-        if user.failedLogins > 0 || user.lockedUntil != nil {
-            user.failedLogins = 0
-            user.firstFailureAt = nil
-            user.lockedUntil = nil
-            try await store.updateUser(user)
-        }
+        if user.failedLogins > 0 || user.lockedUntil != nil { try await store.clearLoginFailures(userID: user.id) }
         try await store.purgeSessions(now: now, idleBefore: now - Int64(settings.idleTimeoutSeconds) * 1000)
         let id = SessionToken.random()
         let session = SessionRecord(
@@ -97,51 +92,32 @@ extension AccountService {
             idleExpiresAt: min(session.expiresAt, session.lastSeen + Int64(settings.idleTimeoutSeconds) * 1000))
     }
 
-    /// Counts a failure against the account; true when it locked the account.
-    private func countAccountFailure(_ user: inout UserRecord, actor: AuditActor, now: Int64) async throws -> Bool {
-        let windowMs = Int64(settings.failureWindowSeconds) * 1000
-        if let first = user.firstFailureAt, now - first < windowMs {
-            user.failedLogins += 1
-        } else {
-            user.failedLogins = 1
-            user.firstFailureAt = now
-        }
-        var locked = false
-        if user.failedLogins >= settings.maxFailures {
-            user.lockedUntil = now + Int64(settings.lockoutSeconds) * 1000
-            user.failedLogins = 0
-            user.firstFailureAt = nil
-            locked = true
-        }
-        try await store.updateUser(user)
-        if locked {
+    /// Counts a failure against the account (atomically in the store); the lock end when it locked it.
+    private func countAccountFailure(_ user: UserRecord, actor: AuditActor, now: Int64) async throws -> Int64? {
+        let lockedUntil = try await store.recordLoginFailure(
+            userID: user.id, now: now, windowMs: Int64(settings.failureWindowSeconds) * 1000,
+            maxFailures: settings.maxFailures, lockMs: Int64(settings.lockoutSeconds) * 1000)
+        if lockedUntil != nil {
             try await audit(
                 actor, .lockout, user.email, .success,
                 "account locked for \(settings.lockoutSeconds) s after \(settings.maxFailures) failed logins", at: now)
             logger.warning("account locked", metadata: ["user": "\(user.email)", "address": "\(actor.sourceAddress ?? "-")"])
         }
-        return locked
+        return lockedUntil
     }
 
     private func countAddressFailure(_ address: String?, actor: AuditActor, now: Int64) async throws {
         guard let address else { return }
-        let windowMs = Int64(settings.failureWindowSeconds) * 1000
-        var throttle = try await store.addressThrottle(address) ?? AddressThrottle(address: address, failures: 0, firstFailureAt: now)
-        if now - throttle.firstFailureAt >= windowMs {
-            throttle = AddressThrottle(address: address, failures: 0, firstFailureAt: now)
-        }
-        throttle.failures += 1
-        if throttle.failures >= settings.maxFailuresPerAddress {
-            throttle.lockedUntil = now + Int64(settings.lockoutSeconds) * 1000
-            throttle.failures = 0
-            throttle.firstFailureAt = now
+        let lockedUntil = try await store.recordAddressFailure(
+            address, now: now, windowMs: Int64(settings.failureWindowSeconds) * 1000,
+            maxFailures: settings.maxFailuresPerAddress, lockMs: Int64(settings.lockoutSeconds) * 1000)
+        if lockedUntil != nil {
             try await audit(
                 actor, .lockout, address, .success,
                 "source address locked for \(settings.lockoutSeconds) s after \(settings.maxFailuresPerAddress) failed logins",
                 at: now)
             logger.warning("source address locked", metadata: ["address": "\(address)"])
         }
-        try await store.saveAddressThrottle(throttle)
     }
 
     static let wrongCredentials = HubError(.unauthenticated, "wrong email or password")

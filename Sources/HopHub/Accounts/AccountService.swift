@@ -129,25 +129,22 @@ public struct AccountService: Sendable {
             throw HubError(.validationFailed, problem, field: "password")
         }
         user.passwordHash = try await hasher.hash(password)
-        user.failedLogins = 0
-        user.firstFailureAt = nil
-        user.lockedUntil = nil
         user.updatedAt = clock.now()
         try await store.updateUser(user)
+        try await store.clearLoginFailures(userID: user.id)
         let ended = try await endAllSessions(user)
         try await audit(actor, .passwordReset, user.email, .success, "sessions ended: \(ended)", at: user.updatedAt)
     }
 
     /// Clears the account's lockout and failure count (audited `unlock`).
     public func unlock(email: String, by actor: AuditActor) async throws {
-        var user = try await existing(email)
-        let wasLocked = user.isLocked(at: clock.now())
-        user.failedLogins = 0
-        user.firstFailureAt = nil
-        user.lockedUntil = nil
-        user.updatedAt = clock.now()
-        try await store.updateUser(user)
-        try await audit(actor, .unlock, user.email, .success, wasLocked ? "account unlocked" : "account was not locked; failures cleared", at: user.updatedAt)
+        let user = try await existing(email)
+        let now = clock.now()
+        let wasLocked = user.isLocked(at: now)
+        try await store.clearLoginFailures(userID: user.id)
+        try await audit(
+            actor, .unlock, user.email, .success, wasLocked ? "account unlocked" : "account was not locked; failures cleared",
+            at: now)
     }
 
     /// Clears a source address's lockout (audited `unlock` with the address as target).

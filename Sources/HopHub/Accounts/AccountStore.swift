@@ -7,8 +7,15 @@ public protocol AccountStore: AuditStore {
     func user(id: Int64) async throws -> UserRecord?
     /// All users, ordered by email.
     func users() async throws -> [UserRecord]
-    /// Writes every field but id, email and created_at.
+    /// Writes the profile, rights, password hash and `updated_at` (not the login-failure fields,
+    /// which only the methods below change, atomically).
     func updateUser(_ user: UserRecord) async throws
+    /// Counts a failed login of the user in one transaction (a new window starts when the last one
+    /// is over); returns the lock end (ms) when this failure reached `maxFailures` and locked it.
+    func recordLoginFailure(userID: Int64, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64) async throws
+        -> Int64?
+    /// Resets the user's failure count and lock.
+    func clearLoginFailures(userID: Int64) async throws
     /// Emails and `updated_at` of users changed after `since` (ms), oldest change first.
     func usersUpdated(after since: Int64) async throws -> [(email: String, updatedAt: Int64)]
 
@@ -24,6 +31,8 @@ public protocol AccountStore: AuditStore {
     func sessionCount(userID: Int64) async throws -> Int
 
     func addressThrottle(_ address: String) async throws -> AddressThrottle?
-    func saveAddressThrottle(_ throttle: AddressThrottle) async throws
+    /// Like `recordLoginFailure`, for a source address.
+    func recordAddressFailure(_ address: String, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64)
+        async throws -> Int64?
     func clearAddressThrottle(_ address: String) async throws
 }

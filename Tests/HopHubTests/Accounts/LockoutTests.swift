@@ -90,4 +90,20 @@ import Testing
         let unknown = try await t.hub.store.auditEntries(AuditFilter(actor: "ghost@example.com"))
         #expect(unknown.first?.detail == "unknown email" && unknown.first?.sourceAddress == "198.51.100.7")
     }
+
+    @Test func concurrentFailuresAreAllCounted() async throws {
+        let t = try await AccountFixtures.hub()
+        let accounts = AccountFixtures.service(t, clock: AccountTestClock()) {
+            $0.maxFailures = 8
+            $0.maxFailuresPerAddress = 8
+        }
+        // Eight wrong passwords at once: every one must count, so the account and the address lock.
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { _ = await failLogin(accounts, "op@example.com", from: "10.1.1.1") } }
+        }
+        let user = try #require(try await t.hub.store.user(email: "op@example.com"))
+        #expect(user.lockedUntil != nil, "lost updates: \(user.failedLogins) failures counted")
+        #expect(try await t.hub.store.addressThrottle("10.1.1.1")?.lockedUntil != nil)
+    }
 }
+

@@ -146,4 +146,20 @@ import Testing
             #expect(moved.text.contains("SUB002") && !moved.text.contains("SUB001"))
         }
     }
+
+    @Test func forwardedHeadersFromUntrustedPeersAreIgnored() async throws {
+        let t = try await AccountFixtures.hub()
+        try await t.live { client in
+            let spoof: HTTPFields = [
+                .contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "203.0.113.50",
+                HTTPField.Name("X-Forwarded-Proto")!: "https",
+            ]
+            let body = #"{"email":"op@example.com","password":"Correct horse 42"}"#
+            let r = try await client.execute(uri: "/login", method: .post, headers: spoof, body: ByteBuffer(string: body))
+            #expect(r.status == .ok && r.sessionCookie?.attributes["secure"] == nil)
+            let rows = try await t.hub.store.auditEntries(AuditFilter(action: .login))
+            #expect(rows.map(\.sourceAddress) == ["127.0.0.1"])
+        }
+    }
 }
+

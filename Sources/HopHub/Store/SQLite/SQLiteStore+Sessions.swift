@@ -70,11 +70,25 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func saveAddressThrottle(_ throttle: AddressThrottle) async throws {
+    public func recordAddressFailure(_ address: String, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64)
+        async throws -> Int64?
+    {
         try await pool.write { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT failures, first_failure_at FROM login_address_failures WHERE address = ?",
+                arguments: [address])
+            let (count, first) = Self.nextFailure(
+                row?["failures"] ?? 0, row?["first_failure_at"], now: now, windowMs: windowMs)
+            let locked = count >= maxFailures ? now + lockMs : nil
             try db.execute(
-                sql: "INSERT OR REPLACE INTO login_address_failures (address, failures, first_failure_at, locked_until) VALUES (?,?,?,?)",
-                arguments: [throttle.address, throttle.failures, throttle.firstFailureAt, throttle.lockedUntil])
+                sql: """
+                    INSERT INTO login_address_failures (address, failures, first_failure_at, locked_until) VALUES (?,?,?,?)
+                    ON CONFLICT(address) DO UPDATE SET failures = excluded.failures,
+                        first_failure_at = excluded.first_failure_at,
+                        locked_until = COALESCE(excluded.locked_until, locked_until)
+                    """,
+                arguments: [address, locked == nil ? count : 0, locked == nil ? first : now, locked])
+            return locked
         }
     }
 

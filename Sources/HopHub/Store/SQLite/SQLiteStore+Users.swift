@@ -46,14 +46,48 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     UPDATE users SET name = ?, org_name = ?, role = ?, active = ?, substations = ?, alert_opt_in = ?,
-                        password_hash = ?, failed_logins = ?, first_failure_at = ?, locked_until = ?, updated_at = ?
+                        password_hash = ?, updated_at = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     user.name, user.orgName, user.role.rawValue, user.active, user.substations.listText, user.alertOptIn,
-                    user.passwordHash, user.failedLogins, user.firstFailureAt, user.lockedUntil, user.updatedAt, user.id,
+                    user.passwordHash, user.updatedAt, user.id,
                 ])
         }
+    }
+
+    public func recordLoginFailure(userID: Int64, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64)
+        async throws -> Int64?
+    {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT failed_logins, first_failure_at FROM users WHERE id = ?", arguments: [userID])
+            else { return nil }
+            let (count, first) = Self.nextFailure(row["failed_logins"], row["first_failure_at"], now: now, windowMs: windowMs)
+            if count >= maxFailures {
+                try db.execute(
+                    sql: "UPDATE users SET failed_logins = 0, first_failure_at = NULL, locked_until = ? WHERE id = ?",
+                    arguments: [now + lockMs, userID])
+                return now + lockMs
+            }
+            try db.execute(
+                sql: "UPDATE users SET failed_logins = ?, first_failure_at = ? WHERE id = ?", arguments: [count, first, userID])
+            return nil
+        }
+    }
+
+    public func clearLoginFailures(userID: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE users SET failed_logins = 0, first_failure_at = NULL, locked_until = NULL WHERE id = ?",
+                arguments: [userID])
+        }
+    }
+
+    /// The failure count and window start after one more failure at `now`.
+    static func nextFailure(_ count: Int, _ first: Int64?, now: Int64, windowMs: Int64) -> (Int, Int64) {
+        if let first, now - first < windowMs { return (count + 1, first) }
+        return (1, now)
     }
 
     public func usersUpdated(after since: Int64) async throws -> [(email: String, updatedAt: Int64)] {
