@@ -89,6 +89,11 @@ def test_spec_lists_every_endpoint_the_hub_routes():
         ("get", "/api/health"), ("get", "/api/openapi.json"), ("get", "/metrics"),
         ("get", "/api/stream"), ("get", "/api/portal/config"), ("get", "/api/portal/layers/{name}"),
         ("put", "/api/admin/layers/{name}"), ("delete", "/api/admin/layers/{name}"), ("get", "/api/query/summary"),
+        ("get", "/api/admin/users"), ("post", "/api/admin/users"), ("patch", "/api/admin/users/{email}"),
+        ("post", "/api/admin/users/{email}/password"), ("post", "/api/admin/users/{email}/unlock"),
+        ("delete", "/api/admin/users/{email}/sessions"), ("get", "/api/admin/keys"), ("post", "/api/admin/keys"),
+        ("post", "/api/admin/keys/{name}/rotate"), ("delete", "/api/admin/keys/{name}"),
+        ("get", "/api/admin/audit"), ("get", "/api/admin/audit.csv"),
     }
     listed = {(m, p) for p, item in load_spec()["paths"].items() for m in item if m in ("get", "post", "put", "delete", "patch")}
     assert listed == expected

@@ -16,13 +16,15 @@ struct AuditController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> [AuditEntryView] {
+        let filter = try Self.filter(request)  // pure parsing: a bad filter is a 400 whoever asks
         _ = try context.requireAdmin()
-        return try await store.auditEntries(try Self.filter(request)).map(AuditEntryView.init)
+        return try await store.auditEntries(filter).map(AuditEntryView.init)
     }
 
     @Sendable func csv(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let filter = try Self.filter(request)
         _ = try context.requireAdmin()
-        let entries = try await store.auditEntries(try Self.filter(request))
+        let entries = try await store.auditEntries(filter)
         let stamp = SourceTime.now().rfc3339.replacingOccurrences(of: ":", with: "")
         return Response(
             status: .ok,
