@@ -102,6 +102,9 @@ def test_csrf_required_for_state_changes(hub):
     cross = requests.post(hub.url + "/login", json={"email": "op@example.com", "password": PASSWORD},
                           headers={"Origin": "https://evil.example"}, timeout=5)
     assert cross.status_code == 403 and "Set-Cookie" not in cross.headers
+    same = requests.post(hub.url + "/login", json={"email": "op@example.com", "password": PASSWORD},
+                         headers={"Origin": hub.url}, timeout=5)
+    assert same.status_code == 200 and "hop_session=" in same.headers["Set-Cookie"]
 
 
 def test_lockout_then_unlock_with_the_cli(hub):

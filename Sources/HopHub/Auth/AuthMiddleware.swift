@@ -27,6 +27,7 @@ public struct AuthMiddleware: RouterMiddleware {
         _ request: Request, context: HubRequestContext, next: (Request, HubRequestContext) async throws -> Response
     ) async throws -> Response {
         var context = context
+        context.clientAddress = client.address(request, peer: context.peerAddress)
         if let presented = request.headers[Self.apiKeyHeader] {
             context.principal = try await keyPrincipal(presented)
             context.logger[metadataKey: "api_key"] = .string(context.principal!.name)

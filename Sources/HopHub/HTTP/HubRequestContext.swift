@@ -9,12 +9,17 @@ public struct HubRequestContext: RequestContext {
     public var principal: Principal?
     /// The portal session when the caller authenticated with the session cookie.
     public var session: AuthenticatedSession?
-    /// The TCP peer's IP address (nil for in-process tests); see `clientAddress(trusting:)`.
+    /// The TCP peer's IP address (nil for in-process tests).
     public let peerAddress: String?
+    /// The client's address as `http.trusted_proxies` lets us believe it (the peer, or the
+    /// `X-Forwarded-For` client behind a trusted proxy); set by `AuthMiddleware` for `/api` routes,
+    /// else the peer. Use this one for audit rows.
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peerAddress = source.channel.remoteAddress?.ipAddress
+        clientAddress = peerAddress
     }
 
     /// Bodies are read by `BodyReader` with per-endpoint limits; this is only the outer bound.
