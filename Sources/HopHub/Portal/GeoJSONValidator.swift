@@ -7,6 +7,8 @@ enum GeoJSONValidator {
     struct Failure: Error, CustomStringConvertible {
         var path: String
         var problem: String
+        /// Not JSON at all (400) rather than JSON of the wrong shape (422).
+        var malformed = false
         var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
     }
 
@@ -18,7 +20,11 @@ enum GeoJSONValidator {
     /// Returns the feature count.
     static func validate(_ data: Data) throws(Failure) -> Int {
         let root: Any
-        do { root = try JSONSerialization.jsonObject(with: data) } catch { throw Failure(path: "", problem: "the body is not valid JSON") }
+        do {
+            root = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw Failure(path: "", problem: "the body is not valid JSON", malformed: true)
+        }
         guard let object = root as? [String: Any] else { throw Failure(path: "", problem: "the body must be a JSON object") }
         guard object["type"] as? String == "FeatureCollection" else {
             throw Failure(path: "type", problem: "must be \"FeatureCollection\"")

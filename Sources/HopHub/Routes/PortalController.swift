@@ -97,7 +97,9 @@ struct PortalController {
             features = try GeoJSONValidator.validate(data)
         } catch {
             try await audit.appendAudit(actor.entry(.layerUpload, target: name, outcome: .failure, detail: error.description))
-            throw HubError(.validationFailed, "not a GeoJSON FeatureCollection: \(error.description)", field: error.path.isEmpty ? nil : error.path)
+            throw HubError(
+                error.malformed ? .malformedJSON : .validationFailed, "not a GeoJSON FeatureCollection: \(error.description)",
+                field: error.path.isEmpty ? nil : error.path)
         }
         let replaced = try layers.write(name, data)
         try await audit.appendAudit(

@@ -62,6 +62,9 @@ import Testing
             }
             let notCollection = try await client.execute(uri: "/api/admin/layers/x", method: .put, headers: Self.headers(admin), body: ByteBuffer(string: #"{"type":"Feature"}"#))
             #expect(notCollection.status == .unprocessableContent)
+            let notJSON = try await client.execute(uri: "/api/admin/layers/x", method: .put, headers: Self.headers(admin), body: ByteBuffer(string: "{nope"))
+            #expect(notJSON.status == .badRequest)
+            #expect(notJSON.errorBody?.error.code == .malformedJSON)
             let badCoordinates = try await client.execute(
                 uri: "/api/admin/layers/x", method: .put, headers: Self.headers(admin),
                 body: ByteBuffer(string: #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":null,"geometry":{"type":"Point","coordinates":[500,1]}}]}"#))
