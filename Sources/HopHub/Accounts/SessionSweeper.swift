@@ -24,14 +24,15 @@ public struct SessionSweeper: Service {
         }
     }
 
+    /// One pass: deletes sessions past their absolute end or idle too long.
     func sweep() async {
-            let now = accounts.clock.now()
-            do {
-                let purged = try await accounts.store.purgeSessions(
-                    now: now, idleBefore: now - Int64(accounts.settings.idleTimeoutSeconds) * 1000)
-                if purged > 0 { logger.debug("expired sessions purged", metadata: ["count": "\(purged)"]) }
-            } catch {
-                logger.error("purging expired sessions failed", metadata: ["error": "\(error)"])
-            }
+        let now = accounts.clock.now()
+        do {
+            let purged = try await accounts.store.purgeSessions(
+                now: now, idleBefore: now - Int64(accounts.settings.idleTimeoutSeconds) * 1000)
+            if purged > 0 { logger.debug("expired sessions purged", metadata: ["count": "\(purged)"]) }
+        } catch {
+            logger.error("purging expired sessions failed", metadata: ["error": "\(error)"])
+        }
     }
 }
