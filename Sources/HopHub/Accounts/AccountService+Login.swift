@@ -14,7 +14,8 @@ extension AccountService {
     /// address and, on failure, the reason); failures count towards the account's and the
     /// address's lockout. Unknown email and wrong password give the same 401.
     public func login(email rawEmail: String, password: String, from address: String?) async throws -> LoginSuccess {
-        let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
+        // Bounded: an attacker's 16 KiB "email" must not become a 16 KiB audit row.
+        let email = String(rawEmail.trimmingCharacters(in: .whitespaces).lowercased().prefix(254))
         let actor = AuditActor(name: email.isEmpty ? "(empty)" : email, sourceAddress: address)
         let now = clock.now()
         if let address, let throttle = try await store.addressThrottle(address), let until = throttle.lockedUntil, until > now {
