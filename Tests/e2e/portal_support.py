@@ -185,3 +185,9 @@ def click_tab(browser, tab: str) -> str:
 
 def page_text(browser) -> str:
     return browser.find_element(By.TAG_NAME, "body").text
+
+
+def text_of(browser, css: str) -> str | None:
+    """innerText of the first element matching `css`, read in one step (live re-renders replace
+    elements, so a found WebElement can go stale before its text is read)."""
+    return browser.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null", css)

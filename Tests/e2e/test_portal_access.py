@@ -5,7 +5,7 @@ import json
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, network_log, record_network  # noqa: F401 (browser: fixture)
-from portal_support import TAB_IDS, PortalHub, click_tab, open_portal, page_text, reading, seed, wait_tab
+from portal_support import text_of, TAB_IDS, PortalHub, click_tab, open_portal, page_text, reading, seed, wait_tab
 from waiting import wait_until
 
 XSS = "<img src=x onerror=window.__xss=1>"
@@ -58,7 +58,7 @@ def test_user_without_grant_never_sees_sub002(tmp_path, browser):
         browser.refresh()
         wait_until(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), what="reload")
         wait_tab(browser, "telemetry")
-        assert "not available to your account" in browser.find_element(By.ID, "app-status").text
+        assert "not available to your account" in text_of(browser, "#app-status")
         assert browser.find_element(By.ID, "sub-select").get_attribute("value") == ""
         urls = browser.execute_script("return performance.getEntries().map(e => e.name)")
         assert not [u for u in urls if "SUB002" in u.split("#")[0]]

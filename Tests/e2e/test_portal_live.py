@@ -5,7 +5,7 @@ import time
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors  # noqa: F401 (browser: fixture)
-from portal_support import PortalHub, open_portal, reading, seed, wait_tab
+from portal_support import text_of, PortalHub, open_portal, reading, seed, wait_tab
 from waiting import wait_until
 
 
@@ -41,7 +41,7 @@ def test_reading_posted_during_the_test_appears_within_two_seconds(tmp_path, bro
         # Same document: no reload happened.
         assert browser.execute_script("return window.__sameDocument") == marker
         assert browser.execute_script("return performance.getEntriesByType('navigation').length") == reloads
-        last = browser.find_element(By.ID, "last-update").text
+        last = text_of(browser, "#last-update")
         assert last.startswith("last update ") and last != "last update —"
 
         # A new outage and a trip show up in Alarms & Outages without a reload.
@@ -51,14 +51,14 @@ def test_reading_posted_during_the_test_appears_within_two_seconds(tmp_path, bro
                                               "mw_interrupted": 9.9, "status": "ACTIVE", "cause": "tree"})
         hub.post(key, "/api/ingest/event", {"substation_id": "SUB003", "device_id": "SUB003-FDR001", "feeder_id": "FDR001",
                                              "severity": "ALARM", "event_type": "FEEDER_TRIP", "message": "live trip on FDR001"})
-        wait_until(lambda: "OUT-LIVE-1" in browser.find_element(By.ID, "outage-table").text, timeout=2.0,
+        wait_until(lambda: "OUT-LIVE-1" in text_of(browser, "#outage-table"), timeout=2.0,
                    what="the new outage")
-        wait_until(lambda: "live trip on FDR001" in browser.find_element(By.ID, "event-log").text, timeout=2.0,
+        wait_until(lambda: "live trip on FDR001" in text_of(browser, "#event-log"), timeout=2.0,
                    what="the new event")
-        assert browser.find_element(By.ID, "outage-summary").text.startswith("3 active · 5,881 customers out")
+        assert text_of(browser, "#outage-summary").startswith("3 active · 5,881 customers out")
         # Resolving it removes it from the active table.
         hub.post(key, "/api/ingest/outage", {"outage_id": "OUT-LIVE-1", "status": "RESTORED", "customers_out": 0})
-        wait_until(lambda: "OUT-LIVE-1" not in browser.find_element(By.ID, "outage-table").text, timeout=2.0,
+        wait_until(lambda: "OUT-LIVE-1" not in text_of(browser, "#outage-table"), timeout=2.0,
                    what="the restored outage to leave the table")
         assert console_errors(browser) == []
     finally:
@@ -74,7 +74,7 @@ def test_feed_reconnects_after_a_hub_restart_and_shows_its_state(tmp_path, brows
         wait_until(lambda: live_state(browser) == "live", what="the live feed to connect")
         hub.stop()
         wait_until(lambda: live_state(browser) == "reconnecting", timeout=10, what="the portal to show the lost feed")
-        assert "reconnecting" in browser.find_element(By.ID, "live-state").text.lower()
+        assert "reconnecting" in text_of(browser, "#live-state").lower()
         hub.start()  # same port, same data
         wait_until(lambda: live_state(browser) == "live", timeout=40, what="the feed to come back by itself")
         hub.post(key, "/api/ingest/telemetry", reading("SUB002", "FDR002", {"voltage_kv": 117.7}))

@@ -4,7 +4,7 @@ import requests
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, screenshot  # noqa: F401 (browser: fixture)
-from portal_support import PASSWORD, USERS, PortalHub, open_portal, seed, wait_tab
+from portal_support import text_of, PASSWORD, USERS, PortalHub, open_portal, seed, wait_tab
 from waiting import free_port, wait_until
 
 XSS = "<img src=x onerror=window.__xss=1>"
@@ -35,15 +35,16 @@ def test_markers_show_on_a_blank_base_when_tiles_are_unreachable(tmp_path, brows
         open_portal(browser, hub, "operator", "#tab=maps")
         wait_tab(browser, "maps")
         wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#map path.marker")) == 3, what="three markers")
-        classes = {p.get_attribute("class").split()[1] for p in browser.find_elements(By.CSS_SELECTOR, "#map path.marker")}
+        classes = set(browser.execute_script(
+            "return [...document.querySelectorAll('#map path.marker')].map(p => p.classList[1])"))
         assert classes == {"marker-outage", "marker-anomaly"}  # SUB001/SUB002 outages, SUB003 anomaly
         assert len(browser.find_elements(By.CSS_SELECTOR, "#map path.outage-area")) == 2
         # The browser tried the configured tile server and failed; the page says so and keeps the markers.
-        wait_until(lambda: "could not be loaded" in browser.find_element(By.ID, "map-notice").text, timeout=10,
+        wait_until(lambda: "could not be loaded" in text_of(browser, "#map-notice"), timeout=10,
                    what="the tile failure notice")
         tiles = browser.execute_script("return [...document.querySelectorAll('.leaflet-tile')].map(t => t.src)")
         assert tiles and all(t.startswith(f"http://127.0.0.1:{closed}/") for t in tiles)
-        assert browser.find_element(By.ID, "map-attribution").text == "Tiles by nobody"
+        assert text_of(browser, "#map-attribution") == "Tiles by nobody"
         # Every marker lies inside the visible map area (the view was fitted to them).
         inside = lambda: browser.execute_script("""
             const m = document.getElementById('map').getBoundingClientRect();
@@ -67,7 +68,7 @@ def test_admin_geojson_layer_is_drawn_and_toggled(tmp_path, browser):
         wait_tab(browser, "maps")
         wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#map path.layer-territory"), what="the territory polygon")
         toggle = browser.find_element(By.CSS_SELECTOR, "#map-layers input[data-layer=territory]")
-        assert toggle.is_selected() and "territory" in browser.find_element(By.ID, "map-layers").text
+        assert toggle.is_selected() and "territory" in text_of(browser, "#map-layers")
         browser.execute_script(
             "document.querySelector('#map path.layer-territory').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
         wait_until(lambda: browser.execute_script(

@@ -5,8 +5,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser import browser, console_errors, make_browser, screenshot  # noqa: F401 (browser: fixture)
-from portal_support import (EDGE, LATEST, TAB_IDS, USERS, PortalHub, active_tab, click_tab, open_portal,
-                            page_text, seed, wait_tab)
+from portal_support import (EDGE, LATEST, PASSWORD, TAB_IDS, USERS, PortalHub, active_tab, click_tab, open_portal,
+                            page_text, seed, text_of, wait_tab)
 from waiting import wait_until
 
 
@@ -23,17 +23,16 @@ def test_operator_lands_on_telemetry_with_live_values(seeded, browser):
     assert active_tab(browser) == "telemetry"
     text = wait_tab(browser, "telemetry")
     for (sub, feeder), values in LATEST.items():
-        panel = browser.find_element(By.CSS_SELECTOR, f".live-panel[data-sub={sub}]")
-        row = panel.find_element(By.CSS_SELECTOR, f"tr[data-feeder={feeder}]").text
+        row = text_of(browser, f".live-panel[data-sub={sub}] tr[data-feeder={feeder}]")
         assert f"{values['voltage_kv']:.1f}" in row and f"{values['current_a']:.1f}" in row
         assert f"{values['power_mw']:.1f}" in row and f"{values['frequency_hz']:.3f}" in row
     assert "Portland North" in text and "Salem East" in text
     # SUB003's newest frequency is far off its baseline: its panel says Anomaly.
-    assert "Anomaly" in browser.find_element(By.CSS_SELECTOR, ".live-panel[data-sub=SUB003] .score").text
+    assert "Anomaly" in text_of(browser, ".live-panel[data-sub=SUB003] .score")
     # Charts of the first substation were drawn by dygraphs (a canvas per quantity).
     wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#chart-voltage_kv canvas"), what="the voltage chart")
-    assert "SUB001 · Portland North" in browser.find_element(By.ID, "telemetry-chart-title").text
-    header = browser.find_element(By.ID, "header").text
+    assert "SUB001 · Portland North" in text_of(browser, "#telemetry-chart-title")
+    header = text_of(browser, "#header")
     assert USERS["operator"][1] in header and "operator" in header and "Pacific Power Co." in header
     assert console_errors(browser) == []
 
@@ -42,16 +41,16 @@ def test_executive_lands_on_executive_view_with_totals(seeded, browser):
     open_portal(browser, seeded, "executive")
     assert active_tab(browser) == "executive"
     wait_tab(browser, "executive")
-    kpi = lambda i: browser.find_element(By.ID, i).text  # noqa: E731
+    kpi = lambda i: text_of(browser, "#" + i)  # noqa: E731
     assert "2" in kpi("exec-outages").splitlines()[-1]
     assert kpi("exec-customers").splitlines()[-1] == "1,560"
     assert kpi("exec-mw").splitlines()[-1] == "5.7"
     assert kpi("exec-anomalies").splitlines()[-1] == "1"
     # SUB001 and SUB002 have outages, SUB003 an anomaly: no healthy substation.
     assert kpi("exec-health").splitlines()[-1] == "0.0 %"
-    edges = browser.find_element(By.ID, "exec-edges").text
+    edges = text_of(browser, "#exec-edges")
     assert EDGE["edge_id"] in edges and str(EDGE["journal_depth"]) in edges and "1 / 2" in edges
-    rows = browser.find_element(By.ID, "exec-substations").text
+    rows = text_of(browser, "#exec-substations")
     assert "Portland North" in rows and "OUT-2026-0042" in rows and "Anomaly" in rows
 
 
@@ -60,30 +59,30 @@ def test_every_tab_shows_the_seeded_values(seeded, browser):
     text = wait_tab(browser, "alarms")
     assert "Feeder FDR002 tripped on overcurrent" in text and "RTU1 stopped answering polls" in text
     assert "OUT-2026-0042" in text and "1,250" in text and "4.5" in text and "OUT-2026-0043" in text
-    assert browser.find_element(By.ID, "outage-summary").text == "2 active · 1,560 customers out · 5.7 MW interrupted"
+    assert text_of(browser, "#outage-summary") == "2 active · 1,560 customers out · 5.7 MW interrupted"
     classes = browser.execute_script(
         "return [...document.querySelectorAll('#event-log tbody tr')].map(r => r.className + ':' + r.cells[5].textContent)")
     assert "row-bad:ALARM FEEDER_TRIP" in classes and "row-warn:WARNING COMM_FAIL" in classes
     assert "row-ok:INFO FEEDER_RESTORE" in classes
-    alerts = browser.find_element(By.ID, "alert-log").text
+    alerts = text_of(browser, "#alert-log")
     assert "FEEDER_TRIP" in alerts and ("sent" in alerts or "suppressed" in alerts)
 
     text = click_tab(browser, "frequency")
     assert "Normal band 59.85–60.15 Hz" in text
-    sub3 = browser.find_element(By.CSS_SELECTOR, ".dial-card[data-sub=SUB003]").text
+    sub3 = text_of(browser, ".dial-card[data-sub=SUB003]")
     assert "60.420 Hz" in sub3 and "High" in sub3
-    assert "Normal" in browser.find_element(By.CSS_SELECTOR, ".dial-card[data-sub=SUB001]").text
-    assert "3 substations" in browser.find_element(By.CSS_SELECTOR, "#panel-frequency .section:nth-child(2) p").text
+    assert "Normal" in text_of(browser, ".dial-card[data-sub=SUB001]")
+    assert "3 substations" in text_of(browser, "#panel-frequency .section:nth-child(2) p")
     wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#frequency-chart canvas"), what="the threshold plot")
 
     text = click_tab(browser, "ml")
-    counts = browser.find_element(By.ID, "ml-counts").text
+    counts = text_of(browser, "#ml-counts")
     assert "Anomaly\n1" in counts
-    card = browser.find_element(By.CSS_SELECTOR, ".score-card[data-sub=SUB003]").text
+    card = text_of(browser, ".score-card[data-sub=SUB003]")
     assert "Anomaly" in card
-    table = browser.find_element(By.ID, "ml-table").text
+    table = text_of(browser, "#ml-table")
     assert "zscore-v1" in table and "60.420" in table
-    assert "scores" in browser.find_element(By.ID, "ml-trend-note").text
+    assert "scores" in text_of(browser, "#ml-trend-note")
 
     click_tab(browser, "maps")
     wait_until(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#map path.marker")) == 3, what="three substation markers")
@@ -99,13 +98,12 @@ def test_deep_link_opens_tab_substation_and_range(seeded, browser):
     wait_tab(browser, "frequency")
     assert browser.find_element(By.ID, "sub-select").get_attribute("value") == "SUB002"
     assert browser.find_element(By.ID, "range-select").get_attribute("value") == "6h"
-    dials = browser.find_elements(By.CSS_SELECTOR, ".dial-card")
-    assert [d.get_attribute("data-sub") for d in dials] == ["SUB002"]
+    assert browser.execute_script("return [...document.querySelectorAll('.dial-card')].map(d => d.dataset.sub)") == ["SUB002"]
     # Changing the selection rewrites the link.
     browser.find_element(By.ID, "tab-telemetry").click()
     wait_tab(browser, "telemetry")
     assert browser.execute_script("return location.hash") == "#tab=telemetry&sub=SUB002&range=6h"
-    assert "Salem East" in browser.find_element(By.ID, "telemetry-chart-title").text
+    assert "Salem East" in text_of(browser, "#telemetry-chart-title")
 
 
 def test_tabs_are_keyboard_reachable(seeded, browser):
@@ -158,3 +156,18 @@ def test_screenshots_of_every_tab_in_both_themes(seeded, size):
         assert console_errors(driver) == []
     finally:
         driver.quit()
+
+
+def test_signed_out_deep_link_goes_through_login_and_back(seeded, browser):
+    browser.get(f"{seeded.url}/portal/#tab=ml&sub=SUB003&range=6h")
+    wait_until(lambda: browser.execute_script("return location.pathname") == "/login", what="the redirect to /login")
+    assert "next=" in browser.current_url
+    browser.find_element(By.ID, "login-email").send_keys(USERS["operator"][0])
+    browser.find_element(By.ID, "login-password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()
+    wait_until(lambda: browser.execute_script("return location.pathname === '/portal/' && document.body.dataset.ready === 'true'"),
+               what="the portal after signing in")
+    assert active_tab(browser) == "ml"
+    wait_tab(browser, "ml")
+    assert browser.execute_script("return [...document.querySelectorAll('.score-card')].map(c => c.dataset.sub)") == ["SUB003"]
+    assert browser.find_element(By.ID, "range-select").get_attribute("value") == "6h"

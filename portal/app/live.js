@@ -10,7 +10,7 @@ import { redirectToLogin } from './api.js';
 /** Event kinds sent by the hub (the `event:` line). */
 export const LIVE_KINDS = ['reading', 'event', 'outage', 'score', 'alert', 'edge', 'resync'];
 
-const MAX_BACKOFF_MS = 30000;
+const MAX_BACKOFF_MS = 10000;
 
 /** Subscribes to the hub's stream and hands every message to `onMessage(kind, item)`. */
 export class LiveFeed {
@@ -18,11 +18,14 @@ export class LiveFeed {
    * @param {object} options
    * @param {(kind: string, item: object) => void} options.onMessage
    * @param {(state: string, detail?: string) => void} options.onState
+   * @param {() => void} [options.onFresh] a new connection started without replay: refetch state
    */
-  constructor({ url = '/api/stream', onMessage, onState }) {
+  constructor({ url = '/api/stream', onMessage, onState, onFresh }) {
     this.url = url;
     this.onMessage = onMessage;
     this.onState = onState;
+    this.onFresh = onFresh;
+    this.connections = 0;
     this.source = null;
     this.backoff = 1000;
     this.timer = null;
@@ -56,9 +59,14 @@ export class LiveFeed {
     this.setState(this.state === 'idle' ? 'connecting' : 'reconnecting');
     const source = new EventSource(this.url, { withCredentials: true });
     this.source = source;
+    let opened = false;
     source.addEventListener('open', () => {
       this.backoff = 1000;
       this.setState('live');
+      // A new connection (not the browser's own reconnect, which replays from Last-Event-ID) may
+      // have missed messages: refetch. The first one is covered by the initial load.
+      if (!opened && this.connections++ > 0 && this.onFresh) this.onFresh();
+      opened = true;
     });
     for (const kind of LIVE_KINDS) {
       source.addEventListener(kind, (ev) => {

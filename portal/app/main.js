@@ -57,6 +57,18 @@ async function start() {
     return;
   }
   const store = new Store();
+  // Subscribe first, then take the snapshot, then apply what arrived meanwhile: nothing is missed
+  // between the query answers and the stream (duplicates are harmless: items are keyed).
+  const early = [];
+  let reloadAll = async () => {}; // replaced once the tabs exist
+  let onLive = (kind, item) => early.push([kind, item]);
+  let onLiveState = () => {};
+  const feed = new LiveFeed({
+    onMessage: (kind, item) => onLive(kind, item),
+    onState: (st, detail) => onLiveState(st, detail),
+    onFresh: () => reloadAll(),
+  });
+  feed.start();
   const [rawConfig] = await Promise.all([
     getOptional('/api/portal/config', null).catch(() => null),
     store.loadBase().catch((err) => showError(err)),
@@ -192,18 +204,18 @@ async function start() {
   });
 
   let poller = 0;
-  const feed = new LiveFeed({
-    onMessage: (kind, item) => {
-      freshness.touch(true);
-      if (!store.apply(kind, item)) reloadAll();
-    },
-    onState: (st, detail) => {
-      shell.setLive(st, detail);
-      if (st === 'live' && poller) { clearInterval(poller); poller = 0; }
-      if (st === 'unavailable' && !poller) poller = setInterval(reloadAll, POLL_MS);
-    },
-  });
-  async function reloadAll() {
+  onLive = (kind, item) => {
+    freshness.touch(true);
+    if (!store.apply(kind, item)) reloadAll();
+  };
+  onLiveState = (st, detail) => {
+    shell.setLive(st, detail);
+    if (st === 'live' && poller) { clearInterval(poller); poller = 0; }
+    if (st === 'unavailable' && !poller) poller = setInterval(reloadAll, POLL_MS);
+  };
+  onLiveState(feed.state);
+  for (const [kind, item] of early.splice(0)) onLive(kind, item);
+  reloadAll = async () => {
     try {
       await store.loadBase();
       freshness.touch(!poller ? false : true);
@@ -212,9 +224,8 @@ async function start() {
     } catch (err) {
       showError(err);
     }
-  }
+  };
   ctx.feed = feed;
-  feed.start();
   setInterval(() => shell.setFreshness(freshness), 1000);
   shell.setFreshness(freshness);
 

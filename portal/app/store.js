@@ -136,12 +136,14 @@ export class Store {
         else this.outages.set(item.outage_id, item);
         break;
       case 'event':
+        if (item.id !== undefined && this.events.some((e) => e.id === item.id)) return true;
         if (!this.logsFor || !this.logsFor.sub || this.logsFor.sub === item.substation_id) {
           this.events.unshift(item);
           if (this.events.length > MAX_EVENTS) this.events.length = MAX_EVENTS;
         }
         break;
       case 'alert':
+        if (item.id !== undefined && this.alerts.some((a) => a.id === item.id)) return true;
         if (!this.logsFor || !this.logsFor.sub || this.logsFor.sub === item.substation_id) {
           this.alerts.unshift(item);
           if (this.alerts.length > MAX_ALERTS) this.alerts.length = MAX_ALERTS;

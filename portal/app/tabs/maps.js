@@ -81,9 +81,28 @@ export default {
   renderMarkers(ctx) {
     const L = window.L;
     const store = ctx.store;
+    const subs = ctx.state.sub ? [ctx.state.sub] : store.substationIds();
+    // Rebuild only when what the map shows changed (states, positions, names, outages, theme); new
+    // scores and readings arrive every few seconds and would otherwise close an open popup.
+    const signature = JSON.stringify([document.documentElement.dataset.theme, subs.map((sub) => {
+      const i = store.substations.get(sub) || {};
+      return [sub, i.site_name, i.latitude, i.longitude, substationState(store, sub).key];
+    }), store.outagesOf(ctx.state.sub).map((o) => [o.outage_id, o.customers_out, o.mw_interrupted, o.cause, o.latitude, o.longitude])]);
+    if (signature === this.signature) {
+      for (const [sub, marker] of this.bySub) {
+        if (!marker.isPopupOpen()) {
+          const info = store.substations.get(sub) || {};
+          const state = substationState(store, sub);
+          marker.setPopupContent(popupFor(sub, info, state, store));
+          marker.setTooltipContent(popupFor(sub, info, state, store));
+        }
+      }
+      return;
+    }
+    this.signature = signature;
+    this.bySub = new Map();
     this.markers.clearLayers();
     this.outageLayer.clearLayers();
-    const subs = ctx.state.sub ? [ctx.state.sub] : store.substationIds();
     const items = [];
     this.bounds = [];
     let withoutPosition = 0;
@@ -99,6 +118,7 @@ export default {
       marker.bindTooltip(popupFor(sub, info, state, store));
       marker.bindPopup(popupFor(sub, info, state, store));
       marker.addTo(this.markers);
+      this.bySub.set(sub, marker);
       this.bounds.push([info.latitude, info.longitude]);
       items.push(el('li', { dataset: { sub } }, `${sub} ${info.site_name || ''}: ${state.label}`));
     }
