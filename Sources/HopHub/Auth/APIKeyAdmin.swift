@@ -2,7 +2,9 @@ import HopProtocol
 
 /// Key storage whose every change commits together with its audit row.
 public protocol AuditedKeyStore: APIKeyStore, AuditStore {
-    func insertKey(_ key: APIKeyRecord, audit: AuditEntry) async throws
+    /// Inserts the key and its audit row together; false (and nothing written) when an active key
+    /// already has the name — the database's unique index decides, so concurrent creates cannot both win.
+    func insertKey(_ key: APIKeyRecord, audit: AuditEntry) async throws -> Bool
     /// Returns false (and records nothing) when no active key has that name.
     func revokeKey(name: String, at: Int64, audit: AuditEntry) async throws -> Bool
     /// Replaces the active key's id and secret digest, keeping name, scopes, substations and
@@ -47,16 +49,16 @@ public struct APIKeyAdmin: Sendable {
     ) async throws -> (key: String, record: APIKeyRecord) {
         do { try Validator(now: .now()).identifier(name, "name") } catch { throw Failure.invalidName(name) }
         let settings = Self.describe(scopes: scopes, substations: substations)
-        if try await store.keys().contains(where: { $0.name == name && $0.revokedAt == nil }) {
-            try await store.appendAudit(
-                actor.entry(.keyCreate, target: name, outcome: .failure, detail: "an active key with this name exists"))
-            throw Failure.nameTaken(name)
-        }
         let made = APIKeyGenerator.make()
         let now = SourceTime.now().epochMilliseconds
         let record = APIKeyRecord(
             id: made.id, name: name, secretHash: made.secretHash, scopes: scopes, substations: substations, createdAt: now)
-        try await store.insertKey(record, audit: actor.entry(.keyCreate, target: name, detail: settings, at: now))
+        guard try await store.insertKey(record, audit: actor.entry(.keyCreate, target: name, detail: settings, at: now))
+        else {
+            try await store.appendAudit(
+                actor.entry(.keyCreate, target: name, outcome: .failure, detail: "an active key with this name exists"))
+            throw Failure.nameTaken(name)
+        }
         return (made.key, record)
     }
 

@@ -45,10 +45,17 @@ extension SQLiteStore: APIKeyStore {
 }
 
 extension SQLiteStore: AuditedKeyStore {
-    public func insertKey(_ key: APIKeyRecord, audit: AuditEntry) async throws {
-        try await pool.write { db in
-            try Self.insert(key, db)
-            try Self.append(audit, db)
+    public func insertKey(_ key: APIKeyRecord, audit: AuditEntry) async throws -> Bool {
+        do {
+            try await pool.write { db in
+                try Self.insert(key, db)
+                try Self.append(audit, db)
+            }
+            return true
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+        {
+            return false  // another active key took the name first (index api_keys_active_name); nothing was written
         }
     }
 
