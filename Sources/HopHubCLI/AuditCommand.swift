@@ -18,6 +18,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Only this target: a user's email or a key name.") var target: String?
         @Option(help: "Only this outcome: success, failure or denied.") var outcome: String?
 
+        /// The options as a filter; a bad value stops with a message naming the option.
         func filter(limit: Int?) throws -> AuditFilter {
             var parameters: [String: String] = [:]
             parameters["since"] = since
@@ -35,6 +36,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
+    /// `hop-hub audit list`: a table, newest first.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print audit entries, newest first, as a table.")
         @OptionGroup var data: DataOptions
@@ -67,10 +69,12 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
+    /// `hop-hub audit export`: every matching entry, oldest first, as CSV or JSON.
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export every matching audit entry, oldest first, as CSV (RFC 4180) or JSON.",
             discussion: "Progress and a summary go to stderr; the export goes to --output or stdout.")
+        /// The export formats.
         enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
         @OptionGroup var data: DataOptions
@@ -114,6 +118,7 @@ struct AuditCommand: AsyncParsableCommand {
                 "exported \(written) audit entries as \(format.rawValue) to \(output ?? "stdout") in \(String(format: "%.2f", seconds)) s")
         }
 
+        /// A line on stderr (progress and summary never mix with the export on stdout).
         static func note(_ text: String) {
             FileHandle.standardError.write(Data((text + "\n").utf8))
         }
@@ -125,6 +130,7 @@ final class AuditExportSink {
     let handle: FileHandle
     let ownsHandle: Bool
 
+    /// Opens `path` (created 0600, replacing any old file) or stdout when nil.
     init(path: String?) throws {
         guard let path else {
             handle = .standardOutput
@@ -140,10 +146,12 @@ final class AuditExportSink {
         ownsHandle = true
     }
 
+    /// Appends text.
     func write(_ text: String) {
         handle.write(Data(text.utf8))
     }
 
+    /// Closes the file (stdout stays open).
     func close() throws {
         if ownsHandle { try handle.close() }
     }

@@ -8,6 +8,7 @@ public struct AuditActor: Sendable, Hashable {
     /// The client address the hub saw; nil for the CLI.
     public var sourceAddress: String?
 
+    /// An actor by name (`cli`, an email, `key:<name>`) and address.
     public init(name: String, sourceAddress: String? = nil) {
         self.name = name
         self.sourceAddress = sourceAddress

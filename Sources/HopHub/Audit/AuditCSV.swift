@@ -25,6 +25,7 @@ public enum AuditCSV {
         entries.reduce(into: header) { $0 += line($1) }
     }
 
+    /// Cells joined by commas, CRLF-terminated.
     static func line(_ cells: [String]) -> String {
         cells.map(cell).joined(separator: ",") + "\r\n"
     }

@@ -13,6 +13,7 @@ public struct AuditEntryView: Codable, Sendable, Hashable {
     public var outcome: String
     public var detail: String
 
+    /// The view of a stored entry.
     public init(_ entry: AuditEntry) {
         id = entry.id
         at = SourceTime(epochMilliseconds: entry.at).rfc3339

@@ -18,10 +18,12 @@ public protocol AuditedKeyStore: APIKeyStore, AuditStore {
 public struct APIKeyAdmin: Sendable {
     let store: any AuditedKeyStore
 
+    /// Key administration over `store`, whose changes commit with their audit rows.
     public init(store: any AuditedKeyStore) {
         self.store = store
     }
 
+    /// Why a key change was refused.
     public enum Failure: Error, CustomStringConvertible {
         case nameTaken(String)
         case invalidName(String)
@@ -99,6 +101,7 @@ public struct APIKeySummary: Codable, Sendable {
     public var createdAt: String
     public var revokedAt: String?
 
+    /// The summary of a stored key.
     public init(_ key: APIKeyRecord) {
         name = key.name
         scope = key.scopeText

@@ -12,6 +12,7 @@ struct AdminKeysController {
     /// Admin bodies are small; anything larger is refused before it is read.
     static let bodyReader = BodyReader(maxBytes: 64 * 1024, maxDecompressedBytes: 64 * 1024)
 
+    /// Registers the key routes on the `/api/admin` group.
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
         group.get("keys", use: list)
         group.post("keys", use: create)
@@ -29,6 +30,7 @@ struct AdminKeysController {
         var active: Bool
         var key: String?
 
+        /// The stored record, with the secret only when it was just made.
         init(_ record: APIKeyRecord, key: String? = nil) {
             name = record.name
             scopes = record.scopes.map(\.rawValue).sorted()
@@ -46,17 +48,20 @@ struct AdminKeysController {
         }
     }
 
+    /// The body of `POST /keys`.
     struct CreateBody: Decodable {
         var name: String
         var scopes: [String]
         var substations: SubstationGrants
     }
 
+    /// `GET /keys`: every key, active and revoked, never a secret.
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> [KeyView] {
         _ = try context.requireAdmin()
         return try await store.keys().map { KeyView($0) }
     }
 
+    /// `POST /keys`: 201 with the key shown once; 409 name taken, 422 bad field.
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<KeyView> {
         let admin = try context.requireAdmin()
         let body = try BodyReader.decode(CreateBody.self, from: try await Self.bodyReader.read(request))
@@ -83,6 +88,7 @@ struct AdminKeysController {
         }
     }
 
+    /// `POST /keys/{name}/rotate`: a new secret shown once; the old one fails from now on.
     @Sendable func rotate(_ request: Request, context: HubRequestContext) async throws -> KeyView {
         let admin = try context.requireAdmin()
         let name = try context.pathParameter("name")
@@ -95,6 +101,7 @@ struct AdminKeysController {
         }
     }
 
+    /// `DELETE /keys/{name}`: the revoked key; 404 when no active key has the name.
     @Sendable func revoke(_ request: Request, context: HubRequestContext) async throws -> KeyView {
         let admin = try context.requireAdmin()
         let name = try context.pathParameter("name")
@@ -108,8 +115,10 @@ struct AdminKeysController {
         return KeyView(record)
     }
 
+    /// Every scope, for messages.
     static var scopeNames: String { APIKeyScope.allCases.map(\.rawValue).joined(separator: ", ") }
 
+    /// The API error for a key administration failure.
     static func hubError(_ failure: APIKeyAdmin.Failure) -> HubError {
         switch failure {
         case .nameTaken: HubError(.conflict, failure.description, field: "name")

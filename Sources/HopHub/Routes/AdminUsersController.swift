@@ -13,6 +13,7 @@ struct AdminUsersController {
     /// How the client's address is determined for audit entries.
     let client: ClientAddress
 
+    /// Registers the user routes on the `/api/admin` group.
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
         group.get("users", use: list)
         group.post("users", use: create)
@@ -22,6 +23,7 @@ struct AdminUsersController {
         group.delete("users/:email/sessions", use: endSessions)
     }
 
+    /// The body of `POST /users`.
     struct CreateBody: Decodable {
         var email: String
         var name: String
@@ -38,6 +40,7 @@ struct AdminUsersController {
         }
     }
 
+    /// The body of `PATCH /users/{email}`: only the fields sent change.
     struct ChangeBody: Decodable {
         var name: String?
         var orgName: String?
@@ -53,6 +56,7 @@ struct AdminUsersController {
         }
     }
 
+    /// The body of `POST /users/{email}/password`.
     struct PasswordBody: Decodable {
         var password: String
     }
@@ -68,12 +72,14 @@ struct AdminUsersController {
         }
     }
 
+    /// `GET /users`: every user, never a password hash.
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> [UserSummary] {
         _ = try context.requireAdmin()
         let now = SourceTime.now().epochMilliseconds
         return try await accounts.users().map { UserSummary($0, now: now) }
     }
 
+    /// `POST /users`: 201 with the new user.
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<UserSummary> {
         let actor = try self.actor(request, context)
         let body = try BodyReader.decode(CreateBody.self, from: try await AdminKeysController.bodyReader.read(request))
@@ -85,6 +91,7 @@ struct AdminUsersController {
         return EditedResponse(status: .created, response: UserSummary(user))
     }
 
+    /// `PATCH /users/{email}`: the user after the change.
     @Sendable func update(_ request: Request, context: HubRequestContext) async throws -> UserSummary {
         let actor = try self.actor(request, context)
         let email = try context.pathParameter("email")
@@ -99,6 +106,7 @@ struct AdminUsersController {
         return UserSummary(user)
     }
 
+    /// `POST /users/{email}/password`: 204; lockout cleared, sessions ended.
     @Sendable func resetPassword(_ request: Request, context: HubRequestContext) async throws -> Response {
         let actor = try self.actor(request, context)
         let email = try context.pathParameter("email")
@@ -108,6 +116,7 @@ struct AdminUsersController {
         return Response(status: .noContent)
     }
 
+    /// `POST /users/{email}/unlock`: the user with the lockout cleared.
     @Sendable func unlock(_ request: Request, context: HubRequestContext) async throws -> UserSummary {
         let actor = try self.actor(request, context)
         let email = try context.pathParameter("email")
@@ -119,6 +128,7 @@ struct AdminUsersController {
         return UserSummary(user)
     }
 
+    /// `DELETE /users/{email}/sessions`: how many sessions ended.
     @Sendable func endSessions(_ request: Request, context: HubRequestContext) async throws -> SessionsEnded {
         let actor = try self.actor(request, context)
         let email = try context.pathParameter("email")
@@ -132,6 +142,7 @@ struct AdminUsersController {
         AuditActor(try context.requireAdmin(), request: request, context: context, client: client)
     }
 
+    /// A role from its name; 422 naming `role` otherwise.
     static func role(_ text: String) throws(HubError) -> UserRole {
         guard let role = UserRole(rawValue: text) else {
             throw HubError(

@@ -10,17 +10,20 @@ import NIOCore
 struct AuditController {
     let store: any AuditStore
 
+    /// Registers `audit` and `audit.csv` on the `/api/admin` group.
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
         group.get("audit", use: list)
         group.get("audit.csv", use: csv)
     }
 
+    /// `GET /audit`: matching entries as JSON, newest first.
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> [AuditEntryView] {
         let filter = try Self.filter(request)  // pure parsing: a bad filter is a 400 whoever asks
         _ = try context.requireAdmin()
         return try await store.auditEntries(filter).map(AuditEntryView.init)
     }
 
+    /// `GET /audit.csv`: the same entries as an RFC 4180 attachment.
     @Sendable func csv(_ request: Request, context: HubRequestContext) async throws -> Response {
         let filter = try Self.filter(request)
         _ = try context.requireAdmin()
