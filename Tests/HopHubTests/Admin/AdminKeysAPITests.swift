@@ -136,6 +136,20 @@ import Testing
         #expect(audit.filter { $0.outcome == .success }.count == 1)
     }
 
+    @Test(arguments: [true, false])
+    func sourceAddressComesFromATrustedProxyOnly(trusted: Bool) async throws {
+        let t = try await TestHub.make { if trusted { $0.accounts.trustedProxies = ["127.0.0.1"] } }
+        let admin = try await t.makeAdminKey()
+        try await t.live { client in
+            let r = try await client.send(
+                .post, "/api/admin/keys/reader/rotate", key: admin,
+                headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.4, 203.0.113.9"])
+            #expect(r.status == .ok)
+        }
+        let audit = try await t.auditRows(actor: "key:admin")
+        #expect(audit.map(\.sourceAddress) == [trusted ? "203.0.113.9" : "127.0.0.1"])
+    }
+
     @Test func nonAdminsAreRefused() async throws {
         let t = try await TestHub.make()
         try await t.live { client in
