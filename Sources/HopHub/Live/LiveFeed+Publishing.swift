@@ -45,7 +45,8 @@ extension LiveFeed {
         switch input {
         case .committed(let writes): await processCommitted(writes)
         case .scored(let scores):
-            for s in scores {
+            for (i, s) in scores.enumerated() {
+                await pace(i)
                 let r = s.result
                 let score = AnomalyScore(
                     time: SourceTime(epochMilliseconds: s.ts), substationID: s.substationID, anomalyScore: r.anomalyScore,
@@ -62,9 +63,12 @@ extension LiveFeed {
     private func processCommitted(_ writes: [IngestWrite]) async {
         let now = ContinuousClock.now
         let interval = Duration.milliseconds(settings.coalesceMilliseconds)
+        var sent = 0
         for write in writes {
             for t in write.telemetry {
                 if let reading = readings.offer(t, now: now, interval: interval) {
+                    await pace(sent)
+                    sent += 1
                     broadcast(.reading, .substation(reading.substationID), json: LiveJSON.encode(reading))
                 }
             }
@@ -72,7 +76,8 @@ extension LiveFeed {
         do {
             let withEvents = writes.filter { !$0.events.isEmpty }
             if let since = withEvents.map(\.arrival).min() {
-                for record in try await lookups.events(afterID: eventHighWater, receivedSince: since, limit: 10_000) {
+                for (i, record) in try await lookups.events(afterID: eventHighWater, receivedSince: since, limit: 10_000).enumerated() {
+                    await pace(i)
                     eventHighWater = max(eventHighWater, record.id)
                     broadcast(.event, .substation(record.event.substationID), json: LiveJSON.encode(record))
                 }
@@ -89,6 +94,13 @@ extension LiveFeed {
             logger.error("live feed read-back failed", metadata: ["error": "\(error)"])
             broadcastResync(reason: "the hub could not read back committed data")
         }
+    }
+
+    /// Lets the streams' readers run between every 256 messages of a burst (a scoring pass over a
+    /// large fleet, a big batch), so a burst larger than `live.buffer_messages` does not overflow
+    /// readers that keep up.
+    private func pace(_ index: Int) async {
+        if index > 0, index % 256 == 0 { await Task.yield() }
     }
 
     /// Sends coalesced readings whose interval has passed.

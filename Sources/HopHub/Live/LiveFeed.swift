@@ -67,19 +67,21 @@ public actor LiveFeed {
         return id
     }
 
-    /// The next frame for stream `id`, waiting if there is none; nil once the stream has ended.
-    public func next(_ id: UUID) async -> LiveFrame? {
+    /// Everything queued for stream `id` (at least one frame), waiting if there is none; nil once the
+    /// stream has ended. Taking the whole queue at once lets a reader that keeps up drain a burst.
+    public func next(_ id: UUID) async -> [LiveFrame]? {
         guard var subscriber = subscribers[id] else { return nil }
         if subscriber.ended {
             remove(id)
             return nil
         }
         if !subscriber.queue.isEmpty {
-            let frame = subscriber.queue.removeFirst()
+            let frames = subscriber.queue
+            subscriber.queue.removeAll(keepingCapacity: true)
             subscribers[id] = subscriber
-            return frame
+            return frames
         }
-        return await withTaskCancellationHandler {
+        let frame = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<LiveFrame?, Never>) in
                 guard subscribers[id] != nil, !Task.isCancelled else { return continuation.resume(returning: nil) }
                 subscribers[id]?.waiter = continuation
@@ -87,6 +89,7 @@ public actor LiveFeed {
         } onCancel: {
             Task { await self.cancel(id) }
         }
+        return frame.map { [$0] }
     }
 
     /// Closes stream `id` (its reader gets nil).

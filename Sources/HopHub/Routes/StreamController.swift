@@ -45,9 +45,14 @@ struct StreamController {
             do {
                 try await withGracefulShutdownHandler {
                     try await writer.write(ServerSentEvent.preamble(retryMilliseconds: retry))
-                    while let frame = await live.next(id) {
-                        guard let bytes = ServerSentEvent.encode(frame, id: live.eventID, scope: scope) else { continue }
-                        try await writer.write(bytes)
+                    while let frames = await live.next(id) {
+                        var bytes = ByteBuffer()
+                        for frame in frames {
+                            if var encoded = ServerSentEvent.encode(frame, id: live.eventID, scope: scope) {
+                                bytes.writeBuffer(&encoded)
+                            }
+                        }
+                        if bytes.readableBytes > 0 { try await writer.write(bytes) }
                     }
                 } onGracefulShutdown: {
                     Task { await live.cancel(id) }

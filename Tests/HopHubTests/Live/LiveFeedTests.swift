@@ -91,8 +91,11 @@ import Testing
         let ids = queue.dropFirst().compactMap { Self.decode(AlertLogEntry.self, $0.json)?.id }
         #expect(ids == ids.sorted() && ids.last == 39)
         // The reader sees the resync first, then the rest.
-        guard case .message(let first) = await feed.next(slow) else { Issue.record("no frame"); return }
+        let frames = await feed.next(slow) ?? []
+        guard case .message(let first) = frames.first else { Issue.record("no frame"); return }
         #expect(first.kind == .resync)
+        #expect(frames.count == queue.count, "a reader takes the whole queue at once")
+        #expect(await Self.queued(feed, slow).isEmpty)
     }
 
     @Test func endStreamsEndsEveryStreamOfThatUserAtOnce() async throws {
@@ -107,7 +110,7 @@ import Testing
         #expect(await feed.next(other) == nil)
         #expect(await feed.streamCount == 1)
         await feed.process(.alert(AlertLogEntry(id: 1, decidedAt: .now(), kind: "ANOMALY", substationID: "SUB001", feederID: nil, outcome: "sent", reason: nil, sourceTime: .now(), detail: "")))
-        guard case .message(let m) = await feed.next(bystander) else { Issue.record("bystander lost its stream"); return }
+        guard case .message(let m) = await feed.next(bystander)?.first else { Issue.record("bystander lost its stream"); return }
         #expect(m.kind == .alert)
     }
 
@@ -168,5 +171,29 @@ extension LiveFeedTests {
         #expect(await feed.endExpiredStreams(now: now + 1000) == 1)
         #expect(await feed.next(expiring) == nil)
         #expect(await feed.subscribers[key] != nil)
+    }
+}
+
+extension LiveFeedTests {
+    /// A scoring pass over a fleet larger than the stream buffer reaches a reader that keeps up
+    /// whole: the feed yields within bursts and a reader takes its whole queue at once.
+    @Test func aBurstLargerThanTheBufferReachesAReaderThatKeepsUp() async throws {
+        let (feed, _) = try await Self.feed()
+        let id = try await feed.subscribe(scope: .all, user: nil)
+        let reader = Task { () -> [LiveEventKind] in
+            var kinds: [LiveEventKind] = []
+            while let frames = await feed.next(id) {
+                for case .message(let m) in frames { kinds.append(m.kind) }
+                if kinds.count >= 3000 || kinds.contains(.resync) { break }
+            }
+            return kinds
+        }
+        try await liveWaitUntil { await feed.subscribers[id]?.waiter != nil }
+        let result = ZScoreModel.Result(
+            anomalyScore: 0.1, isAnomaly: false, zScore: 0.2, baselineMean: 60, baselineStd: 0.01, latestValue: 60, classification: .normal)
+        let now = SourceTime.now().epochMilliseconds
+        await feed.process(.scored((0..<3000).map { StoredScore(ts: now, substationID: SubstationID("SUB\($0)"), result: result) }))
+        let kinds = await reader.value
+        #expect(kinds.count == 3000 && !kinds.contains(.resync), "\(kinds.count) messages, resync: \(kinds.contains(.resync))")
     }
 }
