@@ -118,10 +118,12 @@ def create_operator(hub, email: str, password: str, substations: str):
 
 @pytest.fixture
 def live_hub(tmp_path):
-    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_ACCOUNTS_BCRYPT_COST="4")
+    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_ACCOUNTS_BCRYPT_COST="4",
+                 HOP_HUB_SCORING_INTERVAL_S="1")
     hub.data_dir.mkdir(parents=True)
     hub.keys = {
         "ingest": hub.create_key("ingester", scope="ingest"),
+        "edge": hub.create_key("edge-north", scope="ingest"),
         "all": hub.create_key("reader", scope="read"),
         "sub1": hub.create_key("sub1-reader", substations="SUB001", scope="read"),
         "admin": hub.create_key("admin", scope="read,admin"),
@@ -231,6 +233,39 @@ def test_portal_user_limited_to_sub001_never_gets_sub002_and_deactivation_ends_t
         assert r.status_code == 200, r.text
         assert stream.ended.wait(5), "the deactivated user's stream stayed open"
         assert requests.get(live_hub.url + "/api/stream", headers={"Cookie": cookie}, timeout=10).status_code == 401
+    finally:
+        stream.close()
+
+
+def test_every_event_kind_is_pushed_in_the_shape_the_queries_answer(live_hub):
+    """edge (batch health), reading, score (the scorer's pass), event + alert (a trip), outage."""
+    stream = Stream(live_hub.url, {"X-API-Key": live_hub.keys["all"]})
+    try:
+        now_ms = int(time.time() * 1000)
+        telemetry = [dict(reading("SUB001", frequency=60.0 + (0.05 if i == 19 else 0.001 * (i % 3))), ts=now_ms - (20 - i) * 1000)
+                     for i in range(20)]
+        health = {"journal_depth": 17, "oldest_unsent_age_s": 4.5, "evicted_total": 0, "quarantined_total": 0,
+                  "devices": [{"name": "rtu-1", "substation_id": "SUB001", "comm_state": "ok"}]}
+        r = requests.post(live_hub.url + "/api/ingest/batch", headers={"X-API-Key": live_hub.keys["edge"]}, timeout=10,
+                          json={"edge_id": "edge-north", "seq": 1, "telemetry": telemetry, "health": health})
+        assert r.status_code == 200, r.text
+        post(live_hub, "/api/ingest/event", {"substation_id": "SUB001", "feeder_id": "FDR001", "severity": "ALARM",
+                                             "event_type": "FEEDER_TRIP", "message": "FDR001 tripped"})
+        post(live_hub, "/api/ingest/outage", {"outage_id": "OUT-1", "substation_id": "SUB001", "status": "ACTIVE",
+                                              "customers_out": 1250, "mw_interrupted": 4.5})
+        got = {}
+        stream.next_matching(lambda e: got.setdefault(e["event"], e["json"]) is None or
+                             {"edge", "reading", "score", "event", "alert", "outage"} <= set(got), timeout=10)
+        read = {"X-API-Key": live_hub.keys["all"]}
+        q = lambda path: requests.get(live_hub.url + path, headers=read, timeout=10).json()
+        assert got["edge"] == q("/api/query/edges")[0]
+        assert got["edge"]["health"]["journal_depth"] == 17
+        assert got["reading"]["substation_id"] == "SUB001"
+        assert got["score"] in q("/api/query/ml/trend?minutes=5")
+        assert got["event"] in q("/api/query/events?minutes=5")
+        assert got["alert"] in q("/api/query/alerts?minutes=5"), got["alert"]
+        assert got["alert"]["kind"] and got["alert"]["substation_id"] == "SUB001"
+        assert got["outage"] in q("/api/query/outages/active")
     finally:
         stream.close()
 
