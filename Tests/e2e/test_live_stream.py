@@ -270,6 +270,22 @@ def test_every_event_kind_is_pushed_in_the_shape_the_queries_answer(live_hub):
         stream.close()
 
 
+def test_revoking_a_key_ends_its_open_stream(live_hub):
+    doomed = Stream(live_hub.url, {"X-API-Key": live_hub.keys["sub1"]})
+    survivor = Stream(live_hub.url, {"X-API-Key": live_hub.keys["all"]})
+    try:
+        assert doomed.response.status_code == 200 and survivor.response.status_code == 200
+        live_hub.cli("keys", "revoke", "sub1-reader")
+        # Checked with every heartbeat (1 s here, 15 s by default).
+        assert doomed.ended.wait(5), "the revoked key's stream stayed open"
+        assert not survivor.ended.is_set()
+        reconnect = requests.get(live_hub.url + "/api/stream", headers={"X-API-Key": live_hub.keys["sub1"]}, timeout=10)
+        assert reconnect.status_code == 401
+    finally:
+        doomed.close()
+        survivor.close()
+
+
 def test_substation_filter_outside_grants_is_forbidden(live_hub):
     r = requests.get(live_hub.url + "/api/stream?substation_id=SUB002", headers={"X-API-Key": live_hub.keys["sub1"]},
                      timeout=10)

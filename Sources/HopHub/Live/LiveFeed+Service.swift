@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 /// The feed's loop: consume committed input, flush coalesced readings, send heartbeats, end streams
-/// whose session expired. On graceful shutdown every stream is ended so the HTTP server can finish
+/// whose session expired or whose API key was revoked. On graceful shutdown every stream is ended so the HTTP server can finish
 /// its responses.
 extension LiveFeed: Service {
     public func run() async throws {
@@ -32,6 +32,7 @@ extension LiveFeed: Service {
                         if ContinuousClock.now - lastHeartbeat >= heartbeatEvery {
                             lastHeartbeat = .now
                             await self.heartbeat()
+                            await self.endStreamsOfRevokedKeys()
                         }
                     }
                 }

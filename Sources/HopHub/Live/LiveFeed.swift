@@ -55,11 +55,12 @@ public actor LiveFeed {
     /// unknown or too old, a `resync` is queued instead. With `endsAt` (ms since the epoch; a
     /// portal session's absolute expiry) the stream ends then, so the client must authenticate again.
     public func subscribe(
-        scope: SubstationScope, user: String?, lastEventID: String? = nil, endsAt: Int64? = nil
+        scope: SubstationScope, user: String?, key: String? = nil, lastEventID: String? = nil, endsAt: Int64? = nil
     ) throws(LiveFeedError) -> UUID {
         guard !closed else { throw .closed }
         guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
         var subscriber = LiveSubscriber(scope: scope, user: user, endsAt: endsAt)
+        subscriber.key = key
         if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
         let id = UUID()
         subscribers[id] = subscriber
@@ -106,6 +107,27 @@ public actor LiveFeed {
         for id in ids { cancel(id) }
         if !ids.isEmpty { logger.info("live streams ended for user", metadata: ["user": "\(email)", "streams": "\(ids.count)"]) }
         return ids.count
+    }
+
+    /// Ends every open stream of the API key `name` at once (revocation, rotation). Returns how many.
+    @discardableResult
+    public func endStreams(forKey name: String) -> Int {
+        let ids = subscribers.filter { $0.value.key == name }.map(\.key)
+        for id in ids { cancel(id) }
+        if !ids.isEmpty { logger.info("live streams ended for API key", metadata: ["api_key": "\(name)", "streams": "\(ids.count)"]) }
+        return ids.count
+    }
+
+    /// Ends the streams of keys revoked since they were opened (checked with every heartbeat).
+    func endStreamsOfRevokedKeys() async {
+        guard subscribers.values.contains(where: { $0.key != nil }) else { return }
+        do {
+            let active = try await lookups.activeKeyNames()
+            let revoked = Set(subscribers.values.compactMap(\.key)).subtracting(active)
+            for name in revoked { endStreams(forKey: name) }
+        } catch {
+            logger.error("live feed could not list API keys", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Ends the streams whose `endsAt` has passed. Returns how many.

@@ -11,4 +11,6 @@ public protocol LiveLookups: Sendable {
     func outages(ids: Set<OutageID>) async throws -> [OutageRecord]
     /// The stored bookkeeping of these edges, unfiltered.
     func edges(ids: Set<EdgeID>) async throws -> [EdgeRecord]
+    /// Names of the API keys not revoked: streams opened with any other key are ended.
+    func activeKeyNames() async throws -> Set<String>
 }

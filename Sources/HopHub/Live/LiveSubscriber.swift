@@ -20,6 +20,8 @@ struct LiveSubscriber {
     let scope: SubstationScope
     /// The portal user's email (nil for API keys), for `LiveFeed.endStreams(forUser:)`.
     let user: String?
+    /// The API key's name (nil for users), for `LiveFeed.endStreams(forKey:)`.
+    var key: String?
     /// When the stream must end (ms since the epoch): a portal session's absolute expiry.
     let endsAt: Int64?
     var queue: [LiveFrame] = []

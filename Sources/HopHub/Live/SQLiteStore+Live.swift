@@ -33,6 +33,10 @@ extension SQLiteStore: LiveLookups {
         return try await edges(scope: .all).filter { ids.contains($0.edgeID) }
     }
 
+    public func activeKeyNames() async throws -> Set<String> {
+        Set(try await keys().filter { $0.revokedAt == nil }.map(\.name))
+    }
+
     static func liveEvent(_ row: Row) -> EventRecord {
         EventRecord(
             id: row["id"], time: SourceTime(epochMilliseconds: row["ts"]),

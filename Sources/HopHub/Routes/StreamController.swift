@@ -25,7 +25,8 @@ struct StreamController {
         let id: UUID
         do {
             id = try await live.subscribe(
-                scope: scope, user: principal.kind == .user ? principal.name : nil, lastEventID: lastEventID,
+                scope: scope, user: principal.kind == .user ? principal.name : nil,
+                key: principal.kind == .apiKey ? principal.name : nil, lastEventID: lastEventID,
                 endsAt: context.session?.session.expiresAt)
         } catch .tooManyStreams(let limit) {
             throw HubError(

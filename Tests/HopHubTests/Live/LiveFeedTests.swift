@@ -197,3 +197,29 @@ extension LiveFeedTests {
         #expect(kinds.count == 3000 && !kinds.contains(.resync), "\(kinds.count) messages, resync: \(kinds.contains(.resync))")
     }
 }
+
+extension LiveFeedTests {
+    @Test func endStreamsForAKeyEndsOnlyThatKeysStreams() async throws {
+        let (feed, _) = try await Self.feed()
+        let revoked = try await feed.subscribe(scope: .all, user: nil, key: "edge-reader")
+        let other = try await feed.subscribe(scope: .all, user: nil, key: "dashboard")
+        let user = try await feed.subscribe(scope: .all, user: "edge-reader")
+        #expect(await feed.endStreams(forKey: "edge-reader") == 1)
+        #expect(await feed.next(revoked) == nil)
+        #expect(await feed.subscribers[other] != nil)
+        #expect(await feed.subscribers[user] != nil)
+    }
+
+    @Test func streamsOfRevokedKeysAreEnded() async throws {
+        let (feed, t) = try await Self.feed()
+        let admin = APIKeyAdmin(store: t.hub.store)
+        let sub1 = try await feed.subscribe(scope: .only(["SUB001"]), user: nil, key: "sub1")
+        let all = try await feed.subscribe(scope: .all, user: nil, key: "all")
+        await feed.endStreamsOfRevokedKeys()
+        #expect(await feed.streamCount == 2)
+        #expect(try await admin.revoke(name: "sub1"))
+        await feed.endStreamsOfRevokedKeys()
+        #expect(await feed.next(sub1) == nil)
+        #expect(await feed.subscribers[all] != nil)
+    }
+}
