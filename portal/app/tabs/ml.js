@@ -29,7 +29,18 @@ export default {
   },
 
   async load(ctx) {
-    this.trend = await getJSON(query('/api/query/ml/trend', { minutes: ctx.state.minutes, substation_id: ctx.state.sub, limit: TREND_LIMIT }));
+    const ask = (minutes) => getJSON(query('/api/query/ml/trend', { minutes, substation_id: ctx.state.sub, limit: TREND_LIMIT }));
+    this.trendMinutes = ctx.state.minutes;
+    this.trend = await ask(this.trendMinutes);
+    if (this.trend.length >= TREND_LIMIT) {
+      // The hub answers the *oldest* scores up to its limit and has no paging: ask again for the
+      // newest window that fits (estimated from the rate seen), which is what an operator wants.
+      const first = Date.parse(this.trend[0].time);
+      const last = Date.parse(this.trend[this.trend.length - 1].time);
+      const perMinute = TREND_LIMIT / Math.max(1, (last - first) / 60000);
+      this.trendMinutes = Math.max(1, Math.floor((0.9 * TREND_LIMIT) / perMinute));
+      if (this.trendMinutes < ctx.state.minutes) this.trend = await ask(this.trendMinutes);
+    }
     this.renderNow(ctx);
     this.renderTrend(ctx);
   },
@@ -80,10 +91,12 @@ export default {
   renderTrend(ctx) {
     const trend = this.trend || [];
     this.lastScore = true;
+    const shortened = this.trendMinutes < ctx.state.minutes;
     const truncated = trend.length >= TREND_LIMIT;
-    text(this.note, `${trend.length.toLocaleString('en-US')} scores` + (truncated
-      ? ` (the hub's limit: the oldest ${TREND_LIMIT.toLocaleString('en-US')} of the range; choose a substation or a shorter range)`
-      : '') + ' · dashed: elevated 0.4 and anomaly 0.7');
+    text(this.note, `${trend.length.toLocaleString('en-US')} scores` + (shortened
+      ? ` of the last ${spanText(this.trendMinutes)} only (the hub sends at most ${TREND_LIMIT.toLocaleString('en-US')} per request; choose a substation to see the whole range)`
+      : truncated ? ` (the hub's limit: the oldest ${TREND_LIMIT.toLocaleString('en-US')} of the range)` : '') +
+      ' · dashed: elevated 0.4 and anomaly 0.7');
     if (!hasChartJS()) {
       text(this.note, 'Chart library (Chart.js) did not load from /vendor/chart.js.');
       return;
@@ -98,7 +111,7 @@ export default {
       backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length],
     }));
     const now = Date.now();
-    const from = now - ctx.state.minutes * 60000;
+    const from = now - (this.trendMinutes || ctx.state.minutes) * 60000;
     for (const [y, color] of [[0.4, cssVar('--warn')], [0.7, cssVar('--bad')]]) {
       datasets.push({ label: `${y}`, data: [{ x: from, y }, { x: now, y }], parsing: false, showLine: true, pointRadius: 0,
         borderDash: [5, 5], borderWidth: 1, borderColor: color, backgroundColor: color, isThreshold: true });
@@ -144,6 +157,10 @@ export default {
     if (this.chart) this.chart.resize();
   },
 };
+
+function spanText(minutes) {
+  return minutes >= 120 ? `${(minutes / 60).toFixed(minutes >= 1440 ? 0 : 1)} h` : `${minutes} min`;
+}
 
 function countCard(label, n, css) {
   return el('div', { class: `card count-card ${css}-edge` }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, String(n)));
