@@ -11,7 +11,11 @@ extension HubConfiguration {
     ]
 
     mutating func loadPortal(_ values: ConfigValues) throws(ConfigError) {
-        portal.directory = try Self.existingDirectory(values, "portal.directory") ?? portal.directory
+        if let directory = try Self.existingDirectory(values, "portal.directory") {
+            portal.directory = directory
+        } else if !FileManager.default.fileExists(atPath: portal.directory), let installed = Self.installedPortalDirectory() {
+            portal.directory = installed
+        }
         portal.vendorDirectory = try Self.existingDirectory(values, "portal.vendor_directory") ?? portal.vendorDirectory
         if let url = values.string("portal.tile_url") {
             guard url.isEmpty || url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("/") else {
@@ -32,6 +36,15 @@ extension HubConfiguration {
         live.coalesceMilliseconds = try values.int("live.coalesce_ms", in: 0...10_000) ?? live.coalesceMilliseconds
         live.retryMilliseconds = try values.int("live.retry_ms", in: 100...600_000) ?? live.retryMilliseconds
         portal.live = live
+    }
+
+    /// `<binary's directory>/../portal` when it exists: the installed layout (`/opt/hop/bin/hop-hub`
+    /// next to `/opt/hop/portal`), used when `portal.directory` is not set and `./portal` is absent.
+    static func installedPortalDirectory() -> String? {
+        guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
+        let path = executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("portal").path
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? path : nil
     }
 
     private static func existingDirectory(_ values: ConfigValues, _ key: String) throws(ConfigError) -> String? {
