@@ -333,6 +333,8 @@ def test_reconnect_with_last_event_id_replays_missed_events(live_hub):
 
 
 def test_sigterm_with_open_streams_exits_zero_quickly(live_hub):
+    idle = requests.get(live_hub.url + "/metrics", timeout=10).text
+    assert "hop_live_streams_count 0" in idle and "hop_live_dropped_messages_total 0" in idle
     streams = [Stream(live_hub.url, {"X-API-Key": live_hub.keys[k]}) for k in ("all", "sub1", "all")]
     assert all(s.response.status_code == 200 for s in streams)
     metrics = requests.get(live_hub.url + "/metrics", timeout=10).text

@@ -42,6 +42,9 @@ public actor LiveFeed {
         overflowJSON = LiveJSON.encode(["reason": "stream fell \(settings.bufferMessages) messages behind"])
         epoch = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
         (inputs, inputContinuation) = AsyncStream.makeStream(of: LiveInput.self, bufferingPolicy: .bufferingOldest(8192))
+        // Present on /metrics from the start, not only after the first stream.
+        metrics?.liveStreams(0)
+        metrics?.liveDropped(0)
     }
 
     /// The SSE `id:` of a message.
