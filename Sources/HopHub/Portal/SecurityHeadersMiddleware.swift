@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Security headers on every response the hub serves (pages, static files, API): a strict
+/// Security headers on every answer the hub serves (pages, static files, API; thrown errors become
+/// JSON answers outside this middleware and go without them): a strict
 /// Content-Security-Policy (no inline script or style, no framing, only this origin plus the map
 /// tile host for images), `nosniff`, no referrer, no framing.
 struct SecurityHeadersMiddleware: RouterMiddleware {
