@@ -191,3 +191,10 @@ def text_of(browser, css: str) -> str | None:
     """innerText of the first element matching `css`, read in one step (live re-renders replace
     elements, so a found WebElement can go stale before its text is read)."""
     return browser.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null", css)
+
+
+def wait_live_messages(browser, at_least: int = 1, timeout: float = 20) -> int:
+    """Waits until the page's stream has delivered messages (proves the hub's subscription is active;
+    the seeded hub scores every second, so score messages flow)."""
+    return wait_until(lambda: int(browser.execute_script("return document.body.dataset.liveMessages || '0'")) >= at_least,
+                      timeout=timeout, what=f"{at_least} live message(s)")

@@ -5,7 +5,7 @@ import time
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors  # noqa: F401 (browser: fixture)
-from portal_support import text_of, PortalHub, open_portal, reading, seed, wait_tab
+from portal_support import PortalHub, open_portal, reading, seed, text_of, wait_live_messages, wait_tab
 from waiting import wait_until
 
 
@@ -26,6 +26,7 @@ def test_reading_posted_during_the_test_appears_within_two_seconds(tmp_path, bro
         open_portal(browser, hub, "operator")
         wait_tab(browser, "telemetry")
         wait_until(lambda: live_state(browser) == "live", what="the live feed to connect")
+        wait_live_messages(browser)
         assert cell(browser, "SUB001", "FDR001", "voltage_kv") == "229.8"
         reloads = browser.execute_script("return performance.getEntriesByType('navigation').length")
         marker = browser.execute_script("window.__sameDocument = 1; return 1")

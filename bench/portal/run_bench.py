@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "Tests" / "e2e"))
 import requests  # noqa: E402
 
 from browser import make_browser, screenshot  # noqa: E402
-from portal_support import PASSWORD, PortalHub, open_portal, wait_tab  # noqa: E402
+from portal_support import PortalHub, open_portal, wait_tab  # noqa: E402
 from waiting import wait_until  # noqa: E402
 
 TABS = ["telemetry", "alarms", "frequency", "ml", "executive", "maps"]

@@ -204,7 +204,10 @@ async function start() {
   });
 
   let poller = 0;
+  let received = early.length;
   onLive = (kind, item) => {
+    // Diagnostics for tests and support: how many live messages this page has received.
+    document.body.dataset.liveMessages = String(++received);
     freshness.touch(true);
     if (!store.apply(kind, item)) reloadAll();
   };
