@@ -102,45 +102,6 @@ public actor LiveFeed {
         remove(id)
     }
 
-    /// Ends every open stream of the portal user `email` at once (deactivation, session end).
-    /// Returns how many were ended.
-    @discardableResult
-    public func endStreams(forUser email: String) -> Int {
-        let ids = subscribers.filter { $0.value.user?.lowercased() == email.lowercased() }.map(\.key)
-        for id in ids { cancel(id) }
-        if !ids.isEmpty { logger.info("live streams ended for user", metadata: ["user": "\(email)", "streams": "\(ids.count)"]) }
-        return ids.count
-    }
-
-    /// Ends every open stream of the API key `name` at once (revocation, rotation). Returns how many.
-    @discardableResult
-    public func endStreams(forKey name: String) -> Int {
-        let ids = subscribers.filter { $0.value.key == name }.map(\.key)
-        for id in ids { cancel(id) }
-        if !ids.isEmpty { logger.info("live streams ended for API key", metadata: ["api_key": "\(name)", "streams": "\(ids.count)"]) }
-        return ids.count
-    }
-
-    /// Ends the streams of keys revoked since they were opened (checked with every heartbeat).
-    func endStreamsOfRevokedKeys() async {
-        guard subscribers.values.contains(where: { $0.key != nil }) else { return }
-        do {
-            let active = try await lookups.activeKeyNames()
-            let revoked = Set(subscribers.values.compactMap(\.key)).subtracting(active)
-            for name in revoked { endStreams(forKey: name) }
-        } catch {
-            logger.error("live feed could not list API keys", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// Ends the streams whose `endsAt` has passed. Returns how many.
-    @discardableResult
-    func endExpiredStreams(now: Int64) -> Int {
-        let ids = subscribers.filter { $0.value.endsAt.map { $0 <= now } ?? false }.map(\.key)
-        for id in ids { cancel(id) }
-        return ids.count
-    }
-
     /// Ends every stream and refuses new ones (hub shutdown).
     public func close() {
         closed = true

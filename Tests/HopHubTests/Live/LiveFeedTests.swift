@@ -162,19 +162,6 @@ func liveWaitUntil(seconds: Double = 5, _ condition: () async throws -> Bool) as
 }
 
 extension LiveFeedTests {
-    @Test func aSessionStreamEndsAtTheSessionsAbsoluteExpiry() async throws {
-        let (feed, _) = try await Self.feed()
-        let now = SourceTime.now().epochMilliseconds
-        let expiring = try await feed.subscribe(scope: .all, user: "op@example.com", endsAt: now + 1000)
-        let key = try await feed.subscribe(scope: .all, user: nil)
-        #expect(await feed.endExpiredStreams(now: now) == 0)
-        #expect(await feed.endExpiredStreams(now: now + 1000) == 1)
-        #expect(await feed.next(expiring) == nil)
-        #expect(await feed.subscribers[key] != nil)
-    }
-}
-
-extension LiveFeedTests {
     /// A scoring pass over a fleet larger than the stream buffer reaches a reader that keeps up
     /// whole: the feed yields within bursts and a reader takes its whole queue at once.
     @Test func aBurstLargerThanTheBufferReachesAReaderThatKeepsUp() async throws {
@@ -195,31 +182,5 @@ extension LiveFeedTests {
         await feed.process(.scored((0..<3000).map { StoredScore(ts: now, substationID: SubstationID("SUB\($0)"), result: result) }))
         let kinds = await reader.value
         #expect(kinds.count == 3000 && !kinds.contains(.resync), "\(kinds.count) messages, resync: \(kinds.contains(.resync))")
-    }
-}
-
-extension LiveFeedTests {
-    @Test func endStreamsForAKeyEndsOnlyThatKeysStreams() async throws {
-        let (feed, _) = try await Self.feed()
-        let revoked = try await feed.subscribe(scope: .all, user: nil, key: "edge-reader")
-        let other = try await feed.subscribe(scope: .all, user: nil, key: "dashboard")
-        let user = try await feed.subscribe(scope: .all, user: "edge-reader")
-        #expect(await feed.endStreams(forKey: "edge-reader") == 1)
-        #expect(await feed.next(revoked) == nil)
-        #expect(await feed.subscribers[other] != nil)
-        #expect(await feed.subscribers[user] != nil)
-    }
-
-    @Test func streamsOfRevokedKeysAreEnded() async throws {
-        let (feed, t) = try await Self.feed()
-        let admin = APIKeyAdmin(store: t.hub.store)
-        let sub1 = try await feed.subscribe(scope: .only(["SUB001"]), user: nil, key: "sub1")
-        let all = try await feed.subscribe(scope: .all, user: nil, key: "all")
-        await feed.endStreamsOfRevokedKeys()
-        #expect(await feed.streamCount == 2)
-        #expect(try await admin.revoke(name: "sub1"))
-        await feed.endStreamsOfRevokedKeys()
-        #expect(await feed.next(sub1) == nil)
-        #expect(await feed.subscribers[all] != nil)
     }
 }

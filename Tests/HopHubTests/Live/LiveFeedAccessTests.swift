@@ -1,0 +1,45 @@
+import Foundation
+import HopProtocol
+import Testing
+
+@testable import HopHub
+
+/// Streams end when their caller loses its rights: session expiry, key revocation, `endStreams`.
+extension LiveFeedTests {
+    @Test func aSessionStreamEndsAtTheSessionsAbsoluteExpiry() async throws {
+        let (feed, _) = try await Self.feed()
+        let now = SourceTime.now().epochMilliseconds
+        let expiring = try await feed.subscribe(scope: .all, user: "op@example.com", endsAt: now + 1000)
+        let key = try await feed.subscribe(scope: .all, user: nil)
+        #expect(await feed.endExpiredStreams(now: now) == 0)
+        #expect(await feed.endExpiredStreams(now: now + 1000) == 1)
+        #expect(await feed.next(expiring) == nil)
+        #expect(await feed.subscribers[key] != nil)
+    }
+}
+
+extension LiveFeedTests {
+    @Test func endStreamsForAKeyEndsOnlyThatKeysStreams() async throws {
+        let (feed, _) = try await Self.feed()
+        let revoked = try await feed.subscribe(scope: .all, user: nil, key: "edge-reader")
+        let other = try await feed.subscribe(scope: .all, user: nil, key: "dashboard")
+        let user = try await feed.subscribe(scope: .all, user: "edge-reader")
+        #expect(await feed.endStreams(forKey: "edge-reader") == 1)
+        #expect(await feed.next(revoked) == nil)
+        #expect(await feed.subscribers[other] != nil)
+        #expect(await feed.subscribers[user] != nil)
+    }
+
+    @Test func streamsOfRevokedKeysAreEnded() async throws {
+        let (feed, t) = try await Self.feed()
+        let admin = APIKeyAdmin(store: t.hub.store)
+        let sub1 = try await feed.subscribe(scope: .only(["SUB001"]), user: nil, key: "sub1")
+        let all = try await feed.subscribe(scope: .all, user: nil, key: "all")
+        await feed.endStreamsOfRevokedKeys()
+        #expect(await feed.streamCount == 2)
+        #expect(try await admin.revoke(name: "sub1"))
+        await feed.endStreamsOfRevokedKeys()
+        #expect(await feed.next(sub1) == nil)
+        #expect(await feed.subscribers[all] != nil)
+    }
+}
