@@ -75,13 +75,14 @@ export function mergeSeries(series, bars, combine = false) {
   return { labels: ['Time', ...names], rows, envelopes };
 }
 
-/** Per series: runs of [t, lo, hi], split where the series skips more than 3 steps. */
+/** Per series: runs of [t, lo, hi], split where the series skips more than 3 (median) steps. */
 function envelopeRuns(series) {
   return series.map((s) => {
     const runs = [];
     let run = [];
     const sorted = s.points.filter((p) => p.v !== null && p.v !== undefined).sort((a, b) => a.t - b.t);
-    const step = sorted.length > 1 ? (sorted[sorted.length - 1].t - sorted[0].t) / (sorted.length - 1) : 0;
+    const gaps = sorted.slice(1).map((p, k) => p.t - sorted[k].t).sort((x, y) => x - y);
+    const step = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0; // median spacing
     let prev = null;
     for (const p of sorted) {
       if (prev !== null && step > 0 && p.t - prev > 3 * step && run.length) { runs.push(run); run = []; }
