@@ -3,7 +3,7 @@ import Logging
 
 /// Ending streams whose caller lost its rights: a portal user deactivated or changed (called by the
 /// account service), an API key revoked (checked with every heartbeat), a session past its
-/// absolute expiry. A stream keeps the rights it was opened with, so ending it makes the client
+/// absolute expiry; and streams whose client stopped reading. A stream keeps the rights it was opened with, so ending it makes the client
 /// reconnect with its current rights, or fail with 401.
 extension LiveFeed {
     /// Ends every open stream of the portal user `email` at once (deactivation, session end).
@@ -35,6 +35,16 @@ extension LiveFeed {
         } catch {
             logger.error("live feed could not list API keys", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Ends streams whose reader has not asked for frames within `after` (a client stalled that
+    /// long, or a response that never started). A reader waiting for frames is never abandoned.
+    @discardableResult
+    func endAbandonedStreams(after: Duration, now: ContinuousClock.Instant = .now) -> Int {
+        let ids = subscribers.filter { $0.value.waiter == nil && now - $0.value.lastRead > after }.map(\.key)
+        for id in ids { cancel(id) }
+        if !ids.isEmpty { logger.warning("live streams ended: their clients stopped reading", metadata: ["streams": "\(ids.count)"]) }
+        return ids.count
     }
 
     /// Ends the streams whose `endsAt` has passed. Returns how many.

@@ -33,6 +33,7 @@ extension LiveFeed: Service {
                             lastHeartbeat = .now
                             await self.heartbeat()
                             await self.endStreamsOfRevokedKeys()
+                            await self.endAbandonedStreams(after: max(.seconds(60), heartbeatEvery * 4))
                         }
                     }
                 }

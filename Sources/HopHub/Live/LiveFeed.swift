@@ -75,6 +75,8 @@ public actor LiveFeed {
     /// stream has ended. Taking the whole queue at once lets a reader that keeps up drain a burst.
     public func next(_ id: UUID) async -> [LiveFrame]? {
         guard var subscriber = subscribers[id] else { return nil }
+        subscriber.lastRead = .now
+        subscribers[id] = subscriber
         if subscriber.ended {
             remove(id)
             return nil

@@ -28,6 +28,9 @@ struct LiveSubscriber {
     var waiter: CheckedContinuation<LiveFrame?, Never>?
     /// Set when the stream must end once its reader next asks (queue discarded).
     var ended = false
+    /// When the reader last asked for frames (or the stream opened): a stream whose reader has not
+    /// asked for a long time is stalled or was never started, and is ended.
+    var lastRead = ContinuousClock.now
 
     init(scope: SubstationScope, user: String?, endsAt: Int64? = nil) {
         self.scope = scope

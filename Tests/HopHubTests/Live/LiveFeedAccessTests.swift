@@ -43,3 +43,20 @@ extension LiveFeedTests {
         #expect(await feed.subscribers[all] != nil)
     }
 }
+
+extension LiveFeedTests {
+    @Test func streamsWhoseReaderStoppedAreEndedWaitingReadersAreNot() async throws {
+        let (feed, _) = try await Self.feed()
+        let stalled = try await feed.subscribe(scope: .all, user: nil)
+        let waiting = try await feed.subscribe(scope: .all, user: nil)
+        let reader = Task { await feed.next(waiting) }
+        try await liveWaitUntil { await feed.subscribers[waiting]?.waiter != nil }
+        let later = ContinuousClock.now + .seconds(120)
+        #expect(await feed.endAbandonedStreams(after: .seconds(60), now: .now) == 0)
+        #expect(await feed.endAbandonedStreams(after: .seconds(60), now: later) == 1)
+        #expect(await feed.next(stalled) == nil)
+        #expect(await feed.subscribers[waiting] != nil)
+        await feed.cancel(waiting)
+        #expect(await reader.value == nil)
+    }
+}
