@@ -155,7 +155,8 @@ export class Store {
       default:
         return true;
     }
-    this.emit([kind]);
+    // `sub:<id>` lets tabs redraw only the cards of the substations that changed.
+    this.emit(item.substation_id ? [kind, `sub:${item.substation_id}`] : [kind]);
     return true;
   }
 }

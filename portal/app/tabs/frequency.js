@@ -41,7 +41,15 @@ export default {
   },
 
   render(ctx, kinds) {
-    if (kinds.has('reading') || kinds.has('substations')) this.renderDials(ctx);
+    if (kinds.has('substations') || kinds.has('all') || kinds.has('theme')) this.renderDials(ctx);
+    else if (kinds.has('reading')) {
+      for (const k of kinds) {
+        if (!k.startsWith('sub:')) continue;
+        const sub = k.slice(4);
+        const card = this.dials.querySelector(`.dial-card[data-sub="${CSS.escape(sub)}"]`);
+        if (card) card.replaceWith(this.dialCard(ctx, sub, this.band(ctx)));
+      }
+    }
   },
 
   shown() {
@@ -56,24 +64,27 @@ export default {
       replace(this.dials, el('p', { class: 'muted' }, 'No substation has reported yet.'));
       return;
     }
-    const lastInRange = new Map((this.answer?.series || []).map((x) => [x.substation_id, x.points[x.points.length - 1]]));
-    replace(this.dials, subs.map((sub) => {
-      let hz = ctx.store.frequencyOf(sub);
-      let when = null;
-      if (hz === null && lastInRange.get(sub)) {
-        // No reading in the last minute: show the newest value of the range, with its time.
-        hz = lastInRange.get(sub).frequency_hz;
-        when = lastInRange.get(sub).time;
-      }
-      const cls = frequencyClass(hz, band);
-      return el('figure', { class: 'card dial-card', dataset: { sub } },
-        dial(hz, band),
-        el('figcaption', {},
-          el('div', { class: 'dial-value mono' }, hz === null ? '—' : `${fmt(hz, 3)} Hz`),
-          el('div', {}, el('strong', {}, sub), ' ', badge(cls)),
-          el('div', { class: 'muted site-name' }, ctx.store.substations.get(sub)?.site_name || ''),
-          when ? el('div', { class: 'muted small' }, `not live: last at ${fmtTime(when)}`) : null));
-    }));
+    replace(this.dials, subs.map((sub) => this.dialCard(ctx, sub, band)));
+  },
+
+  /** One substation's dial; without a reading in the last minute, the range's newest value. */
+  dialCard(ctx, sub, band) {
+    const series = (this.answer?.series || []).find((x) => x.substation_id === sub);
+    const newestInRange = series && series.points.length ? series.points[series.points.length - 1] : null;
+    let hz = ctx.store.frequencyOf(sub);
+    let when = null;
+    if (hz === null && newestInRange) {
+      hz = newestInRange.frequency_hz;
+      when = newestInRange.time;
+    }
+    const cls = frequencyClass(hz, band);
+    return el('figure', { class: 'card dial-card', dataset: { sub } },
+      dial(hz, band),
+      el('figcaption', {},
+        el('div', { class: 'dial-value mono' }, hz === null ? '—' : `${fmt(hz, 3)} Hz`),
+        el('div', {}, el('strong', {}, sub), ' ', badge(cls)),
+        el('div', { class: 'muted site-name' }, ctx.store.substations.get(sub)?.site_name || ''),
+        when ? el('div', { class: 'muted small' }, `not live: last at ${fmtTime(when)}`) : null));
   },
 
   renderPlot(ctx) {

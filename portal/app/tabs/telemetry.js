@@ -61,7 +61,17 @@ export default {
 
   render(ctx, kinds) {
     if (kinds.has('feeder')) this.renderCharts(ctx);
-    if (kinds.has('feeder') || kinds.has('reading') || kinds.has('score') || kinds.has('substations')) this.renderPanels(ctx);
+    if (kinds.has('feeder') || kinds.has('substations') || kinds.has('all')) {
+      this.renderPanels(ctx);
+    } else if (kinds.has('reading') || kinds.has('score')) {
+      // Only the substations that changed: a large fleet streams readings all the time.
+      for (const k of kinds) {
+        if (!k.startsWith('sub:')) continue;
+        const sub = k.slice(4);
+        const card = this.panels.querySelector(`.live-panel[data-sub="${CSS.escape(sub)}"]`);
+        if (card) card.replaceWith(livePanel(ctx, sub));
+      }
+    }
   },
 
   shown() {
