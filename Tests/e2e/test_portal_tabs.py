@@ -3,6 +3,7 @@ values in each tab, deep links, the theme surviving a reload, screenshots of eve
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from browser import browser, console_errors, make_browser, screenshot  # noqa: F401 (browser: fixture)
 from portal_support import (EDGE, LATEST, PASSWORD, TAB_IDS, USERS, PortalHub, active_tab, click_tab, open_portal,
@@ -169,3 +170,31 @@ def test_signed_out_deep_link_goes_through_login_and_back(seeded, browser):
     wait_tab(browser, "ml")
     assert browser.execute_script("return [...document.querySelectorAll('.score-card')].map(c => c.dataset.sub)") == ["SUB003"]
     assert browser.find_element(By.ID, "range-select").get_attribute("value") == "6h"
+
+
+def test_sign_out_sends_the_csrf_token_and_ends_the_session(seeded, browser):
+    open_portal(browser, seeded, "operator")
+    wait_tab(browser, "telemetry")
+    browser.find_element(By.ID, "sign-out").click()
+    wait_until(lambda: browser.execute_script("return location.pathname") == "/login", what="the login page")
+    status = browser.execute_async_script(
+        "const done = arguments[0]; fetch('/api/session').then(r => done(r.status), () => done(0))")
+    assert status == 401  # the hub accepted the logout (it needs the CSRF token) and dropped the session
+    browser.get(seeded.url + "/portal/#tab=alarms")
+    wait_until(lambda: browser.execute_script("return location.pathname") == "/login", what="the portal to send us to /login")
+    assert "next=%2Fportal%2F%23tab%3Dalarms" in browser.current_url
+
+
+def test_range_selector_refetches_rolled_up_series(seeded, browser):
+    open_portal(browser, seeded, "operator", "#tab=telemetry&sub=SUB001&range=1h")
+    wait_tab(browser, "telemetry")
+    assert text_of(browser, "#telemetry-chart-note").startswith("Raw readings")
+    before = browser.execute_script("return window.__hopRenders.length")
+    Select(browser.find_element(By.ID, "range-select")).select_by_value("7d")
+    wait_until(lambda: browser.execute_script(
+        "return window.__hopRenders.slice(arguments[0]).some(r => r.tab === 'telemetry' && r.range === '7d')", before),
+        what="the 7-day reload")
+    assert text_of(browser, "#telemetry-chart-note").startswith("Averages per 7 min with min–max envelope")
+    assert browser.execute_script("return location.hash") == "#tab=telemetry&sub=SUB001&range=7d"
+    urls = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("timeseries?substation_id=SUB001&minutes=10080" in u for u in urls)
