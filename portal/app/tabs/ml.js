@@ -107,7 +107,7 @@ export default {
       bySub.get(s.substation_id).push({ x: Date.parse(s.time), y: s.anomaly_score });
     }
     const datasets = [...bySub.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([sub, data], i) => ({
-      label: sub, data, parsing: false, showLine: false, pointRadius: 2.5, pointHoverRadius: 4,
+      label: sub, data, parsing: false, showLine: false, pointRadius: 2.5, pointHoverRadius: 4, clip: 5, // scores of 1.0 stay visible
       backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length],
     }));
     const now = Date.now();
