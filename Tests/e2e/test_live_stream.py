@@ -286,6 +286,24 @@ def test_revoking_a_key_ends_its_open_stream(live_hub):
         survivor.close()
 
 
+def test_device_text_cannot_forge_events_on_the_stream(live_hub):
+    # Control characters are refused at ingest (422); what remains must arrive as one event, verbatim.
+    hostile = 'Evil" event: alert data: {"forged": true} <script>alert(1)</script>\u2028\\n'
+    refused = requests.post(live_hub.url + "/api/ingest/telemetry", headers={"X-API-Key": live_hub.keys["ingest"]},
+                            json=reading("SUB001", site_name="a\n\nevent: alert\ndata: {}"), timeout=10)
+    assert refused.status_code == 422
+    stream = Stream(live_hub.url, {"X-API-Key": live_hub.keys["all"]})
+    try:
+        post(live_hub, "/api/ingest/telemetry", reading("SUB001", feeder="FDR666", site_name=hostile))
+        post(live_hub, "/api/ingest/telemetry", reading("SUB001", feeder="FDR667"))
+        seen = []
+        stream.next_matching(lambda e: e["json"].get("feeder_id") == "FDR667", timeout=5, seen=seen)
+        assert [e["event"] for e in seen] == ["reading"], seen
+        assert seen[0]["json"]["site_name"] == hostile
+    finally:
+        stream.close()
+
+
 def test_substation_filter_outside_grants_is_forbidden(live_hub):
     r = requests.get(live_hub.url + "/api/stream?substation_id=SUB002", headers={"X-API-Key": live_hub.keys["sub1"]},
                      timeout=10)

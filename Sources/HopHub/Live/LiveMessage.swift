@@ -66,12 +66,25 @@ public struct LiveMessage: Sendable {
     }
 }
 
-/// The feed's JSON encoder: the same `Codable` shapes the query endpoints answer with.
+/// The feed's JSON encoder: the same `Codable` shapes the query endpoints answer with. Line and
+/// paragraph separators (U+2028, U+2029) and NEL (U+0085), which JSON allows raw inside strings but
+/// some line readers split on, are written as `\u` escapes: one event is always one `data:` line.
 enum LiveJSON {
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.unicodeScalars.contains(where: { $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" }) else { return text }
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\u{2028}": escaped.append(contentsOf: "\\u2028".unicodeScalars)
+            case "\u{2029}": escaped.append(contentsOf: "\\u2029".unicodeScalars)
+            case "\u{85}": escaped.append(contentsOf: "\\u0085".unicodeScalars)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 }
