@@ -187,45 +187,8 @@ def page_text(browser) -> str:
     return browser.find_element(By.TAG_NAME, "body").text
 
 
-def text_of(browser, css: str) -> str | None:
-    """innerText of the first element matching `css`, read in one step (live re-renders replace
-    elements, so a found WebElement can go stale before its text is read)."""
-    return browser.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null", css)
-
-
 def wait_live_messages(browser, at_least: int = 1, timeout: float = 20) -> int:
     """Waits until the page's stream has delivered messages (proves the hub's subscription is active;
     the seeded hub scores every second, so score messages flow)."""
     return wait_until(lambda: int(browser.execute_script("return document.body.dataset.liveMessages || '0'")) >= at_least,
                       timeout=timeout, what=f"{at_least} live message(s)")
-
-
-# WCAG 2.x contrast of every visible element that has its own text, against the first opaque
-# background behind it (ancestors' background colours; images and canvases are not considered).
-_CONTRAST_JS = r"""
-const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
-  const p = m[1].split(',').map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
-const lum = ({r, g, b}) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-const background = (el) => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
-  if (c && c.a >= 0.99) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
-const out = [];
-for (const el of document.querySelectorAll('body *')) {
-  if (el.closest('.leaflet-container, canvas, svg, .sr-only, option, select')) continue;
-  const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-  if (!own) continue;
-  const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-  if (!r.width || !r.height || s.visibility === 'hidden' || s.display === 'none' || +s.opacity === 0) continue;
-  const fg = parse(s.color); if (!fg) continue;
-  const bg = background(el);
-  const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
-  const ratio = (l1 + 0.05) / (l2 + 0.05);
-  if (ratio < arguments[0]) out.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
-}
-return out;
-"""
-
-
-def low_contrast_texts(browser, minimum: float = 4.5) -> list[str]:
-    """Texts on the page whose contrast ratio is below `minimum` (WCAG AA: 4.5 for normal text)."""
-    return browser.execute_script(_CONTRAST_JS, minimum)

@@ -4,9 +4,9 @@ import json
 
 from selenium.webdriver.common.by import By
 
-from browser import browser, console_errors, network_log, record_network  # noqa: F401 (browser: fixture)
-from portal_support import (TAB_IDS, PortalHub, click_tab, open_portal, page_text, reading, seed, text_of,
-                            wait_live_messages, wait_tab)
+from browser import browser, console_errors, network_log, record_network, text_of  # noqa: F401 (browser: fixture)
+from portal_support import (TAB_IDS, PortalHub, click_tab, open_portal, page_text, reading, seed, wait_live_messages,
+                            wait_tab)
 from waiting import wait_until
 
 XSS = "<img src=x onerror=window.__xss=1>"

@@ -4,8 +4,8 @@ import time
 
 from selenium.webdriver.common.by import By
 
-from browser import browser, console_errors  # noqa: F401 (browser: fixture)
-from portal_support import PortalHub, open_portal, reading, seed, text_of, wait_live_messages, wait_tab
+from browser import browser, console_errors, text_of  # noqa: F401 (browser: fixture)
+from portal_support import PortalHub, open_portal, reading, seed, wait_live_messages, wait_tab
 from waiting import wait_until
 
 

@@ -3,8 +3,8 @@ closed loopback port), outage circles, and GeoJSON layers an admin uploaded (dra
 import requests
 from selenium.webdriver.common.by import By
 
-from browser import browser, console_errors, screenshot  # noqa: F401 (browser: fixture)
-from portal_support import PASSWORD, USERS, PortalHub, open_portal, seed, text_of, wait_tab
+from browser import browser, console_errors, screenshot, text_of  # noqa: F401 (browser: fixture)
+from portal_support import PASSWORD, USERS, PortalHub, open_portal, seed, wait_tab
 from waiting import free_port, wait_until
 
 XSS = "<img src=x onerror=window.__xss=1>"

@@ -21,7 +21,7 @@ def run(browser, hub, body: str):
         const done = arguments[arguments.length - 1];
         (async () => {
           const m = {
-            state: await import('/portal/app/state.js'), charts: await import('/portal/app/charts.js'),
+            state: await import('/portal/app/state.js'), charts: await import('/portal/app/series.js'),
             dom: await import('/portal/app/dom.js'), status: await import('/portal/app/status.js'),
             store: await import('/portal/app/store.js'),
           };

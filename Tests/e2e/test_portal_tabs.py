@@ -5,9 +5,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from browser import browser, console_errors, make_browser, screenshot  # noqa: F401 (browser: fixture)
+from browser import browser, console_errors, low_contrast_texts, make_browser, screenshot, text_of  # noqa: F401 (browser: fixture)
 from portal_support import (EDGE, LATEST, PASSWORD, TAB_IDS, USERS, PortalHub, active_tab, click_tab, open_portal,
-                            low_contrast_texts, page_text, seed, text_of, wait_tab)
+                            page_text, seed, wait_tab)
 from waiting import wait_until
 
 

@@ -1,51 +1,23 @@
-// Portal entry point. Data flow:
-//   1. GET /api/session (401 → /login), /api/portal/config, and the base lists (store.loadBase).
-//   2. The active tab fetches its range-dependent data (tab.load) — again on range/substation change.
-//   3. GET /api/stream pushes readings/events/outages/scores/alerts/edges; each message updates the
-//      store and the visible tab re-renders on the next animation frame. Chart tabs refetch their
-//      series at most every few seconds while live data arrives. `resync` reloads everything.
+// Portal entry point. Data flow (docs/portal.md#how-data-flows):
+//   1. GET /api/session (401 → /login); open GET /api/stream; then the snapshot: /api/portal/config
+//      and the base lists (store.loadBase). Stream messages that arrive meanwhile are applied after it.
+//   2. The active tab fetches its range data (tab.load) — again on range/substation change.
+//   3. Each stream message updates the store; the visible tab re-renders on the next animation frame;
+//      chart tabs refetch their series, throttled (tabhost.js). `resync` reloads everything.
 //   4. Without a live feed (404) the portal refetches every 5 s.
 // View state lives in the URL hash (#tab=…&sub=…&range=…) so views can be bookmarked and shared.
 
 import { session as getSession } from './api.js';
+import { readConfig } from './config.js';
 import { el, replace } from './dom.js';
 import { Freshness, LiveFeed } from './live.js';
 import { buildShell } from './shell.js';
-import { TABS, ViewState, formatHash, parseHash } from './state.js';
+import { ViewState, formatHash, parseHash } from './state.js';
 import { Store, getOptional } from './store.js';
+import { TabHost } from './tabhost.js';
 import { onThemeChange } from './theme.js';
-import telemetry from './tabs/telemetry.js';
-import alarms from './tabs/alarms.js';
-import frequency from './tabs/frequency.js';
-import ml from './tabs/ml.js';
-import executive from './tabs/executive.js';
-import maps from './tabs/maps.js';
 
-const TAB_MODULES = { telemetry, alarms, frequency, ml, executive, maps };
-/** Live kinds after which a tab's range data is refetched (throttled), beyond its cheap re-render. */
-const RELOAD_ON = { telemetry: ['reading'], frequency: ['reading'], executive: ['outage', 'score', 'substations', 'edge', 'event'] };
-const RELOAD_MS = 5000;
 const POLL_MS = 5000;
-
-/** Timings of every tab load (fetch + render + one frame): window.__hopRenders = [{tab, range, sub, ms, start, end}]
- * (performance.now() stamps; the bench and the tests read it). */
-window.__hopRenders = [];
-
-/** The hub's portal configuration, with defaults for a hub that does not serve /api/portal/config. */
-export function readConfig(raw) {
-  const r = raw || {};
-  const f = r.frequency || r;
-  const map = r.map || r;
-  const layers = (map.layers || r.layers || []).map((l) => (typeof l === 'string' ? l : l && l.name)).filter(Boolean);
-  return {
-    present: raw !== null,
-    band: { low: f.band_low_hz ?? 59.85, high: f.band_high_hz ?? 60.15, nominal: f.nominal_hz ?? 60 },
-    tileURL: raw === null ? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' : (map.tile_url ?? r.tile_url ?? ''),
-    tileAttribution: raw === null ? '© OpenStreetMap contributors' : (map.tile_attribution ?? r.tile_attribution ?? ''),
-    layers,
-    staleAfterS: Number(r.stale_after_s ?? 60),
-  };
-}
 
 async function start() {
   const status = document.getElementById('app-status');
@@ -53,7 +25,7 @@ async function start() {
   try {
     session = await getSession();
   } catch (err) {
-    if (err.status !== 401) replace(status, el('p', { class: 'notice error' }, `Cannot load your session: ${err.message}`));
+    if (err.status !== 401) notice(`Cannot load your session: ${err.message}`, 'error');
     return;
   }
   const store = new Store();
@@ -71,7 +43,7 @@ async function start() {
   feed.start();
   const [rawConfig] = await Promise.all([
     getOptional('/api/portal/config', null).catch(() => null),
-    store.loadBase().catch((err) => showError(err)),
+    store.loadBase().catch((err) => notice(`Could not load data: ${err.message}`, 'error')),
   ]);
   const config = readConfig(rawConfig);
 
@@ -84,71 +56,30 @@ async function start() {
   });
   if (link.sub) {
     if (allowed(session, store, link.sub)) state.value.sub = link.sub;
-    else replace(status, el('p', { class: 'notice warn' }, 'The substation in this link is not available to your account; showing all of yours.'));
+    else notice('The substation in this link is not available to your account; showing all of yours.', 'warn');
   }
 
   const freshness = new Freshness(config.staleAfterS);
   freshness.touch(false);
-  const ctx = { state, store, config, session, freshness };
-  const mounted = new Set();
-  const loaded = new Map(); // tab id → "sub|range" it last loaded
-  const running = new Map(); // tab id → Promise of the load in progress
-  const pending = new Set();
-
+  const ctx = { state, store, config, session, freshness, feed };
   const shell = buildShell({ session, state, onTab: (tab) => state.set({ tab }) });
-  shell.setSubstations([...store.substations.values()].sort((a, b) => a.substation_id.localeCompare(b.substation_id)), state.sub);
+  const tabs = new TabHost(ctx, shell);
+  const listSubstations = () => [...store.substations.values()].sort((a, b) => a.substation_id.localeCompare(b.substation_id));
+  shell.setSubstations(listSubstations(), state.sub);
   shell.setSelection(state.sub, state.range);
   document.body.dataset.role = session.role || '';
-
-  async function loadTab(id) {
-    if (running.has(id)) { pending.add(id); return running.get(id); }
-    const tab = TAB_MODULES[id];
-    const panel = document.getElementById(`panel-${id}`);
-    if (!mounted.has(id)) { tab.mount(panel.querySelector('.panel-body'), ctx); mounted.add(id); }
-    const t0 = performance.now();
-    const job = (async () => {
-      try {
-        await tab.load(ctx);
-        clearError(id);
-        loaded.set(id, `${state.sub}|${state.range}`);
-        freshness.touch(false);
-        await new Promise((r) => requestAnimationFrame(() => r()));
-        if (state.tab === id && tab.shown) tab.shown(ctx);
-        const end = performance.now();
-        window.__hopRenders.push({ tab: id, range: state.range, sub: state.sub, ms: end - t0, start: t0, end });
-        document.body.dataset.rendered = String(window.__hopRenders.length);
-        panel.dataset.loaded = `${state.sub}|${state.range}`;
-      } catch (err) {
-        showError(err, id);
-      }
-    })();
-    running.set(id, job);
-    await job;
-    running.delete(id);
-    if (pending.delete(id)) await loadTab(id);
-  }
-
-  function activate(id) {
-    shell.selectTab(id);
-    const key = `${state.sub}|${state.range}`;
-    if (loaded.get(id) !== key) loadTab(id);
-    else {
-      TAB_MODULES[id].render(ctx, new Set(['all', 'reading', 'score', 'outage', 'event', 'alert', 'edge', 'substations']));
-      if (TAB_MODULES[id].shown) requestAnimationFrame(() => TAB_MODULES[id].shown(ctx));
-    }
-  }
 
   state.subscribe((s, changed) => {
     history.replaceState(null, '', formatHash(s.value));
     shell.setSelection(s.sub, s.range);
     if (changed.includes('sub') || changed.includes('range')) {
-      loaded.clear();
-      loadTab(s.tab);
-      if (changed.includes('tab')) shell.selectTab(s.tab);
+      tabs.invalidate();
+      shell.selectTab(s.tab);
+      tabs.load(s.tab);
     } else if (changed.includes('tab')) {
-      activate(s.tab);
+      tabs.activate(s.tab);
     }
-    if (changed.includes('feeder') && mounted.has(s.tab)) TAB_MODULES[s.tab].render(ctx, new Set(['feeder']));
+    if (changed.includes('feeder')) tabs.redraw('feeder');
   });
   window.addEventListener('hashchange', () => {
     const l = parseHash(location.hash);
@@ -158,49 +89,25 @@ async function start() {
     });
   });
   onThemeChange(() => {
-    loaded.clear();
-    if (mounted.has(state.tab)) {
-      TAB_MODULES[state.tab].render(ctx, new Set(['theme']));
-      loadTab(state.tab);
-    }
+    tabs.invalidate();
+    tabs.redraw('theme');
+    tabs.load(state.tab);
   });
 
-  // Live updates: batch messages per animation frame; refetch chart data at most every 5 s.
+  // Live updates: batch the store's changes per animation frame.
   let dirty = new Set();
   let frame = 0;
-  const lastReload = new Map();
-  const reloadTimers = new Map();
-  /** Refetches a tab's range data at most once per interval, with a trailing reload after a burst. */
-  const scheduleReload = (id) => {
-    if (reloadTimers.has(id)) return;
-    // Charts over long ranges are rolled up by the hub (about 1,500 points per series): refetching
-    // them more often than one bucket width would redraw the same picture.
-    const every = id === 'executive' ? RELOAD_MS : Math.max(RELOAD_MS, (state.minutes * 60000) / 1500);
-    const wait = Math.max(0, (lastReload.get(id) || 0) + every - Date.now());
-    reloadTimers.set(id, setTimeout(() => {
-      reloadTimers.delete(id);
-      lastReload.set(id, Date.now());
-      if (state.tab === id) loadTab(id);
-    }, wait));
-  };
-  const flush = () => {
-    frame = 0;
-    const kinds = dirty;
-    dirty = new Set();
-    if (kinds.has('substations')) {
-      shell.setSubstations([...store.substations.values()].sort((a, b) => a.substation_id.localeCompare(b.substation_id)), state.sub);
-    }
-    const id = state.tab;
-    if (mounted.has(id) && loaded.has(id)) {
-      TAB_MODULES[id].render(ctx, kinds);
-      const triggers = RELOAD_ON[id] || [];
-      if (triggers.some((k) => kinds.has(k))) scheduleReload(id);
-    }
-    for (const other of loaded.keys()) if (other !== id) loaded.delete(other);
-  };
   store.subscribe((kinds) => {
     for (const k of kinds) dirty.add(k);
-    if (!frame) frame = requestAnimationFrame(flush);
+    if (!frame) {
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        const batch = dirty;
+        dirty = new Set();
+        if (batch.has('substations')) shell.setSubstations(listSubstations(), state.sub);
+        tabs.render(batch);
+      });
+    }
   });
 
   let poller = 0;
@@ -214,27 +121,30 @@ async function start() {
   onLiveState = (st, detail) => {
     shell.setLive(st, detail);
     if (st === 'live' && poller) { clearInterval(poller); poller = 0; }
-    if (st === 'unavailable' && !poller) poller = setInterval(reloadAll, POLL_MS);
+    if (st === 'unavailable' && !poller) poller = setInterval(() => reloadAll(), POLL_MS);
   };
   onLiveState(feed.state);
   for (const [kind, item] of early.splice(0)) onLive(kind, item);
   reloadAll = async () => {
     try {
       await store.loadBase();
-      freshness.touch(!poller ? false : true);
-      loaded.clear();
-      await loadTab(state.tab);
+      if (poller) freshness.touch(true); // polling is the feed when there is no stream
+      tabs.invalidate();
+      await tabs.load(state.tab);
     } catch (err) {
-      showError(err);
+      notice(`Could not load data: ${err.message}`, 'error');
     }
   };
-  ctx.feed = feed;
   setInterval(() => shell.setFreshness(freshness), 1000);
   shell.setFreshness(freshness);
 
   history.replaceState(null, '', formatHash(state.value));
-  activate(state.tab);
+  tabs.activate(state.tab);
   document.body.dataset.ready = 'true';
+
+  function notice(message, kind) {
+    replace(status, el('p', { class: `notice ${kind}` }, message));
+  }
 }
 
 /** A deep-linked substation is used only when the session may see it (never asked of the hub otherwise). */
@@ -243,16 +153,4 @@ function allowed(session, store, sub) {
   return Array.isArray(session.substations) && session.substations.includes(sub);
 }
 
-function showError(err, tab) {
-  const where = tab ? document.querySelector(`#panel-${tab} .panel-error`) : document.getElementById('app-status');
-  if (!where) return;
-  replace(where, el('p', { class: 'notice error' }, `Could not load data: ${err && err.message ? err.message : err}`));
-}
-
-function clearError(tab) {
-  const where = document.querySelector(`#panel-${tab} .panel-error`);
-  if (where) replace(where);
-}
-
-export { TABS };
 start();
