@@ -45,12 +45,13 @@ def test_user_without_grant_never_sees_sub002(tmp_path, browser):
                                               "customers_out": 9})
         click_tab(browser, "telemetry")
         hub.post(key, "/api/ingest/telemetry", reading("SUB001", "FDR002", {"voltage_kv": 232.2}))
-        wait_until(lambda: cell(browser, "SUB001", "FDR002", "voltage_kv") == "232.2", timeout=3, what="the marker reading")
+        wait_until(lambda: cell(browser, "SUB001", "FDR002", "voltage_kv") == "232.2", timeout=10, what="the marker reading")
         seen = everything_seen(browser)
         assert "232.2" in seen  # the recorder did capture the live feed...
         assert any(e["kind"] == "sse" for e in network_log(browser))
         assert any(e["kind"] == "fetch" and "/api/query/" in e["url"] for e in network_log(browser))
-        assert "SUB002" not in seen and "Salem East" not in seen and "OUT-SUB002" not in seen  # ...and nothing of SUB002
+        for secret in ("SUB002", "Salem East", "OUT-SUB002"):  # ...and nothing of SUB002
+            assert secret not in seen, f"{secret} seen: ...{seen[max(0, seen.find(secret) - 300):seen.find(secret) + 100]}..."
         assert "SUB001" in seen and "SUB003" in seen
         options = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#sub-select option")]
         assert options == ["", "SUB001", "SUB003"]
