@@ -56,7 +56,25 @@ def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
         assert {r["substation_id"] for r in rows} == {f"SUB00{i}" for i in range(1, 6)}
         assert {r["site_name"] for r in rows} >= {"Portland North", "Bend East"}
         out = (tmp_path / "demo.out").read_text()
-        assert f"Portal:      {hub}/" in out
+        assert f"Portal:      {hub}/login" in out
+        # The printed credentials log in as the admin, and the portal and /admin pages are served.
+        banner = out.split("Login:", 1)[1].splitlines()[:3]  # "email / password   (role, …)" per line
+        credentials = {line.split()[0]: line.split()[2] for line in banner}
+        sessions = {}
+        for email, password in credentials.items():
+            sessions[email] = requests.Session()
+            answer = sessions[email].post(hub + "/login", json={"email": email, "password": password}, timeout=30)
+            assert answer.status_code == 200, answer.text
+        session = sessions["admin@hop.local"]
+        me = session.get(hub + "/api/session", timeout=5).json()
+        assert (me["role"], me["substations"]) == ("admin", "all")
+        assert sessions["exec@hop.local"].get(hub + "/api/session", timeout=5).json()["default_tab"] == "executive"
+        # The operator's grants are enforced by the hub: three substations, never SUB004/SUB005.
+        seen = sessions["operator@hop.local"].get(hub + "/api/query/telemetry/latest", timeout=5).json()
+        assert {r["substation_id"] for r in seen} == {"SUB001", "SUB002", "SUB003"}
+        for page in ("/portal/", "/login", "/admin"):
+            answer = session.get(hub + page, timeout=5)
+            assert answer.status_code == 200 and "text/html" in answer.headers["Content-Type"], page
         pids = [int(p.read_text()) for p in (data / "run").glob("*.pid")]
         assert len(pids) == 8  # mail sink, hub, simulator, five edges
         assert all(alive(p) for p in pids)
