@@ -38,6 +38,19 @@ def test_operator_lands_on_telemetry_with_live_values(seeded, browser):
     assert console_errors(browser) == []
 
 
+def test_only_admins_get_the_admin_link(seeded, browser):
+    open_portal(browser, seeded, "operator")
+    wait_tab(browser, "telemetry")
+    assert browser.find_elements(By.ID, "admin-link") == []
+    browser.delete_all_cookies()
+    open_portal(browser, seeded, "admin")
+    wait_tab(browser, "telemetry")
+    link = browser.find_element(By.ID, "admin-link")
+    link.click()
+    wait_until(lambda: browser.current_url.endswith("/admin") and "Users" in browser.find_element(By.TAG_NAME, "body").text,
+               what="the admin page after following the portal's Admin link")
+
+
 def test_executive_lands_on_executive_view_with_totals(seeded, browser):
     open_portal(browser, seeded, "executive")
     assert active_tab(browser) == "executive"

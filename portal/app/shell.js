@@ -38,7 +38,10 @@ export function buildShell({ session, state, onTab }) {
     el('label', {}, 'Range', rangeSelect),
     el('span', { class: 'spacer' }),
     liveBadge, lastUpdate, stale,
-    who, themeButton, signOut);
+    who,
+    // Admins reach /admin from the portal; the hub refuses /api/admin/* to everyone else anyway.
+    session.role === 'admin' ? el('a', { id: 'admin-link', class: 'header-link', href: '/admin' }, 'Admin') : null,
+    themeButton, signOut);
 
   const buttons = TABS.map((t) => el('button', {
     type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': `panel-${t.id}`, 'aria-selected': 'false',
