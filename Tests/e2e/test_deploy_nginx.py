@@ -362,3 +362,69 @@ def test_sample_hub_yaml_is_accepted_by_the_hub(tmp_path):
     config.write_text(config.read_text().replace("  max_past_days: 400", "  max_past_days: 400\n  max_pastdays: 1"))
     bad = subprocess.run([str(HUB_BIN), "keys", "list", "--config", str(config)], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode != 0 and f"{config}:" in bad.stderr and "limits.max_pastdays: unknown key" in bad.stderr
+
+
+# ---------------------------------------------------------------- the portal behind the shipped nginx file
+
+def test_portal_login_and_live_stream_through_tls(tmp_path, pki):
+    """A portal user behind the shipped nginx file: the session cookie is Secure (the hub trusts the
+    proxy's X-Forwarded-Proto), and a reading posted while the user's /api/stream is open arrives
+    through nginx within 2 s (the hub answers X-Accel-Buffering: no; the file also turns
+    proxy_buffering off there, and allows an hour between reads)."""
+    if not HUB_BIN.exists():
+        pytest.skip(f"{HUB_BIN} is missing: build it first with `swift build` (this test never builds)")
+    data = tmp_path / "data"
+    env = {**os.environ, "HOP_HUB_ACCOUNTS_BCRYPT_COST": "4", "HOP_HUB_HTTP_TRUSTED_PROXIES": "127.0.0.1"}
+    password = "correct horse battery 42"
+    subprocess.run([str(HUB_BIN), "users", "create", "--data-dir", str(data), "--email", "op@example.net",
+                    "--name", "Op", "--role", "operator", "--substations", "SUB001", "--password-stdin"],
+                   input=password, text=True, env=env, check=True, capture_output=True)
+    key = run(str(HUB_BIN), "keys", "create", "--data-dir", str(data), "--name", "edge", "--all-substations",
+              "--scope", "ingest").stdout.strip().splitlines()[-1]
+    port = free_port()
+    log = open(tmp_path / "hub.log", "wb")
+    hub = subprocess.Popen([str(HUB_BIN), "serve", "--data-dir", str(data), "--listen", f"127.0.0.1:{port}"],
+                           stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    proxy = None
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(port):
+            assert hub.poll() is None and time.monotonic() < deadline, (tmp_path / "hub.log").read_text()
+            time.sleep(0.1)
+        proxy = start_nginx(tmp_path, pki, hub_port=port)
+        ca = str(pki["ca"])
+        session = requests.Session()
+        answer = session.post(proxy.https + "/login", json={"email": "op@example.net", "password": password},
+                              verify=ca, timeout=10)
+        assert answer.status_code == 200, answer.text
+        cookie = answer.headers["Set-Cookie"]
+        assert "hop_session=" in cookie and "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        assert session.get(proxy.https + "/portal/", verify=ca, timeout=10).status_code == 200
+        stream = session.get(proxy.https + "/api/stream", stream=True, verify=ca, timeout=(5, 30))
+        assert stream.status_code == 200 and stream.headers["Content-Type"].startswith("text/event-stream")
+        sent = time.monotonic()
+        reading = {"substation_id": "SUB001", "feeder_id": "FDR009", "site_name": "Portland North",
+                   "latitude": 45.5, "longitude": -122.6, "voltage_kv": 229.8, "current_a": 1187.4,
+                   "power_mw": 274.2, "frequency_hz": 60.007}
+        r = requests.post(proxy.https + "/api/ingest/telemetry", json=reading, headers={"X-API-Key": key},
+                          verify=ca, timeout=10)
+        assert r.status_code == 200, r.text
+        for line in stream.iter_lines(chunk_size=1, decode_unicode=True):
+            if line.startswith("data:") and '"FDR009"' in line:
+                break
+            assert time.monotonic() - sent < 2.0, "the reading did not come through nginx within 2 s"
+        assert time.monotonic() - sent < 2.0
+        stream.close()
+    finally:
+        if proxy:
+            proxy.stop()
+        hub.send_signal(signal.SIGTERM)
+        hub.wait(timeout=30)
+        log.close()
+
+
+def _healthy(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/api/health", timeout=1).ok
+    except requests.RequestException:
+        return False
