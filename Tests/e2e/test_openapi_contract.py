@@ -12,6 +12,7 @@ Uses the existing `.build/debug/hop-hub` (never builds); skips with a reason whe
 import copy
 import gzip
 import json
+import os
 import pathlib
 import signal
 import socket
@@ -28,7 +29,7 @@ spec_validator = pytest.importorskip(
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "Sources" / "HopHub" / "Resources" / "openapi.json"
-HUB_BIN = ROOT / ".build" / "debug" / "hop-hub"
+HUB_BIN = pathlib.Path(os.environ.get("HOP_BIN_DIR", ROOT / ".build" / "debug")) / "hop-hub"
 SEED_TELEMETRY = {
     "substation_id": "SUB001", "feeder_id": "FDR002", "device_id": "SUB001-FDR002", "site_name": "Portland North",
     "latitude": 45.5231, "longitude": -122.6765, "voltage_kv": 229.8, "current_a": 1187.4, "power_mw": 274.2,
@@ -94,6 +95,7 @@ def test_spec_lists_every_endpoint_the_hub_routes():
         ("delete", "/api/admin/users/{email}/sessions"), ("get", "/api/admin/keys"), ("post", "/api/admin/keys"),
         ("post", "/api/admin/keys/{name}/rotate"), ("delete", "/api/admin/keys/{name}"),
         ("get", "/api/admin/audit"), ("get", "/api/admin/audit.csv"),
+        ("post", "/login"), ("post", "/logout"), ("get", "/api/session"),
     }
     listed = {(m, p) for p, item in load_spec()["paths"].items() for m in item if m in ("get", "post", "put", "delete", "patch")}
     assert listed == expected
@@ -397,3 +399,32 @@ def test_metrics_is_prometheus_text(contract_hub):
     for name in ("hop_ingest_records_total", "hop_http_request_duration_seconds", "hop_writer_queue_records",
                  "hop_database_size_bytes"):
         assert name in r.text, name
+
+
+def test_login_and_session_match_their_schemas(contract_hub):
+    """A real portal user: POST /login and GET /api/session answer what the document says, and the
+    session's errors (bad password, no cookie) have documented statuses."""
+    spec = load_spec()
+    password = "correct horse battery staple"
+    made = subprocess.run(
+        [str(HUB_BIN), "users", "create", "--data-dir", str(contract_hub.data_dir), "--email", "contract@example.com",
+         "--name", "Contract Op", "--role", "operator", "--substations", "SUB001", "--password-stdin"],
+        input=password + "\n", capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    s = requests.Session()
+    r = s.post(contract_hub.url + "/login", json={"email": "contract@example.com", "password": password}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert_valid(spec, response_schema(spec, "/login", "post", "200"), r.json(), "POST /login")
+    r = s.get(contract_hub.url + "/api/session", timeout=10)
+    assert r.status_code == 200, r.text
+    assert_valid(spec, response_schema(spec, "/api/session", "get", "200"), r.json(), "GET /api/session")
+    assert r.json()["substations"] == ["SUB001"] and r.json()["role"] == "operator"
+    wrong = requests.post(contract_hub.url + "/login", json={"email": "contract@example.com", "password": "nope nope nope"}, timeout=10)
+    assert wrong.status_code == 401
+    assert_valid(spec, response_schema(spec, "/login", "post", "401"), wrong.json(), "POST /login 401")
+    anonymous = requests.get(contract_hub.url + "/api/session", timeout=10)
+    assert anonymous.status_code == 401
+    assert_valid(spec, response_schema(spec, "/api/session", "get", "401"), anonymous.json(), "GET /api/session 401")
+    out = s.post(contract_hub.url + "/logout", headers={"X-CSRF-Token": r.json()["csrf_token"]}, timeout=10)
+    assert out.status_code == 204
+    assert s.get(contract_hub.url + "/api/session", timeout=10).status_code == 401

@@ -176,3 +176,30 @@ def test_deactivation_by_the_cli_ends_an_open_live_stream(hub):
     elapsed = time.monotonic() - started
     assert elapsed < 10, f"stream ended only after {elapsed:.1f} s"
     assert s.get(hub.url + "/api/stream", timeout=5).status_code == 401
+
+
+def test_parallel_guesses_enumeration_and_the_denied_flood(hub):
+    """30 wrong passwords at once get at most max_failures (3) password checks; then even the right
+    password, sent in parallel, is refused; the lock writes one `denied` row however often it is hit;
+    an unknown email locks exactly like a real one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(email, password):
+        r = requests.post(hub.url + "/login", json={"email": email, "password": password}, timeout=30)
+        return r.status_code, r.json()["error"]["message"] if r.status_code != 200 else ""
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        wrong = list(pool.map(lambda _: attempt("op@example.com", "Wrong password 1")[0], range(30)))
+    assert wrong.count(401) <= 3 and wrong.count(401) + wrong.count(429) == 30, wrong
+    checked = [row for row in audit(hub, "login") if row[2] == "op@example.com" and row[4] == "failure"]
+    assert len(checked) <= 3, checked
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        right = list(pool.map(lambda _: attempt("op@example.com", PASSWORD)[0], range(10)))
+    assert right == [429] * 10, right
+    denied = [row for row in audit(hub, "login") if row[2] == "op@example.com" and row[4] == "denied"]
+    assert len(denied) == 1, denied
+    # The same answers, in the same order, for an email nobody has.
+    known = [attempt("admin@example.com", "Wrong password 1") for _ in range(4)]
+    unknown = [attempt("ghost@example.com", "Wrong password 1") for _ in range(4)]
+    assert [c for c, _ in known] == [401, 401, 429, 429]
+    assert known == unknown, (known, unknown)

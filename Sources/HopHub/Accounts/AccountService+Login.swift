@@ -11,48 +11,66 @@ extension AccountService {
     }
 
     /// Checks the password and opens a new session. Every attempt is audited (`login`, with the
-    /// address and, on failure, the reason); failures count towards the account's and the
-    /// address's lockout. Unknown email and wrong password give the same 401.
+    /// address and, on failure, the reason), except that while a key is locked only its first
+    /// `denied` attempt is written (the rest are counted and reported with the key's next row).
+    ///
+    /// The attempt is counted against the email (known or not: unknown emails lock exactly like
+    /// real ones) and the address (IPv6 per /64) BEFORE bcrypt, in one transaction that also
+    /// checks the locks — so parallel requests get at most `maxFailures` password checks. A correct
+    /// password gives its attempt back, after re-reading the locks (a lock another attempt of the
+    /// same batch set still refuses it). Unknown email and wrong password give the same 401; a
+    /// locked email gives the same 429 whether the account exists or not. "Deactivated" is only
+    /// said after the correct password.
     public func login(email rawEmail: String, password: String, from address: String?) async throws -> LoginSuccess {
         // Bounded: an attacker's 16 KiB "email" must not become a 16 KiB audit row.
         let email = String(rawEmail.trimmingCharacters(in: .whitespaces).lowercased().prefix(254))
-        let actor = AuditActor(name: email.isEmpty ? "(empty)" : email, sourceAddress: address)
         let now = clock.now()
-        if let address, let throttle = try await store.addressThrottle(address), let until = throttle.lockedUntil, until > now {
-            try await audit(actor, .login, email, .denied, "source address locked", at: now)
-            throw Self.locked("too many failed logins from your address (\(address))", until: until, now: now)
+        let user = try await store.user(email: email)
+        // Text without "@" that is no account is likely a password typed into the email field: it
+        // is neither stored in the audit log nor used as a throttle key.
+        let named = user != nil || email.contains("@") ? (email.isEmpty ? "(empty)" : email) : Self.invalidEmail
+        let actor = AuditActor(name: named, sourceAddress: address)
+        let keys = LoginThrottleKeys(
+            account: LoginThrottleKeys.account(named), address: address.map(LoginThrottleKeys.address))
+        let gate = try await store.reserveLoginAttempt(keys, now: now, limits: LoginLimits(settings)) { lock, earlier in
+            actor.entry(
+                .login, target: lock == .account ? named : address.map(AddressBucket.bucket), outcome: .denied,
+                detail: (lock == .account ? "account locked" : "source address locked")
+                    + Self.suppressedNote(earlier, "during an earlier lock"),
+                at: now)
         }
-        guard let user = try await store.user(email: email) else {
-            _ = try await hasher.verify(password, hash: dummyHash)  // same work as a real check
-            try await countAddressFailure(address, actor: actor, now: now)
-            try await audit(actor, .login, email, .failure, "unknown email", at: now)
-            throw Self.wrongCredentials
+        let reservation: LoginReservation
+        switch gate {
+        case .locked(let lock, let until, _):
+            throw Self.locked(lock, address: address, until: until, now: now, justLocked: false)
+        case .proceed(let reserved):
+            reservation = reserved
         }
-        if user.isLocked(at: now) {
-            try await audit(actor, .login, user.email, .denied, "account locked", at: now)
-            throw Self.locked("this account is locked after too many failed logins", until: user.lockedUntil!, now: now)
-        }
-        guard try await hasher.verify(password, hash: user.passwordHash) else {
-            try await audit(actor, .login, user.email, .failure, "wrong password", at: now)
-            let lockedUntil = try await countAccountFailure(user, actor: actor, now: now)
-            try await countAddressFailure(address, actor: actor, now: now)
-            if let lockedUntil {
-                throw Self.locked("this account is now locked after too many failed logins", until: lockedUntil, now: now)
+        let note = Self.suppressedNote(reservation.suppressedEarlier, "during the last lock")
+        guard let user, try await hasher.verify(password, hash: user.passwordHash) else {
+            if user == nil { _ = try await hasher.verify(password, hash: dummyHash) }  // same work as a real check
+            try await audit(actor, .login, named, .failure, (user == nil ? "unknown email" : "wrong password") + note, at: now)
+            try await auditLocks(reservation, actor: actor, target: named, now: now)
+            if let lockedUntil = reservation.accountLock {
+                throw Self.locked(.account, address: address, until: lockedUntil, now: now, justLocked: true)
             }
             throw Self.wrongCredentials
         }
+        if let (lock, until) = try await store.releaseLoginAttempt(reservation, now: clock.now()) {
+            try await audit(actor, .login, user.email, .denied, "\(lock.rawValue) locked by a parallel attempt" + note, at: now)
+            throw Self.locked(lock, address: address, until: until, now: now, justLocked: false)
+        }
         guard user.active else {
-            try await audit(actor, .login, user.email, .denied, "account deactivated", at: now)
+            try await audit(actor, .login, user.email, .denied, "account deactivated" + note, at: now)
             throw HubError(.unauthenticated, "account is deactivated; ask an administrator")
         }
-        if user.failedLogins > 0 || user.lockedUntil != nil { try await store.clearLoginFailures(userID: user.id) }
         try await store.purgeSessions(now: now, idleBefore: now - Int64(settings.idleTimeoutSeconds) * 1000)
         let id = SessionToken.random()
         let session = SessionRecord(
             idHash: SessionToken.digest(id), userID: user.id, csrfToken: SessionToken.random(), createdAt: now,
             lastSeen: now, expiresAt: now + Int64(settings.absoluteTimeoutSeconds) * 1000)
         try await store.insertSession(session)
-        try await audit(actor, .login, user.email, .success, "role=\(user.role.rawValue)", at: now)
+        try await audit(actor, .login, user.email, .success, "role=\(user.role.rawValue)" + note, at: now)
         logger.info("login", metadata: ["user": "\(user.email)", "address": "\(address ?? "-")"])
         return LoginSuccess(sessionID: id, session: authenticated(session, user))
     }
@@ -62,6 +80,7 @@ extension AccountService {
         let hash = SessionToken.digest(sessionID)
         guard let (_, user) = try await store.session(idHash: hash) else { return }
         try await store.deleteSession(idHash: hash)
+        await onAccessChanged(user.email)  // live streams end now (other sessions' streams reconnect)
         try await audit(AuditActor(name: user.email, sourceAddress: address), .logout, user.email, .success, "", at: clock.now())
     }
 
@@ -93,35 +112,43 @@ extension AccountService {
             idleExpiresAt: min(session.expiresAt, session.lastSeen + Int64(settings.idleTimeoutSeconds) * 1000))
     }
 
-    /// Counts a failure against the account (atomically in the store); the lock end when it locked it.
-    private func countAccountFailure(_ user: UserRecord, actor: AuditActor, now: Int64) async throws -> Int64? {
-        let lockedUntil = try await store.recordLoginFailure(
-            userID: user.id, now: now, windowMs: Int64(settings.failureWindowSeconds) * 1000,
-            maxFailures: settings.maxFailures, lockMs: Int64(settings.lockoutSeconds) * 1000)
-        if lockedUntil != nil {
+    /// The `lockout` rows of the locks a failed attempt made real.
+    private func auditLocks(_ reservation: LoginReservation, actor: AuditActor, target: String, now: Int64) async throws {
+        if reservation.accountLock != nil {
             try await audit(
-                actor, .lockout, user.email, .success,
+                actor, .lockout, target, .success,
                 "account locked for \(settings.lockoutSeconds) s after \(settings.maxFailures) failed logins", at: now)
-            logger.warning("account locked", metadata: ["user": "\(user.email)", "address": "\(actor.sourceAddress ?? "-")"])
+            logger.warning("account locked", metadata: ["user": "\(target)", "address": "\(actor.sourceAddress ?? "-")"])
         }
-        return lockedUntil
-    }
-
-    private func countAddressFailure(_ address: String?, actor: AuditActor, now: Int64) async throws {
-        guard let address else { return }
-        let lockedUntil = try await store.recordAddressFailure(
-            address, now: now, windowMs: Int64(settings.failureWindowSeconds) * 1000,
-            maxFailures: settings.maxFailuresPerAddress, lockMs: Int64(settings.lockoutSeconds) * 1000)
-        if lockedUntil != nil {
+        if reservation.addressLock != nil, let address = reservation.keys.address {
+            let bucket = String(address.dropFirst("address:".count))
             try await audit(
-                actor, .lockout, address, .success,
+                actor, .lockout, bucket, .success,
                 "source address locked for \(settings.lockoutSeconds) s after \(settings.maxFailuresPerAddress) failed logins",
                 at: now)
-            logger.warning("source address locked", metadata: ["address": "\(address)"])
+            logger.warning("source address locked", metadata: ["address": "\(bucket)"])
         }
     }
 
+    /// `; N denied attempts <when> were not logged one by one`, or nothing.
+    static func suppressedNote(_ count: Int, _ when: String) -> String {
+        count == 0 ? "" : "; \(count) denied attempt\(count == 1 ? "" : "s") \(when) not logged one by one"
+    }
+
+    /// The audit actor and target of a failed login whose email is no account and has no "@".
+    static let invalidEmail = "(invalid email)"
+
     static let wrongCredentials = HubError(.unauthenticated, "wrong email or password")
+
+    /// The 429 of a lock: the same text for known and unknown emails.
+    static func locked(_ lock: LoginLock, address: String?, until: Int64, now: Int64, justLocked: Bool) -> HubError {
+        switch lock {
+        case .account:
+            locked("this account is \(justLocked ? "now " : "")locked after too many failed logins", until: until, now: now)
+        case .address:
+            locked("too many failed logins from your address (\(address ?? "-"))", until: until, now: now)
+        }
+    }
 
     static func locked(_ what: String, until: Int64, now: Int64) -> HubError {
         let seconds = Int((until - now + 999) / 1000)

@@ -32,22 +32,26 @@ public struct AccountService: Sendable {
 
     public func user(email: String) async throws -> UserRecord? { try await store.user(email: email) }
 
-    /// Creates a user (audited `user.create`); admins without substations get all of them.
+    /// Creates a user (audited `user.create`, in the same transaction). Admins always have every
+    /// substation: an admin given a list is a 422 naming `substations`. `limit` is the caller's own
+    /// substations; a user beyond them is a 403 naming `substations`.
     @discardableResult
-    public func create(_ new: NewUser, by actor: AuditActor) async throws -> UserRecord {
+    public func create(_ new: NewUser, by actor: AuditActor, limit: SubstationScope = .all) async throws -> UserRecord {
         let email = try Self.checkedEmail(new.email)
         let name = new.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw HubError(.validationFailed, "name must not be empty", field: "name") }
         let substations: SubstationScope
-        if let given = new.substations {
-            substations = given
-        } else if new.role == .admin {
+        if new.role == .admin {
+            try Self.requireAllForAdmin(new.substations ?? .all)
             substations = .all
+        } else if let given = new.substations {
+            substations = given
         } else {
             throw HubError(
                 .validationFailed, "a \(new.role.rawValue) needs substations: a list (e.g. SUB001,SUB002) or all",
                 field: "substations")
         }
+        try Self.requireWithin(substations, limit: limit)
         if let problem = PasswordPolicy.problem(new.password, email: email) {
             throw HubError(.validationFailed, problem, field: "password")
         }
@@ -55,21 +59,24 @@ public struct AccountService: Sendable {
         let record = UserRecord(
             email: email, name: name, orgName: new.orgName, role: new.role, substations: substations,
             alertOptIn: new.alertOptIn, passwordHash: try await hasher.hash(new.password), createdAt: now, updatedAt: now)
-        guard let stored = try await store.insertUser(record) else {
+        let entry = actor.entry(
+            .userCreate, target: email,
+            detail: "role=\(record.role.rawValue) substations=\(record.substations.listText) alert_opt_in=\(record.alertOptIn)",
+            at: now)
+        guard let stored = try await store.insertUser(record, audit: entry) else {
             try await audit(actor, .userCreate, email, .failure, "email already in use", at: now)
             throw HubError(.conflict, "a user with email '\(email)' already exists", field: "email")
         }
-        try await audit(
-            actor, .userCreate, stored.email, .success,
-            "role=\(stored.role.rawValue) substations=\(stored.substations.listText) alert_opt_in=\(stored.alertOptIn)",
-            at: now)
         return stored
     }
 
     /// Changes the given fields (audited `user.update`, or `user.deactivate` when `active` goes
-    /// false — which also ends the user's sessions at once).
+    /// false — which also ends the user's sessions at once — in the same transaction). A user made
+    /// admin gets every substation; an admin given a list is a 422. `limit` as in `create`.
     @discardableResult
-    public func update(email: String, _ change: UserChange, by actor: AuditActor) async throws -> UserRecord {
+    public func update(email: String, _ change: UserChange, by actor: AuditActor, limit: SubstationScope = .all)
+        async throws -> UserRecord
+    {
         var user = try await existing(email)
         let before = user
         if let name = change.name {
@@ -80,25 +87,29 @@ public struct AccountService: Sendable {
         if let org = change.orgName { user.orgName = org }
         if let role = change.role { user.role = role }
         if let substations = change.substations { user.substations = substations }
+        if user.role == .admin {
+            try Self.requireAllForAdmin(change.substations ?? .all)
+            user.substations = .all
+        }
         if let active = change.active { user.active = active }
         if let optIn = change.alertOptIn { user.alertOptIn = optIn }
+        if user.substations != before.substations { try Self.requireWithin(user.substations, limit: limit) }
         let changes = Self.describe(before, user)
         guard !changes.isEmpty else { return user }
         user.updatedAt = clock.now()
-        try await store.updateUser(user)
         let deactivated = before.active && !user.active
-        // Requests read the user row each time, so new rights apply at the next request; sessions
-        // of a deactivated user are deleted so nothing of theirs outlives the change.
-        if deactivated {
-            try await endAllSessions(user)
-        } else if before.role != user.role || before.substations != user.substations {
-            await onAccessChanged(user.email)
-        }
-        try await audit(actor, deactivated ? .userDeactivate : .userUpdate, user.email, .success, changes, at: user.updatedAt)
+        let at = user.updatedAt
+        var entries = [actor.entry(deactivated ? .userDeactivate : .userUpdate, target: user.email, detail: changes, at: at)]
         if before.alertOptIn != user.alertOptIn {
-            try await audit(
-                actor, .recipientsChange, user.email, .success, "alert_opt_in \(before.alertOptIn)→\(user.alertOptIn)",
-                at: user.updatedAt)
+            entries.append(
+                actor.entry(
+                    .recipientsChange, target: user.email, detail: "alert_opt_in \(before.alertOptIn)→\(user.alertOptIn)", at: at))
+        }
+        // Requests read the user row each time, so new rights apply at the next request; sessions
+        // of a deactivated user are deleted (with the change) so nothing of theirs outlives it.
+        try await store.updateUser(user, endSessions: deactivated, clearLock: false) { [entries] _ in entries }
+        if deactivated || before.role != user.role || before.substations != user.substations {
+            await onAccessChanged(user.email)
         }
         return user
     }
@@ -109,20 +120,27 @@ public struct AccountService: Sendable {
         try await update(email: email, UserChange(active: false), by: actor)
     }
 
-    /// Replaces the user's grants (audited `user.grant`); they apply from the user's next request.
+    /// Replaces the user's grants (audited `user.grant`, same transaction); they apply from the
+    /// user's next request. An admin's grants are always all (422 otherwise).
     @discardableResult
-    public func grant(email: String, substations: SubstationScope, by actor: AuditActor) async throws -> UserRecord {
+    public func grant(email: String, substations: SubstationScope, by actor: AuditActor, limit: SubstationScope = .all)
+        async throws -> UserRecord
+    {
         var user = try await existing(email)
+        if user.role == .admin { try Self.requireAllForAdmin(substations) }
+        try Self.requireWithin(substations, limit: limit)
         let before = user.substations
         user.substations = substations
         user.updatedAt = clock.now()
-        try await store.updateUser(user)
+        let entry = actor.entry(
+            .userGrant, target: user.email, detail: "substations \(before.listText)→\(substations.listText)", at: user.updatedAt)
+        try await store.updateUser(user, endSessions: false, clearLock: false) { _ in [entry] }
         if before != substations { await onAccessChanged(user.email) }
-        try await audit(actor, .userGrant, user.email, .success, "substations \(before.listText)→\(substations.listText)", at: user.updatedAt)
         return user
     }
 
-    /// Sets a new password (policy checked), clears any lockout and ends the user's sessions.
+    /// Sets a new password (policy checked), clears any lockout and ends the user's sessions — with
+    /// its audit row, in one transaction.
     public func resetPassword(email: String, password: String, by actor: AuditActor) async throws {
         var user = try await existing(email)
         if let problem = PasswordPolicy.problem(password, email: user.email) {
@@ -130,36 +148,60 @@ public struct AccountService: Sendable {
         }
         user.passwordHash = try await hasher.hash(password)
         user.updatedAt = clock.now()
-        try await store.updateUser(user)
-        try await store.clearLoginFailures(userID: user.id)
-        let ended = try await endAllSessions(user)
-        try await audit(actor, .passwordReset, user.email, .success, "sessions ended: \(ended)", at: user.updatedAt)
+        let (target, at) = (user.email, user.updatedAt)
+        try await store.updateUser(user, endSessions: true, clearLock: true) { ended in
+            [actor.entry(.passwordReset, target: target, detail: "sessions ended: \(ended)", at: at)]
+        }
+        await onAccessChanged(user.email)
     }
 
-    /// Clears the account's lockout and failure count (audited `unlock`).
+    /// Clears the account's lockout and failure count (audited `unlock`, same transaction).
     public func unlock(email: String, by actor: AuditActor) async throws {
         let user = try await existing(email)
         let now = clock.now()
-        let wasLocked = user.isLocked(at: now)
-        try await store.clearLoginFailures(userID: user.id)
-        try await audit(
-            actor, .unlock, user.email, .success, wasLocked ? "account unlocked" : "account was not locked; failures cleared",
-            at: now)
+        let detail = user.isLocked(at: now) ? "account unlocked" : "account was not locked; failures cleared"
+        try await store.clearLoginThrottle(
+            LoginThrottleKeys.account(user.email.lowercased()), audit: actor.entry(.unlock, target: user.email, detail: detail, at: now))
     }
 
-    /// Clears a source address's lockout (audited `unlock` with the address as target).
+    /// Clears a source address's lockout (IPv6: its /64; audited `unlock` with the address as target).
     public func unlockAddress(_ address: String, by actor: AuditActor) async throws {
-        try await store.clearAddressThrottle(address)
-        try await audit(actor, .unlock, address, .success, "source address unlocked", at: clock.now())
+        try await store.clearLoginThrottle(
+            LoginThrottleKeys.address(address),
+            audit: actor.entry(.unlock, target: AddressBucket.bucket(address), detail: "source address unlocked", at: clock.now()))
     }
 
-    /// Ends every session of the user now (audited `user.sessions_end`); returns how many ended.
+    /// Ends every session of the user now (audited `user.sessions_end`, same transaction); returns how many ended.
     @discardableResult
     public func endSessions(email: String, by actor: AuditActor) async throws -> Int {
         let user = try await existing(email)
-        let ended = try await endAllSessions(user)
-        try await audit(actor, .sessionsEnd, user.email, .success, "sessions ended: \(ended)", at: clock.now())
+        let (target, at) = (user.email, clock.now())
+        let ended = try await store.deleteSessions(userID: user.id) { ended in
+            actor.entry(.sessionsEnd, target: target, detail: "sessions ended: \(ended)", at: at)
+        }
+        await onAccessChanged(user.email)
         return ended
+    }
+
+    /// 422 naming `substations` unless `substations` is all: the admin role always has every substation.
+    static func requireAllForAdmin(_ substations: SubstationScope) throws(HubError) {
+        guard substations == .all else {
+            throw HubError(
+                .validationFailed,
+                "an admin always has all substations (admins manage every user and key); leave substations out or send \"all\"",
+                field: "substations")
+        }
+    }
+
+    /// 403 naming `substations` when `substations` reaches beyond the caller's own `limit`.
+    static func requireWithin(_ substations: SubstationScope, limit: SubstationScope) throws(HubError) {
+        guard let allowed = limit.substations else { return }
+        guard let wanted = substations.substations, wanted.isSubset(of: allowed) else {
+            throw HubError(
+                .forbidden,
+                "you may grant only substations you have yourself (\(limit.listText)), not \(substations.listText)",
+                field: "substations")
+        }
     }
 
     // MARK: - helpers
@@ -169,13 +211,6 @@ public struct AccountService: Sendable {
             throw HubError(.notFound, "no user with email '\(email)'", field: "email")
         }
         return user
-    }
-
-    @discardableResult
-    func endAllSessions(_ user: UserRecord) async throws -> Int {
-        let ended = try await store.deleteSessions(userID: user.id)
-        await onAccessChanged(user.email)
-        return ended
     }
 
     func audit(

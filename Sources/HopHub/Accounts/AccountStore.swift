@@ -1,21 +1,23 @@
+import HopProtocol
+
 /// Storage of users, sessions and login throttling; `SQLiteStore` is the real one. Email lookups
-/// ignore case. Every method is one transaction.
-public protocol AccountStore: AuditStore {
-    /// Inserts and returns the user with its id; nil when the email is taken (any case).
-    func insertUser(_ user: UserRecord) async throws -> UserRecord?
+/// ignore case. Every method is one transaction, and every change that is audited commits together
+/// with its audit row (or neither does).
+public protocol AccountStore: AuditStore, LoginThrottleStore {
+    /// Inserts the user and `audit` together and returns the user with its id; nil (nothing
+    /// written) when the email is taken (any case).
+    func insertUser(_ user: UserRecord, audit: AuditEntry) async throws -> UserRecord?
     func user(email: String) async throws -> UserRecord?
     func user(id: Int64) async throws -> UserRecord?
     /// All users, ordered by email.
     func users() async throws -> [UserRecord]
-    /// Writes the profile, rights, password hash and `updated_at` (not the login-failure fields,
-    /// which only the methods below change, atomically).
-    func updateUser(_ user: UserRecord) async throws
-    /// Counts a failed login of the user in one transaction (a new window starts when the last one
-    /// is over); returns the lock end (ms) when this failure reached `maxFailures` and locked it.
-    func recordLoginFailure(userID: Int64, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64) async throws
-        -> Int64?
-    /// Resets the user's failure count and lock.
-    func clearLoginFailures(userID: Int64) async throws
+    /// Writes the profile, rights, password hash and `updated_at`; optionally deletes the user's
+    /// sessions and clears the account's login lock; appends `audit(sessionsEnded)` — all in one
+    /// transaction. Returns how many sessions ended.
+    @discardableResult
+    func updateUser(
+        _ user: UserRecord, endSessions: Bool, clearLock: Bool, audit: @escaping @Sendable (Int) -> [AuditEntry]
+    ) async throws -> Int
     /// Emails and `updated_at` of users changed after `since` (ms), oldest change first.
     func usersUpdated(after since: Int64) async throws -> [(email: String, updatedAt: Int64)]
 
@@ -26,13 +28,10 @@ public protocol AccountStore: AuditStore {
     func deleteSession(idHash: String) async throws
     /// Deletes every session of a user; returns how many.
     @discardableResult func deleteSessions(userID: Int64) async throws -> Int
+    /// Deletes every session of a user and appends `audit(count)` in one transaction; returns how many.
+    @discardableResult
+    func deleteSessions(userID: Int64, audit: @escaping @Sendable (Int) -> AuditEntry) async throws -> Int
     /// Deletes sessions past their absolute end or unused since `idleBefore`; returns how many.
     @discardableResult func purgeSessions(now: Int64, idleBefore: Int64) async throws -> Int
     func sessionCount(userID: Int64) async throws -> Int
-
-    func addressThrottle(_ address: String) async throws -> AddressThrottle?
-    /// Like `recordLoginFailure`, for a source address.
-    func recordAddressFailure(_ address: String, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64)
-        async throws -> Int64?
-    func clearAddressThrottle(_ address: String) async throws
 }

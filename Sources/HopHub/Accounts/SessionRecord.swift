@@ -34,18 +34,3 @@ public struct AuthenticatedSession: Sendable, Hashable {
         self.idleExpiresAt = idleExpiresAt
     }
 }
-
-/// Failed-login bookkeeping of one source address.
-public struct AddressThrottle: Sendable, Hashable {
-    public var address: String
-    public var failures: Int
-    public var firstFailureAt: Int64
-    public var lockedUntil: Int64?
-
-    public init(address: String, failures: Int, firstFailureAt: Int64, lockedUntil: Int64? = nil) {
-        self.address = address
-        self.failures = failures
-        self.firstFailureAt = firstFailureAt
-        self.lockedUntil = lockedUntil
-    }
-}

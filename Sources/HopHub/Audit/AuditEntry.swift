@@ -63,6 +63,7 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case recipientsChange = "alerts.recipients_change"
     case layerUpload = "map.layer_upload"
     case layerDelete = "map.layer_delete"
+    case adminDenied = "admin.denied"
 }
 
 /// Which rows `AuditStore.auditEntries` returns, newest first.

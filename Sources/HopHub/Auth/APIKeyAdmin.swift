@@ -28,12 +28,16 @@ public struct APIKeyAdmin: Sendable {
         case nameTaken(String)
         case invalidName(String)
         case noActiveKey(String)
+        /// A key with the admin scope must have every substation (an admin can grant anything anyway).
+        case adminScopeLimited(String)
 
         public var description: String {
             switch self {
             case .nameTaken(let name): "an active key named '\(name)' already exists (revoke it first)"
             case .invalidName(let name): "key name '\(name)' must be 1–64 characters of letters, digits and _ . : -"
             case .noActiveKey(let name): "no active key named '\(name)'"
+            case .adminScopeLimited(let name):
+                "key '\(name)' has the admin scope, so it must have all substations (substations all / \"all\")"
             }
         }
     }
@@ -50,6 +54,7 @@ public struct APIKeyAdmin: Sendable {
         name: String, scopes: Set<APIKeyScope>, substations: SubstationScope, by actor: AuditActor
     ) async throws -> (key: String, record: APIKeyRecord) {
         do { try Validator(now: .now()).identifier(name, "name") } catch { throw Failure.invalidName(name) }
+        if scopes.contains(.admin) && substations != .all { throw Failure.adminScopeLimited(name) }
         let settings = Self.describe(scopes: scopes, substations: substations)
         let made = APIKeyGenerator.make()
         let now = SourceTime.now().epochMilliseconds

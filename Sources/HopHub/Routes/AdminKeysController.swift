@@ -5,7 +5,7 @@ import Logging
 /// `/api/admin/keys`: list, create (the key is shown once), rotate and revoke API keys. Admin scope
 /// only; every change is audited by `APIKeyAdmin` with the admin as actor.
 struct AdminKeysController {
-    let store: any AuditedKeyStore
+    let store: any AuditedKeyStore & LoginThrottleStore
     /// How the client's address is determined for audit entries.
     let client: ClientAddress
 
@@ -14,6 +14,7 @@ struct AdminKeysController {
 
     /// Registers the key routes on the `/api/admin` group.
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
+        let group = group.add(middleware: AdminDenialMiddleware(store: store))
         group.get("keys", use: list)
         group.post("keys", use: create)
         group.post("keys/:name/rotate", use: rotate)
@@ -77,6 +78,12 @@ struct AdminKeysController {
             scopes.insert(scope)
         }
         let substations = try body.substations.checked()
+        if scopes.contains(.admin) && substations != .all {
+            throw HubError(
+                .validationFailed, "a key with the admin scope always has all substations; send \"substations\": \"all\"",
+                field: "substations")
+        }
+        try AccountService.requireWithin(substations, limit: admin.substations)
         do {
             let made = try await APIKeyAdmin(store: store).created(
                 name: body.name, scopes: scopes, substations: substations, by: AuditActor(admin, request: request, context: context, client: client))
@@ -124,6 +131,7 @@ struct AdminKeysController {
         case .nameTaken: HubError(.conflict, failure.description, field: "name")
         case .invalidName: HubError(.validationFailed, failure.description, field: "name")
         case .noActiveKey: HubError(.notFound, failure.description)
+        case .adminScopeLimited: HubError(.validationFailed, failure.description, field: "substations")
         }
     }
 }

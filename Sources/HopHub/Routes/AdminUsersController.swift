@@ -15,6 +15,7 @@ struct AdminUsersController {
 
     /// Registers the user routes on the `/api/admin` group.
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
+        let group = group.add(middleware: AdminDenialMiddleware(store: accounts.store))
         group.get("users", use: list)
         group.post("users", use: create)
         group.patch("users/:email", use: update)
@@ -82,11 +83,12 @@ struct AdminUsersController {
     /// `POST /users`: 201 with the new user.
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<UserSummary> {
         let actor = try self.actor(request, context)
+        let limit = try context.requireAdmin().substations
         let body = try BodyReader.decode(CreateBody.self, from: try await AdminKeysController.bodyReader.read(request))
         let new = NewUser(
             email: body.email, name: body.name, orgName: body.orgName ?? "", role: try Self.role(body.role),
             substations: try body.substations?.checked(), password: body.password, alertOptIn: body.alertOptIn ?? false)
-        let user = try await accounts.create(new, by: actor)
+        let user = try await accounts.create(new, by: actor, limit: limit)
         context.logger.info("user created", metadata: ["user": .string(user.email), "by": .string(actor.name)])
         return EditedResponse(status: .created, response: UserSummary(user))
     }
@@ -94,6 +96,7 @@ struct AdminUsersController {
     /// `PATCH /users/{email}`: the user after the change.
     @Sendable func update(_ request: Request, context: HubRequestContext) async throws -> UserSummary {
         let actor = try self.actor(request, context)
+        let limit = try context.requireAdmin().substations
         let email = try context.pathParameter("email")
         let buffer = try await AdminKeysController.bodyReader.read(request)
         try Self.refuseUnknownFields(buffer)
@@ -101,7 +104,7 @@ struct AdminUsersController {
         let change = UserChange(
             name: body.name, orgName: body.orgName, role: try body.role.map(Self.role),
             substations: try body.substations?.checked(), active: body.active, alertOptIn: body.alertOptIn)
-        let user = try await accounts.update(email: email, change, by: actor)
+        let user = try await accounts.update(email: email, change, by: actor, limit: limit)
         context.logger.info("user updated", metadata: ["user": .string(user.email), "by": .string(actor.name)])
         return UserSummary(user)
     }

@@ -103,7 +103,7 @@ import Testing
         }
         let user = try #require(try await t.hub.store.user(email: "op@example.com"))
         #expect(user.lockedUntil != nil, "lost updates: \(user.failedLogins) failures counted")
-        #expect(try await t.hub.store.addressThrottle("10.1.1.1")?.lockedUntil != nil)
+        #expect(try await t.hub.store.loginThrottle(LoginThrottleKeys.address("10.1.1.1"))?.lockedUntil != nil)
     }
 }
 

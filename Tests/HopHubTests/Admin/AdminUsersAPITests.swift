@@ -203,7 +203,9 @@ import Testing
         let byBoss = try await t.auditRows(actor: "boss@example.com").filter { $0.action != .login }
         #expect(byBoss.map(\.action) == [.userCreate, .keyRotate])
         #expect(byBoss.map(\.target) == ["exec@example.com", "reader"])
-        #expect(try await t.auditRows(actor: "op@example.com").allSatisfy { $0.action == .login })
+        // The refused attempts are audited (one row per route here), and nothing else happened.
+        let byOp = try await t.auditRows(actor: "op@example.com").filter { $0.action != .login }
+        #expect(byOp.count == 6 && byOp.allSatisfy { $0.action == .adminDenied && $0.outcome == .denied }, "\(byOp)")
         #expect(try await t.reopened().keys().first { $0.name == "all" }?.revokedAt == nil)
     }
 }

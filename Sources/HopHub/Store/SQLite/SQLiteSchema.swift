@@ -110,6 +110,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v2-scoring-alerting") { db in try SQLiteSchema.alerting(db) }
         migrator.registerMigration("v3-audit") { db in try SQLiteSchema.audit(db) }
         migrator.registerMigration("v4-accounts") { db in try SQLiteSchema.accounts(db) }
+        migrator.registerMigration("v5-login-throttle") { db in try SQLiteSchema.loginThrottle(db) }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import HopProtocol
 
 extension SQLiteStore: AccountStore {
     public func insertSession(_ session: SessionRecord) async throws {
@@ -19,7 +20,7 @@ extension SQLiteStore: AccountStore {
             let session = SessionRecord(
                 idHash: row["id_hash"], userID: row["user_id"], csrfToken: row["csrf_token"], createdAt: row["created_at"],
                 lastSeen: row["last_seen"], expiresAt: row["expires_at"])
-            guard let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [session.userID])
+            guard let user = try Row.fetchOne(db, sql: "\(Self.userSelect) WHERE users.id = ?", arguments: [session.userID])
             else { return nil }
             return (session, try Self.userRecord(user))
         }
@@ -34,6 +35,16 @@ extension SQLiteStore: AccountStore {
     public func deleteSession(idHash: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [idHash])
+        }
+    }
+
+    @discardableResult
+    public func deleteSessions(userID: Int64, audit: @escaping @Sendable (Int) -> AuditEntry) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
+            let ended = db.changesCount
+            try Self.append(audit(ended), db)
+            return ended
         }
     }
 
@@ -57,44 +68,6 @@ extension SQLiteStore: AccountStore {
     public func sessionCount(userID: Int64) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM sessions WHERE user_id = ?", arguments: [userID]) ?? 0
-        }
-    }
-
-    public func addressThrottle(_ address: String) async throws -> AddressThrottle? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM login_address_failures WHERE address = ?", arguments: [address]).map {
-                AddressThrottle(
-                    address: $0["address"], failures: $0["failures"], firstFailureAt: $0["first_failure_at"],
-                    lockedUntil: $0["locked_until"])
-            }
-        }
-    }
-
-    public func recordAddressFailure(_ address: String, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64)
-        async throws -> Int64?
-    {
-        try await pool.write { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT failures, first_failure_at FROM login_address_failures WHERE address = ?",
-                arguments: [address])
-            let (count, first) = Self.nextFailure(
-                row?["failures"] ?? 0, row?["first_failure_at"], now: now, windowMs: windowMs)
-            let locked = count >= maxFailures ? now + lockMs : nil
-            try db.execute(
-                sql: """
-                    INSERT INTO login_address_failures (address, failures, first_failure_at, locked_until) VALUES (?,?,?,?)
-                    ON CONFLICT(address) DO UPDATE SET failures = excluded.failures,
-                        first_failure_at = excluded.first_failure_at,
-                        locked_until = COALESCE(excluded.locked_until, locked_until)
-                    """,
-                arguments: [address, locked == nil ? count : 0, locked == nil ? first : now, locked])
-            return locked
-        }
-    }
-
-    public func clearAddressThrottle(_ address: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM login_address_failures WHERE address = ?", arguments: [address])
         }
     }
 }

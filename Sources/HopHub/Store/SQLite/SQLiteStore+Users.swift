@@ -1,7 +1,16 @@
 import GRDB
+import HopProtocol
 
 extension SQLiteStore {
-    public func insertUser(_ user: UserRecord) async throws -> UserRecord? {
+    /// The user columns, with the login counters of the user's `account:` throttle key (migration v5).
+    static let userSelect = """
+        SELECT users.id, users.email, users.name, users.org_name, users.role, users.active, users.substations,
+            users.alert_opt_in, users.password_hash, users.created_at, users.updated_at,
+            COALESCE(t.failures, 0) AS failed_logins, t.first_failure_at AS first_failure_at, t.locked_until AS locked_until
+        FROM users LEFT JOIN login_throttle t ON t.key = 'account:' || lower(users.email)
+        """
+
+    public func insertUser(_ user: UserRecord, audit: AuditEntry) async throws -> UserRecord? {
         try await pool.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE email = ?", arguments: [user.email]) != nil {
                 return nil
@@ -19,29 +28,33 @@ extension SQLiteStore {
                 ])
             var stored = user
             stored.id = db.lastInsertedRowID
+            try Self.append(audit, db)
             return stored
         }
     }
 
     public func user(email: String) async throws -> UserRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE email = ?", arguments: [email]).map(Self.userRecord)
+            try Row.fetchOne(db, sql: "\(Self.userSelect) WHERE users.email = ?", arguments: [email]).map(Self.userRecord)
         }
     }
 
     public func user(id: Int64) async throws -> UserRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(Self.userRecord)
+            try Row.fetchOne(db, sql: "\(Self.userSelect) WHERE users.id = ?", arguments: [id]).map(Self.userRecord)
         }
     }
 
     public func users() async throws -> [UserRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY email").map(Self.userRecord)
+            try Row.fetchAll(db, sql: "\(Self.userSelect) ORDER BY users.email").map(Self.userRecord)
         }
     }
 
-    public func updateUser(_ user: UserRecord) async throws {
+    @discardableResult
+    public func updateUser(
+        _ user: UserRecord, endSessions: Bool, clearLock: Bool, audit: @escaping @Sendable (Int) -> [AuditEntry]
+    ) async throws -> Int {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -53,34 +66,14 @@ extension SQLiteStore {
                     user.name, user.orgName, user.role.rawValue, user.active, user.substations.listText, user.alertOptIn,
                     user.passwordHash, user.updatedAt, user.id,
                 ])
-        }
-    }
-
-    public func recordLoginFailure(userID: Int64, now: Int64, windowMs: Int64, maxFailures: Int, lockMs: Int64)
-        async throws -> Int64?
-    {
-        try await pool.write { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT failed_logins, first_failure_at FROM users WHERE id = ?", arguments: [userID])
-            else { return nil }
-            let (count, first) = Self.nextFailure(row["failed_logins"], row["first_failure_at"], now: now, windowMs: windowMs)
-            if count >= maxFailures {
-                try db.execute(
-                    sql: "UPDATE users SET failed_logins = 0, first_failure_at = NULL, locked_until = ? WHERE id = ?",
-                    arguments: [now + lockMs, userID])
-                return now + lockMs
+            var ended = 0
+            if endSessions {
+                try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [user.id])
+                ended = db.changesCount
             }
-            try db.execute(
-                sql: "UPDATE users SET failed_logins = ?, first_failure_at = ? WHERE id = ?", arguments: [count, first, userID])
-            return nil
-        }
-    }
-
-    public func clearLoginFailures(userID: Int64) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE users SET failed_logins = 0, first_failure_at = NULL, locked_until = NULL WHERE id = ?",
-                arguments: [userID])
+            if clearLock { try Self.clearThrottle(LoginThrottleKeys.account(user.email.lowercased()), db) }
+            for entry in audit(ended) { try Self.append(entry, db) }
+            return ended
         }
     }
 
