@@ -3,6 +3,7 @@ the new user's own session, deactivation ending that session), API keys (secret 
 rotate, revoke, checked against the API), the audit log with filters and CSV, and the
 "administrators only" view for everyone else."""
 import csv
+import json
 import io
 
 import requests
@@ -334,3 +335,54 @@ def test_audit_pages_older_and_newer_without_gaps_or_repeats(admin_hub, browser)
     assert not by_id(browser, "audit-older").is_enabled()
     by_id(browser, "audit-newer").click()
     wait_until(lambda: page() == first, what="back to the first page")
+
+
+def test_admin_loads_replaces_and_deletes_a_map_layer(admin_hub, browser, tmp_path):
+    territory = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "North <script>territory</script>"},
+         "geometry": {"type": "Polygon", "coordinates": [[[-123, 45], [-122, 45], [-122, 46], [-123, 45]]]}}]}
+    good = tmp_path / "territory.geojson"
+    good.write_text(json.dumps(territory))
+    bad = tmp_path / "not-geojson.json"
+    bad.write_text(json.dumps({"type": "Point", "coordinates": "nowhere"}))
+    form_login(browser, admin_hub.url, ADMIN_EMAIL, ADMIN_PASSWORD, next_path="/admin#layers")
+    wait_path(browser, "/admin")
+    open_admin(browser, admin_hub.url, "layers")
+    wait_until(lambda: by_id(browser, "layers-empty").is_displayed(), what="the empty layer list")
+
+    def load(name: str, path) -> None:
+        by_id(browser, "lu-name").clear()
+        by_id(browser, "lu-name").send_keys(name)
+        by_id(browser, "lu-file").send_keys(str(path))
+        by_id(browser, "lu-submit").click()
+
+    # A bad name and a file the hub refuses: the reason is shown, nothing is stored.
+    load("Service Territory", good)
+    wait_text(browser, "layer-upload-error", "lower-case")
+    load("territory", bad)
+    refusal = wait_text(browser, "layer-upload-error", "FeatureCollection")
+    assert table_rows(browser, "layers-table") == [], refusal
+    # A good file is loaded, then replaced under the same name.
+    load("territory", good)
+    assert "territory: 1 feature." in wait_text(browser, "layers-result", "Loaded layer territory")
+    wait_until(lambda: row_of(browser, "layers-table", "territory"), what="the territory row")
+    load("territory", good)
+    wait_text(browser, "layers-result", "replaced")
+    served = requests.get(admin_hub.url + "/api/portal/layers/territory",
+                          headers={"X-API-Key": admin_hub.create_key("layer-reader", scope="read")}, timeout=5)
+    assert served.status_code == 200 and served.json() == territory
+    screenshot(browser, "admin-layers")
+    # Delete, confirmed.
+    browser.find_element(By.CSS_SELECTOR, '#layers-table tr[data-name="territory"] button').click()
+    confirm(browser, "Delete layer territory")
+    wait_text(browser, "layers-result", "Deleted layer territory")
+    wait_until(lambda: by_id(browser, "layers-empty").is_displayed(), what="the empty layer list after delete")
+    assert requests.get(admin_hub.url + "/api/portal/layers/territory", headers={"X-API-Key": admin_hub.create_key(
+        "layer-reader-2", scope="read")}, timeout=5).status_code == 404
+    # Each load and the delete are audited with the admin as actor.
+    audit = ApiSession(admin_hub, ADMIN_EMAIL, ADMIN_PASSWORD).call("GET", "/api/admin/audit?target=territory").json()
+    actions = [(row["action"], row["outcome"]) for row in audit]
+    assert actions[0] == ("map.layer_delete", "success")
+    assert actions.count(("map.layer_upload", "success")) == 2 and ("map.layer_upload", "failure") in actions
+    assert {row["actor"] for row in audit} == {ADMIN_EMAIL}
+    assert script_errors(browser) == []

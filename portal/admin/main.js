@@ -1,16 +1,18 @@
 // /admin entry point: checks the session (a 401 goes to the login page via app/api.js), shows the
 // "administrators only" view to non-admins (the server answers them 403 anyway), and switches
-// between the Users, API keys and Audit log sections by URL hash (#users, #keys, #audit).
+// between the Users, API keys, Audit log and Map layers sections by URL hash (#users, #keys, #audit,
+// #layers).
 
 import { session } from '../app/api.js';
 import { initHeader, showUser, markSection } from './header.js';
 import { UsersSection } from './users.js';
 import { KeysSection } from './keys.js';
 import { AuditSection } from './audit.js';
+import { LayersSection } from './layers.js';
 import { notify, errorText } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const SECTIONS = ['users', 'keys', 'audit'];
+const SECTIONS = ['users', 'keys', 'audit', 'layers'];
 
 /** Hides every admin section and shows the "administrators only" message. */
 function showAdminsOnly() {
@@ -38,8 +40,9 @@ async function start() {
     users: new UsersSection(showAdminsOnly),
     keys: new KeysSection(showAdminsOnly),
     audit: new AuditSection(showAdminsOnly),
+    layers: new LayersSection(showAdminsOnly),
   };
-  await Promise.all([sections.users.init(), sections.keys.init(), sections.audit.init()]);
+  await Promise.all(Object.values(sections).map((section) => section.init()));
   $('admin-nav').hidden = false;
 
   const show = () => {
