@@ -168,6 +168,21 @@ import Testing
         #expect(!rows.contains { $0.actor.contains("tr0ub4dor") || ($0.target ?? "").contains("tr0ub4dor") || $0.detail.contains("tr0ub4dor") })
     }
 
+    @Test func madeUpEmailsDoNotPileUpOnceTheirWindowIsOver() async throws {
+        let t = try await AccountFixtures.hub()
+        let clock = AccountTestClock()
+        let accounts = AccountFixtures.service(t, clock: clock) {
+            $0.failureWindowSeconds = 60
+            $0.maxFailuresPerAddress = 1000
+        }
+        for i in 0..<20 { _ = await Self.attempt(accounts, "made-up-\(i)@example.com", from: "10.5.0.\(i)") }
+        let count = { try await t.hub.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_throttle") ?? 0 } }
+        #expect(try await count() == 40)  // 20 emails + 20 addresses
+        clock.advance(seconds: 61)
+        _ = await Self.attempt(accounts, "op@example.com", from: "10.5.1.1")
+        #expect(try await count() == 2, "only the new attempt's email and address remain")
+    }
+
     @Test func aPasswordTypedAsTheEmailIsNotAThrottleKey() async throws {
         let t = try await AccountFixtures.hub()
         let accounts = AccountFixtures.service(t, clock: AccountTestClock())

@@ -38,6 +38,7 @@ extension SQLiteStore: LoginThrottleStore {
         denied: @escaping @Sendable (LoginLock, Int) -> AuditEntry
     ) async throws -> LoginGate {
         try await pool.write { db in
+            try Self.forgetIdle(now: now, windowMs: limits.windowMs, db)
             var account = try Self.throttleRow(keys.account, db)
             var address = try keys.address.map { try Self.throttleRow($0, db) }
             // Locked: one `denied` row per key and lock; the rest are only counted.
@@ -71,6 +72,18 @@ extension SQLiteStore: LoginThrottleStore {
             }
             return .proceed(reservation)
         }
+    }
+
+    /// Deletes rows that no longer matter — not locked, window over, nothing left to report — so
+    /// the emails an attacker makes up do not pile up (their count is capped by the address lock).
+    static func forgetIdle(now: Int64, windowMs: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM login_throttle
+                WHERE (locked_until IS NULL OR locked_until <= ?) AND (first_failure_at IS NULL OR first_failure_at <= ?)
+                    AND suppressed = 0
+                """,
+            arguments: [now, now - windowMs])
     }
 
     /// Counts one attempt; locks (and restarts the count) when it reaches `max`, returning the lock end.
