@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'login', 'logout', 'session.expired', 'lockout', 'unlock',
   'user.create', 'user.update', 'user.deactivate', 'user.grant', 'user.password_reset', 'user.sessions_end',
   'key.create', 'key.rotate', 'key.revoke', 'alerts.recipients_change', 'map.layer_upload', 'map.layer_delete',
+  'admin.denied',
 ];
 
 /** RFC 3339 (UTC) of a `datetime-local` value, or null when empty/invalid. */
