@@ -4,16 +4,22 @@
 - a key (and a portal user) limited to SUB001 never receives SUB002 data;
 - `?substation_id=` outside the grants is a 403; no credentials a 401;
 - heartbeats, `retry:` and `id:` lines; Last-Event-ID replay after a reconnect;
-- SIGTERM with open streams exits 0 quickly and ends the streams.
+- SIGTERM with open streams exits 0 quickly and ends the streams;
+- logout ends that session's stream; rotating a key ends the old secret's stream;
+- one caller cannot take every stream (live.max_streams_per_caller → 429 + Retry-After);
+- layer upload/delete audits the client address behind a trusted proxy;
+- /api/query/ml/trend over 7 days is bounded, keeps every anomaly and ends at the newest score.
 """
 import json
 import os
 import queue
 import signal
+import sqlite3
 import statistics
 import subprocess
 import threading
 import time
+from datetime import datetime
 
 import pytest
 import requests
@@ -365,3 +371,147 @@ def test_sigterm_with_open_streams_exits_zero_quickly(live_hub):
     assert took < 10
     for s in streams:
         assert s.ended.wait(5), "stream still open after the hub exited"
+
+
+def login(hub, account=OPERATOR):
+    """A logged-in requests.Session, its Cookie header and its CSRF token."""
+    session = requests.Session()
+    r = session.post(hub.url + "/login", json={"email": account[0], "password": account[1]}, timeout=10)
+    assert r.status_code == 200, r.text
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    return session, cookie, session.get(hub.url + "/api/session", timeout=10).json()["csrf_token"]
+
+
+def test_logout_ends_that_sessions_open_stream(live_hub):
+    leaving, leaving_cookie, csrf = login(live_hub)
+    _, staying_cookie, _ = login(live_hub)
+    doomed = Stream(live_hub.url, {"Cookie": leaving_cookie})
+    try:
+        assert doomed.response.status_code == 200
+        r = leaving.post(live_hub.url + "/logout", headers={"X-CSRF-Token": csrf}, timeout=10)
+        assert r.status_code == 204, r.text
+        assert doomed.ended.wait(3), "the logged-out session's stream kept flowing"
+        assert requests.get(live_hub.url + "/api/stream", headers={"Cookie": leaving_cookie}, timeout=10).status_code == 401
+        # The same user's other session is untouched: its stream (re)opens.
+        other = Stream(live_hub.url, {"Cookie": staying_cookie})
+        assert other.response.status_code == 200
+        other.close()
+    finally:
+        doomed.close()
+
+
+def test_rotating_a_key_ends_the_old_secrets_stream(live_hub):
+    old = Stream(live_hub.url, {"X-API-Key": live_hub.keys["sub1"]})
+    try:
+        assert old.response.status_code == 200
+        r = requests.post(live_hub.url + "/api/admin/keys/sub1-reader/rotate", headers={"X-API-Key": live_hub.keys["admin"]},
+                          timeout=10)
+        assert r.status_code == 200, r.text
+        # The key keeps its name; its id changes, checked with every heartbeat (1 s here).
+        assert old.ended.wait(5), "the rotated key's old stream kept flowing"
+        fresh = Stream(live_hub.url, {"X-API-Key": r.json()["key"]})
+        try:
+            assert fresh.response.status_code == 200
+            post(live_hub, "/api/ingest/telemetry", reading("SUB001", feeder="FDR321"))
+            fresh.next_matching(lambda e: e["json"].get("feeder_id") == "FDR321", timeout=5)
+        finally:
+            fresh.close()
+    finally:
+        old.close()
+
+
+def test_one_caller_cannot_take_every_stream(tmp_path):
+    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_LIVE_MAX_STREAMS_PER_CALLER="2")
+    hub.data_dir.mkdir(parents=True)
+    greedy, other = hub.create_key("greedy", scope="read"), hub.create_key("other", scope="read")
+    hub.start()
+    streams = []
+    try:
+        streams = [Stream(hub.url, {"X-API-Key": greedy}) for _ in range(2)]
+        assert [s.response.status_code for s in streams] == [200, 200]
+        refused = Stream(hub.url, {"X-API-Key": greedy})
+        streams.append(refused)
+        assert refused.response.status_code == 429, refused.response.status_code
+        refused = refused.response
+        assert int(refused.headers["Retry-After"]) >= 1
+        assert "live.max_streams_per_caller" in refused.json()["error"]["message"]
+        assert "greedy" in refused.json()["error"]["message"]
+        streams.append(Stream(hub.url, {"X-API-Key": other}))
+        assert streams[-1].response.status_code == 200, "another caller was refused"
+        # Closing one frees a slot once the hub notices (its next write fails; heartbeats every second).
+        streams[0].close()
+
+        def reopened():
+            s = Stream(hub.url, {"X-API-Key": greedy})
+            if s.response.status_code == 200:
+                streams.append(s)
+                return True
+            s.close()
+            return False
+        wait_until(reopened, timeout=10, what="a slot freed by a closed stream")
+    finally:
+        for s in streams:
+            s.close()
+        hub.stop(signal.SIGKILL)
+
+
+def test_layer_audit_names_the_client_behind_a_trusted_proxy(tmp_path):
+    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_HTTP_TRUSTED_PROXIES="127.0.0.1")
+    hub.data_dir.mkdir(parents=True)
+    admin = {"X-API-Key": hub.create_key("layer-admin", scope="read,admin"), "X-Forwarded-For": "203.0.113.9"}
+    hub.start()
+    try:
+        layer = {"type": "FeatureCollection", "features": []}
+        assert requests.put(hub.url + "/api/admin/layers/north", json=layer, headers=admin, timeout=10).status_code in (200, 201)
+        assert requests.delete(hub.url + "/api/admin/layers/north", headers=admin, timeout=10).status_code in (200, 204)
+        for action in ("map.layer_upload", "map.layer_delete"):
+            entries = requests.get(hub.url + "/api/admin/audit", params={"action": action}, headers=admin, timeout=10).json()
+            entries = entries.get("entries", entries) if isinstance(entries, dict) else entries
+            assert [e.get("source_address") for e in entries] == ["203.0.113.9"], entries
+    finally:
+        hub.stop(signal.SIGKILL)
+
+
+def test_seven_day_ml_trend_is_bounded_keeps_anomalies_and_ends_at_the_newest_score(tmp_path):
+    hub = EnvHub(tmp_path / "hub-data")
+    hub.data_dir.mkdir(parents=True)
+    key = hub.create_key("reader", scope="read")  # also creates the database
+    now = int(time.time() * 1000)
+    minute, count = 60_000, 7 * 24 * 60  # one score a minute for 7 days, per substation
+    rows, anomalies = [], set()
+    for sub in ("SUB001", "SUB002"):
+        for i in range(count):
+            ts = now - (count - i) * minute
+            anomalous = i % 997 == 500
+            if anomalous:
+                anomalies.add((sub, ts))
+            rows.append((ts, sub, 0.9 if anomalous else (i % 50) / 100, int(anomalous), 1.0, 60.0, 0.01, 60.0, "test"))
+    with sqlite3.connect(hub.data_dir / "hop.sqlite") as db:
+        db.executemany("INSERT INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, "
+                       "baseline_std, latest_value, model_version) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    hub.start()
+    try:
+        r = requests.get(hub.url + "/api/query/ml/trend", params={"minutes": 7 * 24 * 60}, headers={"X-API-Key": key},
+                         timeout=30)
+        assert r.status_code == 200, r.text
+        trend = r.json()
+        print(f"\n7-day ml/trend: {len(rows)} stored scores -> {len(trend)} returned, {len(r.content)} bytes")
+        assert len(trend) <= 2 * 1502 + len(anomalies), len(trend)
+        for p in trend:
+            p["ms"] = round(datetime.fromisoformat(p["time"].replace("Z", "+00:00")).timestamp() * 1000)
+        times = [p["ms"] for p in trend]
+        assert times == sorted(times), "oldest first, as before"
+        newest = max(ts for ts, *_ in rows)
+        for sub in ("SUB001", "SUB002"):
+            mine = [p["ms"] for p in trend if p["substation_id"] == sub]
+            assert mine and max(mine) == newest, f"{sub}: newest score missing (last {max(mine, default=None)}, stored {newest})"
+            assert min(mine) <= now - count * minute + 10 * minute, f"{sub}: the start of the 7 days is missing"
+        got = {(p["substation_id"], p["ms"]) for p in trend if p["is_anomaly"]}
+        assert anomalies <= got, sorted(anomalies - got)[:5]
+        assert set(trend[0]) - {"ms"} == set(requests.get(hub.url + "/api/query/ml/latest", headers={"X-API-Key": key},
+                                                 timeout=10).json()[0]), "same item shape as ml/latest"
+        capped = requests.get(hub.url + "/api/query/ml/trend", params={"minutes": 60, "limit": 10},
+                              headers={"X-API-Key": key}, timeout=10).json()
+        assert len(capped) == 10 and capped[-1]["time"] == trend[-1]["time"], "a capped answer keeps the newest scores"
+    finally:
+        hub.stop(signal.SIGKILL)

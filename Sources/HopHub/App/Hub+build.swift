@@ -21,7 +21,9 @@ public struct Hub: Sendable {
         self.configuration = configuration
         store = try Self.openStore(configuration)
         metrics = HubMetrics()
-        live = LiveFeed(settings: configuration.portal.live, lookups: store, metrics: metrics, logger: logger)
+        live = LiveFeed(
+            settings: configuration.portal.live, lookups: store, metrics: metrics,
+            sessionIdleTimeoutSeconds: configuration.accounts.idleTimeoutSeconds, logger: logger)
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger, live: live)
         outboxSignal = OutboxSignal()

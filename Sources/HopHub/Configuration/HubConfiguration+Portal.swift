@@ -7,7 +7,7 @@ extension HubConfiguration {
         "portal.directory", "portal.vendor_directory", "portal.tile_url", "portal.tile_attribution",
         "portal.stale_after_s", "portal.layer_max_bytes",
         "live.buffer_messages", "live.history_messages", "live.max_streams", "live.heartbeat_s", "live.coalesce_ms",
-        "live.retry_ms",
+        "live.retry_ms", "live.max_streams_per_caller",
     ]
 
     mutating func loadPortal(_ values: ConfigValues) throws(ConfigError) {
@@ -32,6 +32,7 @@ extension HubConfiguration {
         live.bufferMessages = try values.int("live.buffer_messages", in: 16...1_000_000) ?? live.bufferMessages
         live.historyMessages = try values.int("live.history_messages", in: 0...1_000_000) ?? live.historyMessages
         live.maxStreams = try values.int("live.max_streams", in: 1...100_000) ?? live.maxStreams
+        live.maxStreamsPerCaller = try values.int("live.max_streams_per_caller", in: 1...100_000) ?? live.maxStreamsPerCaller
         live.heartbeatSeconds = try values.int("live.heartbeat_s", in: 1...300) ?? live.heartbeatSeconds
         live.coalesceMilliseconds = try values.int("live.coalesce_ms", in: 0...10_000) ?? live.coalesceMilliseconds
         live.retryMilliseconds = try values.int("live.retry_ms", in: 100...600_000) ?? live.retryMilliseconds

@@ -1,9 +1,10 @@
 import HopProtocol
 import Logging
 
-/// Ending streams whose caller lost its rights: a portal user deactivated or changed (called by the
-/// account service), an API key revoked (checked with every heartbeat), a session past its
-/// absolute expiry; and streams whose client stopped reading. A stream keeps the rights it was opened with, so ending it makes the client
+/// Ending streams whose caller lost its rights: a portal user deactivated, changed or logged out
+/// (called by the account service), an API key revoked or rotated and a session ended or idle-expired
+/// (both checked with every heartbeat), a session past its absolute expiry (checked every second);
+/// and streams whose client stopped reading. A stream keeps the rights it was opened with, so ending it makes the client
 /// reconnect with its current rights, or fail with 401.
 extension LiveFeed {
     /// Ends every open stream of the portal user `email` at once (deactivation, session end).
@@ -25,15 +26,42 @@ extension LiveFeed {
         return ids.count
     }
 
-    /// Ends the streams of keys revoked since they were opened (checked with every heartbeat).
-    func endStreamsOfRevokedKeys() async {
-        guard subscribers.values.contains(where: { $0.key != nil }) else { return }
+    /// Ends the streams opened with a key id that is no longer active: the key was revoked, or
+    /// rotated (a rotation issues a new id, so the old secret's streams stop). Checked every heartbeat.
+    @discardableResult
+    func endStreamsOfRevokedKeys() async -> Int {
+        let opened = Set(subscribers.values.compactMap(\.keyID))
+        guard !opened.isEmpty else { return 0 }
         do {
-            let active = try await lookups.activeKeyNames()
-            let revoked = Set(subscribers.values.compactMap(\.key)).subtracting(active)
-            for name in revoked { endStreams(forKey: name) }
+            let gone = opened.subtracting(try await lookups.activeKeyIDs())
+            let ids = subscribers.filter { $0.value.keyID.map(gone.contains) ?? false }.map(\.key)
+            for id in ids { cancel(id) }
+            if !ids.isEmpty { logger.info("live streams ended: API key revoked or rotated", metadata: ["streams": "\(ids.count)"]) }
+            return ids.count
         } catch {
             logger.error("live feed could not list API keys", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+
+    /// Ends the streams whose portal session is over: logged out, deleted by an admin, idle for
+    /// `sessions.idle_timeout_s` (reading a stream does not count as use) or its user deactivated.
+    /// Checked every heartbeat; `now` is ms since the epoch.
+    @discardableResult
+    func endStreamsOfEndedSessions(now: Int64) async -> Int {
+        let opened = Set(subscribers.values.compactMap(\.sessionHash))
+        guard !opened.isEmpty else { return 0 }
+        do {
+            let live = try await lookups.liveSessionHashes(
+                among: opened, now: now, idleBefore: now - Int64(sessionIdleTimeoutSeconds) * 1000)
+            let gone = opened.subtracting(live)
+            let ids = subscribers.filter { $0.value.sessionHash.map(gone.contains) ?? false }.map(\.key)
+            for id in ids { cancel(id) }
+            if !ids.isEmpty { logger.info("live streams ended: their session is over", metadata: ["streams": "\(ids.count)"]) }
+            return ids.count
+        } catch {
+            logger.error("live feed could not check sessions", metadata: ["error": "\(error)"])
+            return 0
         }
     }
 

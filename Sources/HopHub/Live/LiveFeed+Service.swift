@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 /// The feed's loop: consume committed input, flush coalesced readings, send heartbeats, end streams
-/// whose session expired or whose API key was revoked. On graceful shutdown every stream is ended so the HTTP server can finish
+/// whose session ended or expired or whose API key was revoked or rotated. On graceful shutdown every stream is ended so the HTTP server can finish
 /// its responses.
 extension LiveFeed: Service {
     public func run() async throws {
@@ -33,6 +33,7 @@ extension LiveFeed: Service {
                             lastHeartbeat = .now
                             await self.heartbeat()
                             await self.endStreamsOfRevokedKeys()
+                            await self.endStreamsOfEndedSessions(now: SourceTime.now().epochMilliseconds)
                             await self.endAbandonedStreams(after: max(.seconds(60), heartbeatEvery * 4))
                         }
                     }

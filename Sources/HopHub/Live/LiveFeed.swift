@@ -34,8 +34,17 @@ public actor LiveFeed {
     var eventHighWater: Int64 = 0
     let overflowJSON: String
 
-    public init(settings: LiveSettings = LiveSettings(), lookups: any LiveLookups, metrics: HubMetrics? = nil, logger: Logger) {
+    /// Portal sessions unused this long are over (`sessions.idle_timeout_s`): their streams end too.
+    let sessionIdleTimeoutSeconds: Int
+
+    /// A feed over `lookups`; `sessionIdleTimeoutSeconds` is the accounts' idle timeout, so a stream
+    /// does not outlive an idle-expired session (reading a stream is not activity: it never extends one).
+    public init(
+        settings: LiveSettings = LiveSettings(), lookups: any LiveLookups, metrics: HubMetrics? = nil,
+        sessionIdleTimeoutSeconds: Int = AccountSettings().idleTimeoutSeconds, logger: Logger
+    ) {
         self.settings = settings
+        self.sessionIdleTimeoutSeconds = sessionIdleTimeoutSeconds
         self.lookups = lookups
         self.metrics = metrics
         self.logger = logger
@@ -57,13 +66,22 @@ public actor LiveFeed {
     /// EventSource), messages after it still in the replay window are queued first; when the id is
     /// unknown or too old, a `resync` is queued instead. With `endsAt` (ms since the epoch; a
     /// portal session's absolute expiry) the stream ends then, so the client must authenticate again.
+    /// `session` (the session id's SHA-256) ends the stream when that session ends (logout, idle
+    /// timeout, deletion); `keyID` (the key's public id) ends it when the key is rotated or revoked.
+    /// One caller (a user, or a key name) may hold at most `live.max_streams_per_caller` streams.
     public func subscribe(
-        scope: SubstationScope, user: String?, key: String? = nil, lastEventID: String? = nil, endsAt: Int64? = nil
+        scope: SubstationScope, user: String?, key: String? = nil, keyID: String? = nil, session: String? = nil,
+        lastEventID: String? = nil, endsAt: Int64? = nil
     ) throws(LiveFeedError) -> UUID {
         guard !closed else { throw .closed }
-        guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
         var subscriber = LiveSubscriber(scope: scope, user: user, endsAt: endsAt)
         subscriber.key = key
+        subscriber.keyID = keyID
+        subscriber.sessionHash = session
+        let caller = subscriber.caller
+        let callersStreams = subscribers.values.filter { !$0.ended && $0.caller == caller }.count
+        guard callersStreams < settings.maxStreamsPerCaller else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
+        guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
         if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
         let id = UUID()
         subscribers[id] = subscriber

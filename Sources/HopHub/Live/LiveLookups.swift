@@ -11,6 +11,10 @@ public protocol LiveLookups: Sendable {
     func outages(ids: Set<OutageID>) async throws -> [OutageRecord]
     /// The stored bookkeeping of these edges, unfiltered.
     func edges(ids: Set<EdgeID>) async throws -> [EdgeRecord]
-    /// Names of the API keys not revoked: streams opened with any other key are ended.
-    func activeKeyNames() async throws -> Set<String>
+    /// Public ids of the API keys not revoked (a rotated key has a new id): streams opened with any
+    /// other key id are ended.
+    func activeKeyIDs() async throws -> Set<String>
+    /// Those of `idHashes` whose portal session still exists, is before its absolute end
+    /// (`expires_at > now`), was used since `idleBefore` (`last_seen > idleBefore`) and whose user is active.
+    func liveSessionHashes(among idHashes: Set<String>, now: Int64, idleBefore: Int64) async throws -> Set<String>
 }

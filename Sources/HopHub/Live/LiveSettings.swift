@@ -7,6 +7,9 @@ public struct LiveSettings: Sendable, Hashable {
     public var historyMessages = 2048
     /// Open streams allowed at once; more are refused with 503 + Retry-After.
     public var maxStreams = 1000
+    /// Open streams allowed per caller (one portal user, or one API key), so one reader cannot take
+    /// the whole `maxStreams` pool; more are refused with 429 + Retry-After.
+    public var maxStreamsPerCaller = 8
     /// Seconds between heartbeat comments on an idle stream.
     public var heartbeatSeconds = 15
     /// At most one `reading` per substation+feeder per this many milliseconds (the newest wins).

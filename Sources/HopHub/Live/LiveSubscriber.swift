@@ -11,6 +11,8 @@ public enum LiveFrame: Sendable {
 public enum LiveFeedError: Error, Equatable {
     /// `live.max_streams` streams are already open.
     case tooManyStreams(Int)
+    /// This caller (one user or one API key) already has `live.max_streams_per_caller` streams open.
+    case tooManyStreamsForCaller(Int)
     /// The hub is shutting down.
     case closed
 }
@@ -22,6 +24,12 @@ struct LiveSubscriber {
     let user: String?
     /// The API key's name (nil for users), for `LiveFeed.endStreams(forKey:)`.
     var key: String?
+    /// The public id part of the API key the stream was opened with: a rotated key gets a new id,
+    /// so the old secret's streams end at the next heartbeat.
+    var keyID: String?
+    /// SHA-256 (hex) of the portal session the stream was opened with: the stream ends when that
+    /// session is logged out, deleted, or idle- or absolutely expired.
+    var sessionHash: String?
     /// When the stream must end (ms since the epoch): a portal session's absolute expiry.
     let endsAt: Int64?
     var queue: [LiveFrame] = []
@@ -31,6 +39,12 @@ struct LiveSubscriber {
     /// When the reader last asked for frames (or the stream opened): a stream whose reader has not
     /// asked for a long time is stalled or was never started, and is ended.
     var lastRead = ContinuousClock.now
+
+    /// Who opened it, for `live.max_streams_per_caller`: `user:<email>` or `key:<name>`.
+    var caller: String {
+        if let user { return "user:\(user.lowercased())" }
+        return "key:\(key ?? "")"
+    }
 
     init(scope: SubstationScope, user: String?, endsAt: Int64? = nil) {
         self.scope = scope

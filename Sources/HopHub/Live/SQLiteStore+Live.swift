@@ -33,8 +33,23 @@ extension SQLiteStore: LiveLookups {
         return try await edges(scope: .all).filter { ids.contains($0.edgeID) }
     }
 
-    public func activeKeyNames() async throws -> Set<String> {
-        Set(try await keys().filter { $0.revokedAt == nil }.map(\.name))
+    public func activeKeyIDs() async throws -> Set<String> {
+        Set(try await keys().filter { $0.revokedAt == nil }.map(\.id))
+    }
+
+    public func liveSessionHashes(among idHashes: Set<String>, now: Int64, idleBefore: Int64) async throws -> Set<String> {
+        guard !idHashes.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: idHashes.count).joined(separator: ",")
+        return try await pool.read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.id_hash FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE s.id_hash IN (\(marks)) AND s.expires_at > ? AND s.last_seen > ? AND u.active = 1
+                        """,
+                    arguments: StatementArguments(idHashes.sorted()) + [now, idleBefore]))
+        }
     }
 
     static func liveEvent(_ row: Row) -> EventRecord {

@@ -82,7 +82,7 @@ struct PortalController {
         let principal = try context.requirePrincipal()
         try principal.require(.admin)
         let name = try Self.name(context)
-        let actor = AuditActor(principal, sourceAddress: context.peerAddress)
+        let actor = AuditActor(principal, sourceAddress: context.clientAddress)
         let limit = configuration.portal.layerMaxBytes
         let body: ByteBuffer
         do {
@@ -112,7 +112,7 @@ struct PortalController {
         try principal.require(.admin)
         let name = try Self.name(context)
         guard try layers.delete(name) else { throw HubError(.notFound, "no map layer named '\(name)'", field: "name") }
-        try await audit.appendAudit(AuditActor(principal, sourceAddress: context.peerAddress).entry(.layerDelete, target: name))
+        try await audit.appendAudit(AuditActor(principal, sourceAddress: context.clientAddress).entry(.layerDelete, target: name))
         return LayerReceipt(name: name, deleted: true)
     }
 

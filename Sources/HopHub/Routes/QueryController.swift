@@ -55,8 +55,10 @@ struct QueryController {
     @Sendable func mlTrend(_ request: Request, context: HubRequestContext) async throws -> [AnomalyScore] {
         let params = QueryParameters(request: request)
         let scope = try params.scope(for: try reader(context))
-        let since = window(minutes: try params.minutes(default: 60)).from
-        return try await store.scoreTrend(since: since, scope: scope, limit: try params.limit(default: 20_000, max: 100_000))
+        let range = window(minutes: try params.minutes(default: 60))
+        return try await store.scoreTrend(
+            since: range.from, until: range.to, scope: scope, limit: try params.limit(default: 20_000, max: 100_000),
+            maxPointsPerSubstation: configuration.maxPointsPerSeries)
     }
 
     @Sendable func events(_ request: Request, context: HubRequestContext) async throws -> [EventRecord] {

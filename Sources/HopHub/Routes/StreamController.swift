@@ -22,12 +22,20 @@ struct StreamController {
         try principal.require(.read)
         let scope = try QueryParameters(request: request).scope(for: principal)
         let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
+        // The key's public id (the middleware already checked the key): a rotation changes it.
+        let keyID = principal.kind == .apiKey ? request.headers[AuthMiddleware.apiKeyHeader].flatMap(APIKeyGenerator.parse)?.id : nil
         let id: UUID
         do {
             id = try await live.subscribe(
                 scope: scope, user: principal.kind == .user ? principal.name : nil,
-                key: principal.kind == .apiKey ? principal.name : nil, lastEventID: lastEventID,
+                key: principal.kind == .apiKey ? principal.name : nil, keyID: keyID,
+                session: context.session?.session.idHash, lastEventID: lastEventID,
                 endsAt: context.session?.session.expiresAt)
+        } catch .tooManyStreamsForCaller(let limit) {
+            throw HubError(
+                .rateLimited,
+                "\(principal.kind.rawValue) '\(principal.name)' already has \(limit) live streams open (live.max_streams_per_caller); close a tab or retry later",
+                retryAfterSeconds: max(retryAfterSeconds, 5))
         } catch .tooManyStreams(let limit) {
             throw HubError(
                 .unavailable, "the hub already serves \(limit) live streams (live.max_streams); retry later",

@@ -32,7 +32,9 @@ public protocol TelemetryQueries: Sendable {
     func activeOutages(scope: SubstationScope) async throws -> [OutageRecord]
     func substations(scope: SubstationScope, activeSince: Int64) async throws -> [SubstationInfo]
     func latestScores(scope: SubstationScope) async throws -> [AnomalyScore]
-    func scoreTrend(since: Int64, scope: SubstationScope, limit: Int) async throws -> [AnomalyScore]
+    /// Scores since `since`, oldest first: each substation's normal scores thinned to about
+    /// `maxPointsPerSubstation` (the highest per time bucket), every anomaly kept; the newest `limit` when more.
+    func scoreTrend(since: Int64, until: Int64, scope: SubstationScope, limit: Int, maxPointsPerSubstation: Int) async throws -> [AnomalyScore]
     func edges(scope: SubstationScope) async throws -> [EdgeRecord]
 }
 

@@ -15,13 +15,17 @@ import Testing
         let path = try file("data_dir: /tmp/a\nportal:\n  stale_after_s: 90\n  tile_url: \"\"\nlive:\n  buffer_messages: 4096\n")
         var values = ConfigValues()
         try values.merge(yamlFile: path)
-        values.merge(environment: ["HOP_HUB_LIVE_HEARTBEAT_S": "5"], prefix: "HOP_HUB_", knownKeys: HubConfiguration.keys)
+        values.merge(
+            environment: ["HOP_HUB_LIVE_HEARTBEAT_S": "5", "HOP_HUB_LIVE_MAX_STREAMS_PER_CALLER": "3"], prefix: "HOP_HUB_",
+            knownKeys: HubConfiguration.keys)
         let config = try HubConfiguration(values: values)
         #expect(config.portal.staleAfterSeconds == 90)
         #expect(config.portal.tileURL == "")
         #expect(config.portal.live.bufferMessages == 4096)
         #expect(config.portal.live.heartbeatSeconds == 5)
         #expect(config.portal.live.coalesceMilliseconds == 250)
+        #expect(config.portal.live.maxStreamsPerCaller == 3)
+        #expect(LiveSettings().maxStreamsPerCaller == 8)
     }
 
     @Test(arguments: [
@@ -30,6 +34,7 @@ import Testing
         ("data_dir: /tmp/a\nportal:\n  stale_after_s: 0\n", "portal.stale_after_s", "outside 5", 3),
         ("data_dir: /tmp/a\nportal:\n  tile_url: ftp://tiles\n", "portal.tile_url", "not an http(s) URL", 3),
         ("data_dir: /tmp/a\nportal:\n  layer_max_bytes: 10\n", "portal.layer_max_bytes", "outside 1024", 3),
+        ("data_dir: /tmp/a\nlive:\n  max_streams_per_caller: 0\n", "live.max_streams_per_caller", "outside 1", 3),
     ])
     func badValuesNameFileKeyAndProblem(yaml: String, key: String, problem: String, line: Int) throws {
         let path = try file(yaml)

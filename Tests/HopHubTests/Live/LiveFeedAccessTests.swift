@@ -33,11 +33,13 @@ extension LiveFeedTests {
     @Test func streamsOfRevokedKeysAreEnded() async throws {
         let (feed, t) = try await Self.feed()
         let admin = APIKeyAdmin(store: t.hub.store)
-        let sub1 = try await feed.subscribe(scope: .only(["SUB001"]), user: nil, key: "sub1")
-        let all = try await feed.subscribe(scope: .all, user: nil, key: "all")
+        let sub1Key = try await admin.created(name: "live-sub1", scopes: [.read], substations: .only(["SUB001"]), by: .cli).record
+        let allKey = try await admin.created(name: "live-all", scopes: [.read], substations: .all, by: .cli).record
+        let sub1 = try await feed.subscribe(scope: .only(["SUB001"]), user: nil, key: "sub1", keyID: sub1Key.id)
+        let all = try await feed.subscribe(scope: .all, user: nil, key: "all", keyID: allKey.id)
         await feed.endStreamsOfRevokedKeys()
         #expect(await feed.streamCount == 2)
-        #expect(try await admin.revoke(name: "sub1"))
+        #expect(try await admin.revoke(name: "live-sub1"))
         await feed.endStreamsOfRevokedKeys()
         #expect(await feed.next(sub1) == nil)
         #expect(await feed.subscribers[all] != nil)

@@ -203,16 +203,6 @@ extension SQLiteStore: TelemetryQueries {
         }
     }
 
-    public func scoreTrend(since: Int64, scope: SubstationScope, limit: Int) async throws -> [AnomalyScore] {
-        let filter = Self.scopeFilter("substation_id", scope)
-        return try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM scores WHERE ts >= ?\(filter.sql) ORDER BY ts, substation_id LIMIT ?",
-                arguments: [since] + filter.arguments + [limit]
-            ).map(Self.score)
-        }
-    }
-
     public func edges(scope: SubstationScope) async throws -> [EdgeRecord] {
         let rows = try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM edges ORDER BY edge_id") }
         return rows.compactMap { row -> EdgeRecord? in

@@ -52,6 +52,34 @@ extension SQLiteStore: ScoreStore, LeaseStore {
         return windows
     }
 
+    /// `GET /api/query/ml/trend`. Over a long range a substation has more scores than a chart can
+    /// show (7 days at one a minute = 10,080): the range is cut into `maxPointsPerSubstation` time
+    /// buckets per substation and each keeps its highest normal score, while every anomaly is kept.
+    /// When even that exceeds `limit`, the newest `limit` rows are returned (oldest first), so the
+    /// chart's recent end is never the part cut off.
+    public func scoreTrend(
+        since: Int64, until: Int64, scope: SubstationScope, limit: Int, maxPointsPerSubstation: Int
+    ) async throws -> [AnomalyScore] {
+        let filter = Self.scopeFilter("substation_id", scope)
+        let bucketMs = max(1, (until - since) / Int64(max(1, maxPointsPerSubstation)))
+        let columns = "ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version"
+        // SQLite takes the bare columns of a max() aggregate from the row holding the maximum.
+        let sql = """
+            WITH r AS (SELECT \(columns) FROM scores WHERE ts >= ?\(filter.sql))
+            SELECT * FROM (
+              SELECT \(columns) FROM r WHERE is_anomaly = 1
+              UNION ALL
+              SELECT \(columns) FROM (
+                SELECT \(columns), max(anomaly_score) AS peak FROM r WHERE is_anomaly = 0
+                GROUP BY substation_id, (ts - ?) / ?)
+            ) ORDER BY ts DESC, substation_id DESC LIMIT ?
+            """
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [since] + filter.arguments + [since, bucketMs, limit]).map(Self.score)
+        }
+        return rows.reversed()
+    }
+
     public func writeScores(_ scores: [StoredScore]) async throws {
         guard !scores.isEmpty else { return }
         try await pool.write { db in
