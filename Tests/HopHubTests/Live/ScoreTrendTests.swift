@@ -1,0 +1,65 @@
+import Foundation
+import HopProtocol
+import Testing
+
+@testable import HopHub
+
+/// `scoreTrend` (behind `/api/query/ml/trend`): bounded per substation over long ranges, every
+/// anomaly and the newest scores kept, short ranges whole.
+@Suite struct ScoreTrendTests {
+    static let minute: Int64 = 60_000
+
+    /// `count` minute scores per substation ending one minute before `now`; every 700th is an anomaly.
+    static func seed(_ t: TestHub, subs: [String], count: Int, now: Int64) async throws -> Set<String> {
+        var scores: [StoredScore] = []
+        var anomalies: Set<String> = []
+        for sub in subs {
+            for i in 0..<count {
+                let ts = now - Int64(count - i) * minute
+                let anomalous = i % 700 == 350
+                if anomalous { anomalies.insert("\(sub)@\(ts)") }
+                scores.append(StoredScore(ts: ts, substationID: SubstationID(sub), result: ZScoreModel.Result(
+                    anomalyScore: anomalous ? 0.95 : Double(i % 40) / 100, isAnomaly: anomalous, zScore: 1, baselineMean: 60,
+                    baselineStd: 0.01, latestValue: 60, classification: anomalous ? .anomaly : .normal)))
+            }
+        }
+        try await t.hub.store.writeScores(scores)
+        return anomalies
+    }
+
+    @Test func sevenDaysAreThinnedPerSubstationWithEveryAnomalyAndTheNewestScore() async throws {
+        let t = try await TestHub.make()
+        let now = SourceTime.now().epochMilliseconds
+        let count = 7 * 24 * 60
+        let anomalies = try await Self.seed(t, subs: ["SUB001", "SUB002", "SUB003"], count: count, now: now)
+        let since = now - Int64(count) * Self.minute
+        let started = ContinuousClock.now
+        let trend = try await t.hub.store.scoreTrend(since: since, until: now, scope: .all, limit: 20_000, maxPointsPerSubstation: 1500)
+        print("scoreTrend 7 days x 3 substations (\(3 * count) rows) -> \(trend.count) in \(ContinuousClock.now - started)")
+        #expect(trend.count <= 3 * 1501 + anomalies.count, "\(trend.count)")
+        #expect(trend.map(\.time.epochMilliseconds) == trend.map(\.time.epochMilliseconds).sorted())
+        let kept = Set(trend.filter(\.isAnomaly).map { "\($0.substationID)@\($0.time.epochMilliseconds)" })
+        #expect(anomalies.isSubset(of: kept), "\(anomalies.subtracting(kept).sorted().prefix(3))")
+        for sub in ["SUB001", "SUB002", "SUB003"] {
+            let mine = trend.filter { $0.substationID.rawValue == sub }.map(\.time.epochMilliseconds)
+            #expect(mine.max() == now - Self.minute, "\(sub) lost its newest score")
+            #expect(mine.count > 1400, "\(sub): \(mine.count) points")
+        }
+        // Scoped: a caller limited to SUB002 gets only SUB002.
+        let scoped = try await t.hub.store.scoreTrend(since: since, until: now, scope: .only(["SUB002"]), limit: 20_000, maxPointsPerSubstation: 1500)
+        #expect(!scoped.isEmpty && scoped.allSatisfy { $0.substationID == "SUB002" })
+    }
+
+    @Test func shortRangesAreWholeAndACappedAnswerKeepsTheNewest() async throws {
+        let t = try await TestHub.make()
+        let now = SourceTime.now().epochMilliseconds
+        _ = try await Self.seed(t, subs: ["SUB001", "SUB002"], count: 60, now: now)
+        let hour = try await t.hub.store.scoreTrend(
+            since: now - 60 * Self.minute, until: now, scope: .all, limit: 20_000, maxPointsPerSubstation: 1500)
+        #expect(hour.count == 120, "every score of a short range")
+        let capped = try await t.hub.store.scoreTrend(
+            since: now - 60 * Self.minute, until: now, scope: .all, limit: 5, maxPointsPerSubstation: 1500)
+        #expect(capped.count == 5)
+        #expect(capped.last?.time == hour.last?.time && capped.first?.time == hour[hour.count - 5].time)
+    }
+}
