@@ -53,7 +53,7 @@ public struct Hub: Sendable {
         StreamController(live: live, settings: configuration.portal.live, retryAfterSeconds: configuration.retryAfterSeconds)
             .addRoutes(to: api)
         PortalController(configuration: configuration, layers: LayerStore(dataDirectory: configuration.dataDirectory), audit: store)
-            .addRoutes(portal: api.group("portal"), admin: api.group("admin"))
+            .addRoutes(portal: api.group("portal"), admin: api.group("admin").add(middleware: AdminDenialMiddleware(store: store)))
         AdminKeysController(store: store, client: ClientAddress(trustedProxies: accounts.settings.trustedProxies))
             .addRoutes(to: api.group("admin"))
         AuditController(store: store).addRoutes(to: api.group("admin"))

@@ -98,9 +98,13 @@ import Testing
             }
             for _ in 0..<5 { #expect(try await client.send(.get, "/api/admin/keys", key: t.readKey).status == .forbidden) }
             #expect(try await client.send(.get, "/api/admin/audit", key: t.readKey).status == .forbidden)
+            #expect(
+                try await client.send(.put, "/api/admin/layers/territory", key: t.readKey, json: #"{"type":"FeatureCollection","features":[]}"#)
+                    .status == .forbidden)
         }
         let rows = try await t.auditRows(actor: "key:reader").filter { $0.action == .adminDenied }
-        #expect(rows.count == 3, "\(rows.map { $0.target ?? "-" })")
+        #expect(rows.count == 4, "\(rows.map { $0.target ?? "-" })")
+        #expect(rows.contains { $0.target == "PUT /api/admin/layers/{name}" }, "\(rows.map { $0.target ?? "-" })")
         #expect(!rows.contains { ($0.target ?? "").contains("@example.com") }, "the route pattern, not the path")
         #expect(rows.allSatisfy { $0.outcome == .denied && $0.sourceAddress == "127.0.0.1" })
 
