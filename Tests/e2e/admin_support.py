@@ -2,7 +2,6 @@
 users created with `hop-hub users create --password-stdin`, and page-driving helpers that wait on
 what the page shows (never on sleeps)."""
 import json
-import os
 import subprocess
 
 import pytest
@@ -20,22 +19,6 @@ OPERATOR_PASSWORD = "Operator-Shift-77"
 HUB_ENV = {"HOP_HUB_ACCOUNTS_BCRYPT_COST": "4", "HOP_HUB_LOGIN_MAX_FAILURES": "3"}
 
 
-class AccountsHub(Hub):
-    """A Hub started with HUB_ENV added to its environment."""
-
-    def start(self):
-        saved = {k: os.environ.get(k) for k in HUB_ENV}
-        os.environ.update(HUB_ENV)
-        try:
-            return super().start()
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-
-
 def create_user(hub: Hub, email: str, name: str, role: str, password: str,
                 substations: list[str] | None = None, org: str | None = None) -> None:
     """`hop-hub users create … --password-stdin` against the hub's data directory."""
@@ -44,15 +27,14 @@ def create_user(hub: Hub, email: str, name: str, role: str, password: str,
             "--name", name, "--role", role, *where, "--password-stdin"]
     if org:
         args += ["--org", org]
-    result = subprocess.run(args, input=password + "\n", capture_output=True, text=True,
-                            env={**os.environ, **HUB_ENV})
+    result = subprocess.run(args, input=password + "\n", capture_output=True, text=True, env=hub.env)
     assert result.returncode == 0, f"users create {email}: {result.stderr}"
 
 
 @pytest.fixture
 def admin_hub(tmp_path):
     """A running hub whose first admin (ADMIN_EMAIL) was created with the CLI before it started."""
-    hub = AccountsHub(tmp_path / "hub-data")
+    hub = Hub(tmp_path / "hub-data", **HUB_ENV)
     hub.data_dir.mkdir(parents=True)
     create_user(hub, ADMIN_EMAIL, "Ada Admin", "admin", ADMIN_PASSWORD, org="Example Utility")
     hub.start()

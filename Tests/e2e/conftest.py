@@ -16,21 +16,23 @@ BIN = pathlib.Path(os.environ.get("HOP_BIN_DIR", ROOT / ".build" / "debug"))
 
 
 class Hub:
-    """A hop-hub process over one data directory; restartable, killable."""
+    """A hop-hub process over one data directory; restartable, killable. `settings` are HOP_HUB_*
+    environment variables for this hub's processes (serve and CLI), e.g. HOP_HUB_ACCOUNTS_BCRYPT_COST="4"."""
 
-    def __init__(self, data_dir: pathlib.Path, port: int | None = None):
+    def __init__(self, data_dir: pathlib.Path, port: int | None = None, **settings: str):
         self.data_dir = data_dir
         self.port = port or free_port()
         self.proc = None
         self.log = data_dir.parent / f"hub-{self.port}.log"
+        self.env = {**os.environ, **settings}
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def cli(self, *args: str) -> str:
-        out = subprocess.run([str(BIN / "hop-hub"), *args, "--data-dir", str(self.data_dir)],
-                             check=True, capture_output=True, text=True)
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        out = subprocess.run([str(BIN / "hop-hub"), *args, "--data-dir", str(self.data_dir)], input=stdin,
+                             check=True, capture_output=True, text=True, env=self.env)
         return out.stdout
 
     def create_key(self, name: str, substations: str | None = None, scope: str = "ingest,read") -> str:
@@ -41,7 +43,8 @@ class Hub:
         self.log_file = open(self.log, "ab")
         self.proc = subprocess.Popen(
             [str(BIN / "hop-hub"), "serve", "--data-dir", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            stdout=self.log_file, stderr=subprocess.STDOUT, cwd=ROOT)  # cwd: portal.directory defaults to ./portal
+            stdout=self.log_file, stderr=subprocess.STDOUT, cwd=ROOT,  # cwd: portal.directory defaults to ./portal
+            env=self.env)
         wait_until(lambda: self.proc.poll() is None and requests.get(self.url + "/api/health", timeout=1).ok,
                    what=f"hub on {self.url} (log {self.log})")
         return self

@@ -4,16 +4,14 @@ portal users (operator, executive, a restricted operator), and helpers to ingest
 
 The seed is deterministic: every value a test asserts on is a constant in this module.
 """
-import os
 import pathlib
-import subprocess
 import time
 
 import requests
 from selenium.webdriver.common.by import By
 
 from browser import login
-from conftest import BIN, ROOT, Hub
+from conftest import Hub
 from waiting import wait_until
 
 PASSWORD = "Portal-test-2026!"
@@ -65,25 +63,13 @@ class PortalHub(Hub):
     """A hop-hub started with HOP_HUB_* settings in its environment (fast bcrypt, 1 s scoring)."""
 
     def __init__(self, data_dir: pathlib.Path, port: int | None = None, **settings: str):
-        super().__init__(data_dir, port)
         # No tile server unless a test sets one: the machine has no internet, and a blank base is valid.
-        self.env = {**os.environ, "HOP_HUB_ACCOUNTS_BCRYPT_COST": "4", "HOP_HUB_SCORING_INTERVAL_S": "1",
-                    "HOP_HUB_PORTAL_TILE_URL": "", **settings}
-
-    def cli(self, *args: str, stdin: str | None = None) -> str:
-        out = subprocess.run([str(BIN / "hop-hub"), *args, "--data-dir", str(self.data_dir)], input=stdin,
-                             check=True, capture_output=True, text=True, env=self.env)
-        return out.stdout
+        super().__init__(data_dir, port, **{"HOP_HUB_ACCOUNTS_BCRYPT_COST": "4", "HOP_HUB_SCORING_INTERVAL_S": "1",
+                                            "HOP_HUB_PORTAL_TILE_URL": "", **settings})
 
     def start(self):
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.log_file = open(self.log, "ab")
-        self.proc = subprocess.Popen(
-            [str(BIN / "hop-hub"), "serve", "--data-dir", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            stdout=self.log_file, stderr=subprocess.STDOUT, cwd=ROOT, env=self.env)
-        wait_until(lambda: self.proc.poll() is None and requests.get(self.url + "/api/health", timeout=1).ok,
-                   what=f"hub on {self.url} (log {self.log})")
-        return self
+        return super().start()
 
     def create_user(self, email: str, name: str, role: str, substations: str | None, password: str = PASSWORD):
         where = ["--substations", substations] if substations else ["--all-substations"]

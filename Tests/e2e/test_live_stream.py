@@ -11,12 +11,10 @@
 - /api/query/ml/trend over 7 days is bounded, keeps every anomaly and ends at the newest score.
 """
 import json
-import os
 import queue
 import signal
 import sqlite3
 import statistics
-import subprocess
 import threading
 import time
 from datetime import datetime
@@ -24,28 +22,8 @@ from datetime import datetime
 import pytest
 import requests
 
-from conftest import BIN, Hub
+from conftest import Hub
 from waiting import wait_until
-
-
-class EnvHub(Hub):
-    """A Hub whose process gets extra HOP_HUB_* settings."""
-
-    def __init__(self, data_dir, **settings):
-        super().__init__(data_dir)
-        self.settings = settings
-
-    def start(self):
-        saved = {k: os.environ.get(k) for k in self.settings}
-        os.environ.update(self.settings)
-        try:
-            return super().start()
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 class Stream:
@@ -115,16 +93,13 @@ OPERATOR = ("rita.restricted@example.com", "Restricted-Shift-2026")
 
 
 def create_operator(hub, email: str, password: str, substations: str):
-    result = subprocess.run(
-        [str(BIN / "hop-hub"), "users", "create", "--data-dir", str(hub.data_dir), "--email", email, "--name", "Rita",
-         "--role", "operator", "--substations", substations, "--password-stdin"],
-        input=password + "\n", capture_output=True, text=True, env={**os.environ, **hub.settings})
-    assert result.returncode == 0, result.stderr
+    hub.cli("users", "create", "--email", email, "--name", "Rita", "--role", "operator", "--substations", substations,
+            "--password-stdin", stdin=password + "\n")
 
 
 @pytest.fixture
 def live_hub(tmp_path):
-    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_ACCOUNTS_BCRYPT_COST="4",
+    hub = Hub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_ACCOUNTS_BCRYPT_COST="4",
                  HOP_HUB_SCORING_INTERVAL_S="1")
     hub.data_dir.mkdir(parents=True)
     hub.keys = {
@@ -421,7 +396,7 @@ def test_rotating_a_key_ends_the_old_secrets_stream(live_hub):
 
 
 def test_one_caller_cannot_take_every_stream(tmp_path):
-    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_LIVE_MAX_STREAMS_PER_CALLER="2")
+    hub = Hub(tmp_path / "hub-data", HOP_HUB_LIVE_HEARTBEAT_S="1", HOP_HUB_LIVE_MAX_STREAMS_PER_CALLER="2")
     hub.data_dir.mkdir(parents=True)
     greedy, other = hub.create_key("greedy", scope="read"), hub.create_key("other", scope="read")
     hub.start()
@@ -456,7 +431,7 @@ def test_one_caller_cannot_take_every_stream(tmp_path):
 
 
 def test_layer_audit_names_the_client_behind_a_trusted_proxy(tmp_path):
-    hub = EnvHub(tmp_path / "hub-data", HOP_HUB_HTTP_TRUSTED_PROXIES="127.0.0.1")
+    hub = Hub(tmp_path / "hub-data", HOP_HUB_HTTP_TRUSTED_PROXIES="127.0.0.1")
     hub.data_dir.mkdir(parents=True)
     admin = {"X-API-Key": hub.create_key("layer-admin", scope="read,admin"), "X-Forwarded-For": "203.0.113.9"}
     hub.start()
@@ -473,7 +448,7 @@ def test_layer_audit_names_the_client_behind_a_trusted_proxy(tmp_path):
 
 
 def test_seven_day_ml_trend_is_bounded_keeps_anomalies_and_ends_at_the_newest_score(tmp_path):
-    hub = EnvHub(tmp_path / "hub-data")
+    hub = Hub(tmp_path / "hub-data")
     hub.data_dir.mkdir(parents=True)
     key = hub.create_key("reader", scope="read")  # also creates the database
     now = int(time.time() * 1000)

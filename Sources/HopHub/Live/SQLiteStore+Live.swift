@@ -13,7 +13,7 @@ extension SQLiteStore: LiveLookups {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM events WHERE id > ? AND received_at >= ? ORDER BY id LIMIT ?",
                 arguments: [afterID, receivedSince, limit]
-            ).map(Self.liveEvent)
+            ).map(Self.eventRecord)
         }
     }
 
@@ -24,7 +24,7 @@ extension SQLiteStore: LiveLookups {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM outages WHERE outage_id IN (\(marks)) ORDER BY ts",
                 arguments: StatementArguments(ids.map(\.rawValue).sorted())
-            ).map(Self.liveOutage)
+            ).map(Self.outageRecord)
         }
     }
 
@@ -50,29 +50,5 @@ extension SQLiteStore: LiveLookups {
                         """,
                     arguments: StatementArguments(idHashes.sorted()) + [now, idleBefore]))
         }
-    }
-
-    static func liveEvent(_ row: Row) -> EventRecord {
-        EventRecord(
-            id: row["id"], time: SourceTime(epochMilliseconds: row["ts"]),
-            event: GridEvent(
-                substationID: (row["substation_id"] as String?).map(SubstationID.init),
-                deviceID: (row["device_id"] as String?).map(DeviceID.init),
-                feederID: (row["feeder_id"] as String?).map(FeederID.init),
-                severity: row["severity"], eventType: row["event_type"], oldState: row["old_state"],
-                newState: row["new_state"], message: row["message"], latitude: row["latitude"],
-                longitude: row["longitude"]))
-    }
-
-    static func liveOutage(_ row: Row) -> OutageRecord {
-        OutageRecord(
-            time: SourceTime(epochMilliseconds: row["ts"]),
-            outage: Outage(
-                outageID: OutageID(row["outage_id"] as String),
-                substationID: (row["substation_id"] as String?).map(SubstationID.init),
-                feederID: (row["feeder_id"] as String?).map(FeederID.init), customersOut: row["customers_out"],
-                mwInterrupted: row["mw_interrupted"], status: row["status"], cause: row["cause"],
-                region: row["region"], etrTime: (row["etr_time"] as Int64?).map(SourceTime.init(epochMilliseconds:)),
-                latitude: row["latitude"], longitude: row["longitude"]))
     }
 }

@@ -130,17 +130,7 @@ extension SQLiteStore: TelemetryQueries {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM events WHERE ts >= ?\(filter.sql) ORDER BY ts DESC, id DESC LIMIT ?",
                 arguments: [since] + filter.arguments + [limit]
-            ).map { row in
-                EventRecord(
-                    id: row["id"], time: SourceTime(epochMilliseconds: row["ts"]),
-                    event: GridEvent(
-                        substationID: (row["substation_id"] as String?).map(SubstationID.init),
-                        deviceID: (row["device_id"] as String?).map(DeviceID.init),
-                        feederID: (row["feeder_id"] as String?).map(FeederID.init),
-                        severity: row["severity"], eventType: row["event_type"], oldState: row["old_state"],
-                        newState: row["new_state"], message: row["message"], latitude: row["latitude"],
-                        longitude: row["longitude"]))
-            }
+            ).map(Self.eventRecord)
         }
     }
 
@@ -150,17 +140,7 @@ extension SQLiteStore: TelemetryQueries {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM outages WHERE active = 1\(filter.sql) ORDER BY ts DESC",
                 arguments: filter.arguments
-            ).map { row in
-                OutageRecord(
-                    time: SourceTime(epochMilliseconds: row["ts"]),
-                    outage: Outage(
-                        outageID: OutageID(row["outage_id"] as String),
-                        substationID: (row["substation_id"] as String?).map(SubstationID.init),
-                        feederID: (row["feeder_id"] as String?).map(FeederID.init), customersOut: row["customers_out"],
-                        mwInterrupted: row["mw_interrupted"], status: row["status"], cause: row["cause"],
-                        region: row["region"], etrTime: (row["etr_time"] as Int64?).map(SourceTime.init(epochMilliseconds:)),
-                        latitude: row["latitude"], longitude: row["longitude"]))
-            }
+            ).map(Self.outageRecord)
         }
     }
 
@@ -233,5 +213,31 @@ extension SQLiteStore: TelemetryQueries {
             anomalyScore: score, isAnomaly: row["is_anomaly"], zScore: row["z_score"], baselineMean: row["baseline_mean"],
             baselineStd: row["baseline_std"], latestValue: row["latest_value"], modelVersion: row["model_version"],
             classification: AnomalyClass(score: score).rawValue)
+    }
+
+    /// An `events` row as served by the query API and the live stream.
+    static func eventRecord(_ row: Row) -> EventRecord {
+        EventRecord(
+            id: row["id"], time: SourceTime(epochMilliseconds: row["ts"]),
+            event: GridEvent(
+                substationID: (row["substation_id"] as String?).map(SubstationID.init),
+                deviceID: (row["device_id"] as String?).map(DeviceID.init),
+                feederID: (row["feeder_id"] as String?).map(FeederID.init),
+                severity: row["severity"], eventType: row["event_type"], oldState: row["old_state"],
+                newState: row["new_state"], message: row["message"], latitude: row["latitude"],
+                longitude: row["longitude"]))
+    }
+
+    /// An `outages` row as served by the query API and the live stream.
+    static func outageRecord(_ row: Row) -> OutageRecord {
+        OutageRecord(
+            time: SourceTime(epochMilliseconds: row["ts"]),
+            outage: Outage(
+                outageID: OutageID(row["outage_id"] as String),
+                substationID: (row["substation_id"] as String?).map(SubstationID.init),
+                feederID: (row["feeder_id"] as String?).map(FeederID.init), customersOut: row["customers_out"],
+                mwInterrupted: row["mw_interrupted"], status: row["status"], cause: row["cause"],
+                region: row["region"], etrTime: (row["etr_time"] as Int64?).map(SourceTime.init(epochMilliseconds:)),
+                latitude: row["latitude"], longitude: row["longitude"]))
     }
 }
