@@ -27,7 +27,7 @@ def test_trip_mails_once_with_a_triageable_subject(tmp_path):
         assert rcpt == ["ops@example.com"]
         assert msg["Subject"] == "[Hop] TRIP SUB001 FDR002 — Portland North"
         body = msg.get_content()
-        assert "Feeder: FDR002" in body and "https://portal.example.com/?substation_id=SUB001" in body
+        assert "Feeder: FDR002" in body and "https://portal.example.com/portal/#tab=alarms&sub=SUB001" in body
         # A second trip on the same feeder is within the 30 min cooldown: logged, not mailed.
         hub.event(key, "FEEDER_TRIP", "FDR002")
         log = hub.alerts(key)

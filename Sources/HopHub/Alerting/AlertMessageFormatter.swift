@@ -42,10 +42,19 @@ public struct AlertMessageFormatter: Sendable {
             lines.append(String(format: "Baseline: mean %.4f Hz, std %.5f Hz", s.baselineMean, s.baselineStd))
             lines.append(String(format: "z-score: %+.3f   anomaly score: %.3f", s.zScore, s.anomalyScore) + " (\(s.classification.rawValue))")
         }
-        let base = portalURL.hasSuffix("/") ? String(portalURL.dropLast()) : portalURL
         lines.append("")
-        lines.append("Portal: \(base)/?substation_id=\(sub)")
+        lines.append("Portal: \(portalLink(c))")
         return lines.joined(separator: "\r\n")
+    }
+
+    /// A deep link into the portal: trips and restores open Alarms & Outages, anomalies ML Anomaly,
+    /// with the substation selected (docs/portal.md, "Deep links"). The portal asks for a login first
+    /// and comes back to the link.
+    public func portalLink(_ c: AlertCandidate) -> String {
+        let base = portalURL.hasSuffix("/") ? String(portalURL.dropLast()) : portalURL
+        let tab = c.kind == .anomaly ? "ml" : "alarms"
+        let sub = c.substationID.map { "&sub=\($0.rawValue)" } ?? ""
+        return "\(base)/portal/#tab=\(tab)\(sub)"
     }
 }
 

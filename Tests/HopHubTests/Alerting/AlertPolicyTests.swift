@@ -55,7 +55,17 @@ import Testing
         c.siteName = "Portland North"
         let f = AlertMessageFormatter(portalURL: "https://portal.example/")
         #expect(f.subject(c) == "[Hop] TRIP SUB001 FDR002 — Portland North")
-        #expect(f.body(c).contains("Portal: https://portal.example/?substation_id=SUB001"))
+        #expect(f.body(c).contains("Portal: https://portal.example/portal/#tab=alarms&sub=SUB001"))
+    }
+
+    @Test func mailLinksDeepLinkToTheRightTab() {
+        let f = AlertMessageFormatter(portalURL: "https://hop.example")
+        var c = trip
+        c.kind = .anomaly
+        #expect(f.portalLink(c) == "https://hop.example/portal/#tab=ml&sub=SUB001")
+        c.kind = .restore
+        c.substationID = nil
+        #expect(f.portalLink(c) == "https://hop.example/portal/#tab=alarms")
     }
 
     @Test func backoffDoublesUpToTheMaximum() {
