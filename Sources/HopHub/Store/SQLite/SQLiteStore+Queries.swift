@@ -184,16 +184,21 @@ extension SQLiteStore: TelemetryQueries {
     }
 
     public func edges(scope: SubstationScope) async throws -> [EdgeRecord] {
-        let rows = try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM edges ORDER BY edge_id") }
-        return rows.compactMap { row -> EdgeRecord? in
-            let subs = (row["substations"] as String).split(separator: ",").map { SubstationID(String($0)) }
-            let visible = subs.filter { scope.allows($0) }
-            if scope != .all && visible.isEmpty { return nil }
-            var health = (row["health_json"] as String?).flatMap { try? JSONDecoder().decode(EdgeHealth.self, from: Data($0.utf8)) }
-            health?.devices.removeAll { !scope.allows($0.substationID) }
-            return EdgeRecord(
-                edgeID: EdgeID(row["edge_id"] as String), lastSeq: row["high_water_seq"],
-                lastContact: SourceTime(epochMilliseconds: row["last_contact"]), substations: visible, health: health)
+        // Rows are decoded inside the read: `[Row]` is not Sendable, and returning it would select
+        // GRDB's blocking `read` on the cooperative pool.
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM edges ORDER BY edge_id").compactMap { row -> EdgeRecord? in
+                let subs = (row["substations"] as String).split(separator: ",").map { SubstationID(String($0)) }
+                let visible = subs.filter { scope.allows($0) }
+                if scope != .all && visible.isEmpty { return nil }
+                var health = (row["health_json"] as String?).flatMap {
+                    try? JSONDecoder().decode(EdgeHealth.self, from: Data($0.utf8))
+                }
+                health?.devices.removeAll { !scope.allows($0.substationID) }
+                return EdgeRecord(
+                    edgeID: EdgeID(row["edge_id"] as String), lastSeq: row["high_water_seq"],
+                    lastContact: SourceTime(epochMilliseconds: row["last_contact"]), substations: visible, health: health)
+            }
         }
     }
 
