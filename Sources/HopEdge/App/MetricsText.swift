@@ -25,7 +25,7 @@ enum MetricsText {
                 out += "\(name)\(sample.labels.isEmpty ? "" : "{\(sample.labels)}") \(value)\n"
             }
         }
-        let age = s.journal.oldestUnsent.map { max(0, Double(s.now.epochMilliseconds - $0.epochMilliseconds) / 1000) } ?? 0
+        let age = s.journal.oldestUnsentAgeSeconds(at: s.now)
         metric("hop_edge_journal_depth", "gauge", "Readings and events not yet acknowledged by the hub.", [("", Double(s.journal.depth))])
         metric("hop_edge_journal_bytes", "gauge", "Bytes of unacknowledged records counted against the quota.", [("", Double(s.journal.bytes))])
         metric("hop_edge_oldest_unsent_age_seconds", "gauge", "Age of the oldest unacknowledged record.", [("", age)])

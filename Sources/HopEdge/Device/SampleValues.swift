@@ -31,10 +31,10 @@ public struct AnalogValues: Sendable, Hashable {
 
     /// Takes every value present in `other`.
     public mutating func merge(_ other: AnalogValues) {
-        for (i, value) in other.storage.enumerated() {
-            guard let value else { continue }
-            self[i / 4, TelemetryField.allCases[i % 4]] = value
+        if storage.count < other.storage.count {
+            storage += [Double?](repeating: nil, count: other.storage.count - storage.count)
         }
+        for (i, value) in other.storage.enumerated() where value != nil { storage[i] = value }
     }
 }
 

@@ -95,6 +95,12 @@ public struct JournalCounters: Sendable, Hashable {
     public var quarantined: Int64
 
     public var evictedTotal: Int64 { evictedTelemetry + evictedEvents }
+
+    /// Seconds since the oldest unacknowledged record was taken (0 when the journal is empty or
+    /// the clock went back).
+    public func oldestUnsentAgeSeconds(at now: SourceTime) -> Double {
+        oldestUnsent.map { max(0, Double(now.epochMilliseconds - $0.epochMilliseconds) / 1000) } ?? 0
+    }
 }
 
 /// The store-and-forward buffer between pollers and the uploader (format: docs/edge-journal.md).

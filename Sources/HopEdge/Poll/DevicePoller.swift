@@ -42,11 +42,8 @@ public final class DevicePoller: Service, Sendable {
         await board.update(initial)
         logger.info("polling \(device.transport), \(plan.requestCount) requests in \(plan.scans.count) scan classes")
         _ = await cancelWhenGracefulShutdown { [self] in
-            if let executor = session.executor {
-                await withTaskExecutorPreference(executor) { await self.loop(state: initial) }
-            } else {
-                await self.loop(state: initial)
-            }
+            // A nil executor is "no preference".
+            await withTaskExecutorPreference(session.executor) { await self.loop(state: initial) }
         }
         await session.disconnect()
         logger.info("poller stopped")
