@@ -37,6 +37,9 @@ export class Store {
   constructor() {
     this.substations = new Map();
     this.latest = new Map();
+    // substation id → (reading key → reading): the same readings as `latest`, grouped so
+    // readingsOf does not scan every substation's feeders.
+    this.latestBySub = new Map();
     this.scores = new Map();
     this.outages = new Map();
     this.events = [];
@@ -62,8 +65,8 @@ export class Store {
 
   /** Readings of one substation's feeders (newest per feeder), sorted by feeder. */
   readingsOf(sub) {
-    const out = [];
-    for (const r of this.latest.values()) if (r.substation_id === sub) out.push(r);
+    const feeders = this.latestBySub.get(sub);
+    const out = feeders ? [...feeders.values()] : [];
     return out.sort((a, b) => String(a.feeder_id || '').localeCompare(String(b.feeder_id || '')));
   }
 
@@ -80,6 +83,15 @@ export class Store {
       .sort((a, b) => String(b.time || '').localeCompare(String(a.time || '')));
   }
 
+  /** Records `r` as the newest reading of its feeder (in `latest` and its substation's index). */
+  setLatest(r) {
+    const key = readingKey(r);
+    this.latest.set(key, r);
+    let feeders = this.latestBySub.get(r.substation_id);
+    if (!feeders) this.latestBySub.set(r.substation_id, (feeders = new Map()));
+    feeders.set(key, r);
+  }
+
   /** Loads the lists every tab relies on. */
   async loadBase() {
     const [subs, latest, scores, outages, edges] = await Promise.all([
@@ -90,7 +102,9 @@ export class Store {
       getOptional('/api/query/edges', []),
     ]);
     this.substations = new Map(subs.map((s) => [s.substation_id, s]));
-    this.latest = new Map(latest.map((r) => [readingKey(r), r]));
+    this.latest = new Map();
+    this.latestBySub = new Map();
+    for (const r of latest) this.setLatest(r);
     this.scores = new Map(scores.map((s) => [s.substation_id, s]));
     this.outages = new Map(outages.map((o) => [o.outage_id, o]));
     this.edges = new Map((edges || []).map((e) => [e.edge_id, e]));
@@ -114,7 +128,7 @@ export class Store {
     if (kind === 'resync' || !item) return false;
     switch (kind) {
       case 'reading':
-        this.latest.set(readingKey(item), item);
+        this.setLatest(item);
         if (!this.substations.has(item.substation_id)) {
           this.substations.set(item.substation_id, {
             substation_id: item.substation_id, site_name: item.site_name, latitude: item.latitude,
