@@ -84,17 +84,18 @@ export default {
     const subs = ctx.state.sub ? [ctx.state.sub] : store.substationIds();
     // Rebuild only when what the map shows changed (states, positions, names, outages, theme); new
     // scores and readings arrive every few seconds and would otherwise close an open popup.
+    // Each substation's state is worked out once per render, for the signature and the markers.
+    const states = new Map(subs.map((sub) => [sub, substationState(store, sub)]));
     const signature = JSON.stringify([document.documentElement.dataset.theme, subs.map((sub) => {
       const i = store.substations.get(sub) || {};
-      return [sub, i.site_name, i.latitude, i.longitude, substationState(store, sub).key];
+      return [sub, i.site_name, i.latitude, i.longitude, states.get(sub).key];
     }), store.outagesOf(ctx.state.sub).map((o) => [o.outage_id, o.customers_out, o.mw_interrupted, o.cause, o.latitude, o.longitude])]);
     if (signature === this.signature) {
       for (const [sub, marker] of this.bySub) {
         if (!marker.isPopupOpen()) {
-          const info = store.substations.get(sub) || {};
-          const state = substationState(store, sub);
-          marker.setPopupContent(popupFor(sub, info, state, store));
-          marker.setTooltipContent(popupFor(sub, info, state, store));
+          const popup = popupFor(sub, store.substations.get(sub) || {}, states.get(sub), store);
+          marker.setPopupContent(popup);
+          marker.setTooltipContent(popup.cloneNode(true));
         }
       }
       return;
@@ -109,14 +110,16 @@ export default {
     for (const sub of subs) {
       const info = store.substations.get(sub) || {};
       if (typeof info.latitude !== 'number' || typeof info.longitude !== 'number') { withoutPosition += 1; continue; }
-      const state = substationState(store, sub);
+      const state = states.get(sub);
       const color = cssVar(stateColorVar(state.key));
       const marker = L.circleMarker([info.latitude, info.longitude], {
         radius: 9, color: cssVar('--text'), weight: 1.5, fillColor: color, fillOpacity: 0.9,
         className: `marker marker-${state.key} sub-${sub}`,
       });
-      marker.bindTooltip(popupFor(sub, info, state, store));
-      marker.bindPopup(popupFor(sub, info, state, store));
+      // One popup element; the tooltip gets a copy (a DOM node can only be shown in one place).
+      const popup = popupFor(sub, info, state, store);
+      marker.bindTooltip(popup.cloneNode(true));
+      marker.bindPopup(popup);
       marker.addTo(this.markers);
       this.bySub.set(sub, marker);
       this.bounds.push([info.latitude, info.longitude]);
