@@ -31,7 +31,7 @@ export default {
   async load(ctx) {
     const ask = (minutes) => getJSON(query('/api/query/ml/trend', { minutes, substation_id: ctx.state.sub, limit: TREND_LIMIT }));
     this.trendMinutes = ctx.state.minutes;
-    this.trend = await ask(this.trendMinutes);
+    this.setTrend(await ask(this.trendMinutes));
     if (this.trend.length >= TREND_LIMIT) {
       // The hub answers the *oldest* scores up to its limit and has no paging: ask again for the
       // newest window that fits (estimated from the rate seen), which is what an operator wants.
@@ -39,16 +39,22 @@ export default {
       const last = Date.parse(this.trend[this.trend.length - 1].time);
       const perMinute = TREND_LIMIT / Math.max(1, (last - first) / 60000);
       this.trendMinutes = Math.max(1, Math.floor((0.9 * TREND_LIMIT) / perMinute));
-      if (this.trendMinutes < ctx.state.minutes) this.trend = await ask(this.trendMinutes);
+      if (this.trendMinutes < ctx.state.minutes) this.setTrend(await ask(this.trendMinutes));
     }
     this.renderNow(ctx);
     this.renderTrend(ctx);
   },
 
+  /** The trend and the keys (substation|time) of its scores, so live scores are not added twice. */
+  setTrend(trend) {
+    this.trend = trend;
+    this.trendKeys = new Set(trend.map(trendKey));
+  },
+
   render(ctx, kinds) {
     if (kinds.has('score') || kinds.has('substations')) {
       this.renderNow(ctx);
-      if (kinds.has('score') && this.trend && this.lastScore) this.appendTrend(ctx);
+      if (kinds.has('score') && this.trend) this.appendTrend(ctx);
     }
     if (kinds.has('theme')) this.renderTrend(ctx);
   },
@@ -90,7 +96,6 @@ export default {
 
   renderTrend(ctx) {
     const trend = this.trend || [];
-    this.lastScore = true;
     const shortened = this.trendMinutes < ctx.state.minutes;
     const truncated = trend.length >= TREND_LIMIT;
     text(this.note, `${trend.length.toLocaleString('en-US')} scores` + (shortened
@@ -142,11 +147,11 @@ export default {
   /** Adds live scores to the scatter without refetching. */
   appendTrend(ctx) {
     if (!this.chart) return;
-    const known = new Set(this.trend.map((s) => `${s.substation_id}|${s.time}`));
     let added = false;
     for (const { score } of this.scoresShown(ctx)) {
-      if (score && !known.has(`${score.substation_id}|${score.time}`)) {
+      if (score && !this.trendKeys.has(trendKey(score))) {
         this.trend.push(score);
+        this.trendKeys.add(trendKey(score));
         added = true;
       }
     }
@@ -157,6 +162,10 @@ export default {
     if (this.chart) this.chart.resize();
   },
 };
+
+function trendKey(score) {
+  return `${score.substation_id}|${score.time}`;
+}
 
 function spanText(minutes) {
   return minutes >= 120 ? `${(minutes / 60).toFixed(minutes >= 1440 ? 0 : 1)} h` : `${minutes} min`;
