@@ -82,23 +82,3 @@ export function fmtDateTime(value) {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${fmtTime(d)}`;
 }
-
-/** A <table> with a header row and body rows built by `row(item) -> [cells]` (cells: text or nodes). */
-export function table(headers, items, row, attrs = {}) {
-  const thead = el('thead', {}, el('tr', {}, headers.map((h) =>
-    typeof h === 'string' ? el('th', { scope: 'col' }, h) : el('th', { scope: 'col', class: h.class }, h.label))));
-  const tbody = el('tbody');
-  for (const item of items) {
-    const cells = row(item);
-    const tr = el('tr', cells.rowAttrs || {});
-    for (const cell of cells) {
-      if (cell && typeof cell === 'object' && !(cell instanceof Node) && 'value' in cell) {
-        tr.appendChild(el('td', { class: cell.class, title: cell.title }, cell.value));
-      } else {
-        tr.appendChild(el('td', {}, cell));
-      }
-    }
-    tbody.appendChild(tr);
-  }
-  return el('table', attrs, thead, tbody);
-}

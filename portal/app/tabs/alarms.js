@@ -14,7 +14,6 @@ const REASONS = {
 
 export default {
   id: 'alarms',
-  reloadOnLive: [],
 
   mount(panel, ctx) {
     this.ctx = ctx;
@@ -37,7 +36,7 @@ export default {
   },
 
   render(ctx, kinds) {
-    if (kinds.has('outage') || kinds.has('sub')) this.renderOutages(ctx);
+    if (kinds.has('outage')) this.renderOutages(ctx);
     if (kinds.has('event')) this.renderEvents(ctx);
     if (kinds.has('alert')) this.renderAlerts(ctx);
   },

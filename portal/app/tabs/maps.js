@@ -66,7 +66,7 @@ export default {
 
   render(ctx, kinds) {
     if (!this.map) return;
-    if (kinds.has('reading') || kinds.has('score') || kinds.has('outage') || kinds.has('substations') || kinds.has('sub') || kinds.has('theme')) {
+    if (kinds.has('reading') || kinds.has('score') || kinds.has('outage') || kinds.has('substations') || kinds.has('theme')) {
       this.renderMarkers(ctx);
     }
   },
