@@ -1,7 +1,10 @@
 // Login page: posts {email, password} as JSON to POST /login and, on success, goes to `next`
 // (same-origin paths only) or the portal. Error messages from the server are shown verbatim, as text.
 // The theme (the portal's saved choice) is applied by app/theme-init.js before first paint.
-// Deliberately not through app/api.js: a 401 here means "wrong password", not "go to the login page".
+// Through app/api.js without its CSRF header (there is no session yet) and without its 401 redirect:
+// a 401 here means "wrong password", not "go to the login page".
+
+import { ApiError, sendJSON } from './app/api.js';
 
 const DEFAULT_TARGET = '/portal/';
 
@@ -25,17 +28,13 @@ export function safeNext(raw, origin = window.location.origin) {
   return url.pathname + url.search + url.hash;
 }
 
-/** The server's error message from a failed POST /login, or a generic one naming the status. */
-async function errorMessage(response) {
-  try {
-    const body = await response.json();
-    if (body && body.error && typeof body.error.message === 'string' && body.error.message) {
-      return body.error.message;
-    }
-  } catch {
-    // not JSON (a proxy page): fall through
-  }
-  return `Sign-in failed (HTTP ${response.status}). Try again in a moment.`;
+/**
+ * The server's error message from a failed POST /login, or a generic one naming the status when the
+ * answer was not the hub's JSON error (api.js then leaves the code at `http_<status>`).
+ */
+function errorMessage(err) {
+  if (err.code !== `http_${err.status}` && err.message) return err.message;
+  return `Sign-in failed (HTTP ${err.status}). Try again in a moment.`;
 }
 
 function showError(box, text) {
@@ -55,22 +54,17 @@ async function submit(event, form, box, button) {
   button.disabled = true;
   box.hidden = true;
   try {
-    const response = await fetch('/login', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    if (response.ok) {
-      const next = new URLSearchParams(window.location.search).get('next');
-      window.location.assign(safeNext(next));
-      return;
+    await sendJSON('POST', '/login', { email, password }, { csrf: false, redirectOn401: false });
+    const next = new URLSearchParams(window.location.search).get('next');
+    window.location.assign(safeNext(next));
+  } catch (err) {
+    if (err instanceof ApiError && err.status !== 0) {
+      showError(box, errorMessage(err));
+      form.elements.password.value = '';
+      form.elements.password.focus();
+    } else {
+      showError(box, 'The hub could not be reached. Check your connection and try again.');
     }
-    showError(box, await errorMessage(response));
-    form.elements.password.value = '';
-    form.elements.password.focus();
-  } catch {
-    showError(box, 'The hub could not be reached. Check your connection and try again.');
   } finally {
     button.disabled = false;
   }
