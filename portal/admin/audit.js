@@ -5,9 +5,8 @@
 
 import { getJSON } from '../app/api.js';
 import { el, clear, text, fmtDateTime } from '../app/dom.js';
-import { notify, dismiss, errorText } from './ui.js';
+import { $, notify, dismiss, errorText } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
 /** The hub's largest `limit` (AuditFilter.maxLimit); `hop-hub audit export` has no cap. */
 const CSV_LIMIT = 10000;
 

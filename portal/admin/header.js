@@ -4,8 +4,7 @@
 import { logout } from '../app/api.js';
 import { text } from '../app/dom.js';
 import { bindThemeToggle } from '../app/theme.js';
-
-const $ = (id) => document.getElementById(id);
+import { $ } from './ui.js';
 
 /** Wires the theme toggle (the portal's app/theme.js; theme-init.js applied the saved theme) and logout. */
 export function initHeader() {

@@ -5,9 +5,8 @@
 import { getJSON, sendJSON } from '../app/api.js';
 import { el, clear, text, fmtDateTime } from '../app/dom.js';
 import { grantPicker, grantText } from './grants.js';
-import { notify, dismiss, errorText, confirmAction, busy } from './ui.js';
+import { $, notify, dismiss, errorText, confirmAction, busy } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
 const keyPath = (name) => `/api/admin/keys/${encodeURIComponent(name)}`;
 const NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 

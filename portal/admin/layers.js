@@ -5,9 +5,8 @@
 
 import { getJSON, sendJSON } from '../app/api.js';
 import { el, clear } from '../app/dom.js';
-import { notify, dismiss, errorText, confirmAction, busy } from './ui.js';
+import { $, notify, dismiss, errorText, confirmAction, busy } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
 const layerPath = (name) => `/api/admin/layers/${encodeURIComponent(name)}`;
 const NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
 

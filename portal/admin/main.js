@@ -9,9 +9,8 @@ import { UsersSection } from './users.js';
 import { KeysSection } from './keys.js';
 import { AuditSection } from './audit.js';
 import { LayersSection } from './layers.js';
-import { notify, errorText } from './ui.js';
+import { $, notify, errorText } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
 const SECTIONS = ['users', 'keys', 'audit', 'layers'];
 
 /** Hides every admin section and shows the "administrators only" message. */

@@ -1,7 +1,10 @@
-// Small UI pieces shared by the admin sections: result notices, the confirmation dialog and
-// error text. Everything is set with textContent (app/dom.js); never innerHTML.
+// Small UI pieces shared by the admin sections: `$` (element by id), result notices, the
+// confirmation dialog and error text. Everything is set with textContent (app/dom.js); never innerHTML.
 
 import { text } from '../app/dom.js';
+
+/** The element with id `id` (null when the page has none). */
+export const $ = (id) => document.getElementById(id);
 
 /** Shows `message` in the notice `box` styled as `kind` ('ok' | 'error' | 'warn' | ''). */
 export function notify(box, message, kind = 'ok') {

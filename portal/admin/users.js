@@ -5,9 +5,8 @@
 import { getJSON, sendJSON } from '../app/api.js';
 import { el, clear, text, fmtDateTime } from '../app/dom.js';
 import { grantPicker, grantText } from './grants.js';
-import { notify, dismiss, errorText, confirmAction, busy } from './ui.js';
+import { $, notify, dismiss, errorText, confirmAction, busy } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
 const userPath = (email) => `/api/admin/users/${encodeURIComponent(email)}`;
 
 /** When the user's sign-in is locked: a Date in the future, true (unknown end), or null. */
