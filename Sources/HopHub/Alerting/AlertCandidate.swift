@@ -53,8 +53,8 @@ public struct AlertCandidate: Sendable, Hashable {
         let e = stored.event
         let kind: AlertKind
         switch e.eventType.uppercased() {
-        case "FEEDER_TRIP" where e.severity.uppercased() == "ALARM": kind = .trip
-        case "FEEDER_RESTORE": kind = .restore
+        case GridEventType.feederTrip where e.severity.uppercased() == GridEventSeverity.alarm: kind = .trip
+        case GridEventType.feederRestore: kind = .restore
         default: return nil
         }
         return AlertCandidate(

@@ -13,13 +13,13 @@ public struct AlertEngine: Sendable {
     let now: @Sendable () -> Int64
     let metrics: HubMetrics?
     let logger: Logger
-    /// Told about every decision once it is stored (set by `Hub`).
-    public var live: LiveFeed?
+    /// Told about every decision once it is stored (the hub's feed; nil in tests that need none).
+    public let live: LiveFeed?
 
     public init(
         store: any AlertStore, settings: AlertSettings, recipients: any AlertRecipients, signal: OutboxSignal,
         now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, metrics: HubMetrics? = nil,
-        logger: Logger
+        logger: Logger, live: LiveFeed? = nil
     ) {
         self.store = store
         policy = AlertPolicy(settings: settings)
@@ -29,6 +29,7 @@ public struct AlertEngine: Sendable {
         self.now = now
         self.metrics = metrics
         self.logger = logger
+        self.live = live
     }
 
     /// Events just committed by ingest: trips (severity ALARM) and restores are decided.

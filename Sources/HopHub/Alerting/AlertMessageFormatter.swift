@@ -28,7 +28,7 @@ public struct AlertMessageFormatter: Sendable {
         lines.append("Alert: \(c.kind.rawValue)")
         lines.append("Substation: \(sub)\(c.siteName.map { " (\($0))" } ?? "")")
         if let feeder = c.feederID { lines.append("Feeder: \(feeder)") }
-        lines.append("Time: \(RFC3339Text.format(c.sourceTs))")
+        lines.append("Time: \(SourceTime(epochMilliseconds: c.sourceTs).rfc3339)")
         if let e = c.event {
             lines.append("Event: \(e.eventType) severity \(e.severity)")
             if e.oldState != nil || e.newState != nil {
@@ -55,14 +55,5 @@ public struct AlertMessageFormatter: Sendable {
         let tab = c.kind == .anomaly ? "ml" : "alarms"
         let sub = c.substationID.map { "&sub=\($0.rawValue)" } ?? ""
         return "\(base)/portal/#tab=\(tab)\(sub)"
-    }
-}
-
-/// UTC timestamps for mail bodies, e.g. `2026-11-26T17:15:21.000Z`.
-enum RFC3339Text {
-    static func format(_ ms: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
     }
 }

@@ -5,13 +5,14 @@ import ServiceLifecycle
 /// Wiring of the scorer, the alert engine and the outbox (issue 5).
 extension Hub {
     static func makeAlertEngine(
-        _ configuration: HubConfiguration, store: SQLiteStore, signal: OutboxSignal, metrics: HubMetrics, logger: Logger
+        _ configuration: HubConfiguration, store: SQLiteStore, signal: OutboxSignal, metrics: HubMetrics, logger: Logger,
+        live: LiveFeed
     ) -> AlertEngine? {
         guard configuration.alerting.enabled else { return nil }
         return AlertEngine(
             store: store, settings: configuration.alerting,
             recipients: makeAlertRecipients(configuration, store: store), signal: signal,
-            metrics: metrics, logger: logger)
+            metrics: metrics, logger: logger, live: live)
     }
 
     /// The scorer (when `scoring.enabled`) and the outbox delivery (when `smtp.url` is set).

@@ -28,8 +28,7 @@ public struct Hub: Sendable {
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger, live: live)
         outboxSignal = OutboxSignal()
         accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
-        alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger)
-            .map { [live] engine in var engine = engine; engine.live = live; return engine }
+        alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger, live: live)
     }
 
     /// Creates the data directory if needed and opens (migrating) its database.

@@ -95,15 +95,16 @@ public struct ExecutiveSummary: Codable, Sendable, Hashable {
     }
 
     /// A substation is healthy when it is online, has no active outage, no unresolved comm failure,
-    /// and its latest score is not ANOMALY.
+    /// and its latest score is not ANOMALY. Online is `SubstationInfo.active`: the substations are
+    /// read with the online window as their `activeSince`.
     public static func build(
-        now: Int64, minutes: Int, onlineSince: Int64, substations: [SubstationInfo], outages: [OutageRecord],
+        now: Int64, minutes: Int, substations: [SubstationInfo], outages: [OutageRecord],
         scores: [AnomalyScore], commFail: Set<SubstationID>, trips: [SubstationID: Int], edges: [EdgeRecord]
     ) -> ExecutiveSummary {
         let scoreBy = Dictionary(scores.map { ($0.substationID, $0) }, uniquingKeysWith: { a, b in a.time.epochMilliseconds >= b.time.epochMilliseconds ? a : b })
         let outagesBy = Dictionary(grouping: outages.filter { $0.outage.substationID != nil }, by: { $0.outage.substationID! })
         let rows = substations.map { s -> Substation in
-            let online = s.lastSeen.epochMilliseconds >= onlineSince
+            let online = s.active
             let score = scoreBy[s.substationID]
             let mine = outagesBy[s.substationID] ?? []
             let failing = commFail.contains(s.substationID)

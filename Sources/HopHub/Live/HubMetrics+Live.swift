@@ -18,11 +18,12 @@ extension HubMetrics {
         ).increment(by: Int64(count))
     }
 
-    /// Messages published on the live feed, by kind (before per-stream filtering).
-    func liveMessage(_ kind: String) {
+    /// The counter of messages published on the live feed of `kind` (before per-stream filtering).
+    /// `LiveFeed` keeps it, so the registry is not searched per message; it is registered on first
+    /// use, so kinds never published stay off /metrics.
+    func liveMessages(_ kind: LiveEventKind) -> Counter {
         registry.makeCounter(
             descriptor: .init(metricName: "hop_live_messages", unitName: "total", helpText: "Live feed messages published"),
-            labels: [("kind", kind)]
-        ).increment()
+            labels: [("kind", kind.rawValue)])
     }
 }

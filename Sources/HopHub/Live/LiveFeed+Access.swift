@@ -11,19 +11,17 @@ extension LiveFeed {
     /// Returns how many were ended.
     @discardableResult
     public func endStreams(forUser email: String) -> Int {
-        let ids = subscribers.filter { $0.value.user?.lowercased() == email.lowercased() }.map(\.key)
-        for id in ids { cancel(id) }
-        if !ids.isEmpty { logger.info("live streams ended for user", metadata: ["user": "\(email)", "streams": "\(ids.count)"]) }
-        return ids.count
+        endStreams(where: { $0.user?.lowercased() == email.lowercased() }) {
+            logger.info("live streams ended for user", metadata: ["user": "\(email)", "streams": "\($0)"])
+        }
     }
 
     /// Ends every open stream of the API key `name` at once (revocation, rotation). Returns how many.
     @discardableResult
     public func endStreams(forKey name: String) -> Int {
-        let ids = subscribers.filter { $0.value.key == name }.map(\.key)
-        for id in ids { cancel(id) }
-        if !ids.isEmpty { logger.info("live streams ended for API key", metadata: ["api_key": "\(name)", "streams": "\(ids.count)"]) }
-        return ids.count
+        endStreams(where: { $0.key == name }) {
+            logger.info("live streams ended for API key", metadata: ["api_key": "\(name)", "streams": "\($0)"])
+        }
     }
 
     /// Ends the streams opened with a key id that is no longer active: the key was revoked, or
@@ -34,10 +32,9 @@ extension LiveFeed {
         guard !opened.isEmpty else { return 0 }
         do {
             let gone = opened.subtracting(try await lookups.activeKeyIDs())
-            let ids = subscribers.filter { $0.value.keyID.map(gone.contains) ?? false }.map(\.key)
-            for id in ids { cancel(id) }
-            if !ids.isEmpty { logger.info("live streams ended: API key revoked or rotated", metadata: ["streams": "\(ids.count)"]) }
-            return ids.count
+            return endStreams(where: { $0.keyID.map(gone.contains) ?? false }) {
+                logger.info("live streams ended: API key revoked or rotated", metadata: ["streams": "\($0)"])
+            }
         } catch {
             logger.error("live feed could not list API keys", metadata: ["error": "\(error)"])
             return 0
@@ -55,10 +52,9 @@ extension LiveFeed {
             let live = try await lookups.liveSessionHashes(
                 among: opened, now: now, idleBefore: now - Int64(sessionIdleTimeoutSeconds) * 1000)
             let gone = opened.subtracting(live)
-            let ids = subscribers.filter { $0.value.sessionHash.map(gone.contains) ?? false }.map(\.key)
-            for id in ids { cancel(id) }
-            if !ids.isEmpty { logger.info("live streams ended: their session is over", metadata: ["streams": "\(ids.count)"]) }
-            return ids.count
+            return endStreams(where: { $0.sessionHash.map(gone.contains) ?? false }) {
+                logger.info("live streams ended: their session is over", metadata: ["streams": "\($0)"])
+            }
         } catch {
             logger.error("live feed could not check sessions", metadata: ["error": "\(error)"])
             return 0
@@ -69,17 +65,22 @@ extension LiveFeed {
     /// long, or a response that never started). A reader waiting for frames is never abandoned.
     @discardableResult
     func endAbandonedStreams(after: Duration, now: ContinuousClock.Instant = .now) -> Int {
-        let ids = subscribers.filter { $0.value.waiter == nil && now - $0.value.lastRead > after }.map(\.key)
-        for id in ids { cancel(id) }
-        if !ids.isEmpty { logger.warning("live streams ended: their clients stopped reading", metadata: ["streams": "\(ids.count)"]) }
-        return ids.count
+        endStreams(where: { $0.waiter == nil && now - $0.lastRead > after }) {
+            logger.warning("live streams ended: their clients stopped reading", metadata: ["streams": "\($0)"])
+        }
     }
 
     /// Ends the streams whose `endsAt` has passed. Returns how many.
     @discardableResult
     func endExpiredStreams(now: Int64) -> Int {
-        let ids = subscribers.filter { $0.value.endsAt.map { $0 <= now } ?? false }.map(\.key)
+        endStreams(where: { $0.endsAt.map { $0 <= now } ?? false })
+    }
+
+    /// Ends every stream `matches` selects; `log` is told how many when there were any. Returns how many.
+    private func endStreams(where matches: (LiveSubscriber) -> Bool, log: (_ count: Int) -> Void = { _ in }) -> Int {
+        let ids = subscribers.filter { matches($0.value) }.map(\.key)
         for id in ids { cancel(id) }
+        if !ids.isEmpty { log(ids.count) }
         return ids.count
     }
 }

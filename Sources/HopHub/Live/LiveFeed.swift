@@ -1,6 +1,7 @@
 import Foundation
 import HopProtocol
 import Logging
+import Prometheus
 import Synchronization
 
 /// The hub's live feed (`hub.live`): committed data in, per-caller streams out.
@@ -32,6 +33,8 @@ public actor LiveFeed {
     var closed = false
     var readings = ReadingCoalescer()
     var eventHighWater: Int64 = 0
+    /// `hop_live_messages_total` by kind, each registered when its first message is published.
+    var messageCounters: [LiveEventKind: Counter] = [:]
     let overflowJSON: String
 
     /// Portal sessions unused this long are over (`sessions.idle_timeout_s`): their streams end too.
@@ -79,7 +82,7 @@ public actor LiveFeed {
         subscriber.keyID = keyID
         subscriber.sessionHash = session
         let caller = subscriber.caller
-        let callersStreams = subscribers.values.filter { !$0.ended && $0.caller == caller }.count
+        let callersStreams = subscribers.values.filter { $0.caller == caller }.count
         guard callersStreams < settings.maxStreamsPerCaller else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
         guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
         if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
@@ -95,10 +98,6 @@ public actor LiveFeed {
         guard var subscriber = subscribers[id] else { return nil }
         subscriber.lastRead = .now
         subscribers[id] = subscriber
-        if subscriber.ended {
-            remove(id)
-            return nil
-        }
         if !subscriber.queue.isEmpty {
             let frames = subscriber.queue
             subscriber.queue.removeAll(keepingCapacity: true)
@@ -140,11 +139,15 @@ public actor LiveFeed {
         let message = LiveMessage(sequence: sequence, kind: kind, visibility: visibility, json: json)
         history.append(message)
         if history.count > settings.historyMessages + 256 { history.removeFirst(history.count - settings.historyMessages) }
-        metrics?.liveMessage(kind.rawValue)
+        if let metrics {
+            let counter = messageCounters[kind] ?? metrics.liveMessages(kind)
+            messageCounters[kind] = counter
+            counter.increment()
+        }
         var dropped = 0
         for index in subscribers.values.indices {
             let scope = subscribers.values[index].scope
-            guard !subscribers.values[index].ended, message.isVisible(to: scope) else { continue }
+            guard message.isVisible(to: scope) else { continue }
             dropped += subscribers.values[index].offer(.message(message), capacity: settings.bufferMessages, resync: overflowResync)
         }
         if dropped > 0 { metrics?.liveDropped(dropped) }

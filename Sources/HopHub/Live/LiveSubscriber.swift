@@ -34,8 +34,6 @@ struct LiveSubscriber {
     let endsAt: Int64?
     var queue: [LiveFrame] = []
     var waiter: CheckedContinuation<LiveFrame?, Never>?
-    /// Set when the stream must end once its reader next asks (queue discarded).
-    var ended = false
     /// When the reader last asked for frames (or the stream opened): a stream whose reader has not
     /// asked for a long time is stalled or was never started, and is ended.
     var lastRead = ContinuousClock.now
@@ -69,9 +67,9 @@ struct LiveSubscriber {
         return dropped
     }
 
-    /// Ends the stream: the reader gets nil now (if waiting) or at its next call.
+    /// Ends the stream: a waiting reader gets nil now. `LiveFeed.cancel` then removes the
+    /// subscriber, so a later call gets nil too.
     mutating func end() {
-        ended = true
         queue.removeAll()
         if let waiter {
             self.waiter = nil

@@ -30,7 +30,14 @@ extension SQLiteStore: LiveLookups {
 
     public func edges(ids: Set<EdgeID>) async throws -> [EdgeRecord] {
         guard !ids.isEmpty else { return [] }
-        return try await edges(scope: .all).filter { ids.contains($0.edgeID) }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        // Decoded inside the read, as in `edges(scope:)`: returning `[Row]` would select GRDB's blocking `read`.
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM edges WHERE edge_id IN (\(marks)) ORDER BY edge_id",
+                arguments: StatementArguments(ids.map(\.rawValue).sorted())
+            ).compactMap { Self.edgeRecord($0, scope: .all) }
+        }
     }
 
     public func activeKeyIDs() async throws -> Set<String> {

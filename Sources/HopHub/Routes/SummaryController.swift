@@ -30,7 +30,7 @@ struct SummaryController {
         async let trips = store.tripCounts(since: now - Int64(minutes) * 60_000, scope: scope)
         async let edges = store.edges(scope: scope)
         return ExecutiveSummary.build(
-            now: now, minutes: minutes, onlineSince: onlineSince, substations: try await substations,
+            now: now, minutes: minutes, substations: try await substations,
             outages: try await outages, scores: try await scores, commFail: try await commFail, trips: try await trips,
             edges: try await edges)
     }

@@ -5,33 +5,28 @@ extension SQLiteStore: AlertStore {
     public func decideAlert(_ candidate: AlertCandidate, policy: AlertPolicy, message: OutboxMessage, now: Int64) async throws
         -> AlertLogEntry
     {
-        try await pool.writeWithoutTransaction { db in
-            var entry: AlertLogEntry?
-            try db.inTransaction(.immediate) {
-                let state = try Self.alertState(db, candidate, now: now)
-                var reason = policy.verdict(candidate, state: state, now: now)
-                if reason == nil, message.recipients.isEmpty { reason = .noRecipients }
-                let detail = reason.map { Self.suppressDetail($0, candidate, policy: policy) } ?? message.subject
-                try db.execute(
-                    sql: """
-                        INSERT INTO alert_log (decided_at, kind, cap_group, substation_id, feeder_id, outcome, reason, source_ts, detail)
-                        VALUES (?,?,?,?,?,?,?,?,?)
-                        """,
-                    arguments: [
-                        now, candidate.kind.rawValue, candidate.kind.capGroup, candidate.substationID?.rawValue,
-                        candidate.feederID, reason == nil ? "sent" : "suppressed", reason?.rawValue, candidate.sourceTs, detail,
-                    ])
-                let logID = db.lastInsertedRowID
-                if reason == nil { try Self.recordSent(db, candidate, message: message, logID: logID, now: now) }
-                entry = AlertLogEntry(
-                    id: logID, decidedAt: SourceTime(epochMilliseconds: now), kind: candidate.kind.rawValue,
-                    substationID: candidate.substationID, feederID: Self.feeder(candidate.feederID),
-                    outcome: reason == nil ? "sent" : "suppressed", reason: reason?.rawValue,
-                    sourceTime: SourceTime(epochMilliseconds: candidate.sourceTs), detail: detail)
-                return .commit
-            }
-            guard let entry else { throw AlertStoreError.noDecision }
-            return entry
+        // `write` runs an IMMEDIATE transaction: the verdict reads and the log insert are not interleaved.
+        try await pool.write { db in
+            let state = try Self.alertState(db, candidate, now: now)
+            var reason = policy.verdict(candidate, state: state, now: now)
+            if reason == nil, message.recipients.isEmpty { reason = .noRecipients }
+            let detail = reason.map { Self.suppressDetail($0, candidate, policy: policy) } ?? message.subject
+            try db.execute(
+                sql: """
+                    INSERT INTO alert_log (decided_at, kind, cap_group, substation_id, feeder_id, outcome, reason, source_ts, detail)
+                    VALUES (?,?,?,?,?,?,?,?,?)
+                    """,
+                arguments: [
+                    now, candidate.kind.rawValue, candidate.kind.capGroup, candidate.substationID?.rawValue,
+                    candidate.feederID, reason == nil ? "sent" : "suppressed", reason?.rawValue, candidate.sourceTs, detail,
+                ])
+            let logID = db.lastInsertedRowID
+            if reason == nil { try Self.recordSent(db, candidate, message: message, logID: logID, now: now) }
+            return AlertLogEntry(
+                id: logID, decidedAt: SourceTime(epochMilliseconds: now), kind: candidate.kind.rawValue,
+                substationID: candidate.substationID, feederID: Self.feeder(candidate.feederID),
+                outcome: reason == nil ? "sent" : "suppressed", reason: reason?.rawValue,
+                sourceTime: SourceTime(epochMilliseconds: candidate.sourceTs), detail: detail)
         }
     }
 
@@ -101,29 +96,25 @@ extension SQLiteStore: AlertStore {
     }
 
     public func claimOutbox(now: Int64, limit: Int, claimMs: Int64) async throws -> [OutboxItem] {
-        try await pool.writeWithoutTransaction { db in
-            var items: [OutboxItem] = []
-            try db.inTransaction(.immediate) {
-                items = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, recipients, subject, body, attempts FROM alert_outbox
-                        WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-                        """,
-                    arguments: [now, limit]
-                ).map { row in
-                    OutboxItem(
-                        id: row["id"],
-                        message: OutboxMessage(
-                            recipients: (row["recipients"] as String).split(separator: ",").map(String.init),
-                            subject: row["subject"], body: row["body"]),
-                        attempts: row["attempts"])
-                }
-                for item in items {
-                    try db.execute(
-                        sql: "UPDATE alert_outbox SET next_attempt_at = ? WHERE id = ?", arguments: [now + claimMs, item.id])
-                }
-                return .commit
+        try await pool.write { db in
+            let items = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, recipients, subject, body, attempts FROM alert_outbox
+                    WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                    """,
+                arguments: [now, limit]
+            ).map { row in
+                OutboxItem(
+                    id: row["id"],
+                    message: OutboxMessage(
+                        recipients: (row["recipients"] as String).split(separator: ",").map(String.init),
+                        subject: row["subject"], body: row["body"]),
+                    attempts: row["attempts"])
+            }
+            for item in items {
+                try db.execute(
+                    sql: "UPDATE alert_outbox SET next_attempt_at = ? WHERE id = ?", arguments: [now + claimMs, item.id])
             }
             return items
         }
@@ -155,10 +146,4 @@ extension SQLiteStore: AlertStore {
             try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL")
         }
     }
-}
-
-/// A failure of the alert store itself.
-public enum AlertStoreError: Error, Sendable {
-    /// The deciding transaction ended without producing a decision (should not happen).
-    case noDecision
 }

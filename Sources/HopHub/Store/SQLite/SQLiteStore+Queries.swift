@@ -187,18 +187,7 @@ extension SQLiteStore: TelemetryQueries {
         // Rows are decoded inside the read: `[Row]` is not Sendable, and returning it would select
         // GRDB's blocking `read` on the cooperative pool.
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM edges ORDER BY edge_id").compactMap { row -> EdgeRecord? in
-                let subs = (row["substations"] as String).split(separator: ",").map { SubstationID(String($0)) }
-                let visible = subs.filter { scope.allows($0) }
-                if scope != .all && visible.isEmpty { return nil }
-                var health = (row["health_json"] as String?).flatMap {
-                    try? JSONDecoder().decode(EdgeHealth.self, from: Data($0.utf8))
-                }
-                health?.devices.removeAll { !scope.allows($0.substationID) }
-                return EdgeRecord(
-                    edgeID: EdgeID(row["edge_id"] as String), lastSeq: row["high_water_seq"],
-                    lastContact: SourceTime(epochMilliseconds: row["last_contact"]), substations: visible, health: health)
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM edges ORDER BY edge_id").compactMap { Self.edgeRecord($0, scope: scope) }
         }
     }
 
@@ -231,6 +220,21 @@ extension SQLiteStore: TelemetryQueries {
                 severity: row["severity"], eventType: row["event_type"], oldState: row["old_state"],
                 newState: row["new_state"], message: row["message"], latitude: row["latitude"],
                 longitude: row["longitude"]))
+    }
+
+    /// An `edges` row as served by the query API and the live stream, trimmed to `scope`; nil when the
+    /// scope sees none of the edge's substations.
+    static func edgeRecord(_ row: Row, scope: SubstationScope) -> EdgeRecord? {
+        let subs = (row["substations"] as String).split(separator: ",").map { SubstationID(String($0)) }
+        let visible = subs.filter { scope.allows($0) }
+        if scope != .all && visible.isEmpty { return nil }
+        var health = (row["health_json"] as String?).flatMap {
+            try? JSONDecoder().decode(EdgeHealth.self, from: Data($0.utf8))
+        }
+        health?.devices.removeAll { !scope.allows($0.substationID) }
+        return EdgeRecord(
+            edgeID: EdgeID(row["edge_id"] as String), lastSeq: row["high_water_seq"],
+            lastContact: SourceTime(epochMilliseconds: row["last_contact"]), substations: visible, health: health)
     }
 
     /// An `outages` row as served by the query API and the live stream.

@@ -99,17 +99,14 @@ extension SQLiteStore: ScoreStore, LeaseStore {
     }
 
     public func acquireLease(_ name: String, holder: String, now: Int64, ttlMs: Int64) async throws -> Bool {
-        try await pool.writeWithoutTransaction { db in
-            try db.inTransaction(.immediate) {
-                try db.execute(
-                    sql: """
-                        INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?)
-                        ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                        WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= ?
-                        """,
-                    arguments: [name, holder, now + ttlMs, now])
-                return .commit
-            }
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                    WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= ?
+                    """,
+                arguments: [name, holder, now + ttlMs, now])
             return try String.fetchOne(db, sql: "SELECT holder FROM job_leases WHERE name = ?", arguments: [name]) == holder
         }
     }
