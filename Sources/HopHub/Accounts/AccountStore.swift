@@ -8,7 +8,6 @@ public protocol AccountStore: AuditStore, LoginThrottleStore {
     /// written) when the email is taken (any case).
     func insertUser(_ user: UserRecord, audit: AuditEntry) async throws -> UserRecord?
     func user(email: String) async throws -> UserRecord?
-    func user(id: Int64) async throws -> UserRecord?
     /// All users, ordered by email.
     func users() async throws -> [UserRecord]
     /// Writes the profile, rights, password hash and `updated_at`; optionally deletes the user's
@@ -26,12 +25,9 @@ public protocol AccountStore: AuditStore, LoginThrottleStore {
     func session(idHash: String) async throws -> (SessionRecord, UserRecord)?
     func touchSession(idHash: String, at: Int64) async throws
     func deleteSession(idHash: String) async throws
-    /// Deletes every session of a user; returns how many.
-    @discardableResult func deleteSessions(userID: Int64) async throws -> Int
     /// Deletes every session of a user and appends `audit(count)` in one transaction; returns how many.
     @discardableResult
     func deleteSessions(userID: Int64, audit: @escaping @Sendable (Int) -> AuditEntry) async throws -> Int
     /// Deletes sessions past their absolute end or unused since `idleBefore`; returns how many.
     @discardableResult func purgeSessions(now: Int64, idleBefore: Int64) async throws -> Int
-    func sessionCount(userID: Int64) async throws -> Int
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Random session ids and CSRF tokens (256 bits, base64url without padding), and the digest under
@@ -12,18 +11,13 @@ public enum SessionToken {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    /// Hex SHA-256: what the sessions table stores instead of the id.
+    /// Hex SHA-256: what the sessions table stores instead of the id (the same digest as API keys).
     public static func digest(_ id: String) -> String {
-        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
+        APIKeyGenerator.digest(id)
     }
 
     /// Constant-time string equality (for CSRF tokens).
     public static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in 0..<x.count { diff |= x[i] ^ y[i] }
-        return diff == 0
+        APIKeyGenerator.constantTimeEqual(a, b)
     }
 }

@@ -51,13 +51,13 @@ public struct Hub: Sendable {
         SummaryController(store: store).addRoutes(to: api.group("query"))
         StreamController(live: live, settings: configuration.portal.live, retryAfterSeconds: configuration.retryAfterSeconds)
             .addRoutes(to: api)
+        // Every /api/admin route: refusals to non-admins are audited (AdminDenialMiddleware).
+        let admin = api.group("admin").add(middleware: AdminDenialMiddleware(store: store))
         PortalController(configuration: configuration, layers: LayerStore(dataDirectory: configuration.dataDirectory), audit: store)
-            .addRoutes(portal: api.group("portal"), admin: api.group("admin").add(middleware: AdminDenialMiddleware(store: store)))
-        AdminKeysController(store: store, client: ClientAddress(trustedProxies: accounts.settings.trustedProxies))
-            .addRoutes(to: api.group("admin"))
-        AuditController(store: store).addRoutes(to: api.group("admin"))
-        AdminUsersController(accounts: accounts, client: ClientAddress(trustedProxies: accounts.settings.trustedProxies))
-            .addRoutes(to: api.group("admin"))
+            .addRoutes(portal: api.group("portal"), admin: admin)
+        AdminKeysController(store: store).addRoutes(to: admin)
+        AuditController(store: store).addRoutes(to: admin)
+        AdminUsersController(accounts: accounts).addRoutes(to: admin)
         return router
     }
 

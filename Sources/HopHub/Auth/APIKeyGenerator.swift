@@ -30,13 +30,18 @@ public enum APIKeyGenerator {
         return (String(parts[1]), String(parts[2]))
     }
 
-    /// Constant-time comparison of two hex digests.
+    /// Constant-time comparison of a presented secret with a stored digest.
     public static func matches(_ secret: String, digest stored: String) -> Bool {
-        let a = Array(digest(secret).utf8)
-        let b = Array(stored.utf8)
-        guard a.count == b.count else { return false }
+        constantTimeEqual(digest(secret), stored)
+    }
+
+    /// String equality whose time depends only on the lengths (digests, CSRF tokens).
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
         var diff: UInt8 = 0
-        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
         return diff == 0
     }
 }

@@ -5,16 +5,13 @@ import Logging
 /// `/api/admin/keys`: list, create (the key is shown once), rotate and revoke API keys. Admin scope
 /// only; every change is audited by `APIKeyAdmin` with the admin as actor.
 struct AdminKeysController {
-    let store: any AuditedKeyStore & LoginThrottleStore
-    /// How the client's address is determined for audit entries.
-    let client: ClientAddress
+    let store: any AuditedKeyStore
 
     /// Admin bodies are small; anything larger is refused before it is read.
     static let bodyReader = BodyReader(maxBytes: 64 * 1024, maxDecompressedBytes: 64 * 1024)
 
     /// Registers the key routes on the `/api/admin` group.
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
-        let group = group.add(middleware: AdminDenialMiddleware(store: store))
         group.get("keys", use: list)
         group.post("keys", use: create)
         group.post("keys/:name/rotate", use: rotate)
@@ -86,7 +83,7 @@ struct AdminKeysController {
         try AccountService.requireWithin(substations, limit: admin.substations)
         do {
             let made = try await APIKeyAdmin(store: store).created(
-                name: body.name, scopes: scopes, substations: substations, by: AuditActor(admin, request: request, context: context, client: client))
+                name: body.name, scopes: scopes, substations: substations, by: AuditActor(admin, sourceAddress: context.clientAddress))
             context.logger.info(
                 "api key created", metadata: ["key_name": .string(body.name), "by": .string(AuditActor(admin, sourceAddress: nil).name)])
             return EditedResponse(status: .created, response: KeyView(made.record, key: made.key))
@@ -100,7 +97,7 @@ struct AdminKeysController {
         let admin = try context.requireAdmin()
         let name = try context.pathParameter("name")
         do {
-            let rotated = try await APIKeyAdmin(store: store).rotate(name: name, by: AuditActor(admin, request: request, context: context, client: client))
+            let rotated = try await APIKeyAdmin(store: store).rotate(name: name, by: AuditActor(admin, sourceAddress: context.clientAddress))
             context.logger.info("api key rotated", metadata: ["key_name": .string(name), "by": .string(AuditActor(admin, sourceAddress: nil).name)])
             return KeyView(rotated.record, key: rotated.key)
         } catch let failure as APIKeyAdmin.Failure {
@@ -112,7 +109,7 @@ struct AdminKeysController {
     @Sendable func revoke(_ request: Request, context: HubRequestContext) async throws -> KeyView {
         let admin = try context.requireAdmin()
         let name = try context.pathParameter("name")
-        guard try await APIKeyAdmin(store: store).revoke(name: name, by: AuditActor(admin, request: request, context: context, client: client)) else {
+        guard try await APIKeyAdmin(store: store).revoke(name: name, by: AuditActor(admin, sourceAddress: context.clientAddress)) else {
             throw Self.hubError(.noActiveKey(name))
         }
         context.logger.info("api key revoked", metadata: ["key_name": .string(name), "by": .string(AuditActor(admin, sourceAddress: nil).name)])

@@ -10,12 +10,9 @@ import NIOCore
 /// 422 naming the field.
 struct AdminUsersController {
     let accounts: AccountService
-    /// How the client's address is determined for audit entries.
-    let client: ClientAddress
 
     /// Registers the user routes on the `/api/admin` group.
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
-        let group = group.add(middleware: AdminDenialMiddleware(store: accounts.store))
         group.get("users", use: list)
         group.post("users", use: create)
         group.patch("users/:email", use: update)
@@ -142,7 +139,7 @@ struct AdminUsersController {
 
     /// The admin making the request, as the audit log names them.
     private func actor(_ request: Request, _ context: HubRequestContext) throws -> AuditActor {
-        AuditActor(try context.requireAdmin(), request: request, context: context, client: client)
+        AuditActor(try context.requireAdmin(), sourceAddress: context.clientAddress)
     }
 
     /// A role from its name; 422 naming `role` otherwise.

@@ -40,11 +40,8 @@ public protocol TelemetryQueries: Sendable {
 
 /// API keys: stored hashed, looked up by their public id.
 public protocol APIKeyStore: Sendable {
-    func insertKey(_ key: APIKeyRecord) async throws
     func key(id: String) async throws -> APIKeyRecord?
     func keys() async throws -> [APIKeyRecord]
-    /// Returns false when no active key has that name.
-    func revokeKey(name: String, at: Int64) async throws -> Bool
 }
 
 /// What a retention pass removed.

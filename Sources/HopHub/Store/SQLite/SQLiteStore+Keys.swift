@@ -1,10 +1,6 @@
 import GRDB
 
 extension SQLiteStore: APIKeyStore {
-    public func insertKey(_ key: APIKeyRecord) async throws {
-        try await pool.write { db in try Self.insert(key, db) }
-    }
-
     public func key(id: String) async throws -> APIKeyRecord? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(Self.keyRecord)
@@ -15,10 +11,6 @@ extension SQLiteStore: APIKeyStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at").map(Self.keyRecord)
         }
-    }
-
-    public func revokeKey(name: String, at: Int64) async throws -> Bool {
-        try await pool.write { db in try Self.revoke(name: name, at: at, db) }
     }
 
     static func insert(_ key: APIKeyRecord, _ db: Database) throws {

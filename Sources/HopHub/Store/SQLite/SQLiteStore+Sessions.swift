@@ -49,25 +49,11 @@ extension SQLiteStore: AccountStore {
     }
 
     @discardableResult
-    public func deleteSessions(userID: Int64) async throws -> Int {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
-            return db.changesCount
-        }
-    }
-
-    @discardableResult
     public func purgeSessions(now: Int64, idleBefore: Int64) async throws -> Int {
         try await pool.write { db in
             try db.execute(
                 sql: "DELETE FROM sessions WHERE expires_at <= ? OR last_seen < ?", arguments: [now, idleBefore])
             return db.changesCount
-        }
-    }
-
-    public func sessionCount(userID: Int64) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM sessions WHERE user_id = ?", arguments: [userID]) ?? 0
         }
     }
 }

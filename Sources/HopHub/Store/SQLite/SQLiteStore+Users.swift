@@ -39,12 +39,6 @@ extension SQLiteStore {
         }
     }
 
-    public func user(id: Int64) async throws -> UserRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "\(Self.userSelect) WHERE users.id = ?", arguments: [id]).map(Self.userRecord)
-        }
-    }
-
     public func users() async throws -> [UserRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "\(Self.userSelect) ORDER BY users.email").map(Self.userRecord)

@@ -20,11 +20,3 @@ extension HubRequestContext {
         return decoded
     }
 }
-
-extension AuditActor {
-    /// The authenticated admin behind a request, with the client address as `client` believes it
-    /// (the TCP peer, or `X-Forwarded-For` from a trusted proxy).
-    init(_ principal: Principal, request: Request, context: HubRequestContext, client: ClientAddress) {
-        self.init(principal, sourceAddress: client.address(request, peer: context.peerAddress))
-    }
-}
