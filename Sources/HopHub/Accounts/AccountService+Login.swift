@@ -77,11 +77,16 @@ extension AccountService {
 
     /// Ends the session (audited `logout`). Unknown ids are ignored.
     public func logout(sessionID: String, from address: String?) async throws {
-        let hash = SessionToken.digest(sessionID)
-        guard let (_, user) = try await store.session(idHash: hash) else { return }
-        try await store.deleteSession(idHash: hash)
-        await onAccessChanged(user.email)  // live streams end now (other sessions' streams reconnect)
-        try await audit(AuditActor(name: user.email, sourceAddress: address), .logout, user.email, .success, "", at: clock.now())
+        guard let (session, user) = try await store.session(idHash: SessionToken.digest(sessionID)) else { return }
+        try await logout(authenticated(session, user), from: address)
+    }
+
+    /// Ends a session the caller has already authenticated (audited `logout`).
+    public func logout(_ session: AuthenticatedSession, from address: String?) async throws {
+        let email = session.user.email
+        try await store.deleteSession(idHash: session.session.idHash)
+        await onAccessChanged(email)  // live streams end now (other sessions' streams reconnect)
+        try await audit(AuditActor(name: email, sourceAddress: address), .logout, email, .success, "", at: clock.now())
     }
 
     /// The session behind a cookie value, or nil when unknown, expired (idle or absolute — then it

@@ -56,7 +56,7 @@ struct SessionController {
             let session = try await accounts.authenticate(sessionID: cookie)
         {
             try AuthMiddleware.checkCSRF(request, session: session)
-            try await accounts.logout(sessionID: cookie, from: client.address(request, peer: context.peerAddress))
+            try await accounts.logout(session, from: client.address(request, peer: context.peerAddress))
         }
         var response = Response(status: .noContent, headers: [.cacheControl: "no-store"])
         response.setCookie(SessionCookie.cleared(secure: client.isSecure(request, peer: context.peerAddress)))

@@ -14,17 +14,22 @@ extension SQLiteStore: AccountStore {
     }
 
     public func session(idHash: String) async throws -> (SessionRecord, UserRecord)? {
+        // One statement: every cookie-authenticated request runs it.
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id_hash = ?", arguments: [idHash])
-            else { return nil }
+            guard let row = try Row.fetchOne(db, sql: Self.sessionSelect, arguments: [idHash]) else { return nil }
             let session = SessionRecord(
-                idHash: row["id_hash"], userID: row["user_id"], csrfToken: row["csrf_token"], createdAt: row["created_at"],
-                lastSeen: row["last_seen"], expiresAt: row["expires_at"])
-            guard let user = try Row.fetchOne(db, sql: "\(Self.userSelect) WHERE users.id = ?", arguments: [session.userID])
-            else { return nil }
-            return (session, try Self.userRecord(user))
+                idHash: idHash, userID: row["id"], csrfToken: row["s_csrf_token"], createdAt: row["s_created_at"],
+                lastSeen: row["s_last_seen"], expiresAt: row["s_expires_at"])
+            return (session, try Self.userRecord(row))
         }
     }
+
+    /// A session with its user (the user's columns as `userRecord` reads them; the session's prefixed `s_`).
+    static let sessionSelect = """
+        SELECT \(userColumns), s.csrf_token AS s_csrf_token, s.created_at AS s_created_at, s.last_seen AS s_last_seen,
+            s.expires_at AS s_expires_at
+        \(userFrom) JOIN sessions s ON s.user_id = users.id WHERE s.id_hash = ?
+        """
 
     public func touchSession(idHash: String, at: Int64) async throws {
         try await pool.write { db in

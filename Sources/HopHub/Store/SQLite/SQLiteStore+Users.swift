@@ -3,12 +3,14 @@ import HopProtocol
 
 extension SQLiteStore {
     /// The user columns, with the login counters of the user's `account:` throttle key (migration v5).
-    static let userSelect = """
-        SELECT users.id, users.email, users.name, users.org_name, users.role, users.active, users.substations,
+    /// The columns `userRecord` reads, and where they come from.
+    static let userColumns = """
+        users.id, users.email, users.name, users.org_name, users.role, users.active, users.substations,
             users.alert_opt_in, users.password_hash, users.created_at, users.updated_at,
             COALESCE(t.failures, 0) AS failed_logins, t.first_failure_at AS first_failure_at, t.locked_until AS locked_until
-        FROM users LEFT JOIN login_throttle t ON t.key = 'account:' || lower(users.email)
         """
+    static let userFrom = "FROM users LEFT JOIN login_throttle t ON t.key = 'account:' || lower(users.email)"
+    static let userSelect = "SELECT \(userColumns) \(userFrom)"
 
     public func insertUser(_ user: UserRecord, audit: AuditEntry) async throws -> UserRecord? {
         try await pool.write { db in
