@@ -7,7 +7,8 @@
 - `screenshot(browser, name)`: PNG under artifacts/screenshots/ (gitignored).
 - `record_network(browser)`: from the next navigation on, every fetch response body and every
   EventSource message is kept in `window.__hopNet` (read with `network_log(browser)`), so tests can
-  assert what the page *received*, not only what it shows. Injected through DevTools, so the
+  assert what the page *received*, not only what it shows; `window.__hopInflight` holds the URLs of
+  fetches still waiting for their answer (failure diagnostics). Injected through DevTools, so the
   page's CSP (script-src 'self') does not apply to it.
 """
 import json
@@ -73,13 +74,24 @@ def screenshot(browser, name: str) -> pathlib.Path:
 _RECORDER = r"""
 (() => {
   const log = window.__hopNet = [];
+  const inflight = window.__hopInflight = new Map();  // request number → URL, until its body is read
+  let requests = 0;
   const origFetch = window.fetch;
   window.fetch = async function (...args) {
-    const response = await origFetch.apply(this, args);
+    const url = String(typeof args[0] === 'string' ? args[0] : (args[0] && args[0].url));
+    const n = ++requests;
+    inflight.set(n, url);
+    let response;
     try {
-      const url = typeof args[0] === 'string' ? args[0] : (args[0] && args[0].url);
-      response.clone().text().then(t => log.push({kind: 'fetch', url: String(url), status: response.status, body: t}));
-    } catch (e) { /* keep the page working */ }
+      response = await origFetch.apply(this, args);
+    } catch (e) {
+      inflight.delete(n);
+      throw e;
+    }
+    try {
+      response.clone().text().then(t => log.push({kind: 'fetch', url, status: response.status, body: t}))
+        .finally(() => inflight.delete(n));
+    } catch (e) { inflight.delete(n); /* keep the page working */ }
     return response;
   };
   const OrigES = window.EventSource;

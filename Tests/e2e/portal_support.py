@@ -156,8 +156,27 @@ def wait_tab(browser, tab: str, timeout: float = 20) -> str:
         return browser.execute_script(
             "const p = document.getElementById('panel-' + arguments[0]);"
             "return p && !p.hidden && p.dataset.loaded !== undefined", tab)
-    wait_until(ready, timeout=timeout, what=f"the {tab} tab to render")
+    try:
+        wait_until(ready, timeout=timeout, what=f"the {tab} tab to render")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{tab_diagnostics(browser, tab)}") from None
     return panel_text(browser, tab)
+
+
+def tab_diagnostics(browser, tab: str) -> str:
+    """What the page says about a tab that did not finish loading (for the failure message)."""
+    state = browser.execute_script(
+        "const p = document.getElementById('panel-' + arguments[0]);"
+        "const err = p && p.querySelector('.panel-error');"
+        "return {hidden: p ? p.hidden : null, loaded: p ? (p.dataset.loaded ?? null) : null,"
+        " error: err ? err.innerText : null, status: (document.getElementById('app-status') || {}).innerText || null,"
+        " hash: location.hash, active: (document.querySelector('[role=tab][aria-selected=true]') || {dataset: {}}).dataset.tab || null,"
+        " renders: (window.__hopRenders || []).slice(-8).map(r => `${r.tab}:${Math.round(r.ms)}ms`),"
+        " live: (document.getElementById('live-state') || {dataset: {}}).dataset.state || null,"
+        " busy: p ? p.getAttribute('aria-busy') : null,"
+        " inflight: window.__hopInflight ? [...window.__hopInflight.values()] : 'not recorded'}", tab)
+    logs = [e["message"] for e in browser.get_log("browser")][-20:]
+    return f"page state: {state}\nbrowser console: {logs}"
 
 
 def panel_text(browser, tab: str) -> str:

@@ -324,6 +324,27 @@ def test_every_documented_path_exists(contract_hub):
             assert r.status_code in {int(s) for s in item[method]["responses"] if s.isdigit()}, (method, path, r.status_code, r.text)
 
 
+def test_a_documented_path_with_another_method_is_a_405_naming_the_documented_methods(contract_hub):
+    spec = load_spec()
+    checked = 0
+    for path, item in spec["paths"].items():
+        documented = sorted(m.upper() for m in item if m in {"get", "post", "put", "patch", "delete"})
+        concrete = path.replace("{name}", "territory").replace("{email}", "someone@example.com")
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            if method in documented or (path == "/login" and method == "GET"):  # GET /login is the HTML page
+                continue
+            r = requests.request(method, contract_hub.url + concrete, data="{}", timeout=10, headers=contract_hub.headers())
+            assert r.status_code == 405, f"{method} {concrete}: {r.status_code} {r.text}"
+            assert_valid(spec, {"$ref": "#/components/schemas/Error"}, r.json(), "405 body")
+            assert r.json()["error"]["code"] == "method_not_allowed"
+            allow = r.headers["Allow"].split(", ")
+            # The HTML pages at /login also answer GET; every documented method is offered.
+            assert set(documented) <= set(allow) <= set(documented) | {"GET"}, (method, path, allow)
+            assert all(m in r.json()["error"]["message"] for m in documented)
+            checked += 1
+    assert checked > 100
+
+
 def test_undocumented_path_is_a_documented_404(contract_hub):
     spec = load_spec()
     r = contract_hub.get("/api/query/nope")

@@ -2,8 +2,8 @@
 deep-link parsing, series merging and envelopes, text-only DOM helpers, classifications."""
 import pytest
 
-from browser import browser  # noqa: F401 (browser: fixture)
-from portal_support import PortalHub
+from browser import browser, login  # noqa: F401 (browser: fixture)
+from portal_support import PASSWORD, USERS, PortalHub
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +89,22 @@ def test_classifications_follow_the_seed_thresholds(browser, hub):
     assert out["freq"] == ["low", "normal", "normal", "normal", "high"]
     assert out["events"] == ["state-bad", "state-warn", "state-ok", "state-info"]
     assert out["resolved"] == [True, True, True, True, False]
+
+
+def test_api_calls_fail_with_a_timeout_instead_of_hanging(browser, hub):
+    """A hub that answers the headers but never finishes the body (the live stream stands in for a
+    stuck request) makes getJSON fail with code `timeout` after options.timeoutMs, naming the path."""
+    email, name, role, subs = USERS["operator"]
+    hub.create_user(email, name, role, subs)
+    login(browser, hub.url, email, PASSWORD)
+    out = run(browser, hub, """
+      const api = await import('/portal/app/api.js');
+      const t0 = performance.now();
+      try { await api.getJSON('/api/stream', {timeoutMs: 400}); return {resolved: true}; }
+      catch (e) { return {code: e.code, status: e.status, message: e.message, ms: performance.now() - t0,
+                          default: api.REQUEST_TIMEOUT_MS}; }""")
+    assert out.get("code") == "timeout", out
+    assert out["status"] == 0
+    assert "GET /api/stream" in out["message"] and "0.4 s" in out["message"]
+    assert 400 <= out["ms"] < 5000
+    assert out["default"] == 30000

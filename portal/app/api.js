@@ -5,8 +5,10 @@
 //   session({ refresh })                  GET /api/session, cached for the page's lifetime
 //
 // Errors: a non-2xx answer throws ApiError { status, code, message, field, retryAfter }, read from
-// the hub's `{"error":{"code","message","field"?}}` body. A 401 sends the browser to
-// /login?next=<current page> unless options.redirectOn401 === false (the login page itself).
+// the hub's `{"error":{"code","message","field"?}}` body; no answer within REQUEST_TIMEOUT_MS
+// (options.timeoutMs) throws ApiError code `timeout`, an unreachable hub code `network`. A 401
+// sends the browser to /login?next=<current page> unless options.redirectOn401 === false (the
+// login page itself).
 
 /** A failed API call: HTTP status plus the hub's error code/message/field. */
 export class ApiError extends Error {
@@ -19,6 +21,9 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
   }
 }
+
+/** How long one API call may take before it fails with code `timeout` (options.timeoutMs overrides). */
+export const REQUEST_TIMEOUT_MS = 30000;
 
 let sessionPromise = null;
 
@@ -57,30 +62,37 @@ async function request(method, path, body, options = {}) {
     const s = await session();
     if (s && s.csrf_token) headers['X-CSRF-Token'] = s.csrf_token;
   }
-  let response;
+  // A hub that accepts the connection but never answers must not leave a tab loading forever.
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   try {
-    response = await fetch(path, {
+    const response = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
-      signal: options.signal,
+      signal,
     });
+    if (!response.ok) {
+      const error = await errorFrom(response);
+      if (response.status === 401 && options.redirectOn401 !== false) {
+        sessionPromise = null;
+        redirectToLogin();
+      }
+      throw error;
+    }
+    if (response.status === 204) return null;
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
   } catch (err) {
+    if (err instanceof ApiError || err instanceof SyntaxError) throw err;
+    if (deadline.aborted) {
+      throw new ApiError(0, 'timeout', `the hub did not answer ${method} ${path.split('?')[0]} within ${timeoutMs / 1000} s`);
+    }
     if (err && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'cannot reach the hub: ' + (err && err.message ? err.message : err));
   }
-  if (!response.ok) {
-    const error = await errorFrom(response);
-    if (response.status === 401 && options.redirectOn401 !== false) {
-      sessionPromise = null;
-      redirectToLogin();
-    }
-    throw error;
-  }
-  if (response.status === 204) return null;
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
 }
 
 /** GET `path` and return its JSON body. */

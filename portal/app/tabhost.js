@@ -44,6 +44,7 @@ export class TabHost {
     const panel = document.getElementById(`panel-${id}`);
     if (!this.mounted.has(id)) { tab.mount(panel.querySelector('.panel-body'), ctx); this.mounted.add(id); }
     const t0 = performance.now();
+    panel.setAttribute('aria-busy', 'true'); // assistive technology waits for the new content
     const job = (async () => {
       try {
         await tab.load(ctx);
@@ -58,6 +59,8 @@ export class TabHost {
         panel.dataset.loaded = this.key();
       } catch (err) {
         showError(id, err);
+      } finally {
+        panel.removeAttribute('aria-busy');
       }
     })();
     this.running.set(id, job);

@@ -39,9 +39,13 @@ public struct Hub: Sendable {
 
     public func buildRouter() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
-        router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds))
+        let openAPI = SystemController.bundledOpenAPI()
+        router.add(
+            middleware: ErrorAndMetricsMiddleware(
+                metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds,
+                allowed: AllowedMethods(openAPI: openAPI, pages: ["/", "/login", "/admin"])))
         addStaticFiles(to: router)
-        SystemController(store: store, metrics: metrics).addRoutes(to: router)
+        SystemController(store: store, metrics: metrics, openAPI: openAPI).addRoutes(to: router)
         let api = router.group("api").add(middleware: AuthMiddleware(keys: store, accounts: accounts))
         addAccountRoutes(to: router, api: api)
         IngestController(writer: writer, configuration: configuration, metrics: metrics, alerts: alerts)

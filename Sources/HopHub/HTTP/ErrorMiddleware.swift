@@ -5,16 +5,18 @@ import Logging
 import NIOCore
 
 /// Turns every error into the API's JSON error shape and records request metrics. Framework
-/// errors (no route, wrong method, body too large) keep their status; anything unexpected is a 500
-/// with the detail logged, never sent.
+/// errors keep their status (no route 404, body too large 413), a known path asked with a method it
+/// does not answer is a 405 with `Allow`; anything unexpected is a 500 with the detail logged, never sent.
 public struct ErrorAndMetricsMiddleware: RouterMiddleware {
     public typealias Context = HubRequestContext
     let metrics: HubMetrics
     let retryAfterSeconds: Int
+    let allowed: AllowedMethods
 
-    public init(metrics: HubMetrics, retryAfterSeconds: Int) {
+    init(metrics: HubMetrics, retryAfterSeconds: Int, allowed: AllowedMethods) {
         self.metrics = metrics
         self.retryAfterSeconds = retryAfterSeconds
+        self.allowed = allowed
     }
 
     public func handle(
@@ -30,7 +32,7 @@ public struct ErrorAndMetricsMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             let mapped: HubError
             switch error.status {
-            case .notFound: mapped = HubError(.notFound, "no such endpoint: \(request.method) \(request.uri.path)")
+            case .notFound: mapped = notFound(request)
             case .methodNotAllowed: mapped = HubError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path)")
             case .contentTooLarge: mapped = HubError(.payloadTooLarge, "request body too large")
             case .unsupportedMediaType: mapped = HubError(.unsupportedMediaType, error.body ?? "unsupported media type")
@@ -59,6 +61,18 @@ public struct ErrorAndMetricsMiddleware: RouterMiddleware {
         }
         record(request, context, status: response.status.code, start)
         return response
+    }
+
+    /// No route answered: a 405 naming the methods when the path exists with others, else a 404.
+    private func notFound(_ request: Request) -> HubError {
+        let path = request.uri.path
+        let methods = allowed.methods(for: path)
+        guard !methods.isEmpty, !methods.contains(request.method.rawValue) else {
+            return HubError(.notFound, "no such endpoint: \(request.method) \(path)")
+        }
+        return HubError(
+            .methodNotAllowed, "\(request.method) is not allowed on \(path); it answers \(methods.joined(separator: ", "))",
+            allowedMethods: methods)
     }
 
     private func record(_ request: Request, _ context: HubRequestContext, status: Int, _ start: ContinuousClock.Instant) {

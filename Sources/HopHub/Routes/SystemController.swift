@@ -13,12 +13,15 @@ struct SystemController {
     /// The OpenAPI document, read from the bundle once when the routes are built.
     let openAPIDocument: ByteBuffer?
 
-    init(store: any MaintenanceStore, metrics: HubMetrics) {
+    init(store: any MaintenanceStore, metrics: HubMetrics, openAPI: Data?) {
         self.store = store
         self.metrics = metrics
-        openAPIDocument = Bundle.module.url(forResource: "openapi", withExtension: "json")
-            .flatMap { try? Data(contentsOf: $0) }
-            .map { ByteBuffer(bytes: $0) }
+        openAPIDocument = openAPI.map { ByteBuffer(bytes: $0) }
+    }
+
+    /// The bundled OpenAPI document (nil when the resource is missing from the build).
+    static func bundledOpenAPI() -> Data? {
+        Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
     }
 
     func addRoutes(to router: Router<HubRequestContext>) {
