@@ -131,11 +131,13 @@ def stack(tmp_path):
     rtu = ModbusServer(tmp_path, holding=[*encode(13.8, "float32"), 0, 0, *encode(4.2, "float32"),
                                           *encode(60.0, "float32")], coils=[True] * 8, counter_address=2).start()
     hub = Hub(tmp_path)
-    key = hub.create_key()
-    hub.start()
-    yield tmp_path, rtu, hub, key
-    hub.stop()
-    rtu.stop()
+    try:
+        key = hub.create_key()
+        hub.start()
+        yield tmp_path, rtu, hub, key
+    finally:  # also when the hub fails to start: the Modbus peer must not outlive the test
+        hub.stop()
+        rtu.stop()
 
 
 def edge_env(**extra):
