@@ -17,6 +17,8 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Only this action, e.g. login, user.update, key.rotate.") var action: String?
         @Option(help: "Only this target: a user's email or a key name.") var target: String?
         @Option(help: "Only this outcome: success, failure or denied.") var outcome: String?
+        @Option(name: .customLong("before-id"), help: "Only entries older than this id (the last id of a previous page).")
+        var beforeID: String?
 
         /// The options as a filter; a bad value stops with a message naming the option.
         func filter(limit: Int?) throws -> AuditFilter {
@@ -27,11 +29,13 @@ struct AuditCommand: AsyncParsableCommand {
             parameters["action"] = action
             parameters["target"] = target
             parameters["outcome"] = outcome
+            parameters["before_id"] = beforeID
             parameters["limit"] = limit.map(String.init)
             do {
                 return try AuditFilter(parameters: parameters)
             } catch {
-                throw ValidationError("--\(error.field ?? "filter"): \(error.message)")
+                let option = error.field.map { $0.replacingOccurrences(of: "_", with: "-") } ?? "filter"
+                throw ValidationError("--\(option): \(error.message)")
             }
         }
     }
@@ -42,8 +46,9 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: FilterOptions
         @Option(help: "At most this many entries, 1–10000 (default 50).") var limit = 50
+        @Flag(help: "Print JSON (the API's entry objects, newest first).") var json = false
 
-        static let widths = [25, 28, 22, 24, 9, 16]
+        static let widths = [8, 25, 28, 22, 24, 9, 16]
 
         /// One table line: every column padded to its width but the last.
         static func row(_ cells: [String]) -> String {
@@ -58,13 +63,24 @@ struct AuditCommand: AsyncParsableCommand {
             let filter = try filters.filter(limit: limit)
             let store = try Hub.openStore(try data.load())
             let entries = try await store.auditEntries(filter)
-            print(Self.row(["AT", "ACTOR", "ACTION", "TARGET", "OUTCOME", "FROM", "DETAIL"]))
-            for e in entries {
-                let at = SourceTime(epochMilliseconds: e.at).rfc3339
-                print(Self.row([at, e.actor, e.action.rawValue, e.target ?? "-", e.outcome.rawValue, e.sourceAddress ?? "-", e.detail]))
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(entries.map(AuditEntryView.init)), as: UTF8.self))
+            } else {
+                print(Self.row(["ID", "AT", "ACTOR", "ACTION", "TARGET", "OUTCOME", "FROM", "DETAIL"]))
+                for e in entries {
+                    let at = SourceTime(epochMilliseconds: e.at).rfc3339
+                    print(
+                        Self.row([
+                            e.id.map(String.init) ?? "-", at, e.actor, e.action.rawValue, e.target ?? "-", e.outcome.rawValue,
+                            e.sourceAddress ?? "-", e.detail,
+                        ]))
+                }
             }
-            if entries.count == filter.limit {
-                FileHandle.standardError.write(Data("(showing the newest \(filter.limit); use --limit or audit export for more)\n".utf8))
+            if entries.count == filter.limit, let last = entries.last?.id {
+                FileHandle.standardError.write(
+                    Data("(showing \(filter.limit); older ones: --before-id \(last), or audit export for all)\n".utf8))
             }
         }
     }

@@ -81,3 +81,21 @@ def hub_factory(tmp_path):
     for h in hubs:
         if h.proc:
             h.stop(signal.SIGKILL)
+
+
+LOG_TAIL_BYTES = 6000
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report ends with the tail of every hub/edge/sim log in its tmp_path, so a
+    failure seen only in CI carries the processes' side of the story."""
+    outcome = yield
+    report = outcome.get_result()
+    tmp = item.funcargs.get("tmp_path") if hasattr(item, "funcargs") else None
+    if not report.failed or tmp is None:
+        return
+    for log in sorted(pathlib.Path(tmp).glob("**/*.log"))[:8]:
+        data = log.read_bytes()
+        report.sections.append((f"log {log.relative_to(tmp)} (last {min(len(data), LOG_TAIL_BYTES)} bytes)",
+                                data[-LOG_TAIL_BYTES:].decode(errors="replace")))

@@ -186,10 +186,44 @@ def test_audit_export_csv_and_json_parse(admin_hub, tmp_path):
     assert all(e["action"] == "key.create" and e["at"].endswith("Z") and isinstance(e["at_ms"], int) for e in entries)
 
     listing = audit_cli(hub, "list", "--action", "login", "--outcome", "failure").stdout.splitlines()
-    assert listing[0].split()[:3] == ["AT", "ACTOR", "ACTION"] and "=hyperlink(1)@x.org" in listing[1]
+    assert listing[0].split()[:4] == ["ID", "AT", "ACTOR", "ACTION"] and "=hyperlink(1)@x.org" in listing[1]
 
     refused = audit_cli(hub, "export", "--since", "yesterday", check=False)
     assert refused.returncode != 0 and "--since" in refused.stderr
+
+
+def test_audit_pages_by_before_id_over_rows_sharing_a_millisecond(admin_hub):
+    """Keyset paging: rows written in the same millisecond are neither skipped nor repeated."""
+    hub = admin_hub
+    db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=30)
+    at = int(time.time() * 1000) - 60_000
+    with db:
+        db.executemany("INSERT INTO audit_log (at, actor, action, target, source_address, outcome, detail) "
+                       "VALUES (?, 'burst@example.com', 'lockout', ?, '10.0.0.9', 'success', '')",
+                       [(at, f"t{i}") for i in range(30)])
+    db.close()
+    seen, cursor = [], None
+    while True:
+        params = {"actor": "burst@example.com", "limit": "7", **({"before_id": str(cursor)} if cursor else {})}
+        page = admin(hub, "GET", "/audit", params=params).json()
+        if not page:
+            break
+        seen += [e["target"] for e in page]
+        cursor = page[-1]["id"]
+    assert seen == [f"t{i}" for i in reversed(range(30))]
+    csv_page = admin(hub, "GET", "/audit.csv", params={"actor": "burst@example.com", "before_id": str(cursor + 3)})
+    assert csv_page.status_code == 200 and len(csv_page.text.strip().splitlines()) == 1 + 3
+    bad = admin(hub, "GET", "/audit", params={"before_id": "-1"})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "before_id"
+    listed = audit_cli(hub, "list", "--actor", "burst@example.com", "--before-id", str(cursor + 2), "--limit", "5")
+    lines = listed.stdout.splitlines()
+    assert [int(line.split()[0]) for line in lines[1:]] == [cursor + 1, cursor]
+    as_json = json.loads(audit_cli(hub, "list", "--actor", "burst@example.com", "--limit", "2", "--json").stdout)
+    assert [e["target"] for e in as_json] == ["t29", "t28"]
+    more = audit_cli(hub, "list", "--actor", "burst@example.com", "--limit", "2")
+    assert f"--before-id {as_json[-1]['id']}" in more.stderr
+    refused = audit_cli(hub, "list", "--before-id", "zero", check=False)
+    assert refused.returncode != 0 and "--before-id" in refused.stderr
 
 
 def test_large_export_reports_progress(admin_hub, tmp_path):

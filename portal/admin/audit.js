@@ -1,7 +1,6 @@
 // Audit log section of /admin: filters (actor, action, target, outcome, since/until), newest first,
-// paged by `until` (just past the oldest row shown, so rows sharing its millisecond are not lost;
-// rows already shown are dropped), and a
-// CSV download link carrying the same filters (GET /api/admin/audit.csv).
+// paged by `before_id` (the last id shown), and a CSV download link carrying the same filters
+// (GET /api/admin/audit.csv).
 
 import { getJSON } from '../app/api.js';
 import { el, clear, text, fmtDateTime } from '../app/dom.js';
@@ -25,12 +24,6 @@ export function localToRFC3339(value) {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** The `until` bound of the page after one ending with `entry`: 1 ms past it (`until` is exclusive). */
-function pageBound(entry) {
-  const ms = Number.isFinite(entry.at_ms) ? entry.at_ms : new Date(entry.at).getTime();
-  return Number.isNaN(ms) ? null : new Date(ms + 1).toISOString();
-}
-
 const outcomeKind = { success: 'ok', failure: 'bad', denied: 'warn' };
 
 /** The audit log section: call `load()` whenever the section is shown. */
@@ -41,9 +34,9 @@ export class AuditSection {
     this.result = $('audit-result');
   }
 
-  /** Back to the newest page. `pages` holds, per page visited, its `until` bound and the ids shown before. */
+  /** Back to the newest page. `pages` holds, per page visited, its `before_id` cursor (null: newest). */
   firstPage() {
-    this.pages = [{ until: null, seen: new Set() }];
+    this.pages = [null];
   }
 
   init() {
@@ -53,7 +46,7 @@ export class AuditSection {
     // 'reset' fires before the inputs are cleared: reload on the next turn.
     $('audit-filter').addEventListener('reset', () => setTimeout(() => { this.firstPage(); this.load(); }));
     $('audit-older').addEventListener('click', () => {
-      this.pages.push({ until: this.oldest, seen: this.shown });
+      this.pages.push(this.oldestID);
       this.load();
     });
     $('audit-newer').addEventListener('click', () => { if (this.pages.length > 1) this.pages.pop(); this.load(); });
@@ -87,21 +80,21 @@ export class AuditSection {
     const params = this.filters();
     const limit = Number($('af-limit').value);
     params.set('limit', String(limit));
-    const page = this.pages[this.pages.length - 1];
-    if (page.until) params.set('until', page.until);
-    let fetched;
+    const beforeID = this.pages[this.pages.length - 1];
+    if (beforeID !== null) params.set('before_id', String(beforeID));
+    let entries;
     try {
       const answer = await getJSON(`/api/admin/audit?${params}`);
-      fetched = Array.isArray(answer) ? answer : (answer && answer.entries) || [];
+      entries = Array.isArray(answer) ? answer : [];
     } catch (error) {
       if (error.status === 403) return this.onForbidden(error);
       return notify(this.result, `Could not load the audit log: ${errorText(error)}`, 'error');
     }
-    const entries = fetched.filter((e) => e.id === null || e.id === undefined || !page.seen.has(e.id));
     this.render(entries);
-    this.shown = new Set(fetched.map((e) => e.id));
-    this.oldest = fetched.length ? pageBound(fetched[fetched.length - 1]) : null;
-    $('audit-older').disabled = fetched.length < limit || !this.oldest;
+    // Keyset paging: the next page is everything older than the last id shown (ids only grow), so
+    // rows sharing a millisecond are neither skipped nor repeated.
+    this.oldestID = entries.length ? entries[entries.length - 1].id : null;
+    $('audit-older').disabled = entries.length < limit || !Number.isInteger(this.oldestID);
     $('audit-newer').disabled = this.pages.length <= 1;
     text($('audit-page'), entries.length
       ? `Page ${this.pages.length}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, newest first`

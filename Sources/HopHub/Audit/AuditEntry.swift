@@ -76,11 +76,13 @@ public struct AuditFilter: Sendable, Hashable {
     public var since: Int64?
     /// Exclusive upper bound, ms since the epoch.
     public var until: Int64?
+    /// Only entries with a smaller id (keyset paging, newest first: the last id of the previous page).
+    public var beforeID: Int64?
     public var limit: Int
 
     public init(
         actor: String? = nil, action: AuditAction? = nil, target: String? = nil, outcome: AuditOutcome? = nil,
-        since: Int64? = nil, until: Int64? = nil, limit: Int = 1000
+        since: Int64? = nil, until: Int64? = nil, beforeID: Int64? = nil, limit: Int = 1000
     ) {
         self.actor = actor
         self.action = action
@@ -88,6 +90,7 @@ public struct AuditFilter: Sendable, Hashable {
         self.outcome = outcome
         self.since = since
         self.until = until
+        self.beforeID = beforeID
         self.limit = limit
     }
 }

@@ -5,12 +5,15 @@ extension AuditFilter {
     public static let maxLimit = 10_000
 
     /// The parameter names `init(parameters:)` understands.
-    public static let parameterNames: Set<String> = ["actor", "action", "target", "outcome", "since", "until", "limit"]
+    public static let parameterNames: Set<String> = [
+        "actor", "action", "target", "outcome", "since", "until", "before_id", "limit",
+    ]
 
     /// Builds a filter from query parameters (or CLI options with the same names); an empty value is the
     /// same as an absent one (a blank form field). Every refusal is a
     /// 400 `invalid_parameter` naming the parameter: unknown names, unknown actions or outcomes,
-    /// times that are not RFC 3339, `since` not before `until`, `limit` outside 1…10,000.
+    /// times that are not RFC 3339, `since` not before `until`, `before_id` not a positive integer,
+    /// `limit` outside 1…10,000.
     public init(parameters: [String: String], defaultLimit: Int = 1000) throws(HubError) {
         for name in parameters.keys where !Self.parameterNames.contains(name) {
             throw HubError(
@@ -58,6 +61,15 @@ extension AuditFilter {
         if let since, let until, since >= until {
             throw HubError(.invalidParameter, "until must be later than since", field: "until")
         }
+        var beforeID: Int64?
+        if let value = try text("before_id") {
+            guard let id = Int64(value), id > 0 else {
+                throw HubError(
+                    .invalidParameter, "before_id must be a positive entry id (the last id of the previous page), got '\(value)'",
+                    field: "before_id")
+            }
+            beforeID = id
+        }
         var limit = defaultLimit
         if let value = try text("limit") {
             guard let number = Int(value), (1...Self.maxLimit).contains(number) else {
@@ -68,6 +80,6 @@ extension AuditFilter {
         }
         self.init(
             actor: try text("actor"), action: action, target: try text("target"), outcome: outcome, since: since,
-            until: until, limit: limit)
+            until: until, beforeID: beforeID, limit: limit)
     }
 }

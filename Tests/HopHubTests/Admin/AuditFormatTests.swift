@@ -58,6 +58,7 @@ import Testing
         let filter = try AuditFilter(parameters: [
             "actor": "a@x.org", "action": "user.update", "target": "b@x.org", "outcome": "denied",
             "since": "2026-11-26T18:00:00Z", "until": "2026-11-26T20:00:00+01:00", "limit": "10000",
+            "before_id": "42",
         ])
         #expect(filter.actor == "a@x.org")
         #expect(filter.action == .userUpdate)
@@ -66,6 +67,7 @@ import Testing
         #expect(filter.since == SourceTime(rfc3339: "2026-11-26T18:00:00Z")?.epochMilliseconds)
         #expect(filter.until == SourceTime(rfc3339: "2026-11-26T19:00:00Z")?.epochMilliseconds)  // 20:00+01:00 is 19:00Z
         #expect(filter.limit == 10_000)
+        #expect(filter.beforeID == 42)
         #expect(try AuditFilter(parameters: ["actor": ""]).actor == nil)
     }
 
@@ -75,6 +77,9 @@ import Testing
         (["since": "yesterday"], "since"),
         (["until": "2026-13-01T00:00:00Z"], "until"),
         (["since": "2026-11-26T19:00:00Z", "until": "2026-11-26T18:00:00Z"], "until"),
+        (["before_id": "0"], "before_id"),
+        (["before_id": "-5"], "before_id"),
+        (["before_id": "abc"], "before_id"),
         (["limit": "0"], "limit"),
         (["limit": "10001"], "limit"),
         (["limit": "ten"], "limit"),

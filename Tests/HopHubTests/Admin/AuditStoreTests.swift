@@ -55,6 +55,32 @@ import Testing
         #expect(try await store.auditCount(AuditFilter(outcome: .failure)) == 2)
     }
 
+    /// Paging newest first by `before_id` reads every row exactly once, also when many rows share one
+    /// millisecond (a time-based cursor would skip or repeat those).
+    @Test func pagingByBeforeIDReadsRowsSharingAMillisecondOnce() async throws {
+        let store = try Self.store()
+        try await store.pool.write { db in
+            for i in 0..<25 {
+                try SQLiteStore.append(AuditEntry(at: i < 20 ? 7_000 : 8_000, actor: "burst", action: .lockout), db)
+            }
+        }
+        var seen: [Int64] = []
+        var cursor: Int64?
+        var pages = 0
+        while true {
+            let page = try await store.auditEntries(AuditFilter(beforeID: cursor, limit: 6))
+            if page.isEmpty { break }
+            pages += 1
+            seen += page.compactMap(\.id)
+            cursor = page.last?.id
+        }
+        #expect(pages == 5)
+        #expect(seen.count == 25)
+        #expect(Set(seen).count == 25)
+        #expect(seen == seen.sorted(by: >))
+        #expect(try await store.auditEntries(AuditFilter(since: 7_000, until: 7_001, beforeID: seen[10], limit: 100)).count == 14)
+    }
+
     @Test func exportReadsEveryMatchingRowOnceOldestFirst() async throws {
         let store = try Self.store()
         try await store.pool.write { db in

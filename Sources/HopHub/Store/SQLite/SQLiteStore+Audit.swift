@@ -48,6 +48,7 @@ extension SQLiteStore: AuditStore {
         add("outcome = ?", filter.outcome?.rawValue)
         add("at >= ?", filter.since)
         add("at < ?", filter.until)
+        add("id < ?", filter.beforeID)
         add("id > ?", afterID)
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
