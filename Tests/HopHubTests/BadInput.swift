@@ -66,6 +66,14 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             BadInput(name: "batch seq zero", path: "/api/ingest/batch", payload: #"{"edge_id":"e1","seq":0,"telemetry":[\#(good)]}"#, status: 422, field: "seq"),
             BadInput(name: "outage naming a foreign substation", path: "/api/ingest/outage", payload: #"{"outage_id":"O1","substation_id":"SUB002","status":"ACTIVE"}"#, status: 403, field: "substation_id", key: .sub1),
             BadInput(name: "unknown endpoint", path: "/api/ingest/nothing", payload: good, status: 404),
+            BadInput(name: "wrong method on a known path", path: "/api/query/events", payload: good, status: 405),
+            // Swift's JSONDecoder calls these "not valid JSON" with no path; the hub names the field.
+            BadInput(name: "fractional whole-number field", path: "/api/ingest/outage", payload: #"{"outage_id":"O1","substation_id":"SUB001","status":"ACTIVE","customers_out":1.5}"#, status: 422, field: "customers_out"),
+            BadInput(name: "seq beyond 2^63", path: "/api/ingest/batch", payload: #"{"edge_id":"e1","seq":9223372036854775808}"#, status: 422, field: "seq"),
+            BadInput(name: "fractional seq among fractional readings", path: "/api/ingest/batch", payload: #"{"edge_id":"e1","seq":2.5,"telemetry":[\#(good)]}"#, status: 422, field: "seq"),
+            BadInput(name: "fractional health counter", path: "/api/ingest/batch", payload: #"{"edge_id":"e1","seq":3,"telemetry":[\#(good)],"health":{"journal_depth":1.5}}"#, status: 422, field: "health.journal_depth"),
+            // 36,000 bytes after gunzip against a limit of 16 × 2,048 = 32,768 (a few hundred bytes on the wire).
+            BadInput(name: "gzip expanding just beyond the limit", path: "/api/ingest/telemetry", payload: #"{"substation_id":"SUB001","voltage_kv":230,"pad":"\#(String(repeating: "x", count: 36_000))"}"#, status: 413, headers: [.contentEncoding: "gzip"], gzip: true),
         ]
     }
 }

@@ -12,6 +12,7 @@ Uses the existing `.build/debug/hop-hub` (never builds); skips with a reason whe
 import copy
 import gzip
 import json
+import re
 import os
 import pathlib
 import signal
@@ -338,11 +339,41 @@ def test_a_documented_path_with_another_method_is_a_405_naming_the_documented_me
             assert_valid(spec, {"$ref": "#/components/schemas/Error"}, r.json(), "405 body")
             assert r.json()["error"]["code"] == "method_not_allowed"
             allow = r.headers["Allow"].split(", ")
-            # The HTML pages at /login also answer GET; every documented method is offered.
-            assert set(documented) <= set(allow) <= set(documented) | {"GET"}, (method, path, allow)
+            # The HTML pages at /login also answer GET; HEAD goes with GET; every documented method is offered.
+            expected = set(documented) | ({"HEAD"} if "GET" in documented else set())
+            assert expected <= set(allow) <= expected | {"GET", "HEAD"}, (method, path, allow)
             assert all(m in r.json()["error"]["message"] for m in documented)
             checked += 1
     assert checked > 100
+
+
+def open_streams(hub) -> float:
+    """The hub's open live streams (its /metrics gauge; 0 before the first stream)."""
+    metrics = requests.get(hub.url + "/metrics", timeout=10).text
+    return sum(float(v) for v in re.findall(r"^hop_live_streams\w*(?:\{[^}]*\})? (\S+)$", metrics, re.M))
+
+
+def test_head_answers_like_get_without_a_body(contract_hub):
+    for path, item in load_spec()["paths"].items():
+        if "get" not in item:
+            continue
+        concrete = path.replace("{name}", "territory").replace("{email}", "someone@example.com")
+        head = requests.head(contract_hub.url + concrete, headers=contract_hub.headers(), timeout=10)
+        assert head.content == b"", concrete
+        if concrete == "/api/stream":
+            # A probe: the same checks and headers as GET, and no stream is opened for it.
+            assert head.status_code == 200 and head.headers["Content-Type"].startswith("text/event-stream")
+            continue
+        get = requests.get(contract_hub.url + concrete, headers=contract_hub.headers(), timeout=10)
+        assert head.status_code == get.status_code, (concrete, head.status_code, get.status_code)
+        assert head.headers.get("Content-Type") == get.headers.get("Content-Type"), concrete
+    for _ in range(5):  # HEAD /api/stream opens no stream (earlier tests' streams may still be closing)
+        before = open_streams(contract_hub)
+        assert requests.head(contract_hub.url + "/api/stream", headers=contract_hub.headers(), timeout=10).ok
+        assert open_streams(contract_hub) <= before
+    refused = requests.head(contract_hub.url + "/api/stream", params={"substation_id": "SUB002"},
+                            headers=contract_hub.headers(contract_hub.key_sub001), timeout=10)
+    assert refused.status_code == 403
 
 
 def test_undocumented_path_is_a_documented_404(contract_hub):

@@ -38,8 +38,8 @@ public struct AccountService: Sendable {
     @discardableResult
     public func create(_ new: NewUser, by actor: AuditActor, limit: SubstationScope = .all) async throws -> UserRecord {
         let email = try Self.checkedEmail(new.email)
-        let name = new.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw HubError(.validationFailed, "name must not be empty", field: "name") }
+        let name = try Self.checkedText(new.name, field: "name", required: true)
+        let orgName = try Self.checkedText(new.orgName, field: "org_name", required: false)
         let substations: SubstationScope
         if new.role == .admin {
             try Self.requireAllForAdmin(new.substations ?? .all)
@@ -57,7 +57,7 @@ public struct AccountService: Sendable {
         }
         let now = clock.now()
         let record = UserRecord(
-            email: email, name: name, orgName: new.orgName, role: new.role, substations: substations,
+            email: email, name: name, orgName: orgName, role: new.role, substations: substations,
             alertOptIn: new.alertOptIn, passwordHash: try await hasher.hash(new.password), createdAt: now, updatedAt: now)
         let entry = actor.entry(
             .userCreate, target: email,
@@ -79,12 +79,8 @@ public struct AccountService: Sendable {
     {
         var user = try await existing(email)
         let before = user
-        if let name = change.name {
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { throw HubError(.validationFailed, "name must not be empty", field: "name") }
-            user.name = trimmed
-        }
-        if let org = change.orgName { user.orgName = org }
+        if let name = change.name { user.name = try Self.checkedText(name, field: "name", required: true) }
+        if let org = change.orgName { user.orgName = try Self.checkedText(org, field: "org_name", required: false) }
         if let role = change.role { user.role = role }
         if let substations = change.substations { user.substations = substations }
         if user.role == .admin {
@@ -217,6 +213,26 @@ public struct AccountService: Sendable {
         _ actor: AuditActor, _ action: AuditAction, _ target: String?, _ outcome: AuditOutcome, _ detail: String, at: Int64
     ) async throws {
         try await store.appendAudit(actor.entry(action, target: target, outcome: outcome, detail: detail, at: at))
+    }
+
+    /// The longest name or organisation accepted, in characters.
+    static let maxTextLength = 200
+
+    /// A name or organisation as stored: trimmed, at most `maxTextLength` characters, no control
+    /// characters (they would corrupt the audit CSV, mail headers and terminal listings).
+    static func checkedText(_ raw: String, field: String, required: Bool) throws(HubError) -> String {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        if required, text.isEmpty { throw HubError(.validationFailed, "\(field) must not be empty", field: field) }
+        guard text.count <= maxTextLength else {
+            throw HubError(.validationFailed, "\(field) must be at most \(maxTextLength) characters", field: field)
+        }
+        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw HubError(
+                .validationFailed,
+                "\(field) must not contain control characters (found U+\(String(bad.value, radix: 16, uppercase: true)))",
+                field: field)
+        }
+        return text
     }
 
     static func checkedEmail(_ raw: String) throws -> String {

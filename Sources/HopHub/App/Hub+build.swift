@@ -38,7 +38,8 @@ public struct Hub: Sendable {
     }
 
     public func buildRouter() -> Router<HubRequestContext> {
-        let router = Router(context: HubRequestContext.self)
+        // HEAD works wherever GET does (RFC 9110 §9.3.2): same status and headers, no body.
+        let router = Router(context: HubRequestContext.self, options: .autoGenerateHeadEndpoints)
         let openAPI = SystemController.bundledOpenAPI()
         router.add(
             middleware: ErrorAndMetricsMiddleware(

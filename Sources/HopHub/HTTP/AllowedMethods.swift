@@ -56,6 +56,7 @@ struct AllowedMethods: Sendable {
             }
             if matches { methods.formUnion(endpoint.methods) }
         }
+        if methods.contains("GET") { methods.insert("HEAD") }  // the router answers HEAD wherever GET works
         return methods.sorted()
     }
 

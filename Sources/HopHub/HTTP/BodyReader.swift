@@ -31,20 +31,51 @@ struct BodyReader {
             throw HubError(.payloadTooLarge, "body exceeds the limit of \(maxBytes) bytes")
         }
         guard encoding != "identity" else { return body }
-        do {
-            return try body.decompress(with: .gzip(), maxSize: maxDecompressedBytes)
-        } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw HubError(.payloadTooLarge, "gzip body expands beyond the limit of \(maxDecompressedBytes) bytes")
-        } catch {
-            throw HubError(.malformedJSON, "Content-Encoding is gzip but the body is not valid gzip data")
+        return try Self.gunzip(&body, limit: maxDecompressedBytes)
+    }
+
+    /// Inflates a gzip body chunk by chunk, counting exactly: a body that expands beyond `limit` is
+    /// refused as soon as it does (CompressNIO's `decompress(maxSize:)` only bounds its buffer
+    /// growth, and a body a little over the limit could get through or come back cut short).
+    static func gunzip(_ body: inout ByteBuffer, limit: Int) throws(HubError) -> ByteBuffer {
+        let invalid = HubError(.malformedJSON, "Content-Encoding is gzip but the body is not valid gzip data")
+        let decompressor = CompressionAlgorithm.gzip().decompressor
+        do { try decompressor.startStream() } catch { throw invalid }
+        defer { try? decompressor.finishStream() }
+        var output = ByteBuffer()
+        output.reserveCapacity(min(limit, body.readableBytes * 8))
+        var more = true
+        while more {
+            var chunk = ByteBuffer()
+            chunk.reserveCapacity(64 * 1024)
+            do {
+                try decompressor.streamInflate(from: &body, to: &chunk)
+                more = false  // the stream ended, or the input did (a cut-off body then fails as JSON)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                more = true  // the chunk is full: go on
+            } catch let error as CompressNIOError where error == .inputBufferOverflow {
+                more = false
+            } catch {
+                throw invalid
+            }
+            guard output.readableBytes + chunk.readableBytes <= limit else {
+                throw HubError(.payloadTooLarge, "gzip body expands beyond the limit of \(limit) bytes")
+            }
+            output.writeBuffer(&chunk)
         }
+        return output
     }
 
     /// Decodes JSON, mapping decoder errors to 400 (not JSON) or 422 (wrong shape, with the field).
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         guard buffer.readableBytes > 0 else { throw HubError(.malformedJSON, "the request body is empty: send a JSON object") }
+        let data = Data(buffer.readableBytesView)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            // Also what the decoder says about valid JSON with a number that does not fit an integer field.
+            throw UnfitNumberDiagnosis.diagnose(T.self, data: data)
+                ?? HubError(.malformedJSON, "the body is not valid JSON: \(context.debugDescription)")
         } catch let error as DecodingError {
             throw Self.describe(error)
         }

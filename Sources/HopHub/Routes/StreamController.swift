@@ -13,8 +13,24 @@ struct StreamController {
     let settings: LiveSettings
     let retryAfterSeconds: Int
 
+    /// The stream's response headers.
+    static let headers: HTTPFields = [
+        .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
+        HTTPField.Name("X-Accel-Buffering")!: "no",
+    ]
+
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
         group.get("stream", use: stream)
+        // Explicit, so that HEAD (a monitoring probe) checks access without opening a stream.
+        group.head("stream", use: probe)
+    }
+
+    /// `HEAD /api/stream`: the same checks and headers as GET, no subscription.
+    @Sendable func probe(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.read)
+        _ = try QueryParameters(request: request).scope(for: principal)
+        return Response(status: .ok, headers: Self.headers)
     }
 
     @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -46,11 +62,7 @@ struct StreamController {
         let live = self.live
         let retry = settings.retryMilliseconds
         let logger = context.logger
-        let headers: HTTPFields = [
-            .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
-            HTTPField.Name("X-Accel-Buffering")!: "no",
-        ]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+        return Response(status: .ok, headers: Self.headers, body: ResponseBody { writer in
             do {
                 try await withGracefulShutdownHandler {
                     try await writer.write(ServerSentEvent.preamble(retryMilliseconds: retry))

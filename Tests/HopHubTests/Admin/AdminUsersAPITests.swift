@@ -157,6 +157,11 @@ import Testing
                 (.patch, "/api/admin/users/op@example.com", #"{"password":"another good passphrase"}"#, 422, "password"),
                 (.patch, "/api/admin/users/op@example.com", #"{"email":"x@example.com"}"#, 422, "email"),
                 (.patch, "/api/admin/users/op@example.com", #"{"active":"no"}"#, 422, "active"),
+                (.post, "/api/admin/users", #"{"email":"new@example.com","name":"N\u0000\u0007","role":"operator","substations":"all","password":"another good passphrase"}"#, 422, "name"),
+                (.post, "/api/admin/users", #"{"email":"new@example.com","name":"N","org_name":"Org\nInjected: header","role":"operator","substations":"all","password":"another good passphrase"}"#, 422, "org_name"),
+                (.post, "/api/admin/users", #"{"email":"new@example.com","name":"\#(String(repeating: "n", count: 201))","role":"operator","substations":"all","password":"another good passphrase"}"#, 422, "name"),
+                (.patch, "/api/admin/users/op@example.com", #"{"name":"Olga\u001b[31m"}"#, 422, "name"),
+                (.patch, "/api/admin/users/op@example.com", #"{"name":"   "}"#, 422, "name"),
             ]
             for (method, path, json, status, field) in cases {
                 let answer = try await client.send(method, path, key: admin, json: json)
