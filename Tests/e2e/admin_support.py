@@ -84,7 +84,7 @@ def visible_text(browser, element_id: str) -> str:
         return ""
 
 
-def wait_text(browser, element_id: str, contains: str = "", timeout: float = 10.0) -> str:
+def wait_text(browser, element_id: str, contains: str = "", timeout: float = 20.0) -> str:
     """Waits until #element_id is displayed with non-empty text containing `contains`; returns it."""
     return wait_until(lambda: (t := visible_text(browser, element_id)) and contains in t and t,
                       timeout=timeout, what=f"#{element_id} showing {contains!r}")
@@ -101,7 +101,7 @@ def form_login(browser, hub_url: str, email: str, password: str, next_path: str 
     by_id(browser, "login-password").send_keys(password + "\n")
 
 
-def wait_path(browser, path: str, timeout: float = 10.0) -> str:
+def wait_path(browser, path: str, timeout: float = 20.0) -> str:
     """Waits until the browser is at `path` on the hub (URL without query/hash); returns the URL."""
     def there():
         url = browser.current_url

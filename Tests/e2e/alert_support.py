@@ -10,7 +10,7 @@ import threading
 import requests
 from aiosmtpd.controller import Controller
 
-from waiting import free_port, wait_until
+from waiting import free_port, start_process, stop_process, wait_until
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ class SMTPServer:
             return list(self.capture.messages)
 
     def start(self):
-        self.controller = Controller(self.capture, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.capture, hostname="127.0.0.1", port=self.port, ready_timeout=30)
         self.controller.start()
         return self
 
@@ -94,18 +94,15 @@ class AlertHub:
 
     def start(self):
         log = open(self.log, "ab")
-        self.proc = subprocess.Popen(
+        self.proc = start_process(
             [str(hub_binary()), "serve", "--data-dir", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            stdout=log, stderr=subprocess.STDOUT, env=self.env)
-        wait_until(lambda: self.proc.poll() is None and requests.get(self.url + "/api/health", timeout=1).ok,
-                   what=f"hub on {self.url} (log {self.log})")
+            lambda: requests.get(self.url + "/api/health", timeout=1).ok, f"hub on {self.url} (log {self.log})",
+            log, env=self.env)
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=20)
-        self.proc = None
+        proc, self.proc = self.proc, None
+        stop_process(proc)
 
     def event(self, key: str, event_type: str, feeder: str, substation="SUB001", severity="ALARM"):
         body = {"substation_id": substation, "feeder_id": feeder, "device_id": f"{substation}-{feeder}",

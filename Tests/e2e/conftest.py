@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from waiting import free_port, wait_until  # noqa: F401 (re-exported to test modules)
+from waiting import free_port, start_process, stop_process, wait_until  # noqa: F401 (re-exported to test modules)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(os.environ.get("HOP_BIN_DIR", ROOT / ".build" / "debug"))
@@ -41,21 +41,16 @@ class Hub:
 
     def start(self):
         self.log_file = open(self.log, "ab")
-        self.proc = subprocess.Popen(
+        self.proc = start_process(
             [str(BIN / "hop-hub"), "serve", "--data-dir", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            stdout=self.log_file, stderr=subprocess.STDOUT, cwd=ROOT,  # cwd: portal.directory defaults to ./portal
-            env=self.env)
-        wait_until(lambda: self.proc.poll() is None and requests.get(self.url + "/api/health", timeout=1).ok,
-                   what=f"hub on {self.url} (log {self.log})")
+            lambda: requests.get(self.url + "/api/health", timeout=1).ok, f"hub on {self.url} (log {self.log})",
+            self.log_file, cwd=ROOT, env=self.env)  # cwd: portal.directory defaults to ./portal
         return self
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            self.proc.wait(timeout=timeout)
-        rc = self.proc.returncode if self.proc else None
-        self.proc = None
-        return rc
+        """Stops the hub with `sig` and returns its exit code (see waiting.stop_process)."""
+        proc, self.proc = self.proc, None
+        return stop_process(proc, sig, timeout)
 
     def kill9(self):
         return self.stop(signal.SIGKILL)

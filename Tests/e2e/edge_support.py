@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from waiting import free_port, wait_until  # noqa: F401 (re-exported to test modules)
+from waiting import free_port, start_process, stop_process, wait_until  # noqa: F401 (re-exported to test modules)
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
@@ -180,17 +180,15 @@ class Hub:
 
     def start(self):
         log = open(self.log, "ab")
-        self.proc = subprocess.Popen([str(hub_bin()), "serve", "--data-dir", str(self.data_dir),
-                                      "--listen", f"127.0.0.1:{self.port}"], stdout=log, stderr=subprocess.STDOUT)
-        wait_until(lambda: self.proc.poll() is None and requests.get(self.url + "/api/health", timeout=1).ok,
-                   what=f"hub on {self.url} (log {self.log})")
+        self.proc = start_process([str(hub_bin()), "serve", "--data-dir", str(self.data_dir),
+                                   "--listen", f"127.0.0.1:{self.port}"],
+                                  lambda: requests.get(self.url + "/api/health", timeout=1).ok,
+                                  f"hub on {self.url} (log {self.log})", log)
         return self
 
     def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            self.proc.wait(timeout=30)
-        self.proc = None
+        proc, self.proc = self.proc, None
+        stop_process(proc, sig, timeout=30)
 
     def get(self, path: str, key: str, **params):
         r = requests.get(self.url + path, headers={"X-API-Key": key}, params=params, timeout=10)

@@ -150,8 +150,9 @@ def active_tab(browser) -> str:
         "const b = document.querySelector('[role=tab][aria-selected=true]'); return b ? b.dataset.tab : null")
 
 
-def wait_tab(browser, tab: str, timeout: float = 20) -> str:
-    """Waits until `tab` is shown and finished loading; returns its panel's text."""
+def wait_tab(browser, tab: str, timeout: float = 40) -> str:
+    """Waits until `tab` is shown and finished loading; returns its panel's text. The default outlasts
+    the portal's 30 s request timeout, so a hub that does not answer ends as the page's own error."""
     def ready():
         return browser.execute_script(
             "const p = document.getElementById('panel-' + arguments[0]);"
@@ -173,7 +174,7 @@ def tab_diagnostics(browser, tab: str) -> str:
         " hash: location.hash, active: (document.querySelector('[role=tab][aria-selected=true]') || {dataset: {}}).dataset.tab || null,"
         " renders: (window.__hopRenders || []).slice(-8).map(r => `${r.tab}:${Math.round(r.ms)}ms`),"
         " live: (document.getElementById('live-state') || {dataset: {}}).dataset.state || null,"
-        " busy: p ? p.getAttribute('aria-busy') : null,"
+        " busy: p ? p.getAttribute('aria-busy') : null, failed: p ? (p.dataset.failed ?? null) : null,"
         " inflight: window.__hopInflight ? [...window.__hopInflight.values()] : 'not recorded'}", tab)
     logs = [e["message"] for e in browser.get_log("browser")][-20:]
     return f"page state: {state}\nbrowser console: {logs}"
@@ -184,7 +185,14 @@ def panel_text(browser, tab: str) -> str:
 
 
 def click_tab(browser, tab: str) -> str:
+    """Clicks the tab's button and waits for it to render. A click that did not select the tab (the
+    header reflowed between chromedriver's hit test and the click) is repeated once, with a note."""
     browser.find_element(By.ID, f"tab-{tab}").click()
+    try:
+        wait_until(lambda: active_tab(browser) == tab, timeout=5, what=f"the {tab} tab to be selected")
+    except AssertionError:
+        print(f"click on tab-{tab} did not select it (active: {active_tab(browser)}); clicking again")
+        browser.find_element(By.ID, f"tab-{tab}").click()
     return wait_tab(browser, tab)
 
 

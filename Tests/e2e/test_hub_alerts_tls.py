@@ -44,7 +44,7 @@ def run_case(tmp, url, controller_kwargs, env):
     capture, logins = _Capture(), Logins()
     port = int(url.rsplit(":", 1)[1])
     controller = Controller(capture, hostname="127.0.0.1", port=port, authenticator=logins, auth_required=True,
-                            **controller_kwargs)
+                            ready_timeout=30, **controller_kwargs)
     controller.start()
     hub = AlertHub(tmp / "data", port, HOP_HUB_SMTP_URL=url, HOP_HUB_SMTP_CA_FILE=str(tmp / "ca.pem"),
                    HOP_HUB_SMTP_USERNAME="hop", HOP_HUB_SMTP_PASSWORD=PASSWORD, **env).start()
@@ -78,7 +78,7 @@ def test_starttls_required_never_falls_back_to_clear_text(tmp_path):
     make_pki(tmp_path)
     capture = _Capture()
     port = free_port()
-    controller = Controller(capture, hostname="127.0.0.1", port=port)  # offers no STARTTLS
+    controller = Controller(capture, hostname="127.0.0.1", port=port, ready_timeout=30)  # offers no STARTTLS
     controller.start()
     hub = AlertHub(tmp_path / "data", port, HOP_HUB_SMTP_STARTTLS="true", HOP_HUB_SMTP_CA_FILE=str(tmp_path / "ca.pem")).start()
     try:

@@ -3,7 +3,7 @@ deep-link parsing, series merging and envelopes, text-only DOM helpers, classifi
 import pytest
 
 from browser import browser, login  # noqa: F401 (browser: fixture)
-from portal_support import PASSWORD, USERS, PortalHub
+from portal_support import PASSWORD, USERS, PortalHub, reading
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +108,30 @@ def test_api_calls_fail_with_a_timeout_instead_of_hanging(browser, hub):
     assert "GET /api/stream" in out["message"] and "0.4 s" in out["message"]
     assert 400 <= out["ms"] < 5000
     assert out["default"] == 30000
+
+
+def test_a_snapshot_never_steps_back_over_newer_live_data(browser, hub):
+    """store.loadBase (a resync or reconnect) keeps a live reading or score newer than the snapshot,
+    drops older ones and those of substations no longer listed."""
+    key = hub.create_key("modules-store", scope="ingest,read")
+    hub.post(key, "/api/ingest/telemetry", reading("SUB001", "FDR001", {"voltage_kv": 230.0}))
+    email, name, role, subs = USERS["executive"]
+    hub.create_user(email, name, role, subs)
+    login(browser, hub.url, email, PASSWORD)
+    out = run(browser, hub, """
+      const s = new m.store.Store();
+      await s.loadBase();
+      const snap = s.latest.get('SUB001|FDR001');
+      const later = new Date(Date.parse(snap.time) + 1000).toISOString();
+      const earlier = new Date(Date.parse(snap.time) - 1000).toISOString();
+      s.apply('reading', {...snap, time: later, voltage_kv: 999.9});
+      s.apply('reading', {...snap, substation_id: 'SUB999', time: later, voltage_kv: 1.0});
+      s.apply('score', {substation_id: 'SUB001', time: later, anomaly_score: 0.5});
+      await s.loadBase();
+      const kept = s.latest.get('SUB001|FDR001').voltage_kv;
+      const unlisted = s.latestBySub.has('SUB999') || s.latest.has('SUB999|FDR001');
+      s.apply('reading', {...snap, time: earlier, voltage_kv: 111.1});
+      await s.loadBase();
+      return {kept, unlisted, score: s.scores.get('SUB001')?.anomaly_score,
+              stepped: s.latest.get('SUB001|FDR001').voltage_kv};""")
+    assert out == {"kept": 999.9, "unlisted": False, "score": 0.5, "stepped": 230.0}

@@ -174,7 +174,7 @@ def test_deactivation_by_the_cli_ends_an_open_live_stream(hub):
     for _ in lines:
         pass
     elapsed = time.monotonic() - started
-    assert elapsed < 10, f"stream ended only after {elapsed:.1f} s"
+    assert elapsed < 12, f"stream ended only after {elapsed:.1f} s"
     assert s.get(hub.url + "/api/stream", timeout=5).status_code == 401
 
 

@@ -102,10 +102,20 @@ export class Store {
       getOptional('/api/query/edges', []),
     ]);
     this.substations = new Map(subs.map((s) => [s.substation_id, s]));
+    // A live reading or score applied while these answers were on their way is newer than they
+    // are: keep it (for substations still listed) rather than step back to the snapshot.
+    const liveLatest = this.latest;
+    const liveScores = this.scores;
     this.latest = new Map();
     this.latestBySub = new Map();
     for (const r of latest) this.setLatest(r);
+    for (const [key, r] of liveLatest) {
+      if (this.substations.has(r.substation_id) && isNewer(r, this.latest.get(key))) this.setLatest(r);
+    }
     this.scores = new Map(scores.map((s) => [s.substation_id, s]));
+    for (const [sub, s] of liveScores) {
+      if (this.substations.has(sub) && isNewer(s, this.scores.get(sub))) this.scores.set(sub, s);
+    }
     this.outages = new Map(outages.map((o) => [o.outage_id, o]));
     this.edges = new Map((edges || []).map((e) => [e.edge_id, e]));
     this.emit(['substations', 'reading', 'score', 'outage', 'edge']);
@@ -177,4 +187,12 @@ export class Store {
 
 function readingKey(r) {
   return `${r.substation_id}|${r.feeder_id || ''}`;
+}
+
+/** Whether item `a` (a reading or score with an RFC 3339 `time`) is newer than `b` (or `b` is missing). */
+function isNewer(a, b) {
+  if (!b) return true;
+  const ta = Date.parse(a.time);
+  const tb = Date.parse(b.time);
+  return Number.isFinite(ta) && (!Number.isFinite(tb) || ta > tb);
 }

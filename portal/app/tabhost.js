@@ -1,7 +1,9 @@
 // Runs the six tab modules: mounts a tab on first use, loads its range data (one load at a time
-// per tab, a change during a load queues one more), re-renders the visible tab from the store,
-// and refetches chart data while live data arrives (throttled). Records every load's timing in
-// window.__hopRenders = [{tab, range, sub, ms, start, end}] (performance.now(); bench and tests).
+// per tab, a change during a load queues one more; a load that failed for a passing reason is
+// retried after 5 s, and its panel carries data-failed until one succeeds), re-renders the visible
+// tab from the store, and refetches chart data while live data arrives (throttled). Records every
+// load's timing in window.__hopRenders = [{tab, range, sub, ms, start, end}] (performance.now();
+// bench and tests).
 
 import { el, replace } from './dom.js';
 import telemetry from './tabs/telemetry.js';
@@ -15,6 +17,8 @@ const MODULES = { telemetry, alarms, frequency, ml, executive, maps };
 /** Live kinds after which a tab's range data is refetched (throttled), beyond its cheap re-render. */
 const RELOAD_ON = { telemetry: ['reading'], frequency: ['reading'], executive: ['outage', 'score', 'substations', 'edge', 'event'] };
 const RELOAD_MS = 5000;
+/** A load that failed for a passing reason (hub unreachable or busy) is tried again after this. */
+const RETRY_MS = 5000;
 const ALL = ['all', 'reading', 'score', 'outage', 'event', 'alert', 'edge', 'substations'];
 
 window.__hopRenders = [];
@@ -30,6 +34,7 @@ export class TabHost {
     this.pending = new Set();
     this.lastReload = new Map();
     this.reloadTimers = new Map();
+    this.retryTimers = new Map();
   }
 
   key() {
@@ -49,9 +54,10 @@ export class TabHost {
       try {
         await tab.load(ctx);
         showError(id, null);
+        delete panel.dataset.failed;
         this.loaded.set(id, this.key());
         ctx.freshness.touch(false);
-        await new Promise((r) => requestAnimationFrame(() => r()));
+        await nextFrame();
         if (ctx.state.tab === id && tab.shown) tab.shown(ctx);
         const end = performance.now();
         window.__hopRenders.push({ tab: id, range: ctx.state.range, sub: ctx.state.sub, ms: end - t0, start: t0, end });
@@ -59,6 +65,8 @@ export class TabHost {
         panel.dataset.loaded = this.key();
       } catch (err) {
         showError(id, err);
+        panel.dataset.failed = err && err.message ? err.message : String(err);
+        this.retryLater(id, err);
       } finally {
         panel.removeAttribute('aria-busy');
       }
@@ -67,6 +75,19 @@ export class TabHost {
     await job;
     this.running.delete(id);
     if (this.pending.delete(id)) await this.load(id);
+  }
+
+  /** Tries a failed load again after RETRY_MS when the failure may pass (no answer, 429, 5xx) and
+   *  the tab is still shown for the same substation and range. */
+  retryLater(id, err) {
+    const status = err && typeof err.status === 'number' ? err.status : 0;
+    if (!(status === 0 || status === 429 || status >= 500) || this.retryTimers.has(id)) return;
+    const key = this.key();
+    const wait = err && err.retryAfter ? Math.max(RETRY_MS, err.retryAfter * 1000) : RETRY_MS;
+    this.retryTimers.set(id, setTimeout(() => {
+      this.retryTimers.delete(id);
+      if (this.ctx.state.tab === id && this.key() === key && this.loaded.get(id) !== key) this.load(id);
+    }, wait));
   }
 
   /** Shows `id`: loads it when its data is not for the current substation/range, else redraws it. */
@@ -114,6 +135,15 @@ export class TabHost {
       if (this.ctx.state.tab === id) this.load(id);
     }, wait));
   }
+}
+
+/** The next animation frame, or 100 ms when the browser paints none (a background tab): the
+ *  frame only orders `shown()` after layout, it must not hold a load up. */
+function nextFrame() {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => resolve());
+    setTimeout(resolve, 100);
+  });
 }
 
 /** Shows (or clears, with `err` null) a load error above the tab's content. */

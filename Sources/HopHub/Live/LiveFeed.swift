@@ -71,7 +71,10 @@ public actor LiveFeed {
     /// portal session's absolute expiry) the stream ends then, so the client must authenticate again.
     /// `session` (the session id's SHA-256) ends the stream when that session ends (logout, idle
     /// timeout, deletion); `keyID` (the key's public id) ends it when the key is rotated or revoked.
-    /// One caller (a user, or a key name) may hold at most `live.max_streams_per_caller` streams.
+    /// One caller (a user, or a key name) may hold at most `live.max_streams_per_caller` streams;
+    /// at the limit, a stream opened with a session that already has one replaces that session's
+    /// oldest (a reloaded page: the browser has closed the old one, but the hub only notices at its
+    /// next write), otherwise it is refused.
     public func subscribe(
         scope: SubstationScope, user: String?, key: String? = nil, keyID: String? = nil, session: String? = nil,
         lastEventID: String? = nil, endsAt: Int64? = nil
@@ -82,8 +85,14 @@ public actor LiveFeed {
         subscriber.keyID = keyID
         subscriber.sessionHash = session
         let caller = subscriber.caller
-        let callersStreams = subscribers.values.filter { $0.caller == caller }.count
-        guard callersStreams < settings.maxStreamsPerCaller else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
+        let callersStreams = subscribers.filter { $0.value.caller == caller }
+        if callersStreams.count >= settings.maxStreamsPerCaller {
+            guard let session,
+                let oldest = callersStreams.filter({ $0.value.sessionHash == session })
+                    .min(by: { $0.value.openedAt < $1.value.openedAt })?.key
+            else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
+            cancel(oldest)
+        }
         guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
         if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
         let id = UUID()

@@ -37,6 +37,8 @@ struct LiveSubscriber {
     /// When the reader last asked for frames (or the stream opened): a stream whose reader has not
     /// asked for a long time is stalled or was never started, and is ended.
     var lastRead = ContinuousClock.now
+    /// When it was opened: a reload in the same browser session replaces that session's oldest stream.
+    let openedAt = ContinuousClock.now
 
     /// Who opened it, for `live.max_streams_per_caller`: `user:<email>` or `key:<name>`.
     var caller: String {

@@ -78,4 +78,23 @@ import Testing
         _ = try await feed.subscribe(scope: .all, user: "op@example.com")
         #expect(await feed.streamCount == 4)
     }
+
+    /// Reloading a page at the limit replaces the same session's oldest stream (the browser closed
+    /// it; the hub would notice only at its next write); other sessions' streams are never taken.
+    @Test func aReloadAtTheLimitReplacesItsOwnSessionsOldestStream() async throws {
+        let (feed, _) = try await Self.feed { $0.maxStreamsPerCaller = 2 }
+        let first = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a")
+        let other = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-b")
+        await #expect(throws: LiveFeedError.tooManyStreamsForCaller(2), "a third browser gets no slot") {
+            try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-c")
+        }
+        let reloaded = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a")
+        #expect(await feed.next(first) == nil, "the reloaded page's old stream ended")
+        #expect(await feed.subscribers[other] != nil)
+        #expect(await feed.subscribers[reloaded] != nil)
+        #expect(await feed.streamCount == 2)
+        let again = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a")
+        #expect(await feed.subscribers[reloaded] == nil)
+        #expect(await feed.subscribers[again] != nil)
+    }
 }
