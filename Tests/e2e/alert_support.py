@@ -3,14 +3,13 @@ import email
 import email.policy
 import os
 import pathlib
-import signal
 import subprocess
 import threading
 
 import requests
 from aiosmtpd.controller import Controller
 
-from waiting import free_port, start_process, stop_process, wait_until
+from waiting import free_port, start_process, stop_process
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 

@@ -2,9 +2,7 @@
 import os
 import pathlib
 import signal
-import socket
 import subprocess
-import time
 
 import pytest
 import requests

@@ -9,7 +9,6 @@
 import json
 import pathlib
 
-import pytest
 import requests
 
 from conftest import ROOT

@@ -1,6 +1,5 @@
 """hop-sim REST mode against a real hop-hub: seed-format telemetry equal to the truth, trip/restore events."""
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
