@@ -6,6 +6,7 @@ Every reading carries a counter (the pymodbus peer increments FDR001.current_a o
 reading can have been lost, and increasing with source time."""
 import json
 import random
+import socket
 import time
 
 import pytest
@@ -299,3 +300,25 @@ def test_a_hung_rtu_does_not_slow_down_another_device(tmp_path, rtu, hub):
         assert [e[3] for e in fail] == ["rtu-hung"] and "timed out" in fail[0][7].lower()
     finally:
         hung.close()
+
+
+def test_sigterm_is_prompt_when_the_hub_accepts_but_never_answers(tmp_path, rtu):
+    """A hub (or a proxy in front of it) that accepts the connection and never answers must not hold
+    the agent's shutdown beyond the 5 s flush: the request in flight is abandoned, the journal keeps it."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # accepted by the kernel, never read, never answered
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    config = write_config(tmp_path, hub_url=url, key="hop_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+                          modbus_port=rtu.port, poll="50ms", hub_extra={"request_timeout": "60s"})
+    edge = Edge(config).start()
+    try:
+        wait_until(lambda: (s := edge.status())["inFlight"] is not None and s["depth"] >= 20, what="a batch in flight")
+    finally:
+        started = time.monotonic()
+        assert edge.stop(timeout=20) == 0
+        took = time.monotonic() - started
+        silent.close()
+    print(f"SIGTERM with a silent hub: exit after {took:.1f} s")
+    assert took < 15, f"shutdown took {took:.1f} s"  # 5 s flush deadline; the request timeout (60 s) must not count
+    assert edge.status()["depth"] >= 20  # nothing lost: the journal keeps what was not acknowledged

@@ -29,8 +29,31 @@ final class ModbusConnection {
             let ms = device.timeout.milliseconds
             modbus_set_response_timeout(context, UInt32(ms / 1000), UInt32((ms % 1000) * 1000))
         }
-        guard let context, modbus_connect(context) == 0 else { throw fail(.connect, nil) }
+        guard let context, modbus_connect(context) == 0 else {
+            let code = errno
+            // libmodbus reports a name that does not resolve as "Connection refused": say what it is.
+            if case .modbusTCP(let host, _) = device.transport, let problem = Self.resolutionProblem(host) {
+                close()
+                throw DeviceError(
+                    kind: .connect, device: device.name, unitID: device.unitID, request: nil,
+                    message: "cannot resolve host '\(host)': \(problem)")
+            }
+            throw fail(.connect, nil, errno: code)
+        }
         connected = true
+    }
+
+    /// Why `host` does not resolve to an address (nil when it does, or is an address).
+    static func resolutionProblem(_ host: String) -> String? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, nil, &hints, &result)
+        if rc == 0 {
+            freeaddrinfo(result)
+            return nil
+        }
+        return String(cString: gai_strerror(rc))
     }
 
     /// Closes the connection (keeping the context for the next `connect`).

@@ -91,15 +91,38 @@ public final class Uploader: Service, Sendable {
     }
 
     /// Sends what is pending until the journal is empty, an attempt fails, or the deadline passes.
+    /// The deadline bounds the attempt in flight too: a hub that accepts the connection but never
+    /// answers is abandoned (the transfer is aborted) when it runs out, so SIGTERM stays prompt.
     func flush() async {
         let start = clock.monotonic()
-        while clock.monotonic() - start < flushDeadline {
-            switch await attempt(force: true) {
+        while true {
+            let remaining = flushDeadline - (clock.monotonic() - start)
+            guard remaining > .zero else {
+                logger.notice("flush stopped after \(flushDeadline.compact); the journal keeps the rest")
+                return
+            }
+            switch await attempt(force: true, within: remaining) {
             case .sent, .quarantined: continue
             case .idle: logger.info("flushed: journal empty")
             case .retry: logger.notice("flush stopped: hub not reachable; the journal keeps the rest")
+            case nil:
+                logger.notice("flush stopped after \(flushDeadline.compact): the hub did not answer; the journal keeps the rest")
             }
             return
+        }
+    }
+
+    /// `attempt(force:)`, abandoned (cancelled) after `limit`: nil when it ran out.
+    private func attempt(force: Bool, within limit: Duration) async -> Outcome? {
+        await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask { await self.attempt(force: force) }
+            group.addTask {
+                try? await self.clock.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 
