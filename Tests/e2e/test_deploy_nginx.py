@@ -25,6 +25,8 @@ import time
 
 import pytest
 
+import waiting
+
 requests = pytest.importorskip("requests")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -42,9 +44,7 @@ pytestmark = [
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return waiting.free_port()
 
 
 def run(*args, cwd=None):

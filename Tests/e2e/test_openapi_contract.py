@@ -16,12 +16,13 @@ import re
 import os
 import pathlib
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
 
 import pytest
+
+import waiting
 
 requests = pytest.importorskip("requests")
 jsonschema = pytest.importorskip("jsonschema", reason="pip install jsonschema into .venv (scripts/setup)")
@@ -138,9 +139,7 @@ def test_spec_examples_match_their_schemas():
 # ---------------------------------------------------------------- against a live hub
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return waiting.free_port()
 
 
 def _create_key(data_dir: pathlib.Path, name: str, *scope_args: str) -> str:

@@ -1,13 +1,41 @@
 """Loopback ports, condition polling and process start/stop shared by every end-to-end test module."""
+import collections
+import pathlib
+import random
 import signal
 import socket
 import subprocess
 import time
 
 
+def _ephemeral_low() -> int:
+    try:
+        return int(pathlib.Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_EPHEMERAL_LOW = _ephemeral_low()
+_RECENT: collections.deque[int] = collections.deque(maxlen=256)
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as s:
+    """A TCP port on 127.0.0.1 that was free a moment ago, chosen below the kernel's ephemeral range:
+    a port the test binds only later (a hub restart, the demo's processes) cannot meanwhile be taken
+    as the source port of some outgoing connection."""
+    low, high = 15000, max(15001, _EPHEMERAL_LOW - 1)
+    for _ in range(200):
+        port = random.randint(low, high)
+        if port in _RECENT:  # handed out a moment ago and maybe not bound yet
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _RECENT.append(port)
+        return port
+    with socket.socket() as s:  # the range is crowded: let the kernel pick
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
