@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HopEdge
 
 struct CheckCommand: ParsableCommand {
@@ -9,6 +10,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let edge = try loadConfig(config)
+        for warning in edge.warnings {
+            FileHandle.standardError.write(Data("hop-edge: warning: \(warning)\n".utf8))
+        }
         print(try CheckReport.text(for: edge))
     }
 }

@@ -24,3 +24,20 @@ public struct ConfigError: Error, Hashable, Sendable, CustomStringConvertible {
         return keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
     }
 }
+
+extension ConfigError {
+    /// Characters of a value echoed in a message before it is cut.
+    static let echoLimit = 80
+
+    /// `value` as quoted in a message: at most `echoLimit` characters, then `… (N characters)`, so a
+    /// runaway value (a 50 MB `edge_id`) never floods the terminal or the journal.
+    public static func echo(_ value: String) -> String {
+        var prefix = ""
+        var count = 0
+        for character in value {
+            if count < echoLimit { prefix.append(character) }
+            count += 1
+        }
+        return count <= echoLimit ? value : "\(prefix)… (\(count) characters)"
+    }
+}

@@ -7,6 +7,8 @@ extension ConfigLoader {
         "feeders",
     ]
 
+    static let feederKeys = ["feeder_id", "device_id", "profile", "points", "breaker", "register_base", "bit_base"]
+
     func deviceConfig(_ node: ConfigNode, profiles: inout ProfileLoader) throws(ConfigError) -> DeviceConfig {
         let f = try node.mapping(allowed: Self.deviceKeys)
         let name = try f.required("name").identifier()
@@ -16,7 +18,11 @@ extension ConfigLoader {
         switch try protocolNode.string() {
         case "modbus-tcp":
             if let serial = f.optional("serial") { throw serial.error("serial settings are for protocol modbus-rtu") }
-            let host = try f.required("host").string()
+            let hostNode = try f.required("host")
+            let host = try hostNode.string()
+            guard HostName.isValid(host) else {
+                throw hostNode.error("'\(ConfigError.echo(host))' is not a host name or IP address")
+            }
             let port = try f.optional("port")?.int(in: 1...65535) ?? 502
             transport = .modbusTCP(host: host, port: port)
             unitRange = 0...255
@@ -47,18 +53,26 @@ extension ConfigLoader {
         if let n = f.optional("max_gap_bits") { device.maxGapBits = try n.int(in: 0...1999) }
         if let n = f.optional("scan_classes") { device.scanClasses = try scanClasses(n) }
         let feedersNode = try f.required("feeders")
-        for feederNode in try feedersNode.sequence() {
+        let feederNodes = try feedersNode.sequence()
+        for feederNode in feederNodes {
             device.feeders.append(try feederConfig(feederNode, substation: substation, profiles: &profiles))
         }
         guard !device.feeders.isEmpty else { throw feedersNode.error("at least one feeder is required") }
         var seen: Set<FeederID> = []
         for (i, feeder) in device.feeders.enumerated() where !seen.insert(feeder.feederID).inserted {
-            throw ConfigError(
-                file: node.file, keyPath: "\(node.path).feeders[\(i)].feeder_id",
-                message: "feeder '\(feeder.feederID)' appears twice on this device")
+            throw try feederNodes[i].mapping(allowed: Self.feederKeys).required("feeder_id")
+                .error("feeder '\(feeder.feederID)' appears twice on this device")
         }
-        // Overlaps and other plan-level problems are reported by the planner with the same context.
-        _ = try ReadPlanner.plan(device, file: node.file, path: node.path)
+        // Overlaps and other plan-level problems are reported by the planner with the same
+        // context; the planner knows key paths, not lines, so add the line of the node named.
+        do {
+            _ = try ReadPlanner.plan(device, file: node.file, path: node.path)
+        } catch {
+            var located = error
+            let nodes = feederNodes + [f.optional("scan_classes")].compactMap { $0 }
+            if located.line == nil { located.line = nodes.first { $0.path == error.keyPath }?.line ?? node.line }
+            throw located
+        }
         return device
     }
 
@@ -107,7 +121,7 @@ extension ConfigLoader {
     private func feederConfig(
         _ node: ConfigNode, substation: String, profiles: inout ProfileLoader
     ) throws(ConfigError) -> FeederConfig {
-        let f = try node.mapping(allowed: ["feeder_id", "device_id", "profile", "points", "breaker", "register_base", "bit_base"])
+        let f = try node.mapping(allowed: Self.feederKeys)
         let feederID = try f.required("feeder_id").identifier()
         var deviceID = "\(substation)-\(feederID)"
         if let n = f.optional("device_id") { deviceID = try n.identifier() }

@@ -17,7 +17,8 @@ public struct ConfigLoader: Sendable {
             "edge_id", "hub", "journal", "upload", "metrics", "profiles_dir", "devices",
         ])
         let edgeID = try top.required("edge_id").identifier()
-        let hub = try hubConfig(top.required("hub"), base: baseDirectory)
+        var warnings: [ConfigError] = []
+        let hub = try hubConfig(top.required("hub"), base: baseDirectory, warnings: &warnings)
         let journal = try journalConfig(top.required("journal"), base: baseDirectory)
         let upload = try top.optional("upload").map { (n) throws(ConfigError) in try uploadConfig(n) } ?? UploadConfig()
         var metricsListen: String?
@@ -34,34 +35,26 @@ public struct ConfigLoader: Sendable {
         } ?? Self.resolve("profiles", base: baseDirectory)
         var profiles = ProfileLoader(directory: profilesDirectory)
         let devicesNode = try top.required("devices")
+        let deviceNodes = try devicesNode.sequence()
         var devices: [DeviceConfig] = []
-        for node in try devicesNode.sequence() {
+        for node in deviceNodes {
             devices.append(try deviceConfig(node, profiles: &profiles))
         }
         guard !devices.isEmpty else { throw devicesNode.error("at least one device is required") }
-        var names: Set<String> = []
-        var deviceIDs: Set<DeviceID> = []
-        for (i, device) in devices.enumerated() {
-            guard names.insert(device.name).inserted else {
-                throw ConfigError(file: path, keyPath: "devices[\(i)].name", message: "device name '\(device.name)' is used twice")
-            }
-            for (j, feeder) in device.feeders.enumerated() where !deviceIDs.insert(feeder.deviceID).inserted {
-                throw ConfigError(
-                    file: path, keyPath: "devices[\(i)].feeders[\(j)]",
-                    message: "device_id '\(feeder.deviceID)' is used by another feeder of this edge")
-            }
-        }
-        return EdgeConfig(
+        try Self.checkUnique(devices, nodes: deviceNodes)
+        var config = EdgeConfig(
             sourceFile: path, edgeID: EdgeID(edgeID), hub: hub, journal: journal, upload: upload,
             metricsListen: metricsListen, devices: devices)
+        config.warnings = warnings
+        return config
     }
 
     static func parse(file path: String) throws(ConfigError) -> ConfigNode {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try FileText.text(at: path)
         } catch {
-            throw ConfigError(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")
+            throw ConfigError(file: path, keyPath: "", message: "the file \(error)")
         }
         let node: Node?
         do {
@@ -69,6 +62,8 @@ public struct ConfigLoader: Sendable {
             // itself (Yams' default resolver compiles ICU regular expressions, resident for the
             // life of the agent).
             node = try Yams.compose(yaml: text, .basic)
+        } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            throw duplicateKeyError(text: text, file: path, keys: keys, mark: context.mark)
         } catch let yamlError as YamlError {
             throw ConfigError(file: path, keyPath: "", message: "not valid YAML: \(yamlError)")
         } catch {
@@ -92,35 +87,11 @@ public struct ConfigLoader: Sendable {
         return host.isEmpty ? nil : (host, port)
     }
 
-    private func hubConfig(_ node: ConfigNode, base: String) throws(ConfigError) -> HubConfig {
-        let f = try node.mapping(allowed: ["url", "api_key_file", "ca_file", "connect_timeout", "request_timeout"])
-        let urlNode = try f.required("url")
-        let url = try urlNode.string()
-        guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
-            throw urlNode.error("'\(url)' is not an http:// or https:// URL")
-        }
-        let keyNode = try f.required("api_key_file")
-        let keyPath = Self.resolve(try keyNode.string(), base: base)
-        guard let keyText = try? String(contentsOfFile: keyPath, encoding: .utf8) else {
-            throw keyNode.error("cannot read the API key file \(keyPath)")
-        }
-        let key = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !key.isEmpty else { throw keyNode.error("the API key file \(keyPath) is empty") }
-        var caFile: String?
-        if let caNode = f.optional("ca_file") {
-            let ca = Self.resolve(try caNode.string(), base: base)
-            guard FileManager.default.isReadableFile(atPath: ca) else { throw caNode.error("cannot read the CA file \(ca)") }
-            caFile = ca
-        }
-        var hub = HubConfig(url: url, apiKey: key, caFile: caFile)
-        if let n = f.optional("connect_timeout") { hub.connectTimeout = try n.duration(in: .milliseconds(100) ... .seconds(300)) }
-        if let n = f.optional("request_timeout") { hub.requestTimeout = try n.duration(in: .seconds(1) ... .seconds(600)) }
-        return hub
-    }
-
     private func journalConfig(_ node: ConfigNode, base: String) throws(ConfigError) -> JournalConfig {
         let f = try node.mapping(allowed: ["path", "quota", "min_free_disk"])
-        var journal = JournalConfig(path: Self.resolve(try f.required("path").string(), base: base))
+        let pathNode = try f.required("path")
+        var journal = JournalConfig(path: Self.resolve(try pathNode.string(), base: base))
+        if let problem = Self.journalPathProblem(journal.path) { throw pathNode.error(problem) }
         if let n = f.optional("quota") { journal.quotaBytes = try n.bytes(in: 64 * 1024 ... Int64.max / 2) }
         if let n = f.optional("min_free_disk") { journal.minFreeDiskBytes = try n.bytes(in: 0 ... Int64.max / 2) }
         return journal

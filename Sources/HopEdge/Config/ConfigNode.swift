@@ -29,11 +29,10 @@ struct ConfigNode {
                 let hint = allowed.sorted().joined(separator: ", ")
                 throw ConfigError(
                     file: file, line: keyNode.mark?.line, keyPath: child.path,
-                    message: "unknown key '\(key)' (allowed here: \(hint))")
+                    message: "unknown key '\(ConfigError.echo(key))' (allowed here: \(hint))")
             }
             guard values[key] == nil else {
-                throw ConfigError(
-                    file: file, line: keyNode.mark?.line, keyPath: child.path, message: "key '\(key)' appears twice")
+                throw ConfigError(file: file, line: keyNode.mark?.line, keyPath: child.path, message: "key given twice")
             }
             values[key] = child
         }
@@ -55,7 +54,13 @@ struct ConfigNode {
 
     func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         let text = try string()
-        guard let value = Int(text) else { throw error("'\(text)' is not an integer") }
+        guard let value = Int(text) else {
+            let digits = text.drop(while: { $0 == "-" || $0 == "+" })
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw error("'\(ConfigError.echo(text))' is not an integer")
+            }
+            throw error("\(ConfigError.echo(text)) is out of range \(range.lowerBound)…\(range.upperBound)")
+        }
         guard range.contains(value) else {
             throw error("\(value) is out of range \(range.lowerBound)…\(range.upperBound)")
         }
@@ -64,9 +69,9 @@ struct ConfigNode {
 
     func double(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
         let text = try string()
-        guard let value = Double(text), value.isFinite else { throw error("'\(text)' is not a number") }
+        guard let value = Double(text), value.isFinite else { throw error("'\(ConfigError.echo(text))' is not a number") }
         guard range.contains(value) else {
-            throw error("\(text) is out of range \(range.lowerBound)…\(range.upperBound)")
+            throw error("\(ConfigError.echo(text)) is out of range \(range.lowerBound)…\(range.upperBound)")
         }
         return value
     }
@@ -81,22 +86,28 @@ struct ConfigNode {
 
     func duration(in range: ClosedRange<Duration>) throws(ConfigError) -> Duration {
         let text = try string()
-        guard let value = Units.duration(text) else {
-            throw error("'\(text)' is not a duration; write it with a unit, e.g. 500ms, 5s, 2m, 1h")
+        guard let ms = Units.durationMilliseconds(text) else {
+            throw error("'\(ConfigError.echo(text))' is not a duration; write it with a unit, e.g. 500ms, 5s, 2m, 1h")
         }
-        guard range.contains(value) else {
-            throw error("\(text) is out of range \(range.lowerBound.compact)…\(range.upperBound.compact)")
-        }
-        return value
+        // Compare as Double first: a huge number must not reach an integer conversion.
+        let outOfRange = error(
+            "\(ConfigError.echo(text)) is out of range \(range.lowerBound.compact)…\(range.upperBound.compact)")
+        guard ms >= Double(range.lowerBound.milliseconds), ms <= Double(range.upperBound.milliseconds),
+            let whole = Int64(exactly: ms.rounded()), range.contains(.milliseconds(whole))
+        else { throw outOfRange }
+        return .milliseconds(whole)
     }
 
     func bytes(in range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
         let text = try string()
-        guard let value = Units.bytes(text) else {
-            throw error("'\(text)' is not a size; write bytes or a unit, e.g. 512KiB, 256MiB, 1GB")
+        guard let count = Units.byteCount(text) else {
+            throw error("'\(ConfigError.echo(text))' is not a size; write bytes or a unit, e.g. 512KiB, 256MiB, 1GB")
         }
-        guard range.contains(value) else {
-            throw error("\(text) is out of range \(range.lowerBound)…\(range.upperBound) bytes")
+        // Compare as Double first: a huge number must not reach an integer conversion.
+        guard count >= Double(range.lowerBound), count <= Double(range.upperBound),
+            let value = Int64(exactly: count), range.contains(value)
+        else {
+            throw error("\(ConfigError.echo(text)) is out of range \(range.lowerBound)…\(range.upperBound) bytes")
         }
         return value
     }
@@ -105,7 +116,7 @@ struct ConfigNode {
         let text = try string()
         guard let value = T(rawValue: text) else {
             let options = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw error("'\(text)' is not one of: \(options)")
+            throw error("'\(ConfigError.echo(text))' is not one of: \(options)")
         }
         return value
     }
@@ -115,7 +126,7 @@ struct ConfigNode {
         let text = try string()
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")
         guard text.count <= 64, text.allSatisfy({ allowed.contains($0) }) else {
-            throw error("'\(text)' is not a valid identifier (1…64 characters of A–Z a–z 0–9 _ . : -)")
+            throw error("'\(ConfigError.echo(text))' is not a valid identifier (1…64 characters of A–Z a–z 0–9 _ . : -)")
         }
         return text
     }

@@ -12,6 +12,9 @@ public struct EdgeConfig: Sendable, Hashable {
     /// `host:port` for the Prometheus `/metrics` endpoint; `nil` disables it.
     public var metricsListen: String?
     public var devices: [DeviceConfig]
+    /// Settings that work but deserve a second look (e.g. an API key sent over plain http to a
+    /// remote hub); `check` prints them, `run` logs them.
+    public var warnings: [ConfigError] = []
 
     public init(
         sourceFile: String, edgeID: EdgeID, hub: HubConfig, journal: JournalConfig,

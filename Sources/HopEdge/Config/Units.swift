@@ -2,22 +2,35 @@ import Foundation
 
 /// Parsing of the unit-bearing scalars a technician writes: durations (`250ms`, `5s`, `2m`, `1h`)
 /// and sizes (`512KiB`, `256MiB`, `1GB`, or a plain number of bytes).
+///
+/// The parsers return the value as a `Double` so callers range-check it before converting to an
+/// integer type: no text, however large, can trap.
 enum Units {
-    /// A duration with a mandatory unit; `nil` when the text is not one.
-    static func duration(_ text: String) -> Duration? {
+    /// A duration with a mandatory unit, in milliseconds; `nil` when the text is not one.
+    static func durationMilliseconds(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
         for (suffix, factor) in units where t.hasSuffix(suffix) {
             let number = t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
             // "ms" also ends in "s": only accept a clean number before the suffix.
             guard let value = Double(number), value.isFinite, value >= 0 else { continue }
-            return .milliseconds(Int64((value * factor * 1000).rounded()))
+            let ms = value * factor
+            return ms.isFinite ? ms : nil
         }
         return nil
     }
 
-    /// A byte count, with an optional decimal (KB, MB, GB) or binary (KiB, MiB, GiB) unit.
-    static func bytes(_ text: String) -> Int64? {
+    /// A duration with a mandatory unit; `nil` when the text is not one or does not fit a `Duration`.
+    static func duration(_ text: String) -> Duration? {
+        guard let ms = durationMilliseconds(text), let whole = Int64(exactly: ms.rounded()),
+            whole < Int64.max / 1000
+        else { return nil }
+        return .milliseconds(whole)
+    }
+
+    /// A byte count, with an optional decimal (KB, MB, GB) or binary (KiB, MiB, GiB) unit, as a
+    /// (possibly huge) `Double`; `nil` when the text is not a size.
+    static func byteCount(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [
             ("KiB", 1024), ("MiB", 1024 * 1024), ("GiB", 1024 * 1024 * 1024),
@@ -26,10 +39,16 @@ enum Units {
         for (suffix, factor) in units where t.hasSuffix(suffix) {
             let number = t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
             guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
-            return Int64((value * factor).rounded())
+            let bytes = (value * factor).rounded()
+            return bytes.isFinite ? bytes : nil
         }
-        if let plain = Int64(t), plain >= 0 { return plain }
-        return nil
+        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && $0.isNumber }), let plain = Double(t) else { return nil }
+        return plain
+    }
+
+    /// A byte count that fits an `Int64`; `nil` otherwise.
+    static func bytes(_ text: String) -> Int64? {
+        byteCount(text).flatMap { Int64(exactly: $0) }
     }
 }
 

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import HopEdge
+
+/// Plain http to a remote hub loads with a warning (the API key travels unencrypted).
+@Suite struct HubURLWarningTests {
+    func load(url: String, key: String = "key\n") throws -> EdgeConfig {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try key.write(toFile: dir.path + "/key", atomically: true, encoding: .utf8)
+        let yaml = """
+            edge_id: edge-test
+            hub: {url: "\(url)", api_key_file: key}
+            journal: {path: j.sqlite}
+            devices:
+              - name: rtu
+                protocol: modbus-tcp
+                host: 10.0.0.1
+                substation_id: SUB001
+                feeders:
+                  - feeder_id: FDR001
+                    points: {voltage_kv: {function: input, address: 0}}
+            """
+        try yaml.write(toFile: dir.path + "/edge.yaml", atomically: true, encoding: .utf8)
+        return try ConfigLoader().load(path: dir.path + "/edge.yaml")
+    }
+
+    @Test func remotePlainHTTPWarns() throws {
+        let config = try load(url: "http://hub.example.net")
+        #expect(config.warnings.count == 1)
+        #expect(config.warnings.first?.keyPath == "hub.url")
+        #expect(config.warnings.first?.line == 2)
+        #expect(config.warnings.first?.message.contains("unencrypted") == true)
+    }
+
+    @Test(arguments: ["https://hub.example.net", "http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"])
+    func loopbackOrTLSDoesNot(_ url: String) throws {
+        #expect(try load(url: url).warnings.isEmpty)
+    }
+
+    @Test func aCRLFKeyIsTrimmedToTheToken() throws {
+        #expect(try load(url: "https://hub.example.net", key: "hop_abc\r\n").hub.apiKey == "hop_abc")
+        #expect(try load(url: "https://hub.example.net", key: "hop_abc").hub.apiKey == "hop_abc")
+    }
+}
