@@ -14,6 +14,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() async throws {
+        if let address, let problem = Probe.addressProblem(address) { throw ValidationError(problem) }
         let edge = try loadConfig(config)
         let devices = edge.devices.filter { device == nil || $0.name == device }
         guard !devices.isEmpty else { throw ValidationError("no device named '\(device ?? "")' in \(config)") }

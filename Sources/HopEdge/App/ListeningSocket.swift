@@ -10,7 +10,7 @@ final class ListeningSocket: Sendable {
         hints.ai_flags = AI_PASSIVE
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else {
-            throw MetricsError(message: "cannot resolve metrics address \(host):\(port)")
+            throw MetricsError(message: "metrics.listen: cannot resolve \(host):\(port)")
         }
         defer { freeaddrinfo(result) }
         let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
@@ -20,7 +20,7 @@ final class ListeningSocket: Sendable {
         guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0, Foundation.listen(fd, 16) == 0 else {
             let message = String(cString: strerror(errno))
             Foundation.close(fd)
-            throw MetricsError(message: "cannot listen on \(host):\(port): \(message)")
+            throw MetricsError(message: "metrics.listen: cannot listen on \(host):\(port): \(message)")
         }
         self.fd = fd
     }

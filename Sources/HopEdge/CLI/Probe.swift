@@ -58,7 +58,7 @@ public enum Probe {
                 merged.raw += sample.raw
             }
             if let address {
-                let request = ReadRequest(function: address.function, start: address.address, count: 2, points: [])
+                let request = ReadRequest(function: address.function, start: address.address, count: addressWidth, points: [])
                 let sample = try await session.scan(ScanPlan(name: "probe", interval: .seconds(1), requests: [request]))
                 if let registers = sample.raw.first?.registers {
                     report.orders = orders(function: address.function, address: address.address, registers: registers)
@@ -85,6 +85,19 @@ public enum Probe {
         }
         await session.disconnect()
         return report
+    }
+
+    /// Registers `--address` reads (one 32-bit value).
+    public static let addressWidth = 2
+
+    /// Why `--address N` cannot be probed (a Modbus address is 16 bits, and the two registers read
+    /// must both exist), or `nil`. Checked before anything goes on the wire.
+    public static func addressProblem(_ address: Int) -> String? {
+        guard (0...65535).contains(address) else { return "--address \(address) is out of range 0…65535" }
+        guard address + addressWidth - 1 <= 65535 else {
+            return "--address \(address): a 32-bit read needs registers \(address)…\(address + addressWidth - 1); the last address is 65535 (use at most \(65536 - addressWidth))"
+        }
+        return nil
     }
 
     static func orders(function: ModbusFunction, address: Int, registers: [UInt16]) -> ProbeReport.Orders {

@@ -28,6 +28,10 @@ public actor SQLiteJournal: Journal {
         minFreeDiskBytes = config.minFreeDiskBytes
         let journalPath = config.path
         self.freeDisk = freeDisk ?? { DiskSpace.available(at: journalPath) }
+        // SQLite reports these as "disk I/O error" or "unable to open"; say what is wrong instead.
+        if let problem = ConfigLoader.journalPathProblem(journalPath) {
+            throw JournalError(path: journalPath, operation: "open", message: "journal.path: \(problem)")
+        }
         do {
             try FileManager.default.createDirectory(
                 atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
