@@ -26,7 +26,12 @@ public struct ConfigLoader: Sendable {
             let fields = try metrics.mapping(allowed: ["listen"])
             if let listen = fields.optional("listen") {
                 let text = try listen.string()
-                guard Self.splitHostPort(text) != nil else { throw listen.error("expected host:port, e.g. 127.0.0.1:9464") }
+                guard let (host, _) = Self.splitHostPort(text) else {
+                    throw listen.error("'\(ConfigError.echo(text))' is not host:port (port 1…65535), e.g. 127.0.0.1:9464")
+                }
+                guard HostName.isValid(host) else {
+                    throw listen.error("'\(ConfigError.echo(host))' is not a host name or IP address")
+                }
                 metricsListen = text
             }
         }
