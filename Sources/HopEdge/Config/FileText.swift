@@ -66,6 +66,7 @@ enum FileText {
 
     /// `bytes` as UTF-8, or where the first invalid byte is.
     static func decode(_ bytes: [UInt8]) throws(Problem) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
