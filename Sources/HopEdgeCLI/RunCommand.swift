@@ -12,10 +12,14 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let edge = try loadConfig(config)
+        let logger = makeLogger(level: logLevel)
+        // What `check` prints as warnings (e.g. the key sent over plain http) is logged at every start.
+        for warning in edge.warnings { logger.warning("\(warning)") }
         do {
-            try await EdgeApp.run(config: edge, logger: makeLogger(level: logLevel))
-        } catch let error as JournalError {
-            FileHandle.standardError.write(Data("hop-edge: \(error)\n".utf8))
+            try await EdgeApp.run(config: edge, logger: logger)
+        } catch {
+            // A setting that only fails at start (metrics.listen busy, journal.path unusable): name the file.
+            FileHandle.standardError.write(Data("hop-edge: \(config): \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

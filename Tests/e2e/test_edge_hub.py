@@ -322,3 +322,33 @@ def test_sigterm_is_prompt_when_the_hub_accepts_but_never_answers(tmp_path, rtu)
     print(f"SIGTERM with a silent hub: exit after {took:.1f} s")
     assert took < 15, f"shutdown took {took:.1f} s"  # 5 s flush deadline; the request timeout (60 s) must not count
     assert edge.status()["depth"] >= 20  # nothing lost: the journal keeps what was not acknowledged
+
+
+def test_a_busy_metrics_port_stops_run_naming_the_setting_and_the_file(tmp_path, rtu, hub):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        config = write_config(tmp_path, hub_url="http://127.0.0.1:1", key=hub.key, modbus_port=rtu.port,
+                              metrics_port=busy.getsockname()[1])
+        out = run_edge("run", "--config", str(config), timeout=30)
+    finally:
+        busy.close()
+    assert out.returncode == 1, out
+    assert f"{config}:" in out.stderr and "metrics.listen" in out.stderr and "in use" in out.stderr, out.stderr
+
+
+def test_run_logs_the_warnings_check_prints(tmp_path, rtu):
+    """Plain http to a host that is not a loopback name sends the key unencrypted: check warns, and so
+    does every start of the agent. 0.0.0.0 is not a loopback name, yet connecting to it stays on this
+    machine (port 1: refused), so the test never reaches another address."""
+    config = write_config(tmp_path, hub_url="http://0.0.0.0:1", key="hop_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+                          modbus_port=rtu.port)
+    checked = run_edge("check", "--config", str(config))
+    assert checked.returncode == 0 and "http://" in checked.stderr, checked
+    edge = Edge(config).start()
+    try:
+        wait_until(lambda: "unencrypted" in edge.log_text() or "plain http" in edge.log_text(), timeout=20,
+                   what="the warning in the agent's log")
+    finally:
+        assert edge.stop() == 0
