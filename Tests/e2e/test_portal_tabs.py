@@ -1,5 +1,8 @@
 """The portal's six tabs in headless Chromium against a real, seeded hub: role default tabs, the seeded
 values in each tab, deep links, the theme surviving a reload, screenshots of every tab in both themes."""
+import sqlite3
+import time
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -211,3 +214,27 @@ def test_range_selector_refetches_rolled_up_series(seeded, browser):
     assert browser.execute_script("return location.hash") == "#tab=telemetry&sub=SUB001&range=7d"
     urls = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert any("timeseries?substation_id=SUB001&minutes=10080" in u for u in urls)
+
+
+def test_ml_trend_beyond_the_hubs_limit_draws_the_newest_window_it_covers(tmp_path, browser):
+    """20 substations x one score a minute over 7 days thin to 30,000 points, over the 20,000 a request
+    returns: the hub sends the newest and the chart says which window they cover."""
+    hub = PortalHub(tmp_path / "hub-data", HOP_HUB_SCORING_ENABLED="false").start()
+    try:
+        seed(hub, scored=False)
+        now = int(time.time() * 1000)
+        rows = [(now - m * 60_000, f"SUB{s:03d}", 0.1, 0, 0.2, 60.0, 0.01, 60.001, "zscore-v1")
+                for s in range(1, 21) for m in range(0, 7 * 1440, 5)]
+        db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=30)
+        with db:
+            db.executemany("INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        db.close()
+        open_portal(browser, hub, "admin", "#tab=ml&range=7d")
+        wait_tab(browser, "ml")
+        note = text_of(browser, "#ml-trend-note")
+        assert note.startswith("20,000 scores of the last ") and "choose a substation" in note, note
+        hours = float(note.split("of the last ")[1].split(" h")[0])
+        assert 24 < hours < 7 * 24, note  # the newest part of the week, not its oldest
+        assert console_errors(browser) == []
+    finally:
+        hub.stop()

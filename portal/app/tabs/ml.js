@@ -29,17 +29,14 @@ export default {
   },
 
   async load(ctx) {
-    const ask = (minutes) => getJSON(query('/api/query/ml/trend', { minutes, substation_id: ctx.state.sub, limit: TREND_LIMIT }));
+    this.setTrend(await getJSON(query('/api/query/ml/trend',
+      { minutes: ctx.state.minutes, substation_id: ctx.state.sub, limit: TREND_LIMIT })));
     this.trendMinutes = ctx.state.minutes;
-    this.setTrend(await ask(this.trendMinutes));
     if (this.trend.length >= TREND_LIMIT) {
-      // The hub answers the *oldest* scores up to its limit and has no paging: ask again for the
-      // newest window that fits (estimated from the rate seen), which is what an operator wants.
+      // The hub thins long ranges to a chart's worth per substation, keeps every anomaly, and when
+      // that still exceeds the limit sends the newest scores: draw the window they cover.
       const first = Date.parse(this.trend[0].time);
-      const last = Date.parse(this.trend[this.trend.length - 1].time);
-      const perMinute = TREND_LIMIT / Math.max(1, (last - first) / 60000);
-      this.trendMinutes = Math.max(1, Math.floor((0.9 * TREND_LIMIT) / perMinute));
-      if (this.trendMinutes < ctx.state.minutes) this.setTrend(await ask(this.trendMinutes));
+      this.trendMinutes = Math.min(ctx.state.minutes, Math.max(1, Math.ceil((Date.now() - first) / 60000)));
     }
     this.renderNow(ctx);
     this.renderTrend(ctx);
@@ -97,10 +94,9 @@ export default {
   renderTrend(ctx) {
     const trend = this.trend || [];
     const shortened = this.trendMinutes < ctx.state.minutes;
-    const truncated = trend.length >= TREND_LIMIT;
     text(this.note, `${trend.length.toLocaleString('en-US')} scores` + (shortened
       ? ` of the last ${spanText(this.trendMinutes)} only (the hub sends at most ${TREND_LIMIT.toLocaleString('en-US')} per request; choose a substation to see the whole range)`
-      : truncated ? ` (the hub's limit: the oldest ${TREND_LIMIT.toLocaleString('en-US')} of the range)` : '') +
+      : '') +
       ' · dashed: elevated 0.4 and anomaly 0.7');
     if (!hasChartJS()) {
       text(this.note, 'Chart library (Chart.js) did not load from /vendor/chart.js.');
