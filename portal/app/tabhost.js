@@ -5,6 +5,7 @@
 // load's timing in window.__hopRenders = [{tab, range, sub, ms, start, end}] (performance.now();
 // bench and tests).
 
+import { ApiError } from './api.js';
 import { el, replace } from './dom.js';
 import telemetry from './tabs/telemetry.js';
 import alarms from './tabs/alarms.js';
@@ -77,11 +78,11 @@ export class TabHost {
     if (this.pending.delete(id)) await this.load(id);
   }
 
-  /** Tries a failed load again after RETRY_MS when the failure may pass (no answer, 429, 5xx) and
-   *  the tab is still shown for the same substation and range. */
+  /** Tries a failed load again after RETRY_MS when the failure may pass (the hub's no answer, 429,
+   *  5xx; not a refusal or a bug in the page) and the tab is still shown for the same substation and range. */
   retryLater(id, err) {
-    const status = err && typeof err.status === 'number' ? err.status : 0;
-    if (!(status === 0 || status === 429 || status >= 500) || this.retryTimers.has(id)) return;
+    if (!(err instanceof ApiError) || this.retryTimers.has(id)) return;
+    if (!(err.status === 0 || err.status === 429 || err.status >= 500)) return;
     const key = this.key();
     const wait = err && err.retryAfter ? Math.max(RETRY_MS, err.retryAfter * 1000) : RETRY_MS;
     this.retryTimers.set(id, setTimeout(() => {
