@@ -125,6 +125,7 @@ def test_a_tab_that_failed_to_load_retries_by_itself(tmp_path, browser):
             "return document.getElementById('panel-ml').dataset.failed || null"), timeout=40, what="the failed load")
         assert "cannot reach the hub" in failed, failed
         assert "Could not load data" in text_of(browser, "#panel-ml .panel-error")
+        assert "trying again in 5 s" in text_of(browser, "#panel-ml .panel-error")
         browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
         wait_tab(browser, "ml", timeout=20)  # the retry comes 5 s after the failure
         assert browser.execute_script("return document.getElementById('panel-ml').dataset.failed") is None

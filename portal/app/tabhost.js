@@ -65,9 +65,8 @@ export class TabHost {
         document.body.dataset.rendered = String(window.__hopRenders.length);
         panel.dataset.loaded = this.key();
       } catch (err) {
-        showError(id, err);
         panel.dataset.failed = err && err.message ? err.message : String(err);
-        this.retryLater(id, err);
+        showError(id, err, this.retryLater(id, err));
       } finally {
         panel.removeAttribute('aria-busy');
       }
@@ -79,16 +78,18 @@ export class TabHost {
   }
 
   /** Tries a failed load again after RETRY_MS when the failure may pass (the hub's no answer, 429,
-   *  5xx; not a refusal or a bug in the page) and the tab is still shown for the same substation and range. */
+   *  5xx; not a refusal or a bug in the page) and the tab is still shown for the same substation and
+   *  range. Returns the wait in ms (0: no retry). */
   retryLater(id, err) {
-    if (!(err instanceof ApiError) || this.retryTimers.has(id)) return;
-    if (!(err.status === 0 || err.status === 429 || err.status >= 500)) return;
+    if (!(err instanceof ApiError) || !(err.status === 0 || err.status === 429 || err.status >= 500)) return 0;
+    const wait = err.retryAfter ? Math.max(RETRY_MS, err.retryAfter * 1000) : RETRY_MS;
+    if (this.retryTimers.has(id)) return wait;
     const key = this.key();
-    const wait = err && err.retryAfter ? Math.max(RETRY_MS, err.retryAfter * 1000) : RETRY_MS;
     this.retryTimers.set(id, setTimeout(() => {
       this.retryTimers.delete(id);
       if (this.ctx.state.tab === id && this.key() === key && this.loaded.get(id) !== key) this.load(id);
     }, wait));
+    return wait;
   }
 
   /** Shows `id`: loads it when its data is not for the current substation/range, else redraws it. */
@@ -147,10 +148,15 @@ function nextFrame() {
   });
 }
 
-/** Shows (or clears, with `err` null) a load error above the tab's content. */
-function showError(id, err) {
+/** Shows (or clears, with `err` null) a load error above the tab's content, saying when it is
+ *  tried again (`retryMs` > 0). */
+function showError(id, err, retryMs = 0) {
   const where = document.querySelector(`#panel-${id} .panel-error`);
   if (!where) return;
-  if (err === null) replace(where);
-  else replace(where, el('p', { class: 'notice error' }, `Could not load data: ${err && err.message ? err.message : err}`));
+  if (err === null) {
+    replace(where);
+    return;
+  }
+  const retry = retryMs > 0 ? ` — trying again in ${Math.round(retryMs / 1000)} s` : '';
+  replace(where, el('p', { class: 'notice error' }, `Could not load data: ${err && err.message ? err.message : err}${retry}`));
 }
