@@ -44,3 +44,36 @@ import Testing
         #expect(try load(url: "https://hub.example.net", key: "hop_abc").hub.apiKey == "hop_abc")
     }
 }
+
+/// A serial device that is not there (yet) loads with a warning naming the device.
+@Suite struct SerialDeviceWarningTests {
+    func load(serial: String) throws -> EdgeConfig {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "key\n".write(toFile: dir.path + "/key", atomically: true, encoding: .utf8)
+        let yaml = """
+            edge_id: edge-test
+            hub: {url: "https://hub.example.net", api_key_file: key}
+            journal: {path: j.sqlite}
+            devices:
+              - name: rtu
+                protocol: modbus-rtu
+                serial: {device: \(serial)}
+                substation_id: SUB001
+                feeders:
+                  - feeder_id: FDR001
+                    points: {voltage_kv: {function: input, address: 0}}
+            """
+        try yaml.write(toFile: dir.path + "/edge.yaml", atomically: true, encoding: .utf8)
+        return try ConfigLoader().load(path: dir.path + "/edge.yaml")
+    }
+
+    @Test func aMissingOrNonCharacterDeviceWarns() throws {
+        let missing = try load(serial: "/dev/ttyUSB-hop-missing")
+        #expect(missing.warnings.count == 1)
+        #expect(missing.warnings.first?.keyPath == "devices[0]")
+        #expect(missing.warnings.first?.message.contains("/dev/ttyUSB-hop-missing does not exist") == true)
+        #expect(try load(serial: "/etc/hostname").warnings.first?.message.contains("is not a character device") == true)
+        #expect(try load(serial: "/dev/null").warnings.isEmpty)  // a character device
+    }
+}
