@@ -18,8 +18,9 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await EdgeApp.run(config: edge, logger: logger)
         } catch {
-            // A setting that only fails at start (metrics.listen busy, journal.path unusable): name the file.
-            FileHandle.standardError.write(Data("hop-edge: \(config): \(error)\n".utf8))
+            // Most likely a setting that only fails at start (metrics.listen busy, journal.path
+            // unusable): the message names the setting, and this the file it is in.
+            FileHandle.standardError.write(Data("hop-edge: \(error) (configuration \(config))\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -77,3 +77,11 @@ import Testing
         #expect(try load(serial: "/dev/null").warnings.isEmpty)  // a character device
     }
 }
+
+@Suite struct HostNameTests {
+    @Test(arguments: ["10.0.0.1", "::1", "fe80::1%eth0", "rtu-7.plant.example", "rtu_7", "sub001_rtu.local", "localhost"])
+    func accepted(_ host: String) { #expect(HostName.isValid(host), "\(host)") }
+
+    @Test(arguments: ["not a host!", "999.1.1.1", "-rtu", "rtu-", "fe80::1%", "a..b", ""])
+    func refused(_ host: String) { #expect(!HostName.isValid(host), "\(host)") }
+}

@@ -335,7 +335,7 @@ def test_a_busy_metrics_port_stops_run_naming_the_setting_and_the_file(tmp_path,
     finally:
         busy.close()
     assert out.returncode == 1, out
-    assert f"{config}:" in out.stderr and "metrics.listen" in out.stderr and "in use" in out.stderr, out.stderr
+    assert f"(configuration {config})" in out.stderr and "metrics.listen" in out.stderr and "in use" in out.stderr, out.stderr
 
 
 def test_run_logs_the_warnings_check_prints(tmp_path, rtu):
@@ -348,7 +348,7 @@ def test_run_logs_the_warnings_check_prints(tmp_path, rtu):
     assert checked.returncode == 0 and "http://" in checked.stderr, checked
     edge = Edge(config).start()
     try:
-        wait_until(lambda: "unencrypted" in edge.log_text() or "plain http" in edge.log_text(), timeout=20,
-                   what="the warning in the agent's log")
+        wait_until(lambda: "unencrypted" in edge.log_text(), timeout=20, what="the warning in the agent's log")
+        wait_until(lambda: edge.status()["depth"] > 0, what="the agent polling (its signal handling is in place)")
     finally:
         assert edge.stop() == 0

@@ -133,3 +133,24 @@ def test_a_tab_that_failed_to_load_retries_by_itself(tmp_path, browser):
         assert browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live"
     finally:
         hub.stop()
+
+
+def test_reloads_at_the_per_user_stream_limit_take_the_old_pages_place(tmp_path, browser):
+    """With one stream allowed per user, each reload's first stream replaces the stream the page
+    before it left behind (the hub would only notice that one closed at its next write): the feed is
+    live again at once and the browser never sees a 429."""
+    hub = PortalHub(tmp_path / "hub-data", HOP_HUB_LIVE_MAX_STREAMS_PER_CALLER="1",
+                     HOP_HUB_SCORING_ENABLED="false").start()  # no writes that would reveal closed streams
+    try:
+        seed(hub, scored=False)
+        open_portal(browser, hub, "operator")
+        for _ in range(3):
+            wait_until(lambda: browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live",
+                       what="the live feed")
+            browser.refresh()
+            wait_until(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), what="reload")
+        wait_until(lambda: browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live",
+                   timeout=10, what="the live feed after the last reload")
+        assert [e for e in console_errors(browser) if "429" in e] == []
+    finally:
+        hub.stop()

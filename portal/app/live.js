@@ -31,6 +31,7 @@ export class LiveFeed {
     this.timer = null;
     this.stopped = false;
     this.state = 'idle';
+    this.pageLoad = true; // the page's first stream may replace a stream its reload left behind
   }
 
   start() {
@@ -57,7 +58,12 @@ export class LiveFeed {
       return;
     }
     this.setState(this.state === 'idle' ? 'connecting' : 'reconnecting');
-    const source = new EventSource(this.url, { withCredentials: true });
+    // `page_load=1` on the page's first stream only: at the per-user stream limit the hub lets it
+    // replace this session's oldest stream (most likely the one of the page before a reload), never
+    // a reconnect, so many open tabs do not take each other's place in turn.
+    const url = this.pageLoad ? `${this.url}${this.url.includes('?') ? '&' : '?'}page_load=1` : this.url;
+    this.pageLoad = false;
+    const source = new EventSource(url, { withCredentials: true });
     this.source = source;
     let opened = false;
     source.addEventListener('open', () => {
@@ -95,7 +101,8 @@ export class LiveFeed {
     const controller = new AbortController();
     let status = 0;
     try {
-      const response = await fetch(this.url, { credentials: 'same-origin', signal: controller.signal });
+      // HEAD: the hub checks access as for GET but opens no stream (which would count against the limit).
+      const response = await fetch(this.url, { method: 'HEAD', credentials: 'same-origin', signal: controller.signal });
       status = response.status;
     } catch {
       status = 0;

@@ -78,16 +78,17 @@ export class TabHost {
   }
 
   /** Tries a failed load again after RETRY_MS when the failure may pass (the hub's no answer, 429,
-   *  5xx; not a refusal or a bug in the page) and the tab is still shown for the same substation and
-   *  range. Returns the wait in ms (0: no retry). */
+   *  5xx; not a refusal or a bug in the page) and the tab is still shown and still failed (for
+   *  whichever substation and range it shows then). Returns the wait in ms (0: no retry). */
   retryLater(id, err) {
     if (!(err instanceof ApiError) || !(err.status === 0 || err.status === 429 || err.status >= 500)) return 0;
     const wait = err.retryAfter ? Math.max(RETRY_MS, err.retryAfter * 1000) : RETRY_MS;
     if (this.retryTimers.has(id)) return wait;
-    const key = this.key();
     this.retryTimers.set(id, setTimeout(() => {
       this.retryTimers.delete(id);
-      if (this.ctx.state.tab === id && this.key() === key && this.loaded.get(id) !== key) this.load(id);
+      // Whatever range or substation is shown now: its last load failed (a later success cleared it).
+      const panel = document.getElementById(`panel-${id}`);
+      if (this.ctx.state.tab === id && panel && panel.dataset.failed !== undefined) this.load(id);
     }, wait));
     return wait;
   }

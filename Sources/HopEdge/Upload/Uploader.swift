@@ -93,10 +93,12 @@ public final class Uploader: Service, Sendable {
     /// Sends what is pending until the journal is empty, an attempt fails, or the deadline passes.
     /// The deadline bounds the attempt in flight too: a hub that accepts the connection but never
     /// answers is abandoned (the transfer is aborted) when it runs out, so SIGTERM stays prompt.
+    /// The deadline is real time (`ContinuousClock`), not the injected `clock`: a test clock whose
+    /// sleeps return at once would otherwise end every flush before its first attempt.
     func flush() async {
-        let start = clock.monotonic()
+        let start = ContinuousClock.now
         while true {
-            let remaining = flushDeadline - (clock.monotonic() - start)
+            let remaining = flushDeadline - (ContinuousClock.now - start)
             guard remaining > .zero else {
                 logger.notice("flush stopped after \(flushDeadline.compact); the journal keeps the rest")
                 return
@@ -117,7 +119,7 @@ public final class Uploader: Service, Sendable {
         await withTaskGroup(of: Outcome?.self) { group in
             group.addTask { await self.attempt(force: force) }
             group.addTask {
-                try? await self.clock.sleep(for: limit)
+                try? await Task.sleep(for: limit)
                 return nil
             }
             let first = await group.next() ?? nil

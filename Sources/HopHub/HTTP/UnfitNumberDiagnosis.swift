@@ -63,10 +63,18 @@ enum UnfitNumberDiagnosis {
         case let array as [Any]:
             for (index, element) in array.enumerated() { collect(element, path + [.index(index)], into: &candidates) }
         case let number as NSNumber:
-            let double = number.doubleValue
-            let fractional = double.isFinite && double != double.rounded(.towardZero)
-            let tooLarge = double >= 9.223372036854775807e18 || double < -9.223372036854775808e18
-            if fractional || tooLarge { candidates.append(Candidate(path: path, text: number.description)) }
+            let type = String(cString: number.objCType)
+            let unfit: Bool
+            if ["c", "s", "i", "l", "q"].contains(type) {
+                unfit = false  // parsed as a signed integer: it fits Int64
+            } else if type == "Q" {
+                unfit = number.uint64Value > UInt64(Int64.max)
+            } else {
+                let double = number.doubleValue
+                unfit = (double.isFinite && double != double.rounded(.towardZero))
+                    || double >= 9.223372036854775807e18 || double < -9.223372036854775808e18
+            }
+            if unfit { candidates.append(Candidate(path: path, text: number.description)) }
         default:
             break
         }

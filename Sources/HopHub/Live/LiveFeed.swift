@@ -72,12 +72,13 @@ public actor LiveFeed {
     /// `session` (the session id's SHA-256) ends the stream when that session ends (logout, idle
     /// timeout, deletion); `keyID` (the key's public id) ends it when the key is rotated or revoked.
     /// One caller (a user, or a key name) may hold at most `live.max_streams_per_caller` streams;
-    /// at the limit, a stream opened with a session that already has one replaces that session's
-    /// oldest (a reloaded page: the browser has closed the old one, but the hub only notices at its
-    /// next write), otherwise it is refused.
+    /// at the limit, a page's first stream (`pageLoad`, never a reconnect) opened with a session that
+    /// already has one replaces that session's oldest (a reloaded page: the browser has closed the old
+    /// one, but the hub only notices at its next write); anything else is refused, so the streams of
+    /// many open tabs do not take each other's place in turn.
     public func subscribe(
         scope: SubstationScope, user: String?, key: String? = nil, keyID: String? = nil, session: String? = nil,
-        lastEventID: String? = nil, endsAt: Int64? = nil
+        lastEventID: String? = nil, endsAt: Int64? = nil, pageLoad: Bool = false
     ) throws(LiveFeedError) -> UUID {
         guard !closed else { throw .closed }
         var subscriber = LiveSubscriber(scope: scope, user: user, endsAt: endsAt)
@@ -87,7 +88,7 @@ public actor LiveFeed {
         let caller = subscriber.caller
         let callersStreams = subscribers.filter { $0.value.caller == caller }
         if callersStreams.count >= settings.maxStreamsPerCaller {
-            guard let session,
+            guard pageLoad, lastEventID == nil, let session,
                 let oldest = callersStreams.filter({ $0.value.sessionHash == session })
                     .min(by: { $0.value.openedAt < $1.value.openedAt })?.key
             else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }

@@ -25,18 +25,21 @@ struct StreamController {
         group.head("stream", use: probe)
     }
 
-    /// `HEAD /api/stream`: the same checks and headers as GET, no subscription.
-    @Sendable func probe(_ request: Request, context: HubRequestContext) async throws -> Response {
+    /// The caller and the substations its stream may carry: 401/403/400 like every query.
+    static func access(_ request: Request, _ context: HubRequestContext) throws -> (Principal, SubstationScope) {
         let principal = try context.requirePrincipal()
         try principal.require(.read)
-        _ = try QueryParameters(request: request).scope(for: principal)
+        return (principal, try QueryParameters(request: request).scope(for: principal))
+    }
+
+    /// `HEAD /api/stream`: the same checks and headers as GET, no subscription.
+    @Sendable func probe(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try Self.access(request, context)
         return Response(status: .ok, headers: Self.headers)
     }
 
     @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        try principal.require(.read)
-        let scope = try QueryParameters(request: request).scope(for: principal)
+        let (principal, scope) = try Self.access(request, context)
         let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
         // The key's public id (the middleware already checked the key): a rotation changes it.
         let keyID = principal.kind == .apiKey ? request.headers[AuthMiddleware.apiKeyHeader].flatMap(APIKeyGenerator.parse)?.id : nil
@@ -46,7 +49,8 @@ struct StreamController {
                 scope: scope, user: principal.kind == .user ? principal.name : nil,
                 key: principal.kind == .apiKey ? principal.name : nil, keyID: keyID,
                 session: context.session?.session.idHash, lastEventID: lastEventID,
-                endsAt: context.session?.session.expiresAt)
+                endsAt: context.session?.session.expiresAt,
+                pageLoad: request.uri.queryParameters["page_load"] == "1")
         } catch .tooManyStreamsForCaller(let limit) {
             throw HubError(
                 .rateLimited,

@@ -80,20 +80,28 @@ import Testing
     }
 
     /// Reloading a page at the limit replaces the same session's oldest stream (the browser closed
-    /// it; the hub would notice only at its next write); other sessions' streams are never taken.
+    /// it; the hub would notice only at its next write); other sessions' streams are never taken,
+    /// and a reconnect (not a page load) never replaces, so many tabs do not evict each other in turn.
     @Test func aReloadAtTheLimitReplacesItsOwnSessionsOldestStream() async throws {
         let (feed, _) = try await Self.feed { $0.maxStreamsPerCaller = 2 }
-        let first = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a")
-        let other = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-b")
+        let first = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a", pageLoad: true)
+        let other = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-b", pageLoad: true)
         await #expect(throws: LiveFeedError.tooManyStreamsForCaller(2), "a third browser gets no slot") {
-            try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-c")
+            try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-c", pageLoad: true)
         }
-        let reloaded = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a")
+        await #expect(throws: LiveFeedError.tooManyStreamsForCaller(2), "a reconnect of the same browser replaces nothing") {
+            try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a", lastEventID: "x-1", pageLoad: true)
+        }
+        await #expect(throws: LiveFeedError.tooManyStreamsForCaller(2), "a stream opened again by the page replaces nothing") {
+            try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a")
+        }
+        #expect(await feed.subscribers[first] != nil)
+        let reloaded = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a", pageLoad: true)
         #expect(await feed.next(first) == nil, "the reloaded page's old stream ended")
         #expect(await feed.subscribers[other] != nil)
         #expect(await feed.subscribers[reloaded] != nil)
         #expect(await feed.streamCount == 2)
-        let again = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a")
+        let again = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a", pageLoad: true)
         #expect(await feed.subscribers[reloaded] == nil)
         #expect(await feed.subscribers[again] != nil)
     }
