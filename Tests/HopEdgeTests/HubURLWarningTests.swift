@@ -3,27 +3,34 @@ import Testing
 
 @testable import HopEdge
 
+/// Loads an edge config with one device (`transport`: its protocol lines), the given hub URL and
+/// API key file content, from a temporary directory.
+func loadOneDeviceConfig(
+    hubURL: String = "https://hub.example.net", key: String = "key\n", transport: [String]
+) throws -> EdgeConfig {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try key.write(toFile: dir.path + "/key", atomically: true, encoding: .utf8)
+    let yaml = """
+        edge_id: edge-test
+        hub: {url: "\(hubURL)", api_key_file: key}
+        journal: {path: j.sqlite}
+        devices:
+          - name: rtu
+            \(transport.joined(separator: "\n    "))
+            substation_id: SUB001
+            feeders:
+              - feeder_id: FDR001
+                points: {voltage_kv: {function: input, address: 0}}
+        """
+    try yaml.write(toFile: dir.path + "/edge.yaml", atomically: true, encoding: .utf8)
+    return try ConfigLoader().load(path: dir.path + "/edge.yaml")
+}
+
 /// Plain http to a remote hub loads with a warning (the API key travels unencrypted).
 @Suite struct HubURLWarningTests {
     func load(url: String, key: String = "key\n") throws -> EdgeConfig {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try key.write(toFile: dir.path + "/key", atomically: true, encoding: .utf8)
-        let yaml = """
-            edge_id: edge-test
-            hub: {url: "\(url)", api_key_file: key}
-            journal: {path: j.sqlite}
-            devices:
-              - name: rtu
-                protocol: modbus-tcp
-                host: 10.0.0.1
-                substation_id: SUB001
-                feeders:
-                  - feeder_id: FDR001
-                    points: {voltage_kv: {function: input, address: 0}}
-            """
-        try yaml.write(toFile: dir.path + "/edge.yaml", atomically: true, encoding: .utf8)
-        return try ConfigLoader().load(path: dir.path + "/edge.yaml")
+        try loadOneDeviceConfig(hubURL: url, key: key, transport: ["protocol: modbus-tcp", "host: 10.0.0.1"])
     }
 
     @Test func remotePlainHTTPWarns() throws {
@@ -48,24 +55,7 @@ import Testing
 /// A serial device that is not there (yet) loads with a warning naming the device.
 @Suite struct SerialDeviceWarningTests {
     func load(serial: String) throws -> EdgeConfig {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try "key\n".write(toFile: dir.path + "/key", atomically: true, encoding: .utf8)
-        let yaml = """
-            edge_id: edge-test
-            hub: {url: "https://hub.example.net", api_key_file: key}
-            journal: {path: j.sqlite}
-            devices:
-              - name: rtu
-                protocol: modbus-rtu
-                serial: {device: \(serial)}
-                substation_id: SUB001
-                feeders:
-                  - feeder_id: FDR001
-                    points: {voltage_kv: {function: input, address: 0}}
-            """
-        try yaml.write(toFile: dir.path + "/edge.yaml", atomically: true, encoding: .utf8)
-        return try ConfigLoader().load(path: dir.path + "/edge.yaml")
+        try loadOneDeviceConfig(transport: ["protocol: modbus-rtu", "serial: {device: \(serial)}"])
     }
 
     @Test func aMissingOrNonCharacterDeviceWarns() throws {

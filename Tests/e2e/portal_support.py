@@ -145,6 +145,11 @@ def open_portal(browser, hub, user: str = "operator", fragment: str = "") -> Non
                what="the portal to start")
 
 
+def live_state(browser) -> str:
+    """The live feed's state as the header shows it (connecting, live, reconnecting, …)."""
+    return browser.find_element(By.ID, "live-state").get_attribute("data-state")
+
+
 def active_tab(browser) -> str:
     return browser.execute_script(
         "const b = document.querySelector('[role=tab][aria-selected=true]'); return b ? b.dataset.tab : null")

@@ -5,8 +5,8 @@ import json
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, network_log, record_network, text_of  # noqa: F401 (browser: fixture)
-from portal_support import (TAB_IDS, PortalHub, click_tab, open_portal, page_text, reading, seed, wait_live_messages,
-                            wait_tab)
+from portal_support import (TAB_IDS, PortalHub, click_tab, live_state, open_portal, page_text, reading, seed,
+                            wait_live_messages, wait_tab)
 from waiting import wait_until
 
 XSS = "<img src=x onerror=window.__xss=1>"
@@ -34,8 +34,7 @@ def test_user_without_grant_never_sees_sub002(tmp_path, browser):
             click_tab(browser, tab)
             text = page_text(browser)
             assert "SUB002" not in text and "Salem East" not in text, f"SUB002 visible on {tab}"
-        wait_until(lambda: browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live",
-                   what="the live feed")
+        wait_until(lambda: live_state(browser) == "live", what="the live feed")
         wait_live_messages(browser)  # the stream is subscribed before SUB002's data arrives
         # Data of SUB002 arrives at the hub during the session; then a SUB001 reading as a marker.
         hub.post(key, "/api/ingest/telemetry", reading("SUB002", "FDR001", {"voltage_kv": 111.1}))

@@ -6,12 +6,8 @@ import time
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, text_of  # noqa: F401 (browser: fixture)
-from portal_support import PortalHub, open_portal, reading, seed, wait_live_messages, wait_tab
+from portal_support import PortalHub, live_state, open_portal, reading, seed, wait_live_messages, wait_tab
 from waiting import wait_until
-
-
-def live_state(browser) -> str:
-    return browser.find_element(By.ID, "live-state").get_attribute("data-state")
 
 
 def cell(browser, sub, feeder, quantity) -> str:
@@ -116,8 +112,7 @@ def test_a_tab_that_failed_to_load_retries_by_itself(tmp_path, browser):
         seed(hub, scored=False)
         open_portal(browser, hub, "operator")
         wait_tab(browser, "telemetry")
-        wait_until(lambda: browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live",
-                   what="the live feed")
+        wait_until(lambda: live_state(browser) == "live", what="the live feed")
         browser.execute_cdp_cmd("Network.enable", {})
         browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/api/query/ml/trend*"]})
         browser.find_element(By.ID, "tab-ml").click()
@@ -130,7 +125,7 @@ def test_a_tab_that_failed_to_load_retries_by_itself(tmp_path, browser):
         wait_tab(browser, "ml", timeout=20)  # the retry comes 5 s after the failure
         assert browser.execute_script("return document.getElementById('panel-ml').dataset.failed") is None
         assert not text_of(browser, "#panel-ml .panel-error")
-        assert browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live"
+        assert live_state(browser) == "live"
     finally:
         hub.stop()
 
@@ -145,12 +140,10 @@ def test_reloads_at_the_per_user_stream_limit_take_the_old_pages_place(tmp_path,
         seed(hub, scored=False)
         open_portal(browser, hub, "operator")
         for _ in range(3):
-            wait_until(lambda: browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live",
-                       what="the live feed")
+            wait_until(lambda: live_state(browser) == "live", what="the live feed")
             browser.refresh()
             wait_until(lambda: browser.execute_script("return document.body.dataset.ready === 'true'"), what="reload")
-        wait_until(lambda: browser.find_element(By.ID, "live-state").get_attribute("data-state") == "live",
-                   timeout=10, what="the live feed after the last reload")
+        wait_until(lambda: live_state(browser) == "live", timeout=10, what="the live feed after the last reload")
         assert [e for e in console_errors(browser) if "429" in e] == []
     finally:
         hub.stop()

@@ -17,21 +17,18 @@ public struct AccessChangeWatcher: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var mark = (try? await accounts.store.usersUpdated(after: 0).last?.updatedAt) ?? 0
-            while !Task.isCancelled {
-                // Cancellation (graceful shutdown) ends the sleep and the loop; it is not an error.
-                try? await Task.sleep(for: interval)
-                guard !Task.isCancelled else { return }
-                do {
-                    for change in try await accounts.store.usersUpdated(after: mark) {
-                        await accounts.onAccessChanged(change.email)
-                        mark = max(mark, change.updatedAt)
-                    }
-                } catch {
-                    logger.error("checking for user changes failed", metadata: ["error": "\(error)"])
+        let start = (try? await accounts.store.usersUpdated(after: 0).last?.updatedAt) ?? 0
+        await repeatUntilShutdown(every: interval, startNow: false, from: start) { mark in
+            var mark = mark
+            do {
+                for change in try await accounts.store.usersUpdated(after: mark) {
+                    await accounts.onAccessChanged(change.email)
+                    mark = max(mark, change.updatedAt)
                 }
+            } catch {
+                logger.error("checking for user changes failed", metadata: ["error": "\(error)"])
             }
+            return mark
         }
     }
 }

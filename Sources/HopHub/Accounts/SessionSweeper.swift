@@ -14,14 +14,7 @@ public struct SessionSweeper: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                // Cancellation (graceful shutdown) ends the sleep and the loop; it is not an error.
-                try? await Task.sleep(for: interval)
-                guard !Task.isCancelled else { return }
-                await sweep()
-            }
-        }
+        await repeatUntilShutdown(every: interval, startNow: false) { await sweep() }
     }
 
     /// One pass: deletes sessions past their absolute end or idle too long.

@@ -81,18 +81,21 @@ struct BodyReader {
         }
     }
 
-    static func describe(_ error: DecodingError) -> HubError {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            var text = ""
-            for key in codingPath {
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-                }
+    /// A coding path as the API names fields: `telemetry[3].frequency_hz`.
+    static func fieldPath(_ codingPath: [any CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
             }
-            return text
         }
+        return text
+    }
+
+    static func describe(_ error: DecodingError) -> HubError {
+        let path = fieldPath
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key])

@@ -11,9 +11,12 @@ enum UnfitNumberDiagnosis {
     /// At most this many suspicious numbers are tried one by one.
     static let maxRetries = 8
 
-    private enum Step {
-        case key(String)
-        case index(Int)
+    /// One step into the JSON tree: an object key (`stringValue`) or an array index (`intValue`).
+    private struct Step: CodingKey {
+        let stringValue: String
+        let intValue: Int?
+        init(stringValue: String) { (self.stringValue, self.intValue) = (stringValue, nil) }
+        init(intValue: Int) { (self.stringValue, self.intValue) = (String(intValue), intValue) }
     }
 
     private struct Candidate {
@@ -50,7 +53,7 @@ enum UnfitNumberDiagnosis {
     }
 
     private static func named(_ candidate: Candidate) -> HubError {
-        let field = text(candidate.path)
+        let field = BodyReader.fieldPath(candidate.path)
         return HubError(
             .validationFailed, "'\(field)' must be a whole number that fits the field (got \(candidate.text))", field: field)
     }
@@ -59,9 +62,9 @@ enum UnfitNumberDiagnosis {
     private static func collect(_ value: Any, _ path: [Step], into candidates: inout [Candidate]) {
         switch value {
         case let object as [String: Any]:
-            for key in object.keys.sorted() { collect(object[key]!, path + [.key(key)], into: &candidates) }
+            for key in object.keys.sorted() { collect(object[key]!, path + [Step(stringValue: key)], into: &candidates) }
         case let array as [Any]:
-            for (index, element) in array.enumerated() { collect(element, path + [.index(index)], into: &candidates) }
+            for (index, element) in array.enumerated() { collect(element, path + [Step(intValue: index)], into: &candidates) }
         case let number as NSNumber:
             let type = String(cString: number.objCType)
             let unfit: Bool
@@ -82,26 +85,14 @@ enum UnfitNumberDiagnosis {
 
     private static func replace(_ value: Any, at path: ArraySlice<Step>, with replacement: Any) -> Any {
         guard let step = path.first else { return replacement }
-        switch (step, value) {
-        case (.key(let key), var object as [String: Any]):
-            object[key] = object[key].map { replace($0, at: path.dropFirst(), with: replacement) }
-            return object
-        case (.index(let index), var array as [Any]) where array.indices.contains(index):
+        if let index = step.intValue, var array = value as? [Any], array.indices.contains(index) {
             array[index] = replace(array[index], at: path.dropFirst(), with: replacement)
             return array
-        default:
-            return value
         }
-    }
-
-    private static func text(_ path: [Step]) -> String {
-        var text = ""
-        for step in path {
-            switch step {
-            case .key(let key): text += text.isEmpty ? key : ".\(key)"
-            case .index(let index): text += "[\(index)]"
-            }
+        if step.intValue == nil, var object = value as? [String: Any] {
+            object[step.stringValue] = object[step.stringValue].map { replace($0, at: path.dropFirst(), with: replacement) }
+            return object
         }
-        return text
+        return value
     }
 }

@@ -41,12 +41,7 @@ public struct ScoringService: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await runOnce()
-                try? await Task.sleep(for: .seconds(model.settings.intervalSeconds))
-            }
-        }
+        await repeatUntilShutdown(every: .seconds(model.settings.intervalSeconds), startNow: true) { await runOnce() }
     }
 
     /// One pass. Returns the scores written, or nil when another process holds the lease or the

@@ -16,12 +16,8 @@ public struct RetentionService: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await runOnce(now: SourceTime.now().epochMilliseconds)
-                // Cancellation (graceful shutdown) ends the sleep and the loop; it is not an error.
-                try? await Task.sleep(for: .seconds(configuration.retentionIntervalSeconds))
-            }
+        await repeatUntilShutdown(every: .seconds(configuration.retentionIntervalSeconds), startNow: true) {
+            await runOnce(now: SourceTime.now().epochMilliseconds)
         }
     }
 

@@ -7,10 +7,15 @@ extension SQLiteStore: AuditStore {
     }
 
     public func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry] {
-        let (whereSQL, arguments) = Self.auditWhere(filter, afterID: nil)
+        try await auditRows(filter, afterID: nil, newestFirst: true)
+    }
+
+    /// Up to `filter.limit` matching entries after `afterID`, newest or oldest first.
+    func auditRows(_ filter: AuditFilter, afterID: Int64?, newestFirst: Bool) async throws -> [AuditEntry] {
+        let (whereSQL, arguments) = Self.auditWhere(filter, afterID: afterID)
         return try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_log \(whereSQL) ORDER BY id DESC LIMIT ?",
+                db, sql: "SELECT * FROM audit_log \(whereSQL) ORDER BY id \(newestFirst ? "DESC" : "ASC") LIMIT ?",
                 arguments: arguments + [filter.limit]
             ).map(Self.auditEntry)
         }
@@ -67,13 +72,7 @@ extension SQLiteStore: AuditStore {
 
 extension SQLiteStore: AuditExportStore {
     public func auditPage(_ filter: AuditFilter, afterID: Int64?) async throws -> [AuditEntry] {
-        let (whereSQL, arguments) = Self.auditWhere(filter, afterID: afterID)
-        return try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_log \(whereSQL) ORDER BY id ASC LIMIT ?",
-                arguments: arguments + [filter.limit]
-            ).map(Self.auditEntry)
-        }
+        try await auditRows(filter, afterID: afterID, newestFirst: false)
     }
 
     public func auditCount(_ filter: AuditFilter) async throws -> Int {
