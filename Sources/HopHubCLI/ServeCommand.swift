@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
                 "listen": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databasePath)",
                 "version": "\(HubVersion.current)",
             ])
+        for record in try await hub.store.legacyRecords() {
+            logger.warning("stored record kept as written by an earlier release", metadata: ["record": "\(record)"])
+        }
         try await hub.run(logger: logger)
     }
 }

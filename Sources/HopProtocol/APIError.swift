@@ -19,6 +19,8 @@ public struct APIErrorDetail: Codable, Hashable, Sendable {
 public enum APIErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
     /// 400: the body is not JSON, or not JSON of the documented shape.
     case malformedJSON = "malformed_json"
+    /// 400: the HTTP request itself is malformed (a bad chunked body, a missing or repeated `Host`).
+    case malformedRequest = "malformed_request"
     /// 400: a query parameter is missing or invalid.
     case invalidParameter = "invalid_parameter"
     /// 401: no `X-API-Key` header, or the key is unknown or revoked.
@@ -47,7 +49,7 @@ public enum APIErrorCode: String, Codable, Hashable, Sendable, CaseIterable {
 
     public var httpStatus: Int {
         switch self {
-        case .malformedJSON, .invalidParameter: 400
+        case .malformedJSON, .malformedRequest, .invalidParameter: 400
         case .unauthenticated: 401
         case .forbidden: 403
         case .notFound: 404

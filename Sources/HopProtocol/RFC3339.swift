@@ -59,7 +59,12 @@ enum RFC3339 {
         return seconds * 1000 + Int64(millis)
     }
 
-    static func format(_ epochMilliseconds: Int64) -> String {
+    /// Total: an instant outside `SourceTime.representableRange` is formatted as the nearest end of
+    /// it, so any `Int64` (say, from a database written before the range was enforced) gives a
+    /// well-formed string instead of a trap.
+    static func format(_ epochMillisecondsUnchecked: Int64) -> String {
+        let range = SourceTime.representableRange
+        let epochMilliseconds = min(max(epochMillisecondsUnchecked, range.lowerBound), range.upperBound)
         let ms = Int(((epochMilliseconds % 1000) + 1000) % 1000)
         let totalSeconds = (epochMilliseconds - Int64(ms)) / 1000
         var days = Int(totalSeconds / 86_400)

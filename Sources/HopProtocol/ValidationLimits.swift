@@ -21,6 +21,18 @@ public struct ValidationLimits: Sendable, Hashable {
     public var maxFutureSkewMs: Int64 = 5 * 60 * 1000
     /// How far in the past a source timestamp may be, milliseconds (default 400 days).
     public var maxPastMs: Int64 = 400 * 86_400 * 1000
+    /// How far in the future an outage's estimated restoration time (`etr_time`) may be,
+    /// milliseconds (default 400 days). It is a forecast, so the clock-skew allowance does not apply;
+    /// its past bound is `maxPastMs`, as for `ts`.
+    public var maxEtrFutureMs: Int64 = 400 * 86_400 * 1000
+    /// Devices in one batch's `health` object.
+    public var maxHealthDevices = 1_000
+    /// `health.agent_version`.
+    public var agentVersionMaxLength = 64
+    /// Largest `health` counter (`journal_depth`, `evicted_total`, `quarantined_total`).
+    public var maxHealthCounter: Int64 = 1_000_000_000_000
+    /// Largest `health.oldest_unsent_age_s` and `devices[].last_poll_latency_ms`, as seconds (400 days).
+    public var maxHealthSeconds: Double = 400 * 86_400
     /// Records (telemetry + events + outages) per batch.
     public var maxRecordsPerBatch = 20_000
 

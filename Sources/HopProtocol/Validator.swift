@@ -64,6 +64,7 @@ public struct Validator: Sendable {
         try number(o.latitude, path + "latitude", limits.latitude, unit: "degrees")
         try number(o.longitude, path + "longitude", limits.longitude, unit: "degrees")
         try time(o.ts, path + "ts")
+        try time(o.etrTime, path + "etr_time", maxFutureMs: limits.maxEtrFutureMs)
     }
 
     public func validate(_ b: Batch) throws(ValidationFailure) {
@@ -77,6 +78,8 @@ public struct Validator: Sendable {
         for (i, t) in b.telemetry.enumerated() { try validate(t, at: "telemetry[\(i)].") }
         for (i, e) in b.events.enumerated() { try validate(e, at: "events[\(i)].") }
         for (i, o) in b.outages.enumerated() { try validate(o, at: "outages[\(i)].") }
+        try time(b.sentAt, "sent_at")
+        if let health = b.health { try validate(health, at: "health.") }
     }
 
     // MARK: - Field rules
@@ -136,14 +139,23 @@ public struct Validator: Sendable {
         }
     }
 
-    func time(_ value: SourceTime?, _ field: String) throws(ValidationFailure) {
+    /// Within `maxPastMs` before now and `maxFutureMs` (default: the clock-skew allowance) after it.
+    /// Decoding already refused instants outside `SourceTime.representableRange`; the arithmetic
+    /// saturates, so limits set absurdly high cannot trap either.
+    func time(_ value: SourceTime?, _ field: String, maxFutureMs: Int64? = nil) throws(ValidationFailure) {
         guard let value else { return }
-        if value.epochMilliseconds > now.epochMilliseconds + limits.maxFutureSkewMs {
+        guard value.isRepresentable else {
+            throw ValidationFailure(field: field, message: "is outside the years 0001…9999")
+        }
+        let future = maxFutureMs ?? limits.maxFutureSkewMs
+        if value.epochMilliseconds > now.adding(milliseconds: future).epochMilliseconds {
             throw ValidationFailure(
                 field: field,
-                message: "\(value.rfc3339) is more than \(limits.maxFutureSkewMs / 1000) s in the future (check the sender's clock)")
+                message: maxFutureMs == nil
+                    ? "\(value.rfc3339) is more than \(future / 1000) s in the future (check the sender's clock)"
+                    : "\(value.rfc3339) is more than \(future / 86_400_000) days in the future")
         }
-        if value.epochMilliseconds < now.epochMilliseconds - limits.maxPastMs {
+        if value.epochMilliseconds < now.adding(milliseconds: -limits.maxPastMs).epochMilliseconds {
             throw ValidationFailure(
                 field: field, message: "\(value.rfc3339) is older than \(limits.maxPastMs / 86_400_000) days")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// The assembled hub: store, writer, HTTP routes and background services.
@@ -45,6 +46,7 @@ public struct Hub: Sendable {
             middleware: ErrorAndMetricsMiddleware(
                 metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds,
                 allowed: AllowedMethods(openAPI: openAPI, pages: ["/", "/login", "/admin"])))
+        router.add(middleware: HostHeaderMiddleware())
         addStaticFiles(to: router)
         SystemController(store: store, metrics: metrics, openAPI: openAPI).addRoutes(to: router)
         let api = router.group("api").add(middleware: AuthMiddleware(keys: store, accounts: accounts))
@@ -69,8 +71,16 @@ public struct Hub: Sendable {
     /// The application with its services, in start order; shutdown runs in reverse: the server
     /// stops accepting and finishes requests, retention stops, the writer flushes, the store closes.
     public func buildApplication(logger: Logger) -> some ApplicationProtocol {
+        let http = configuration.http
+        let trustedProxies = configuration.accounts.trustedProxies
+        let retryAfter = configuration.retryAfterSeconds
         var app = Application(
             router: buildRouter(),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(
+                    responder: responder, settings: http, trustedProxies: trustedProxies, retryAfterSeconds: retryAfter,
+                    logger: logger)
+            },
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hop-hub"),
             logger: logger)

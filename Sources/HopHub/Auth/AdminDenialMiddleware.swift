@@ -2,10 +2,12 @@ import HopProtocol
 import Hummingbird
 import Logging
 
-/// On `/api/admin/*` routes: when a caller without the `admin` scope is refused (403), the refusal
-/// is audited (`admin.denied`, outcome `denied`, with the actor, the route and the address). So it
-/// cannot fill the append-only log, at most one row per actor and route is written per
-/// `windowMs`; the refusals left out are counted and reported in that key's next row.
+/// On `/api/admin/*` routes: only callers with the `admin` scope reach a handler. Everyone else is
+/// refused here, before the handler parses anything (a non-admin's bad audit filter is a 403, not a
+/// 400), and the refusal is audited (`admin.denied`, outcome `denied`, with the actor, the route
+/// and the address). So it cannot fill the append-only log, at most one row per actor and route is
+/// written per `windowMs`; the refusals left out are counted and reported in that key's next row.
+/// Handlers still call `requireAdmin()` themselves, so a route moved out of the group stays closed.
 struct AdminDenialMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 
@@ -16,16 +18,14 @@ struct AdminDenialMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let principal = try context.requirePrincipal()  // 401 without credentials
         do {
-            return try await next(request, context)
-        } catch let error as HubError where error.code == .forbidden {
-            // The handler decides (so its own order of checks — e.g. a bad audit filter is a 400
-            // for anyone — stays); a 403 to a caller without the admin scope is the refusal.
-            if let principal = context.principal, !principal.scopes.contains(.admin) {
-                try await record(principal, request, context)
-            }
+            try principal.require(.admin)
+        } catch {
+            try await record(principal, request, context)
             throw error
         }
+        return try await next(request, context)
     }
 
     private func record(_ principal: Principal, _ request: Request, _ context: Context) async throws {

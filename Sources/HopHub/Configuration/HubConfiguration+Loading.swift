@@ -6,13 +6,13 @@ extension HubConfiguration {
     public static let keys: [String] = [
         "data_dir", "listen", "log_level",
         "limits.max_body_bytes", "limits.max_batch_bytes", "limits.max_decompressed_bytes",
-        "limits.max_records_per_batch", "limits.max_future_skew_s", "limits.max_past_days",
+        "limits.max_records_per_batch", "limits.max_future_skew_s", "limits.max_past_days", "limits.max_etr_future_days",
         "writer.max_pending_records", "writer.retry_after_s",
         "retention.raw_days", "retention.rollup_days", "retention.event_days", "retention.score_days",
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
         "frequency.nominal_hz", "frequency.band_low_hz", "frequency.band_high_hz",
-    ] + alertingKeys + portalKeys + accountKeys
+    ] + alertingKeys + portalKeys + accountKeys + httpKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
@@ -56,6 +56,9 @@ extension HubConfiguration {
         if let days = try values.int("limits.max_past_days", in: 1...36_500) {
             validation.maxPastMs = Int64(days) * 86_400_000
         }
+        if let days = try values.int("limits.max_etr_future_days", in: 1...36_500) {
+            validation.maxEtrFutureMs = Int64(days) * 86_400_000
+        }
         writerMaxPendingRecords =
             try values.int("writer.max_pending_records", in: 1000...100_000_000) ?? writerMaxPendingRecords
         retryAfterSeconds = try values.int("writer.retry_after_s", in: 1...3600) ?? retryAfterSeconds
@@ -78,6 +81,7 @@ extension HubConfiguration {
         try loadAlerting(values)
         try loadPortal(values)
         try loadAccounts(values)
+        try loadHTTP(values)
         guard rollupRetentionDays >= rawRetentionDays else {
             throw ConfigError(
                 origin: values.origin("retention.rollup_days"), key: "retention.rollup_days",

@@ -43,6 +43,8 @@ public struct HubConfiguration: Sendable {
     public var portal = PortalSettings()
     /// Accounts, sessions and login throttling (`accounts.*`, `sessions.*`, `login.*`, `http.trusted_proxies`).
     public var accounts = AccountSettings()
+    /// HTTP server timeouts and the per-address connection cap (`http.*`).
+    public var http = HTTPServerSettings()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

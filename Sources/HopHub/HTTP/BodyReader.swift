@@ -5,7 +5,7 @@ import Hummingbird
 import NIOCore
 
 /// Reads a JSON request body within limits: content type, optional gzip, size before and after
-/// decompression. Every refusal is a `HubError` with the right 4xx.
+/// decompression, nesting depth (`JSONNesting`). Every refusal is a `HubError` with the right 4xx.
 struct BodyReader {
     var maxBytes: Int
     var maxDecompressedBytes: Int
@@ -30,8 +30,9 @@ struct BodyReader {
         } catch is NIOTooManyBytesError {
             throw HubError(.payloadTooLarge, "body exceeds the limit of \(maxBytes) bytes")
         }
-        guard encoding != "identity" else { return body }
-        return try Self.gunzip(&body, limit: maxDecompressedBytes)
+        if encoding != "identity" { body = try Self.gunzip(&body, limit: maxDecompressedBytes) }
+        try JSONNesting.check(body)
+        return body
     }
 
     /// Inflates a gzip body chunk by chunk, counting exactly: a body that expands beyond `limit` is

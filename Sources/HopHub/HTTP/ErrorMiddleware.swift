@@ -3,6 +3,7 @@ import HopProtocol
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Turns every error into the API's JSON error shape and records request metrics. Framework
 /// errors keep their status (no route 404, body too large 413), a known path asked with a method it
@@ -48,6 +49,12 @@ public struct ErrorAndMetricsMiddleware: RouterMiddleware {
             }
             record(request, context, status: mapped.code.httpStatus, start)
             throw mapped
+        } catch let error as HTTPParserError {
+            // The request itself is broken (a chunk size that is not hex, a bad header line): the
+            // client's fault, so a 400 logged at debug, never a 500.
+            context.logger.debug("malformed HTTP request", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            record(request, context, status: 400, start)
+            throw HubError(.malformedRequest, "the HTTP request is malformed (\(error)); nothing was stored by this request")
         } catch is NIOTooManyBytesError {
             record(request, context, status: 413, start)
             throw HubError(.payloadTooLarge, "request body too large")

@@ -11,6 +11,9 @@ extension Hub {
     /// security headers.
     func addStaticFiles(to router: Router<HubRequestContext>) {
         router.add(middleware: SecurityHeadersMiddleware(tileURL: configuration.portal.tileURL))
+        router.add(middleware: StaticPathGuard(roots: [
+            ("/portal", configuration.portal.directory), ("/vendor", configuration.portal.vendorDirectory),
+        ]))
         router.add(middleware: FileMiddleware(
             configuration.portal.directory, urlBasePath: "/portal", cacheControl: .init([(MediaType(type: .any), [.noCache])]),
             searchForIndexHtml: true))

@@ -18,15 +18,15 @@ struct AuditController {
 
     /// `GET /audit`: matching entries as JSON, newest first.
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> [AuditEntryView] {
-        let filter = try Self.filter(request)  // pure parsing: a bad filter is a 400 whoever asks
         _ = try context.requireAdmin()
+        let filter = try Self.filter(request)
         return try await store.auditEntries(filter).map(AuditEntryView.init)
     }
 
     /// `GET /audit.csv`: the same entries as an RFC 4180 attachment.
     @Sendable func csv(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let filter = try Self.filter(request)
         _ = try context.requireAdmin()
+        let filter = try Self.filter(request)
         let entries = try await store.auditEntries(filter)
         let stamp = SourceTime.now().rfc3339.replacingOccurrences(of: ":", with: "")
         return Response(

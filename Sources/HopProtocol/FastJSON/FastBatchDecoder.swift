@@ -84,9 +84,14 @@ public enum FastBatchDecoder {
             return t
         }
         let (text, integral) = try s.numberText()
-        if integral, let ms = Int64(text) { return SourceTime(epochMilliseconds: ms) }
-        guard let d = Double(text), d.isFinite, abs(d) < 1e15 else { throw .up }
-        return SourceTime(epochMilliseconds: Int64(d.rounded()))
+        // Anything outside the accepted range goes to JSONDecoder, which names the field and the range.
+        if integral, let ms = Int64(text) {
+            guard let t = SourceTime(checkedEpochMilliseconds: ms) else { throw .up }
+            return t
+        }
+        guard let d = Double(text), d.isFinite, abs(d) < 1e15, let t = SourceTime(checkedEpochMilliseconds: Int64(d.rounded()))
+        else { throw .up }
+        return t
     }
 
     static func foundation<T: Decodable>(_ type: T.Type, _ s: inout JSONScanner) throws(JSONScanner.Give) -> T? {

@@ -246,7 +246,8 @@ extension SQLiteStore: TelemetryQueries {
                 substationID: (row["substation_id"] as String?).map(SubstationID.init),
                 feederID: (row["feeder_id"] as String?).map(FeederID.init), customersOut: row["customers_out"],
                 mwInterrupted: row["mw_interrupted"], status: row["status"], cause: row["cause"],
-                region: row["region"], etrTime: (row["etr_time"] as Int64?).map(SourceTime.init(epochMilliseconds:)),
+                // An estimate outside the years 0001…9999 (stored before they were enforced) reads as none.
+                region: row["region"], etrTime: (row["etr_time"] as Int64?).flatMap(SourceTime.init(checkedEpochMilliseconds:)),
                 latitude: row["latitude"], longitude: row["longitude"]))
     }
 }
