@@ -118,9 +118,10 @@ final class CountingDevice: DeviceSession, @unchecked Sendable {
             journal: try SQLiteJournal(config: JournalConfig(path: dir.path + "/j.sqlite")), board: DeviceStatusBoard(),
             clock: clock, logger: Logger(label: "test"))
         let task = Task { try await poller.run() }
-        while clock.monotonic() < .seconds(10) { await Task.yield() }
+        defer { task.cancel() }
+        try await waitUntil("10 s of virtual time") { clock.monotonic() >= .seconds(10) }
         task.cancel()
-        try await task.value
+        try await finish("the poller, cancelled") { try await task.value }
         let counts = session.snapshot
         let elapsed = clock.monotonic()
         // Virtual time: every class runs once at start, then once per interval.
@@ -140,9 +141,10 @@ final class CountingDevice: DeviceSession, @unchecked Sendable {
             plan: try ReadPlanner.plan(device), session: CountingDevice(failing: true), journal: journal,
             board: DeviceStatusBoard(), clock: clock, logger: Logger(label: "test"), maxBackoff: .seconds(8))
         let task = Task { try await poller.run() }
-        while clock.monotonic() < .seconds(120) { await Task.yield() }
+        defer { task.cancel() }
+        try await waitUntil("120 s of virtual time") { clock.monotonic() >= .seconds(120) }
         task.cancel()
-        try await task.value
+        try await finish("the poller, cancelled") { try await task.value }
         let sleeps = clock.sleeps
         #expect(sleeps.count >= 10)
         #expect(sleeps.prefix(4).map { $0 <= .milliseconds(500) * (1 << 3) } == [true, true, true, true])

@@ -101,9 +101,10 @@ actor ScriptedHub: HubClient {
         let (uploader, journal) = try makeUploader(hub, dir: dir, clock: clock)
         try await journal.append((0..<10).map { JournalTests.reading($0) }, state: nil)
         let task = Task { await uploader.loop() }
-        while await journal.counters().depth > 0 { await Task.yield() }
+        defer { task.cancel() }
+        try await waitUntil("the journal to drain") { await journal.counters().depth == 0 }
         task.cancel()
-        await task.value
+        try await finish("the upload loop, cancelled") { await task.value }
         let sleeps = clock.sleeps
         let ceilings: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8)]
         for (sleep, ceiling) in zip(sleeps, ceilings) {
@@ -121,9 +122,10 @@ actor ScriptedHub: HubClient {
         let (uploader, journal) = try makeUploader(hub, dir: dir, clock: clock)
         try await journal.append((0..<45).map { JournalTests.reading($0) }, state: nil)
         let task = Task { await uploader.loop() }
-        while await journal.counters().depth > 5 { await Task.yield() }
+        defer { task.cancel() }
+        try await waitUntil("all but the 5 youngest readings to be sent") { await journal.counters().depth <= 5 }
         task.cancel()
-        await task.value
+        try await finish("the upload loop, cancelled") { await task.value }
         let seqs = await hub.received.map(\.seq)
         let first = try #require(seqs.first)
         // 1 ok; 2 refused once (503) then ok; 3 quarantined; 4 ok. Never a seq before its predecessor's answer.

@@ -121,10 +121,10 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await writer.run() }
             let first = Task { try await writer.submit(write(900)) }
-            await gated.waitUntilCommitStarted()
+            try await finish("the first commit to start") { await gated.waitUntilCommitStarted() }
             await #expect(throws: WriterError.saturated(queuedRecords: 900)) { try await writer.submit(write(200)) }
             await gated.open()
-            let firstOutcome = try await first.value
+            let firstOutcome = try await finish("the first write, after the gate opened") { try await first.value }
             let secondOutcome = try await writer.submit(write(200))
             #expect(firstOutcome == .stored)
             #expect(secondOutcome == .stored)

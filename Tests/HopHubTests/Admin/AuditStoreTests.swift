@@ -67,7 +67,7 @@ import Testing
         var seen: [Int64] = []
         var cursor: Int64?
         var pages = 0
-        while true {
+        while pages <= 25 {  // 5 pages expected; a cursor that does not advance fails below, not loops forever
             let page = try await store.auditEntries(AuditFilter(beforeID: cursor, limit: 6))
             if page.isEmpty { break }
             pages += 1

@@ -152,11 +152,14 @@ import Testing
     }
 }
 
-/// Polls `condition` until it holds, failing after `seconds`.
-func liveWaitUntil(seconds: Double = 5, _ condition: () async throws -> Bool) async throws {
+/// Polls `condition` until it holds; fails the test (and throws) after `seconds`.
+func liveWaitUntil(
+    seconds: Double = 5, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+) async throws {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw CancellationError() }
+        let beforeDeadline = ContinuousClock.now < deadline
+        try #require(beforeDeadline, "condition still false after \(seconds) s", sourceLocation: sourceLocation)
         try await Task.sleep(for: .milliseconds(10))
     }
 }
@@ -180,7 +183,7 @@ extension LiveFeedTests {
             anomalyScore: 0.1, isAnomaly: false, zScore: 0.2, baselineMean: 60, baselineStd: 0.01, latestValue: 60, classification: .normal)
         let now = SourceTime.now().epochMilliseconds
         await feed.process(.scored((0..<3000).map { StoredScore(ts: now, substationID: SubstationID("SUB\($0)"), result: result) }))
-        let kinds = await reader.value
+        let kinds = try await finish("the reader, taking 3000 messages") { await reader.value }
         #expect(kinds.count == 3000 && !kinds.contains(.resync), "\(kinds.count) messages, resync: \(kinds.contains(.resync))")
     }
 }

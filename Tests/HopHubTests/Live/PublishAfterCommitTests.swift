@@ -39,12 +39,15 @@ import Testing
             async let b = writer.submit(IngestWrite(arrival: 2))
             let outcomes = try await [a, b]
             #expect(outcomes == [.stored, .duplicate])
-            var seen: [Step] = []
-            var published: [Int64] = []
-            for await step in steps {
-                seen.append(step)
-                if case .published(let arrivals) = step { published += arrivals }
-                if published.contains(1) { break }
+            let (seen, published) = try await finish("the publication of write 1") {
+                var seen: [Step] = []
+                var published: [Int64] = []
+                for await step in steps {
+                    seen.append(step)
+                    if case .published(let arrivals) = step { published += arrivals }
+                    if published.contains(1) { break }
+                }
+                return (seen, published)
             }
             // Every publication follows a commit that returned, and carries no duplicate.
             for (i, step) in seen.enumerated() where step != .commitReturned(1) && step != .commitReturned(2) {

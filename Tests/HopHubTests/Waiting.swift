@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// The result of `operation`, or a test failure (thrown) when it does not finish within `timeout`:
+/// a regression fails one test instead of hanging the whole suite. The operation runs in a task of
+/// its own, so one that never returns is left behind instead of holding the test.
+func finish<T: Sendable>(
+    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let first = FirstResult<T>()
+    let finished: Result<T, any Error>? = await withCheckedContinuation { continuation in
+        first.deliver(to: continuation)
+        Task {
+            do { first.resolve(.success(try await operation())) } catch { first.resolve(.failure(error)) }
+        }
+        Task {
+            try? await Task.sleep(for: timeout)
+            first.resolve(nil)
+        }
+    }
+    let result = try #require(finished, "\(what) did not finish within \(timeout)", sourceLocation: sourceLocation)
+    return try result.get()
+}
+
+/// Resumes a continuation with whichever of the operation and the timer ends first.
+private final class FirstResult<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Result<T, any Error>?, Never>?
+
+    func deliver(to continuation: CheckedContinuation<Result<T, any Error>?, Never>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    func resolve(_ result: Result<T, any Error>?) {
+        let waiting = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(returning: result)
+    }
+}
