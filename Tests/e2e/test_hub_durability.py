@@ -88,6 +88,7 @@ def test_sigterm_under_load_keeps_every_acknowledged_reading(hub_factory):
     key = hub.create_key("loader", "SUB001")
     hub.start()
     acked = []
+    failures = []  # what went wrong in a client thread, raised in the test's thread
     lock = threading.Lock()
     stop = threading.Event()
 
@@ -103,17 +104,34 @@ def test_sigterm_under_load_keeps_every_acknowledged_reading(hub_factory):
                 with lock:
                     acked.append((edge, seq, r.json()["telemetry"]))
             else:
-                assert r.status_code == 503 and "Retry-After" in r.headers, r.text
+                assert r.status_code == 503 and "Retry-After" in r.headers, f"{edge} seq {seq}: {r.status_code} {r.text}"
                 return
 
-    threads = [threading.Thread(target=client, args=(f"edge-{i}",)) for i in range(4)]
+    def guarded(edge):
+        try:
+            client(edge)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below in the test's thread
+            with lock:
+                failures.append(exc)
+
+    def raise_failures():
+        with lock:
+            if failures:
+                raise failures[0]
+
+    threads = [threading.Thread(target=guarded, args=(f"edge-{i}",)) for i in range(4)]
     for t in threads:
         t.start()
-    wait_until(lambda: len(acked) >= 20, what="20 acknowledged batches")
-    assert hub.stop() == 0
-    stop.set()
-    for t in threads:
-        t.join()
+    try:
+        wait_until(lambda: failures or len(acked) >= 20, what="20 acknowledged batches")
+        raise_failures()
+        assert hub.stop() == 0
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a client thread did not finish"
+    raise_failures()
     total, _ = stored_rows(hub)
     assert total == sum(n for _, _, n in acked)
 
