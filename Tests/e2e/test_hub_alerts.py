@@ -1,5 +1,7 @@
 """Alert mail end to end: a real hop-hub, a real SMTP server (aiosmtpd), trips over HTTP."""
 import json
+import re
+import sqlite3
 import time
 
 import requests
@@ -13,6 +15,23 @@ def telemetry(hub, key, substation, site):
     requests.post(hub.url + "/api/ingest/telemetry", json=body, headers={"X-API-Key": key}, timeout=5).raise_for_status()
 
 
+def mail_attempts(hub, result):
+    """The hub's count of SMTP delivery attempts with `result` (delivered / failed), from /metrics."""
+    metrics = requests.get(hub.url + "/metrics", timeout=5).text
+    found = re.search(r'^hop_alert_mail_attempts_total\{result="%s"\} (\d+)' % result, metrics, re.M)
+    return int(found.group(1)) if found else 0
+
+
+def undelivered(hub):
+    """Outbox rows not (yet) marked delivered; a delivered row is never sent again."""
+    with sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=10) as db:
+        return db.execute("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL").fetchone()[0]
+
+
+def subjects(smtp, feeder):
+    return [msg["Subject"] for _, msg in smtp.messages if feeder in msg["Subject"].split()]
+
+
 def test_trip_mails_once_with_a_triageable_subject(tmp_path):
     smtp = SMTPServer().start()
     hub = AlertHub(tmp_path / "data", smtp.port).start()
@@ -21,8 +40,7 @@ def test_trip_mails_once_with_a_triageable_subject(tmp_path):
         telemetry(hub, key, "SUB001", "Portland North")
         hub.event(key, "FEEDER_TRIP", "FDR002")
         wait_until(lambda: smtp.messages, what="the trip mail")
-        time.sleep(0.5)
-        assert len(smtp.messages) == 1
+        assert len(smtp.messages) == 1  # a second copy would also show below, as the second mail
         rcpt, msg = smtp.messages[0]
         assert rcpt == ["ops@example.com"]
         assert msg["Subject"] == "[Hop] TRIP SUB001 FDR002 — Portland North"
@@ -39,8 +57,9 @@ def test_trip_mails_once_with_a_triageable_subject(tmp_path):
         metrics = requests.get(hub.url + "/metrics", timeout=5).text
         assert 'hop_alert_decisions_total{kind="FEEDER_TRIP",outcome="sent",reason="-"} 1' in metrics
         assert 'hop_alert_decisions_total{kind="FEEDER_TRIP",outcome="suppressed",reason="cooldown"} 1' in metrics
-        wait_until(lambda: 'hop_alert_mail_attempts_total{result="delivered"} 2' in requests.get(hub.url + "/metrics", timeout=5).text,
-                   what="two delivered attempts in /metrics")
+        wait_until(lambda: mail_attempts(hub, "delivered") == 2, what="two delivered attempts in /metrics")
+        assert mail_attempts(hub, "failed") == 0
+        assert len(smtp.messages) == 2
     finally:
         hub.stop()
         smtp.stop()
@@ -53,19 +72,27 @@ def test_relay_down_then_up_delivers_once_and_restart_remembers(tmp_path):
         key = hub.create_key()
         hub.event(key, "FEEDER_TRIP", "FDR007")
         assert hub.alerts(key)[0]["outcome"] == "sent"  # decided and queued although the relay is down
-        time.sleep(1.5)  # at least one failed attempt
+        wait_until(lambda: mail_attempts(hub, "failed") >= 1, what="a failed delivery attempt in /metrics")
         smtp.start()
         wait_until(lambda: smtp.messages, what="delivery after the relay came back")
-        time.sleep(2.5)  # further retry windows pass: no second copy
-        assert len(smtp.messages) == 1
+        # Marked delivered, so no retry sends it again; a trip on another feeder, mailed after it,
+        # shows the outbox went on delivering without a second copy.
+        wait_until(lambda: undelivered(hub) == 0, what="the outbox row marked delivered")
+        hub.event(key, "FEEDER_TRIP", "FDR008")
+        wait_until(lambda: subjects(smtp, "FDR008"), what="the FDR008 trip mail")
+        assert len(subjects(smtp, "FDR007")) == 1, [m["Subject"] for _, m in smtp.messages]
+        assert mail_attempts(hub, "delivered") == 2
 
         hub.stop()
         hub.start()
         hub.event(key, "FEEDER_TRIP", "FDR007")  # same feeder, after the restart: cooldown remembered
-        time.sleep(1.5)
-        assert len(smtp.messages) == 1
+        hub.event(key, "FEEDER_TRIP", "FDR009")  # mailed after anything the FDR007 trip could have queued
+        wait_until(lambda: subjects(smtp, "FDR009"), what="the FDR009 trip mail")
+        assert len(subjects(smtp, "FDR007")) == 1, [m["Subject"] for _, m in smtp.messages]
+        assert len(smtp.messages) == 3
         log = json.loads(hub.cli("alerts", "log", "--json"))
-        assert [(e["outcome"], e.get("reason")) for e in log] == [("suppressed", "cooldown"), ("sent", None)]
+        assert [(e.get("feeder_id"), e["outcome"], e.get("reason")) for e in log] == [
+            ("FDR009", "sent", None), ("FDR007", "suppressed", "cooldown"), ("FDR008", "sent", None), ("FDR007", "sent", None)]
         assert "cooldown" in hub.cli("alerts", "log")
     finally:
         hub.stop()
