@@ -96,14 +96,23 @@ def trips(get, feeder):
     return [e for e in get("/api/query/events", minutes=10) if e["event_type"] == "FEEDER_TRIP" and e["feeder_id"] == feeder]
 
 
+def polls_between(get, feeder, start, end):
+    """Source times of the feeder's readings in [start, end): the edge's polls in that span (a poll's
+    readings and events share its time; readings before an event are at the hub before it)."""
+    body = get("/api/query/telemetry/timeseries", substation_id="SUB002", minutes=10)
+    assert body["resolution_s"] == 0, body["resolution_s"]
+    return [t for p in body["points"] if p.get("feeder_id") == feeder and start <= (t := epoch_ms(p["time"])) < end]
+
+
 def test_scripted_trip_reaches_the_hub_with_feeder_and_source_time(pipeline):
     sim, get = pipeline
     tripped_at = sim.control.status()["started_ms"] + SCRIPTED_TRIP_S * 1000  # exact, by construction
     event = wait_until(lambda: next(iter(trips(get, "FDR003")), None), timeout=30, what="scripted FEEDER_TRIP at the hub")
     assert (event["substation_id"], event["feeder_id"], event["severity"]) == ("SUB002", "FDR003", "ALARM")
     seen = epoch_ms(event["time"])
-    # Source time = the poll that saw the open breaker: after the trip, within one poll (+ slack).
-    assert tripped_at <= seen <= tripped_at + POLL_S * 1000 + 2000, (tripped_at, seen)
+    # Source time = the first poll that saw the open breaker: after the trip, and no poll between.
+    assert tripped_at <= seen, (tripped_at, seen)
+    assert polls_between(get, "FDR003", tripped_at, seen) == [], (tripped_at, seen)
     assert sim.control.truth("SUB002", tripped_at - 1)["feeders"][2]["breaker_closed"]
     assert not sim.control.truth("SUB002", seen)["feeders"][2]["breaker_closed"]
 
@@ -117,7 +126,9 @@ def test_live_trip_reaches_the_hub_with_feeder_and_source_time(pipeline):
     event = wait_until(lambda: next(iter(trips(get, "FDR001")), None), timeout=15, what="FEEDER_TRIP at the hub")
     assert (event["substation_id"], event["severity"]) == ("SUB002", "ALARM")
     seen = epoch_ms(event["time"])
-    assert before <= seen <= after + POLL_S * 1000 + 2000, (before, seen, after)
+    # Not before the command, and no poll that started after it (so saw the open breaker) went unreported.
+    assert before <= seen, (before, seen, after)
+    assert polls_between(get, "FDR001", after, seen) == [], (before, seen, after)
     assert not sim.control.truth("SUB002", seen)["feeders"][0]["breaker_closed"]
 
 
