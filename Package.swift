@@ -113,16 +113,18 @@ let package = Package(
             path: "bench/HopHubBench",
             swiftSettings: swiftSettings
         ),
+        // Waiting helpers with real-time limits, shared by the test targets.
+        .target(name: "HopTestSupport", path: "Tests/HopTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "HopProtocolTests", dependencies: ["HopProtocol"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HopHubTests",
             dependencies: [
-                "HopHub",
+                "HopHub", "HopTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge"], exclude: ["testcases"], swiftSettings: swiftSettings),
+        .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge", "HopTestSupport"], exclude: ["testcases"], swiftSettings: swiftSettings),
         .testTarget(name: "HopSimTests", dependencies: ["HopSim"], swiftSettings: swiftSettings),
     ]
 )

@@ -3,6 +3,7 @@ import Foundation
 import HopProtocol
 import Logging
 import NIOCore
+import HopTestSupport
 import Testing
 
 @testable import HopEdge

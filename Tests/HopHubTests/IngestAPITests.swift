@@ -6,6 +6,7 @@ import HopProtocol
 import HummingbirdTesting
 import Logging
 import NIOCore
+import HopTestSupport
 import Testing
 
 @testable import HopHub

@@ -1,6 +1,7 @@
 import Foundation
 import HopProtocol
 import Logging
+import HopTestSupport
 import Testing
 
 @testable import HopHub

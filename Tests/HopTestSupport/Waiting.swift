@@ -1,13 +1,15 @@
 import Foundation
 import Testing
 
+/// Waiting helpers shared by the Swift test targets.
+
 /// How long, in real time, a test waits for something its virtual clock makes happen in milliseconds.
 /// Generous on a loaded machine; reached only by a regression, which then fails one test instead of
 /// hanging the whole suite.
-let testWaitLimit: Duration = .seconds(30)
+public let testWaitLimit: Duration = .seconds(30)
 
 /// Yields until `condition` holds; fails the test (and throws) when it does not within `timeout`.
-func waitUntil(
+public func waitUntil(
     _ what: String, timeout: Duration = testWaitLimit, sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async throws {
@@ -23,7 +25,7 @@ func waitUntil(
 /// The result of `operation`, or a test failure (thrown) when it does not finish within `timeout`.
 /// The operation runs in a task of its own, so one that never returns (a loop deaf to cancellation)
 /// is left behind instead of holding the test.
-func finish<T: Sendable>(
+public func finish<T: Sendable>(
     _ what: String, timeout: Duration = testWaitLimit, sourceLocation: SourceLocation = #_sourceLocation,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
