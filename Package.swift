@@ -84,6 +84,8 @@ let package = Package(
             dependencies: ["HopEdge", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        // Compressed per-series chunk codec (docs/chunk-format.md). Pure, no I/O.
+        .target(name: "HopChunks", swiftSettings: swiftSettings),
         .target(
             name: "HopSim",
             dependencies: [
@@ -126,5 +128,6 @@ let package = Package(
         ),
         .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge", "HopTestSupport"], exclude: ["testcases"], swiftSettings: swiftSettings),
         .testTarget(name: "HopSimTests", dependencies: ["HopSim"], swiftSettings: swiftSettings),
+        .testTarget(name: "HopChunksTests", dependencies: ["HopChunks"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,66 @@
+/// Decimal representation of doubles: `value == Double(mantissa) / 10^scale`, bit for bit.
+///
+/// `Double(m) / 10^s` is exact-operand IEEE division (|m| ≤ 2^53 and 10^s for s ≤ 22 are exact
+/// doubles), so it yields the double nearest to the real m/10^s. A value is representable at
+/// scale s when that nearest double is the value itself, which is true for every double written
+/// with at most s decimals (e.g. 229.87 at s ≥ 2). -0.0 is never representable (the quotient of
+/// an integer 0 is +0.0).
+enum DecimalScale {
+    /// 10^0 … 10^maxDecimalScale, all exact doubles.
+    static let powers: [Double] = {
+        var p: [Double] = [1]
+        for _ in 0..<ChunkFormat.maxDecimalScale { p.append(p[p.count - 1] * 10) }
+        return p
+    }()
+
+    /// The value of `mantissa` at `scale`.
+    @inline(__always)
+    static func value(_ mantissa: Int64, scale: Int) -> Double {
+        Double(mantissa) / powers[scale]
+    }
+
+    /// The smallest scale representing `value` exactly, with its mantissa; nil if none does.
+    static func minimal(_ value: Double) -> (scale: Int, mantissa: Int64)? {
+        let limit = Double(ChunkFormat.maxMantissaMagnitude)
+        for scale in 0...ChunkFormat.maxDecimalScale {
+            let scaled = value * powers[scale]
+            guard abs(scaled) <= limit else { return nil }
+            let mantissa = nearestInteger(scaled)
+            if Self.value(mantissa, scale: scale).bitPattern == value.bitPattern {
+                return (scale, mantissa)
+            }
+        }
+        return nil
+    }
+
+    /// `x` (|x| ≤ 2^53) rounded to the nearest integer, without libm.
+    @inline(__always)
+    static func nearestInteger(_ x: Double) -> Int64 {
+        let truncated = Int64(x)
+        let fraction = x - Double(truncated)  // exact
+        if fraction >= 0.5 { return truncated + 1 }
+        if fraction <= -0.5 { return truncated - 1 }
+        return truncated
+    }
+
+    /// The highest scale (≤ maxDecimalScale) at which `mantissa`, exact at `from`, stays within ±2^53.
+    static func highestScale(_ mantissa: Int64, from: Int) -> Int {
+        let magnitude = mantissa.magnitude
+        var scale = ChunkFormat.maxDecimalScale
+        while scale > from && magnitude > UInt64(ChunkFormat.maxMantissaMagnitude) / UInt64(powers[scale - from]) {
+            scale -= 1
+        }
+        return scale
+    }
+
+    /// `mantissa` (exact at `from`) rescaled to `to` ≥ `from`, if it stays within ±2^53.
+    static func rescale(_ mantissa: Int64, from: Int, to: Int) -> Int64? {
+        var m = mantissa
+        for _ in from..<to {
+            let (product, overflow) = m.multipliedReportingOverflow(by: 10)
+            guard !overflow, abs(product) <= ChunkFormat.maxMantissaMagnitude else { return nil }
+            m = product
+        }
+        return m
+    }
+}

@@ -1,0 +1,33 @@
+/// A tiny seeded generator (SplitMix64) so every random test reproduces from its seed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+
+    /// An approximately standard normal value (Irwin–Hall: twelve uniforms − 6).
+    mutating func gaussian() -> Double {
+        var sum = 0.0
+        for _ in 0..<12 { sum += unit() }
+        return sum - 6
+    }
+
+    /// True with probability `p`.
+    mutating func chance(_ p: Double) -> Bool {
+        unit() < p
+    }
+}
