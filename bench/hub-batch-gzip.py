@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes gzip-compressed 1,000-reading batches for bench/hub-batch-gzip.lua: DIR/<edge>/<seq>.gz,
-the same readings as bench/hub-batch.lua, so the gzip and plain runs are comparable.
+the same readings as bench/hub-batch.lua, so the gzip and plain runs are comparable. Each edge gets
+BATCHES bodies with seq 1..BATCHES under one edge id; the wrk script sends each once and fails the
+run if it runs out (bench/hub-ingest sizes BATCHES from the plain run's rate).
 Usage: bench/hub-batch-gzip.py DIR EDGES BATCHES"""
 import gzip
 import pathlib
@@ -22,11 +24,13 @@ def main() -> None:
     out, edges, batches = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     now = int(time.time() * 1000) - 3_600_000
     plain = packed = 0
+    run = int(time.time())
     for e in range(1, edges + 1):
         d = out / str(e)
         d.mkdir(parents=True, exist_ok=True)
+        edge = f"bench-gz-{run}-{e}"
         for seq in range(1, batches + 1):
-            body = batch(f"bench-gz-{int(time.time())}-{e}", seq, now + e * 100)
+            body = batch(edge, seq, now + e * 100)
             data = gzip.compress(body, compresslevel=6)
             plain, packed = plain + len(body), packed + len(data)
             (d / f"{seq}.gz").write_bytes(data)

@@ -1,15 +1,19 @@
 -- wrk script: each wrk thread is one edge (run with -t N -c N so every connection is its own edge)
 -- posting 1,000-reading batches with increasing seq and increasing source timestamps, as hop-edge
--- does (20 substations x 4 feeders interleaved).
+-- does (20 substations, one feeder each, interleaved). hop-hub-bench stores exactly these rows.
+-- Any non-2xx or `duplicate: true` answer fails the run (hub-wrk-checks.lua).
+local checks = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "hub-wrk-checks.lua")
 local counter = 0
 
 function setup(thread)
   counter = counter + 1
   thread:set("edge", "bench-" .. os.time() .. "-" .. counter)
   thread:set("offset", counter)
+  checks.setup(thread)
 end
 
 function init(args)
+  checks.init()
   seq = 0
   base = os.time() * 1000 - 3600000 + offset * 100
   prefix = {}
@@ -34,8 +38,10 @@ function request()
   return wrk.format(nil, "/api/ingest/batch", nil, body)
 end
 
+function response(status, headers, body)
+  checks.response(status, body, true)
+end
+
 function done(summary, latency, requests)
-  io.write(string.format("batches/s: %.1f  readings/s: %.0f  non-2xx: %d  p50: %.1f ms  p99: %.1f ms\n",
-    summary.requests / (summary.duration / 1e6), summary.requests * 1000 / (summary.duration / 1e6),
-    summary.errors.status or 0, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  checks.done(summary, latency, "batch")
 end
