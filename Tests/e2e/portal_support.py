@@ -4,6 +4,7 @@ portal users (operator, executive, a restricted operator), and helpers to ingest
 
 The seed is deterministic: every value a test asserts on is a constant in this module.
 """
+import json
 import pathlib
 import time
 
@@ -80,6 +81,45 @@ class PortalHub(Hub):
         r = requests.post(self.url + path, json=body, headers={"X-API-Key": key}, timeout=30)
         assert r.ok, f"POST {path}: {r.status_code} {r.text}"
         return r.json()
+
+
+class SSE:
+    """Reads a `GET /api/stream` response (requests, `stream=True`) event by event."""
+
+    def __init__(self, response: requests.Response):
+        assert response.status_code == 200, f"stream: {response.status_code} {response.text}"
+        self.chunks = response.iter_content(chunk_size=None)
+        self.buffer = b""
+
+    def next_event(self) -> tuple[str, str]:
+        """The next event's `event:` and `data:` (comments and the preamble are skipped).
+        Raises AssertionError when the hub ends the body first."""
+        while True:
+            while b"\n\n" not in self.buffer:
+                chunk = next(self.chunks, None)
+                assert chunk is not None, f"the stream ended; unread: {self.buffer!r}"
+                self.buffer += chunk
+            block, self.buffer = self.buffer.split(b"\n\n", 1)
+            fields = [(name, value.removeprefix(" ")) for name, _, value in
+                      (line.partition(":") for line in block.decode().split("\n") if line and not line.startswith(":"))]
+            data = "\n".join(value for name, value in fields if name == "data")
+            if data:
+                return next((value for name, value in fields if name == "event"), "message"), data
+
+    def wait_for(self, kind: str) -> dict:
+        """Reads until an event of `kind` and returns its JSON data."""
+        while True:
+            event, data = self.next_event()
+            if event == kind:
+                return json.loads(data)
+
+
+def open_stream(hub: PortalHub, email: str, password: str = PASSWORD) -> SSE:
+    """Signs `email` in (a session of its own) and opens a live stream with it."""
+    session = requests.Session()
+    r = session.post(hub.url + "/login", json={"email": email, "password": password}, timeout=10)
+    assert r.status_code == 200, f"login as {email}: {r.status_code} {r.text}"
+    return SSE(session.get(hub.url + "/api/stream", stream=True, timeout=(5, 30)))
 
 
 def reading(sub: str, feeder: str, values: dict, ts_ms: int | None = None, site: str | None = None) -> dict:

@@ -1,9 +1,11 @@
-"""The portal's pure ES modules, run in the real browser (imported from the hub, under its CSP):
-deep-link parsing, series merging and envelopes, text-only DOM helpers, classifications."""
+"""The portal's ES modules, run in the real browser (imported from the hub, under its CSP):
+deep-link parsing, series merging and envelopes, text-only DOM helpers, classifications, the API
+client's timeout, and the live feed client against the hub ending its streams."""
 import pytest
 
 from browser import browser, login  # noqa: F401 (browser: fixture)
-from portal_support import PASSWORD, USERS, PortalHub, reading
+from portal_support import PASSWORD, USERS, PortalHub, open_stream, reading
+from waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +25,9 @@ def run(browser, hub, body: str):
           const m = {
             state: await import('/portal/app/state.js'), charts: await import('/portal/app/series.js'),
             dom: await import('/portal/app/dom.js'), status: await import('/portal/app/status.js'),
-            store: await import('/portal/app/store.js'),
+            store: await import('/portal/app/store.js'), live: await import('/portal/app/live.js'),
           };
+          window.__m = m;
           return await (async () => { %s })();
         })().then((v) => done({ok: v}), (e) => done({error: String(e && e.stack || e)}));
         """ % body)
@@ -93,7 +96,10 @@ def test_classifications_follow_the_seed_thresholds(browser, hub):
 
 def test_api_calls_fail_with_a_timeout_instead_of_hanging(browser, hub):
     """A hub that answers the headers but never finishes the body (the live stream stands in for a
-    stuck request) makes getJSON fail with code `timeout` after options.timeoutMs, naming the path."""
+    stuck request) makes getJSON fail with code `timeout` after options.timeoutMs, naming the path.
+    The page (a stylesheet) opens no stream of its own, and the hub ends a stream opened with the
+    user's current rights for none of its reasons within the timeout: not the CLI's creation of the
+    user just before (test_a_user_change_made_by_the_cli_ends_only_the_streams_opened_before_it)."""
     email, name, role, subs = USERS["operator"]
     hub.create_user(email, name, role, subs)
     login(browser, hub.url, email, PASSWORD)
@@ -135,3 +141,73 @@ def test_a_snapshot_never_steps_back_over_newer_live_data(browser, hub):
       return {kept, unlisted, score: s.scores.get('SUB001')?.anomaly_score,
               stepped: s.latest.get('SUB001|FDR001').voltage_kv};""")
     assert out == {"kept": 999.9, "unlisted": False, "score": 0.5, "stepped": 230.0}
+
+
+def start_feed(browser, hub, name: str) -> None:
+    """Starts a portal LiveFeed as `window[name]` on a module page (states in `window[name].states`,
+    message kinds in `.kinds`), and waits until it is live."""
+    script = """
+      const f = new window.__m.live.LiveFeed({onMessage: (kind) => f.kinds.push(kind), onState: (st) => f.states.push(st)});
+      f.states = []; f.kinds = []; window[arguments[0]] = f; f.start();"""
+    if browser.execute_script("return !window.__m"):
+        run(browser, hub, "return true;")
+    browser.execute_script(script, name)
+    wait_until(lambda: browser.execute_script("return window[arguments[0]].state", name) == "live",
+               what=f"{name}'s stream to open")
+
+
+def feed(browser, name: str) -> dict:
+    return browser.execute_script(
+        "const f = window[arguments[0]];"
+        "return {state: f.state, states: f.states, kinds: f.kinds, closed: f.lastClosed, source: !!f.source, timer: f.timer}",
+        name)
+
+
+def test_a_user_change_made_by_the_cli_ends_only_the_streams_opened_before_it(browser, hub):
+    """The CLI writes users straight into the database; the hub notices within 2 s and ends the
+    streams opened with the old row, each told why (`closed`, `access_changed`). A stream opened
+    after the change — right after the user was created, as tests and new operators do — already has
+    the new rights: it stays open (it used to be ended, without a word, when the hub noticed).
+    Synchronised on the hub: the witness's `closed` event shows the hub has taken in every change up
+    to the witness's, the page user's creation included."""
+    w_email, w_name, w_role, w_subs = USERS["restricted"]
+    hub.create_user(w_email, w_name, w_role, w_subs)
+    witness = open_stream(hub, w_email)
+    hub.create_user("nora.new@example.com", "Nora New", "operator", "SUB001,SUB002")
+    login(browser, hub.url, "nora.new@example.com", PASSWORD)
+    start_feed(browser, hub, "nora")
+    hub.cli("users", "grant", w_email, "SUB001")  # after Nora's creation; the witness's stream predates it
+    closed = witness.wait_for("closed")
+    assert closed["reason"] == "access_changed" and "access changed" in closed["message"], closed
+
+    key = hub.create_key("modules-live", scope="ingest,read")
+    hub.post(key, "/api/ingest/telemetry", reading("SUB001", "FDR001", {"voltage_kv": 231.0}))
+    wait_until(lambda: "reading" in feed(browser, "nora")["kinds"], what="the reading on Nora's stream")
+    nora = feed(browser, "nora")
+    assert nora["states"] == ["connecting", "live"] and nora["closed"] is None, nora
+
+
+def test_a_replaced_stream_is_told_so_and_does_not_reconnect(tmp_path, browser):
+    """At the per-user limit (1 here) a page's first stream replaces the session's oldest. The old
+    one gets `closed` / `replaced` and stays closed: reconnecting would take the stream back from the
+    newer page (or, refused with 429, retry forever). The newer one carries on."""
+    limited = PortalHub(tmp_path / "hub-data", HOP_HUB_LIVE_MAX_STREAMS_PER_CALLER="1").start()
+    try:
+        email, name, role, subs = USERS["operator"]
+        limited.create_user(email, name, role, subs)
+        login(browser, limited.url, email, PASSWORD)
+        start_feed(browser, limited, "older")
+        start_feed(browser, limited, "newer")
+        wait_until(lambda: feed(browser, "older")["state"] == "replaced", what="the older stream to be replaced")
+        older = feed(browser, "older")
+        assert older["closed"]["reason"] == "replaced", older
+        assert older["states"] == ["connecting", "live", "replaced"], older
+        assert not older["source"] and older["timer"] is None, "no connection and no reconnect pending"
+
+        key = limited.create_key("modules-live", scope="ingest,read")
+        limited.post(key, "/api/ingest/telemetry", reading("SUB001", "FDR001", {"voltage_kv": 231.0}))
+        wait_until(lambda: "reading" in feed(browser, "newer")["kinds"], what="the reading on the newer stream")
+        assert feed(browser, "newer")["states"] == ["connecting", "live"]
+        assert feed(browser, "older") == older, "the replaced feed stayed closed"
+    finally:
+        limited.stop()

@@ -4,6 +4,7 @@
 // ('reconnecting', with Last-Event-ID so the hub can replay); when the hub refuses the stream
 // (EventSource gives up) we probe it once: 401 → login, 404 → 'unavailable' (hub without the
 // live feed: the portal falls back to refetching), anything else → reconnect with backoff.
+// When the hub ends a stream it says why first (`event: closed`, docs/live.md): see ON_CLOSED.
 
 import { redirectToLogin } from './api.js';
 
@@ -11,6 +12,23 @@ import { redirectToLogin } from './api.js';
 export const LIVE_KINDS = ['reading', 'event', 'outage', 'score', 'alert', 'edge', 'resync'];
 
 const MAX_BACKOFF_MS = 10000;
+
+/**
+ * What to do when the hub ends the stream, by its `closed` event's `reason`:
+ * 'stop' — stay closed (a newer page of this session holds the stream; reconnecting would take it
+ * back and start a tug of war), 'probe' — ask the hub with HEAD (401 → login, else reconnect with
+ * backoff), 'reconnect' — let the browser reconnect with Last-Event-ID (nothing is lost).
+ * Unknown reasons are probed.
+ */
+export const ON_CLOSED = {
+  replaced: 'stop',
+  session_ended: 'probe',
+  session_expired: 'probe',
+  key_revoked: 'probe',
+  access_changed: 'reconnect',
+  stalled: 'reconnect',
+  shutdown: 'reconnect',
+};
 
 /** Subscribes to the hub's stream and hands every message to `onMessage(kind, item)`. */
 export class LiveFeed {
@@ -32,6 +50,8 @@ export class LiveFeed {
     this.stopped = false;
     this.state = 'idle';
     this.pageLoad = true; // the page's first stream may replace a stream its reload left behind
+    this.closedInARow = 0; // streams the hub ended with no message between: more than one → back off
+    this.lastClosed = null; // the last `closed` event's data ({reason, message})
   }
 
   start() {
@@ -66,12 +86,14 @@ export class LiveFeed {
     const source = new EventSource(url, { withCredentials: true });
     this.source = source;
     let opened = false;
+    let lastId = ''; // the last event id seen: what the browser's own reconnect sends as Last-Event-ID
     source.addEventListener('open', () => {
-      this.backoff = 1000;
+      if (!this.closedInARow) this.backoff = 1000; // after repeated `closed`, only a message resets it
       this.setState('live');
-      // A new connection (not the browser's own reconnect, which replays from Last-Event-ID) may
-      // have missed messages: refetch. The first one is covered by the initial load.
-      if (!opened && this.connections++ > 0 && this.onFresh) this.onFresh();
+      // A new connection may have missed messages: refetch. The first one is covered by the initial
+      // load; the browser's own reconnect replays from Last-Event-ID — unless no event had an id yet.
+      const fresh = opened ? !lastId : this.connections++ > 0;
+      if (fresh && this.onFresh) this.onFresh();
       opened = true;
     });
     for (const kind of LIVE_KINDS) {
@@ -82,9 +104,22 @@ export class LiveFeed {
         } catch {
           return; // a message we cannot read is skipped, the feed goes on
         }
+        if (ev.lastEventId) lastId = ev.lastEventId;
+        if (this.closedInARow) this.backoff = 1000;
+        this.closedInARow = 0;
         this.onMessage(kind, item);
       });
     }
+    source.addEventListener('closed', (ev) => {
+      if (this.stopped || source !== this.source) return;
+      let why = {};
+      try {
+        why = JSON.parse(ev.data) || {};
+      } catch {
+        // unreadable: handled as an unknown reason
+      }
+      this.closed(source, why);
+    });
     source.addEventListener('error', () => {
       if (this.stopped || source !== this.source) return;
       if (source.readyState === EventSource.CONNECTING) {
@@ -94,6 +129,28 @@ export class LiveFeed {
         this.probe();
       }
     });
+  }
+
+  /** The hub ended `source` and said why (`{reason, message}`): stop, probe or let it reconnect. */
+  closed(source, why) {
+    this.lastClosed = why;
+    const detail = why.message || why.reason || 'the hub ended the stream';
+    let action = ON_CLOSED[why.reason] || 'probe';
+    // Ended again before anything arrived: do not let the browser reconnect every `retry:`; probe
+    // with the backoff, which only a message resets from now on.
+    if (++this.closedInARow > 1 && action === 'reconnect') action = 'probe';
+    if (action === 'reconnect') {
+      this.setState('reconnecting', detail);
+      return; // the body ends next; EventSource reconnects by itself with Last-Event-ID
+    }
+    source.close();
+    this.source = null;
+    if (action === 'stop') {
+      this.setState('replaced', detail);
+      return;
+    }
+    this.setState('reconnecting', detail);
+    this.probe();
   }
 
   /** The browser gave up: find out why with a plain request, then decide. */

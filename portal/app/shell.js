@@ -10,8 +10,11 @@ import { logout } from './api.js';
 const LIVE_LABELS = {
   idle: 'Live: starting', connecting: 'Live: connecting', live: 'Live', reconnecting: 'Live: reconnecting',
   unavailable: 'Live: off (refreshing every 5 s)', closed: 'Live: closed', stopped: 'Live: stopped',
+  replaced: 'Live: off (a newer page has it; reload to resume)',
 };
-const LIVE_CLASSES = { live: 'ok', connecting: 'info', reconnecting: 'warn', unavailable: 'warn', closed: 'bad', stopped: 'bad' };
+const LIVE_CLASSES = {
+  live: 'ok', connecting: 'info', reconnecting: 'warn', unavailable: 'warn', closed: 'bad', stopped: 'bad', replaced: 'warn',
+};
 
 /** Builds the header and tab bar inside the page's placeholders; returns handles to update them. */
 export function buildShell({ session, state, onTab }) {

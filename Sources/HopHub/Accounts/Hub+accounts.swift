@@ -25,8 +25,15 @@ extension Hub {
         SessionController(accounts: accounts).addRoutes(to: router, api: api)
     }
 
-    /// The sweeper of expired sessions and the watcher of user changes made by the CLI.
+    /// The sweeper of expired sessions and the watcher of user changes made by the CLI (whose
+    /// changes end only the streams opened before them: `LiveFeed.endStreams(forUser:changedAt:)`).
     func accountServices(logger: Logger) -> [any Service] {
-        [SessionSweeper(accounts: accounts, logger: logger), AccessChangeWatcher(accounts: accounts, logger: logger)]
+        let live = self.live
+        return [
+            SessionSweeper(accounts: accounts, logger: logger),
+            AccessChangeWatcher(accounts: accounts, logger: logger) { email, changedAt in
+                await live.endStreams(forUser: email, changedAt: changedAt)
+            },
+        ]
     }
 }

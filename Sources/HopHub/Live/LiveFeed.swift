@@ -28,6 +28,9 @@ public actor LiveFeed {
 
     var sequence: Int64 = 0
     var subscribers: [UUID: LiveSubscriber] = [:]
+    /// Streams the hub ended whose reader was busy (writing) at that moment: the reason it takes
+    /// with its next `next` (the stream's last event), or drops after `forgetUntakenEndings`.
+    var endings: [UUID: (reason: LiveEndReason, at: ContinuousClock.Instant)] = [:]
     /// Recent messages, oldest first, for `Last-Event-ID` replay.
     var history: [LiveMessage] = []
     var closed = false
@@ -70,21 +73,24 @@ public actor LiveFeed {
     /// unknown or too old, a `resync` is queued instead. With `endsAt` (ms since the epoch; a
     /// portal session's absolute expiry) the stream ends then, so the client must authenticate again.
     /// `session` (the session id's SHA-256) ends the stream when that session ends (logout, idle
-    /// timeout, deletion); `keyID` (the key's public id) ends it when the key is rotated or revoked.
+    /// timeout, deletion); `keyID` (the key's public id) ends it when the key is rotated or revoked;
+    /// `rightsVersion` (the user row's `updated_at` the caller was authorised with) keeps it open
+    /// through a reported change it already reflects (`endStreams(forUser:changedAt:)`).
     /// One caller (a user, or a key name) may hold at most `live.max_streams_per_caller` streams;
     /// at the limit, a page's first stream (`pageLoad`, never a reconnect) opened with a session that
     /// already has one replaces that session's oldest (a reloaded page: the browser has closed the old
-    /// one, but the hub only notices at its next write); anything else is refused, so the streams of
-    /// many open tabs do not take each other's place in turn.
+    /// one, but the hub only notices at its next write; the replaced stream is told `replaced`);
+    /// anything else is refused, so the streams of many open tabs do not take each other's place in turn.
     public func subscribe(
         scope: SubstationScope, user: String?, key: String? = nil, keyID: String? = nil, session: String? = nil,
-        lastEventID: String? = nil, endsAt: Int64? = nil, pageLoad: Bool = false
+        rightsVersion: Int64? = nil, lastEventID: String? = nil, endsAt: Int64? = nil, pageLoad: Bool = false
     ) throws(LiveFeedError) -> UUID {
         guard !closed else { throw .closed }
         var subscriber = LiveSubscriber(scope: scope, user: user, endsAt: endsAt)
         subscriber.key = key
         subscriber.keyID = keyID
         subscriber.sessionHash = session
+        subscriber.rightsVersion = rightsVersion
         let caller = subscriber.caller
         let callersStreams = subscribers.filter { $0.value.caller == caller }
         if callersStreams.count >= settings.maxStreamsPerCaller {
@@ -92,7 +98,7 @@ public actor LiveFeed {
                 let oldest = callersStreams.filter({ $0.value.sessionHash == session })
                     .min(by: { $0.value.openedAt < $1.value.openedAt })?.key
             else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
-            cancel(oldest)
+            end(oldest, reason: .replaced)
         }
         guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
         if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
@@ -102,10 +108,11 @@ public actor LiveFeed {
         return id
     }
 
-    /// Everything queued for stream `id` (at least one frame), waiting if there is none; nil once the
-    /// stream has ended. Taking the whole queue at once lets a reader that keeps up drain a burst.
+    /// Everything queued for stream `id` (at least one frame), waiting if there is none; once the
+    /// hub has ended the stream, `[.closed(reason)]` once, then nil. Taking the whole queue at once
+    /// lets a reader that keeps up drain a burst.
     public func next(_ id: UUID) async -> [LiveFrame]? {
-        guard var subscriber = subscribers[id] else { return nil }
+        guard var subscriber = subscribers[id] else { return takeEnding(id) }
         subscriber.lastRead = .now
         subscribers[id] = subscriber
         if !subscriber.queue.isEmpty {
@@ -116,7 +123,9 @@ public actor LiveFeed {
         }
         let frame = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<LiveFrame?, Never>) in
-                guard subscribers[id] != nil, !Task.isCancelled else { return continuation.resume(returning: nil) }
+                guard subscribers[id] != nil, !Task.isCancelled else {
+                    return continuation.resume(returning: takeEnding(id)?.first)
+                }
                 subscribers[id]?.waiter = continuation
             }
         } onCancel: {
@@ -125,20 +134,7 @@ public actor LiveFeed {
         return frame.map { [$0] }
     }
 
-    /// Closes stream `id` (its reader gets nil).
-    public func cancel(_ id: UUID) {
-        subscribers[id]?.end()
-        remove(id)
-    }
-
-    /// Ends every stream and refuses new ones (hub shutdown).
-    public func close() {
-        closed = true
-        inputContinuation.finish()
-        for id in subscribers.keys { cancel(id) }
-    }
-
-    private func remove(_ id: UUID) {
+    func remove(_ id: UUID) {
         guard subscribers.removeValue(forKey: id) != nil else { return }
         metrics?.liveStreams(subscribers.count)
     }

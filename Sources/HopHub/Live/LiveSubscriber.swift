@@ -5,6 +5,8 @@ public enum LiveFrame: Sendable {
     case message(LiveMessage)
     /// Nothing happened for a while: send a comment so proxies and clients know the stream lives.
     case heartbeat
+    /// The hub ended the stream, for this reason: the stream's last event.
+    case closed(LiveEndReason)
 }
 
 /// Why a stream could not be opened.
@@ -32,6 +34,9 @@ struct LiveSubscriber {
     var sessionHash: String?
     /// When the stream must end (ms since the epoch): a portal session's absolute expiry.
     let endsAt: Int64?
+    /// The `updated_at` of the user row the stream's rights were read from: a change made after
+    /// it (by the CLI, noticed later) ends the stream; one it already reflects does not.
+    var rightsVersion: Int64?
     var queue: [LiveFrame] = []
     var waiter: CheckedContinuation<LiveFrame?, Never>?
     /// When the reader last asked for frames (or the stream opened): a stream whose reader has not
@@ -69,13 +74,14 @@ struct LiveSubscriber {
         return dropped
     }
 
-    /// Ends the stream: a waiting reader gets nil now. `LiveFeed.cancel` then removes the
-    /// subscriber, so a later call gets nil too.
-    mutating func end() {
+    /// Ends the stream: what was queued is dropped and a waiting reader gets `last` now (nil: the
+    /// stream's own client went away). Returns false when no reader was waiting for it.
+    @discardableResult
+    mutating func end(last: LiveFrame? = nil) -> Bool {
         queue.removeAll()
-        if let waiter {
-            self.waiter = nil
-            waiter.resume(returning: nil)
-        }
+        guard let waiter else { return false }
+        self.waiter = nil
+        waiter.resume(returning: last)
+        return true
     }
 }

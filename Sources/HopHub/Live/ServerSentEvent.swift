@@ -12,6 +12,9 @@ enum ServerSentEvent {
         switch frame {
         case .heartbeat:
             return ByteBuffer(string: ": heartbeat\n\n")
+        case .closed(let reason):
+            // No `id:`: a reconnect resumes after the last message, not after this.
+            return ByteBuffer(string: "event: closed\ndata: \(reason.json)\n\n")
         case .message(let message):
             guard let json = message.json(for: scope) else { return nil }
             var text = "id: \(id(message))\nevent: \(message.kind.rawValue)\n"

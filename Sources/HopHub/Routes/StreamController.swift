@@ -48,7 +48,8 @@ struct StreamController {
             id = try await live.subscribe(
                 scope: scope, user: principal.kind == .user ? principal.name : nil,
                 key: principal.kind == .apiKey ? principal.name : nil, keyID: keyID,
-                session: context.session?.session.idHash, lastEventID: lastEventID,
+                session: context.session?.session.idHash, rightsVersion: context.session?.user.updatedAt,
+                lastEventID: lastEventID,
                 endsAt: context.session?.session.expiresAt,
                 pageLoad: request.uri.queryParameters["page_load"] == "1")
         } catch .tooManyStreamsForCaller(let limit) {
@@ -80,7 +81,8 @@ struct StreamController {
                         if bytes.readableBytes > 0 { try await writer.write(bytes) }
                     }
                 } onGracefulShutdown: {
-                    Task { await live.cancel(id) }
+                    // Told `shutdown` (the feed's own close may come first: then this does nothing).
+                    Task { await live.end(id, reason: .shutdown) }
                 }
             } catch {
                 // The client went away (write failed): nothing to answer, just release the stream.

@@ -13,7 +13,7 @@ extension LiveFeedTests {
         let key = try await feed.subscribe(scope: .all, user: nil)
         #expect(await feed.endExpiredStreams(now: now) == 0)
         #expect(await feed.endExpiredStreams(now: now + 1000) == 1)
-        #expect(await feed.next(expiring) == nil)
+        #expect(await liveEnding(feed, expiring) == .sessionExpired)
         #expect(await feed.subscribers[key] != nil)
     }
 }
@@ -25,7 +25,7 @@ extension LiveFeedTests {
         let other = try await feed.subscribe(scope: .all, user: nil, key: "dashboard")
         let user = try await feed.subscribe(scope: .all, user: "edge-reader")
         #expect(await feed.endStreams(forKey: "edge-reader") == 1)
-        #expect(await feed.next(revoked) == nil)
+        #expect(await liveEnding(feed, revoked) == .keyRevoked)
         #expect(await feed.subscribers[other] != nil)
         #expect(await feed.subscribers[user] != nil)
     }
@@ -41,7 +41,7 @@ extension LiveFeedTests {
         #expect(await feed.streamCount == 2)
         #expect(try await admin.revoke(name: "live-sub1"))
         await feed.endStreamsOfRevokedKeys()
-        #expect(await feed.next(sub1) == nil)
+        #expect(await liveEnding(feed, sub1) == .keyRevoked)
         #expect(await feed.subscribers[all] != nil)
     }
 }
@@ -56,7 +56,7 @@ extension LiveFeedTests {
         let later = ContinuousClock.now + .seconds(120)
         #expect(await feed.endAbandonedStreams(after: .seconds(60), now: .now) == 0)
         #expect(await feed.endAbandonedStreams(after: .seconds(60), now: later) == 1)
-        #expect(await feed.next(stalled) == nil)
+        #expect(await liveEnding(feed, stalled) == .stalled)
         #expect(await feed.subscribers[waiting] != nil)
         await feed.cancel(waiting)
         #expect(await reader.value == nil)

@@ -107,8 +107,11 @@ import Testing
         let reader = Task { await feed.next(waiting) }
         try await liveWaitUntil { await feed.subscribers[waiting]?.waiter != nil }
         #expect(await feed.endStreams(forUser: "op@example.com") == 2)
-        #expect(await reader.value == nil)
-        #expect(await feed.next(other) == nil)
+        guard let frames = await reader.value, case .closed(.accessChanged) = frames.first else {
+            Issue.record("the waiting reader was not told why its stream ended")
+            return
+        }
+        #expect(await liveEnding(feed, other) == .accessChanged)
         #expect(await feed.streamCount == 1)
         await feed.process(.alert(AlertLogEntry(id: 1, decidedAt: .now(), kind: "ANOMALY", substationID: "SUB001", feederID: nil, outcome: "sent", reason: nil, sourceTime: .now(), detail: "")))
         guard case .message(let m) = await feed.next(bystander)?.first else { Issue.record("bystander lost its stream"); return }

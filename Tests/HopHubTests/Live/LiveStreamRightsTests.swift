@@ -34,12 +34,12 @@ import Testing
         // Logged out (or its row deleted by an admin): ended at the next heartbeat.
         try await accounts.logout(sessionID: loggedOut.sessionID, from: nil)
         #expect(await feed.endStreamsOfEndedSessions(now: now + 1000) == 1)
-        #expect(await feed.next(outStream) == nil)
+        #expect(await liveEnding(feed, outStream) == .sessionEnded)
 
         // Idle: the session row still exists (nobody presented the cookie), yet it is over.
         #expect(try await t.hub.store.session(idHash: idle.session.idHash) != nil)
         #expect(await feed.endStreamsOfEndedSessions(now: now + 600_000) == 1)
-        #expect(await feed.next(idleStream) == nil)
+        #expect(await liveEnding(feed, idleStream) == .sessionEnded)
         #expect(await feed.subscribers[keyStream] != nil, "a key's stream has no session to lose")
     }
 
@@ -59,8 +59,8 @@ import Testing
         let fresh = try await feed.subscribe(scope: .all, user: nil, key: "wall", keyID: new.id)
         #expect(try await admin.revoke(name: "gone"))
         #expect(await feed.endStreamsOfRevokedKeys() == 2)
-        #expect(await feed.next(old) == nil)
-        #expect(await feed.next(gone) == nil)
+        #expect(await liveEnding(feed, old) == .keyRevoked)
+        #expect(await liveEnding(feed, gone) == .keyRevoked)
         #expect(await feed.subscribers[stays] != nil)
         #expect(await feed.subscribers[fresh] != nil, "the new secret's stream is not the old one")
     }
@@ -97,7 +97,7 @@ import Testing
         }
         #expect(await feed.subscribers[first] != nil)
         let reloaded = try await feed.subscribe(scope: .all, user: "op@example.com", session: "browser-a", pageLoad: true)
-        #expect(await feed.next(first) == nil, "the reloaded page's old stream ended")
+        #expect(await liveEnding(feed, first) == .replaced, "the reloaded page's old stream ended, told why")
         #expect(await feed.subscribers[other] != nil)
         #expect(await feed.subscribers[reloaded] != nil)
         #expect(await feed.streamCount == 2)
