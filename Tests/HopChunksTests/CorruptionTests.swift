@@ -1,5 +1,6 @@
-@testable import HopChunks
 import Testing
+
+@testable import HopChunks
 
 @Suite("Damaged chunks are reported, never trusted")
 struct CorruptionTests {
