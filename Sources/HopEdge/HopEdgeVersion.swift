@@ -1,2 +1,2 @@
-/// Edge agent library (see issue 3).
+/// Edge agent library.
 public enum HopEdgeVersion { public static let current = "0.1.0" }

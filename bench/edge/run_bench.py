@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""hop-edge benchmarks — prints numbers against the targets of issue 3.
+"""hop-edge benchmarks — prints numbers against the edge's targets.
 
     .venv/bin/python bench/edge/run_bench.py [--readings 1000000] [--rss-seconds 30] [--cycles 5000]
 

@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Wiring of accounts (issue 6): the session routes, the session sweeper and the alert recipients.
+/// Wiring of accounts: the session routes, the session sweeper and the alert recipients.
 extension Hub {
     /// The account service over the hub's store. When a user's sessions end or their rights change,
     /// their open `/api/stream` connections are closed: a stream keeps the rights it started with,

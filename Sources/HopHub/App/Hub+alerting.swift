@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Wiring of the scorer, the alert engine and the outbox (issue 5).
+/// Wiring of the scorer, the alert engine and the outbox.
 extension Hub {
     static func makeAlertEngine(
         _ configuration: HubConfiguration, store: SQLiteStore, signal: OutboxSignal, metrics: HubMetrics, logger: Logger,

@@ -1,6 +1,6 @@
 import Prometheus
 
-/// Live feed metrics (issue 7), created on first use in the hub's registry.
+/// Live feed metrics, created on first use in the hub's registry.
 extension HubMetrics {
     /// Open `GET /api/stream` streams.
     func liveStreams(_ count: Int) {

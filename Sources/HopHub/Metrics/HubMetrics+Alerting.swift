@@ -1,6 +1,6 @@
 import Prometheus
 
-/// Scoring and alerting metrics (issue 5), created on first use in the hub's registry.
+/// Scoring and alerting metrics, created on first use in the hub's registry.
 extension HubMetrics {
     /// Alert decisions by kind, outcome (`sent` / `suppressed`) and reason (`-` when sent).
     func alertDecided(kind: String, outcome: String, reason: String?) {
