@@ -94,6 +94,54 @@ import Testing
         }
     }
 
+    /// The API's long-range answer: each bucket's values are the averages of the readings in it
+    /// (every reading weighs the same, however the minutes are filled), with their extremes, for all
+    /// four quantities; computed here from the readings.
+    @Test func longRangeBucketsAverageEveryQuantityOverItsReadings() async throws {
+        let t = try await TestHub.make()
+        let now = SourceTime.now().epochMilliseconds
+        var samples: [StoreTestData.Sample] = []
+        for m in 0..<40 {
+            for (fi, feeder) in ["FDR001", "FDR002"].enumerated() {
+                for k in 0..<((m * 5 + fi * 2) % 6) {  // 0…5 readings per feeder-minute
+                    let n = Double(m * 17 + k * 3 + fi)
+                    samples.append(StoreTestData.Sample(
+                        ts: now - 45 * 60_000 + Int64(m) * 60_000 + Int64(k) * 9_000, feeder: feeder,
+                        v: 225 + n.truncatingRemainder(dividingBy: 19), i: 800 + (n * 7).truncatingRemainder(dividingBy: 301),
+                        p: 200 + (n * 3).truncatingRemainder(dividingBy: 113), f: 59.9 + (n * 13).truncatingRemainder(dividingBy: 21) / 100))
+                }
+            }
+        }
+        _ = try await t.hub.store.commit([IngestWrite(telemetry: samples.map { $0.stored() }, arrival: now)])
+        // 7 days within 1,500 points: 604,800 s / 1,499 buckets = 404 s, rounded up to whole minutes.
+        let width: Int64 = 420_000
+        let expected = StoreTestData.buckets(samples, width: width)
+        let frequency = Dictionary(grouping: samples) { $0.ts / width * width }.mapValues { StoreTestData.Aggregate($0.compactMap(\.f))! }
+        try await t.live { client in
+            let week = try await client.get("/api/query/telemetry/timeseries?substation_id=SUB001&minutes=10080", key: t.allKey).decode(TimeSeriesResponse.self)
+            #expect(week.resolutionSeconds == 420)
+            #expect(week.points.count == expected.count)
+            for point in week.points {
+                let key = StoreTestData.BucketKey(start: point.time.epochMilliseconds, feeder: point.feederID?.rawValue ?? "")
+                guard let want = expected[key] else {
+                    Issue.record("unexpected bucket \(key)")
+                    continue
+                }
+                StoreTestData.check(point, against: want)
+            }
+
+            let thresholds = try await client.get("/api/query/frequency/thresholds?minutes=10080", key: t.allKey).decode(FrequencyThresholds.self)
+            #expect(thresholds.resolutionSeconds == 420)
+            let points = try #require(thresholds.series.first { $0.substationID == "SUB001" }).points
+            #expect(points.map(\.time.epochMilliseconds) == frequency.keys.sorted())
+            for point in points {
+                let want = try #require(frequency[point.time.epochMilliseconds])
+                #expect(StoreTestData.close(point.frequencyHz, want.average) && StoreTestData.close(point.minHz, want.min)
+                    && StoreTestData.close(point.maxHz, want.max), "\(point) vs \(want)")
+            }
+        }
+    }
+
     @Test func healthNeedsNoKeyAndMetricsAreExposed() async throws {
         let t = try await TestHub.make()
         try await t.live { client in
