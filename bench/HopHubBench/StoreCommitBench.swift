@@ -3,6 +3,12 @@ import Foundation
 import GRDB
 import HopHub
 import HopProtocol
+#if canImport(HopHubCore)
+import HopHubCore
+#endif
+#if canImport(HopHubSQLite)
+import HopHubSQLite
+#endif
 
 /// `hop-hub-bench`: the ceiling the HTTP batch path is compared with (bench/hub-ingest).
 ///
