@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "hop-hub-bench", targets: ["HopHubBench"]),
         .library(name: "HopProtocol", targets: ["HopProtocol"]),
         .library(name: "HopHub", targets: ["HopHub"]),
+        .library(name: "HopHubCore", targets: ["HopHubCore"]),
+        .library(name: "HopHubSQLite", targets: ["HopHubSQLite"]),
         .library(name: "HopEdge", targets: ["HopEdge"]),
     ],
     dependencies: [
@@ -40,23 +42,44 @@ let package = Package(
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // The hub's domain: accounts, alerting, scoring, live feed, ingest writer, configuration and the
+        // store protocols. No HTTP framework and no database here.
         .target(
-            name: "HopHub",
+            name: "HopHubCore",
             dependencies: [
                 "HopProtocol", "CCurl",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded store backend (SQLite through GRDB), implementing HopHubCore's store protocols.
+        .target(
+            name: "HopHubSQLite",
+            dependencies: [
+                "HopProtocol", "HopHubCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP layer (routes, middleware, portal files) and the wiring of everything into one hub.
+        .target(
+            name: "HopHub",
+            dependencies: [
+                "HopProtocol", "HopHubCore", "HopHubSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             resources: [.copy("Resources/openapi.json")],
@@ -76,7 +99,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "HopHubCLI",
-            dependencies: ["HopHub", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["HopHub", "HopHubCore", "HopHubSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -108,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "HopHubBench",
             dependencies: [
-                "HopHub",
+                "HopHub", "HopHubCore", "HopHubSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -121,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "HopHubTests",
             dependencies: [
-                "HopHub", "HopTestSupport",
+                "HopHub", "HopHubCore", "HopHubSQLite", "HopTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

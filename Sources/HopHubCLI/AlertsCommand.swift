@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HopHub
+import HopHubCore
+import HopHubSQLite
 import HopProtocol
 
 /// `hop-hub alerts log`: the alert decisions (sent, or suppressed and why), newest first.

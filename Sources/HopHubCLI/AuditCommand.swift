@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HopHub
+import HopHubCore
+import HopHubSQLite
 import HopProtocol
 
 /// `hop-hub audit list|export`: read the append-only audit log on the hub host.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import HopHub
+import HopHubCore
+import HopHubSQLite
 
 /// `hop-hub`: the hub server and its admin commands.
 @main

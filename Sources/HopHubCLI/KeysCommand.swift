@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HopHub
+import HopHubCore
+import HopHubSQLite
 
 /// `hop-hub keys create|list|rotate|revoke`: API keys for edges and integrations. Every change is
 /// recorded in the audit log with actor `cli`.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import HopHub
+import HopHubCore
+import HopHubSQLite
 import Logging
 
 /// `hop-hub serve`: runs the hub until SIGTERM/SIGINT, then shuts down gracefully.

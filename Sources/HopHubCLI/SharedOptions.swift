@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HopHub
+import HopHubCore
+import HopHubSQLite
 
 /// Options every subcommand that touches the data directory takes.
 struct DataOptions: ParsableArguments {

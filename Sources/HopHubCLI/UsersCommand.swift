@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HopHub
+import HopHubCore
+import HopHubSQLite
 import HopProtocol
 import Logging
 

@@ -4,6 +4,8 @@ import HTTPTypes
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 @Suite struct ConfigurationTests {
     func file(_ text: String) throws -> String {

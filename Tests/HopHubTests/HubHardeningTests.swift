@@ -9,6 +9,8 @@ import NIOCore
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Records that used to crash the hub or slip past validation: each is refused with a 4xx naming
 /// the problem, nothing is stored, and the hub keeps answering.

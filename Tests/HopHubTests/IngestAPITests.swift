@@ -10,6 +10,8 @@ import HopTestSupport
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 @Suite struct IngestAPITests {
     @Test func seedExampleIsAcceptedVerbatimAndServed() async throws {

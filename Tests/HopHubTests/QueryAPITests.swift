@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 @Suite struct QueryAPITests {
     /// Two substations of data; a key for SUB001 must never see SUB002, in any endpoint.

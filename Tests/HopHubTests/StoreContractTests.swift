@@ -5,6 +5,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The contract every store backend must meet. PostgreSQL joins `backends` when it exists.
 @Suite struct StoreContractTests {

@@ -8,6 +8,8 @@ import Logging
 import NIOCore
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// A real hub over a fresh SQLite file in a temporary directory, with keys of each kind.
 struct TestHub: Sendable {

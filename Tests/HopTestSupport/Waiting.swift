@@ -18,7 +18,9 @@ public func waitUntil(
     while try await !condition() {
         let beforeDeadline = clock.now < deadline
         try #require(beforeDeadline, "timed out after \(timeout) waiting for \(what)", sourceLocation: sourceLocation)
-        await Task.yield()
+        // A short real sleep, not a bare yield: spinning waiters in parallel tests would starve the
+        // cooperative threads the awaited work needs.
+        try await Task.sleep(for: .milliseconds(1))
     }
 }
 

@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -11,6 +13,8 @@ public struct Hub: Sendable {
     public let writer: IngestWriter
     /// Decides alerts (nil when `alerts.enabled` is false); its outbox is delivered by `OutboxService`.
     public let alerts: AlertEngine?
+    /// Feeds committed trips and restores to `alerts` (nil with it).
+    let alertTrigger: AlertTrigger?
     public let outboxSignal: OutboxSignal
     /// Committed data pushed to `GET /api/stream` clients (docs/live.md).
     public let live: LiveFeed
@@ -25,11 +29,14 @@ public struct Hub: Sendable {
         live = LiveFeed(
             settings: configuration.portal.live, lookups: store, metrics: metrics,
             sessionIdleTimeoutSeconds: configuration.accounts.idleTimeoutSeconds, logger: logger)
-        writer = IngestWriter(
-            store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger, live: live)
         outboxSignal = OutboxSignal()
         accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger, live: live)
+        alertTrigger = alerts.map(AlertTrigger.init(engine:))
+        // Everything that reacts to stored data hears it from the writer, after the commit.
+        writer = IngestWriter(
+            store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger,
+            observers: [live] + (alertTrigger.map { [$0] } ?? []))
     }
 
     /// Creates the data directory if needed and opens (migrating) its database.
@@ -51,7 +58,7 @@ public struct Hub: Sendable {
         SystemController(store: store, metrics: metrics, openAPI: openAPI).addRoutes(to: router)
         let api = router.group("api").add(middleware: AuthMiddleware(keys: store, accounts: accounts))
         addAccountRoutes(to: router, api: api)
-        IngestController(writer: writer, configuration: configuration, metrics: metrics, alerts: alerts)
+        IngestController(writer: writer, configuration: configuration, metrics: metrics)
             .addRoutes(to: api.group("ingest"))
         QueryController(store: store, configuration: configuration).addRoutes(to: api.group("query"))
         AlertQueryController(store: store).addRoutes(to: api.group("query"))
@@ -84,9 +91,11 @@ public struct Hub: Sendable {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hop-hub"),
             logger: logger)
+        // Shut down in reverse: the writer commits what is queued, then the alert trigger decides
+        // what the writer told it, then the live feed ends its streams, then the store closes.
+        app.addServices(StoreCloser(store: store, logger: logger), live)
+        if let alertTrigger { app.addServices(alertTrigger) }
         app.addServices(
-            StoreCloser(store: store, logger: logger),
-            live,
             writer,
             RetentionService(store: store, configuration: configuration, logger: logger))
         app.addServices(alertingServices(logger: logger))

@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import Foundation
 
 /// The methods each endpoint answers, read from the bundled OpenAPI document (plus the HTML pages it

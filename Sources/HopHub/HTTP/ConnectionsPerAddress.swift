@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import NIOConcurrencyHelpers
 
 /// Open connections per peer address, shared by every event loop of the server.

@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import Foundation
 
 /// Checks that an upload is a GeoJSON FeatureCollection (RFC 7946 §3.3) the map can draw: every

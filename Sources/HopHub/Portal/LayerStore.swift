@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import Foundation
 
 /// Map layers (GeoJSON FeatureCollections uploaded by admins), one file per layer:

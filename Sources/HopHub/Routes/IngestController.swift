@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import Foundation
 import HTTPTypes
 import HopProtocol
@@ -11,8 +13,6 @@ struct IngestController {
     let writer: IngestWriter
     let configuration: HubConfiguration
     let metrics: HubMetrics
-    /// Decides trip/restore alerts on the events a write stored, once the write is durable.
-    var alerts: AlertEngine? = nil
 
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
         group.post("telemetry", use: telemetry)
@@ -105,7 +105,6 @@ struct IngestController {
     private func submit(_ write: IngestWrite) async throws -> Bool {
         switch try await writer.submit(write) {
         case .stored:
-            if let alerts, !write.events.isEmpty { await alerts.eventsStored(write.events) }
             return false
         case .duplicate: return true
         case .conflict(let reason): throw HubError(.conflict, reason, field: reason.hasPrefix("edge_id") ? "edge_id" : "outage_id")

@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import Foundation
 import HTTPTypes
 import HopProtocol

@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import HopProtocol
 import Hummingbird
 

@@ -1,3 +1,5 @@
+import HopHubCore
+import HopHubSQLite
 import Prometheus
 import Foundation
 import HTTPTypes

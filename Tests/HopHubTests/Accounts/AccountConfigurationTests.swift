@@ -1,6 +1,8 @@
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `accounts.*`, `sessions.*`, `login.*` and `http.trusted_proxies`: defaults, overrides, and
 /// errors naming the key and its origin.

@@ -7,6 +7,8 @@ import Logging
 import Synchronization
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// A clock the test moves by hand (ms since the epoch).
 final class AccountTestClock: Sendable {

@@ -4,6 +4,8 @@ import NIOCore
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Which address and scheme the hub believes: forwarded headers only from trusted proxies.
 @Suite struct ClientAddressTests {

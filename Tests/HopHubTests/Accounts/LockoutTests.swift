@@ -3,6 +3,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Failed logins lock the account (per account) and the source address (per address); admins unlock.
 @Suite struct LockoutTests {

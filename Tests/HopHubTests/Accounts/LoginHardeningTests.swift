@@ -5,6 +5,8 @@ import Logging
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The security review's login findings: parallel guessing, the audit flood while locked,
 /// enumeration through lockout, control characters in passwords, IPv6 /64 and typed-in passwords.

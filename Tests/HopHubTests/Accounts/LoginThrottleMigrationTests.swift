@@ -4,6 +4,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Migration `v5-login-throttle` on a database written by v4: counters and locks are carried over,
 /// limited admins are widened to all substations with an audit row each.

@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `/login`, `/logout`, `/api/session` and the cookie path of the auth middleware, over a real socket.
 @Suite struct SessionHTTPTests {

@@ -4,6 +4,8 @@ import Synchronization
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Idle and absolute timeouts with an injected clock, `last_seen` writes, logout, deactivation.
 @Suite struct SessionLifetimeTests {

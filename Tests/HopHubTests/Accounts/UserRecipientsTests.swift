@@ -2,6 +2,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Alert mail goes to active, opted-in users granted the substation — read from the real users table.
 @Suite struct UserRecipientsTests {

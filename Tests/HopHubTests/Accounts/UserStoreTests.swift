@@ -4,6 +4,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Users in a real SQLite file: unique emails regardless of case, updates, audit rows per change.
 @Suite struct UserStoreTests {

@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The security review's admin findings: limited admins escalating, changes and their audit rows
 /// in one transaction, and refused admin attempts audited without flooding.

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `/api/admin/keys` over a real socket: create, rotate, revoke, each audited exactly once.
 @Suite struct AdminKeysAPITests {

@@ -6,6 +6,8 @@ import NIOCore
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// A logged-in portal user: the session cookie and the CSRF token from `GET /api/session`.
 struct PortalLogin: Sendable {

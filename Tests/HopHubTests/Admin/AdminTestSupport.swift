@@ -5,6 +5,8 @@ import HummingbirdTesting
 import NIOCore
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 extension TestHub {
     /// Creates an admin-scoped key (`admin`, read+admin, all substations) and returns its text.

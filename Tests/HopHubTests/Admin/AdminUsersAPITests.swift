@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `/api/admin/users` over a real socket, through `AccountService`, with keys and with sessions.
 @Suite struct AdminUsersAPITests {

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `GET /api/admin/audit` and `/api/admin/audit.csv` over a real socket.
 @Suite struct AuditAPITests {

@@ -3,6 +3,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// CSV (RFC 4180 + formula guard), the JSON view and query-parameter filters.
 @Suite struct AuditFormatTests {

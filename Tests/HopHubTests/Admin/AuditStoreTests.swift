@@ -4,6 +4,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The audit table against a real SQLite file: append-only, filters, complete ordered exports.
 @Suite struct AuditStoreTests {

@@ -2,9 +2,12 @@ import Foundation
 import HTTPTypes
 import HopProtocol
 import HummingbirdTesting
+import HopTestSupport
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// A trip ingested over HTTP is decided before the 2xx; `/api/query/alerts` honours the key's scope.
 @Suite struct AlertAPITests {
@@ -15,8 +18,13 @@ import Testing
             #expect(try await client.post("/api/ingest/event", key: t.allKey, body: trip).status == .ok)
             let mine = #"{"substation_id":"SUB001","feeder_id":"FDR001","severity":"ALARM","event_type":"FEEDER_TRIP"}"#
             #expect(try await client.post("/api/ingest/event", key: t.sub1Key, body: mine).status == .ok)
-            let all = try await client.get("/api/query/alerts", key: t.readKey).decode([AlertLogEntry].self)
-            #expect(all.count == 2 && all.allSatisfy { $0.outcome == "sent" })
+            // Decided after the commit, off the ingest path: wait for both decisions.
+            var all: [AlertLogEntry] = []
+            try await waitUntil("both trips to be decided") {
+                all = try await client.get("/api/query/alerts", key: t.readKey).decode([AlertLogEntry].self)
+                return all.count == 2
+            }
+            #expect(all.allSatisfy { $0.outcome == "sent" })
             #expect(all.first?.detail == "[Hop] TRIP SUB001 FDR001")
             let scoped = try await client.get("/api/query/alerts", key: t.sub1Key).decode([AlertLogEntry].self)
             #expect(scoped.map(\.substationID) == ["SUB001"])

@@ -4,6 +4,8 @@ import Logging
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Rules against the real SQLite store: cooldowns, caps, restore-after-trip, restarts, the outbox.
 @Suite struct AlertEngineTests {

@@ -4,6 +4,8 @@ import Logging
 import Synchronization
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// A settable clock for the alerting tests (milliseconds since the epoch).
 final class TestClock: Sendable {

@@ -2,6 +2,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The seed's rules as a pure function of the stored state.
 @Suite struct AlertPolicyTests {

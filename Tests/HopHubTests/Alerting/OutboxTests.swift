@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The outbox shared by processes, and the message as it goes on the wire.
 @Suite struct OutboxTests {

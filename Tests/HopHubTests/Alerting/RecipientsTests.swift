@@ -2,6 +2,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Only active, opted-in users granted the substation receive its alerts.
 @Suite struct RecipientsTests {

@@ -4,6 +4,8 @@ import Logging
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The scorer's reads and writes, the lease between processes, and a full pass.
 @Suite struct ScoringStoreTests {

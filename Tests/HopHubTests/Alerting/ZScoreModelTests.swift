@@ -2,6 +2,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The seed's z-score against hand-computed fixtures (population std, N = 20, Z_THRESHOLD = 2.5).
 @Suite struct ZScoreModelTests {

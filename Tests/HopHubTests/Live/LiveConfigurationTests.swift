@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `portal.*` and `live.*` keys: read from file and environment, refused with file, key and problem.
 @Suite struct LiveConfigurationTests {

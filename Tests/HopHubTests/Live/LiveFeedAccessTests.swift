@@ -3,6 +3,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// Streams end when their caller loses its rights: session expiry, key revocation, `endStreams`.
 extension LiveFeedTests {

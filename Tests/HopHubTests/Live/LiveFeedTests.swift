@@ -5,6 +5,8 @@ import HopTestSupport
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The live feed in isolation: inputs processed directly (`process`), streams read with `next`.
 @Suite struct LiveFeedTests {

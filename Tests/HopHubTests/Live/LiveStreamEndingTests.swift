@@ -5,6 +5,8 @@ import NIOCore
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// How stream `id` ended: the reason of its last frame (`event: closed`), nil when it is still open,
 /// ended without a reason, or anything follows the reason.

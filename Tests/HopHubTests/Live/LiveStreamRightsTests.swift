@@ -4,6 +4,8 @@ import Logging
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// A stream ends with the rights it was opened with: its session (logged out, deleted, idle-expired),
 /// its key id (rotated, revoked); and one caller cannot hold more than `maxStreamsPerCaller`.

@@ -6,6 +6,8 @@ import NIOCore
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `/api/portal/config`, map layers (admin upload/delete, audited), page routes and security headers.
 @Suite struct PortalAPITests {

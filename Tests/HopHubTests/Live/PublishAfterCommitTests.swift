@@ -5,6 +5,8 @@ import HopTestSupport
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The writer tells its observer about a write only after the store's commit has returned, and
 /// only about writes that were stored (not duplicates or conflicts).
@@ -33,7 +35,7 @@ import Testing
         let (steps, continuation) = AsyncStream.makeStream(of: Step.self)
         let writer = IngestWriter(
             store: RecordingStore(steps: continuation), maxPendingRecords: 100, metrics: HubMetrics(),
-            logger: Logger(label: "test"), live: RecordingObserver(steps: continuation))
+            logger: Logger(label: "test"), observers: [RecordingObserver(steps: continuation)])
         try await withThrowingTaskGroup(of: Void.self) { group throws in
             group.addTask { try await writer.run() }
             async let a = writer.submit(IngestWrite(arrival: 1))

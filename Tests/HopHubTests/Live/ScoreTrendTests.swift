@@ -3,6 +3,8 @@ import HopProtocol
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `scoreTrend` (behind `/api/query/ml/trend`): bounded per substation over long ranges, every
 /// anomaly and the newest scores kept, short ranges whole.

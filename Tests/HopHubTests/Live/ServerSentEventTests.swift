@@ -4,6 +4,8 @@ import NIOCore
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// The wire format of one frame: `id:`, `event:`, one `data:` line, a blank line; heartbeats are comments.
 @Suite struct ServerSentEventTests {

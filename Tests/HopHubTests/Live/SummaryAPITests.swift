@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
 
 /// `GET /api/query/summary`: totals over the caller's substations only, with the documented formulas.
 @Suite struct SummaryAPITests {

@@ -1,0 +1,114 @@
+import HopHubCore
+import Foundation
+import GRDB
+import HopProtocol
+
+extension SQLiteStore: ScoreStore, LeaseStore {
+    public func frequencyWindows(size: Int, freshSince: Int64) async throws -> [FrequencyWindow] {
+        let subs = try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY substation_id")
+        }
+        // Large fleets are read in parallel chunks (WAL readers don't block each other or the writer).
+        let parts = subs.count >= 2000 ? max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let chunk = max(1, (subs.count + parts - 1) / parts)
+        let slices = stride(from: 0, to: subs.count, by: chunk).map { Array(subs[$0..<min(subs.count, $0 + chunk)]) }
+        return try await withThrowingTaskGroup(of: (Int, [FrequencyWindow]).self) { group in
+            for (index, slice) in slices.enumerated() {
+                group.addTask {
+                    (index, try await self.pool.read { db in try Self.windows(db, substations: slice, size: size, freshSince: freshSince) })
+                }
+            }
+            var parts = [[FrequencyWindow]](repeating: [], count: slices.count)
+            for try await (index, windows) in group { parts[index] = windows }
+            return parts.flatMap { $0 }
+        }
+    }
+
+    /// The windows of `substations`, in order; newest `size` timestamps each, feeders averaged per timestamp.
+    static func windows(_ db: Database, substations: [String], size: Int, freshSince: Int64) throws -> [FrequencyWindow] {
+        // Uses the (substation_id, ts) index and stops after `size` groups.
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT ts, avg(frequency_hz) FROM telemetry
+                WHERE substation_id = ? AND frequency_hz IS NOT NULL
+                GROUP BY ts ORDER BY ts DESC LIMIT ?
+                """)
+        var windows: [FrequencyWindow] = []
+        windows.reserveCapacity(substations.count)
+        var readings: [Double] = []
+        readings.reserveCapacity(size)
+        for sub in substations {
+            // A cursor reuses one row buffer: no per-row allocation across 10,000s of substations.
+            statement.setUncheckedArguments([sub, size])
+            let cursor = try Row.fetchCursor(statement)
+            readings.removeAll(keepingCapacity: true)
+            var latest: Int64?
+            while let row = try cursor.next() {
+                if latest == nil { latest = row[0] }
+                readings.append(row[1])
+            }
+            guard let latest, latest >= freshSince else { continue }
+            windows.append(FrequencyWindow(substationID: SubstationID(sub), latestTs: latest, readings: readings.reversed()))
+        }
+        return windows
+    }
+
+    /// `GET /api/query/ml/trend`. Over a long range a substation has more scores than a chart can
+    /// show (7 days at one a minute = 10,080): the range is cut into `maxPointsPerSubstation` time
+    /// buckets per substation and each keeps its highest normal score, while every anomaly is kept.
+    /// When even that exceeds `limit`, the newest `limit` rows are returned (oldest first), so the
+    /// chart's recent end is never the part cut off.
+    public func scoreTrend(
+        since: Int64, until: Int64, scope: SubstationScope, limit: Int, maxPointsPerSubstation: Int
+    ) async throws -> [AnomalyScore] {
+        let filter = Self.scopeFilter("substation_id", scope)
+        let bucketMs = max(1, (until - since) / Int64(max(1, maxPointsPerSubstation)))
+        let columns = "ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version"
+        // SQLite takes the bare columns of a max() aggregate from the row holding the maximum.
+        let sql = """
+            WITH r AS (SELECT \(columns) FROM scores WHERE ts >= ?\(filter.sql))
+            SELECT * FROM (
+              SELECT \(columns) FROM r WHERE is_anomaly = 1
+              UNION ALL
+              SELECT \(columns) FROM (
+                SELECT \(columns), max(anomaly_score) AS peak FROM r WHERE is_anomaly = 0
+                GROUP BY substation_id, (ts - ?) / ?)
+            ) ORDER BY ts DESC, substation_id DESC LIMIT ?
+            """
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [since] + filter.arguments + [since, bucketMs, limit]).map(Self.score)
+        }
+        return rows.reversed()
+    }
+
+    public func writeScores(_ scores: [StoredScore]) async throws {
+        guard !scores.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean,
+                      baseline_std, latest_value, model_version) VALUES (?,?,?,?,?,?,?,?,?)
+                    """)
+            for s in scores {
+                let r = s.result
+                try statement.execute(arguments: [
+                    s.ts, s.substationID.rawValue, r.anomalyScore, r.isAnomaly, r.zScore, r.baselineMean, r.baselineStd,
+                    r.latestValue, ScoringSettings.modelVersion,
+                ])
+            }
+        }
+    }
+
+    public func acquireLease(_ name: String, holder: String, now: Int64, ttlMs: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                    WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= ?
+                    """,
+                arguments: [name, holder, now + ttlMs, now])
+            return try String.fetchOne(db, sql: "SELECT holder FROM job_leases WHERE name = ?", arguments: [name]) == holder
+        }
+    }
+}

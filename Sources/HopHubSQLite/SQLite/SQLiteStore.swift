@@ -1,0 +1,82 @@
+import HopHubCore
+import Foundation
+import GRDB
+import HopProtocol
+
+/// The embedded store: one SQLite file in the data directory, WAL mode, `synchronous = FULL` so a
+/// committed transaction survives a power cut (a 2xx to an edge promises durability).
+public final class SQLiteStore: Sendable {
+    /// The GRDB pool; exposed for benchmarks and maintenance tools, routes use the protocols.
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// ` AND column IN (?,…)` for a scope, with its arguments. `.all` adds nothing.
+    static func scopeFilter(_ column: String, _ scope: SubstationScope) -> (sql: String, arguments: StatementArguments) {
+        switch scope {
+        case .all:
+            return ("", [])
+        case .only(let set):
+            if set.isEmpty { return (" AND 0", []) }
+            let marks = Array(repeating: "?", count: set.count).joined(separator: ",")
+            return (" AND \(column) IN (\(marks))", StatementArguments(set.map(\.rawValue).sorted()))
+        }
+    }
+}
+
+extension SQLiteStore: MaintenanceStore {
+    public func applyRetention(rawBefore: Int64, rollupBefore: Int64, eventsBefore: Int64, scoresBefore: Int64) async throws
+        -> RetentionReport
+    {
+        try await pool.write { db in
+            var report = RetentionReport()
+            let subs = try String.fetchAll(db, sql: "SELECT substation_id FROM substations")
+            for sub in subs {
+                try db.execute(sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts < ?", arguments: [sub, rawBefore])
+                report.telemetry += db.changesCount
+            }
+            try db.execute(sql: "DELETE FROM telemetry_1m WHERE minute < ?", arguments: [rollupBefore])
+            report.rollups = db.changesCount
+            try db.execute(sql: "DELETE FROM events WHERE ts < ?", arguments: [eventsBefore])
+            report.events = db.changesCount
+            try db.execute(sql: "DELETE FROM scores WHERE ts < ?", arguments: [scoresBefore])
+            report.scores = db.changesCount
+            try db.execute(sql: "DELETE FROM outages WHERE active = 0 AND ts < ?", arguments: [eventsBefore])
+            // Alert decisions and delivered mail follow the events' retention (undelivered mail stays).
+            try db.execute(sql: "DELETE FROM alert_log WHERE decided_at < ?", arguments: [eventsBefore])
+            try db.execute(sql: "DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND created_at < ?", arguments: [eventsBefore])
+            return report
+        }
+    }
+
+    public func databaseSizeBytes() async throws -> Int64 {
+        var total: Int64 = 0
+        for suffix in ["", "-wal", "-shm"] {
+            if let attrs = try? FileManager.default.attributesOfItem(atPath: path + suffix),
+                let size = attrs[.size] as? NSNumber
+            {
+                total += size.int64Value
+            }
+        }
+        return total
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+}
