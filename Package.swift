@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "HopHubSQLite",
             dependencies: [
-                "HopProtocol", "HopHubCore",
+                "HopProtocol", "HopHubCore", "HopChunks",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -147,6 +147,7 @@ let package = Package(
                 "HopHub", "HopHubCore", "HopHubSQLite", "HopTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge", "HopTestSupport"], exclude: ["testcases"], swiftSettings: swiftSettings),

@@ -97,7 +97,8 @@ public struct Hub: Sendable {
         if let alertTrigger { app.addServices(alertTrigger) }
         app.addServices(
             writer,
-            RetentionService(store: store, configuration: configuration, logger: logger))
+            RetentionService(store: store, configuration: configuration, logger: logger),
+            CompactionService(store: store, settings: configuration.storage, metrics: metrics, logger: logger))
         app.addServices(alertingServices(logger: logger))
         app.addServices(accountServices(logger: logger))
         return app

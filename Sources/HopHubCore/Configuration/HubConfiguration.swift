@@ -43,6 +43,8 @@ public struct HubConfiguration: Sendable {
     public var portal = PortalSettings()
     /// Accounts, sessions and login throttling (`accounts.*`, `sessions.*`, `login.*`, `http.trusted_proxies`).
     public var accounts = AccountSettings()
+    /// Raw telemetry head and chunk compaction (`storage.*`).
+    public var storage = StorageSettings()
     /// HTTP server timeouts and the per-address connection cap (`http.*`).
     public var http = HTTPServerSettings()
 

@@ -29,3 +29,16 @@ extension HubMetrics {
         ).set(Int64(scored))
     }
 }
+
+/// Storage metrics.
+extension HubMetrics {
+    /// One compaction transaction: readings moved from the head into chunks, chunks written.
+    func compacted(readings: Int, chunks: Int) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "hop_compacted_readings", unitName: "total", helpText: "Readings moved from the head into chunks")
+        ).increment(by: Int64(readings))
+        registry.makeCounter(
+            descriptor: .init(metricName: "hop_compacted_chunks", unitName: "total", helpText: "Chunks written (new or rewritten)")
+        ).increment(by: Int64(chunks))
+    }
+}

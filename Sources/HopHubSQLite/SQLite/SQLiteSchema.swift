@@ -112,6 +112,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v3-audit") { db in try SQLiteSchema.audit(db) }
         migrator.registerMigration("v4-accounts") { db in try SQLiteSchema.accounts(db) }
         migrator.registerMigration("v5-login-throttle") { db in try SQLiteSchema.loginThrottle(db) }
+        migrator.registerMigration("v6-telemetry-chunks") { db in try SQLiteSchema.chunks(db) }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import HopHubCore
 import Foundation
 import GRDB
+import HopChunks
 import HopProtocol
 
 extension SQLiteStore: TelemetryQueries {
@@ -28,14 +29,14 @@ extension SQLiteStore: TelemetryQueries {
             let resolution = try Self.resolution(db, window: window, substations: [substation.rawValue])
             switch resolution {
             case .raw:
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT ts, feeder_id, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
-                        WHERE substation_id = ? AND ts >= ? AND ts <= ? ORDER BY ts, feeder_id
-                        """,
-                    arguments: [substation.rawValue, window.from, window.to])
-                return (0, rows.map { TimeSeriesPoint(time: SourceTime(epochMilliseconds: $0["ts"]), feederID: Self.feeder($0["feeder_id"]), values: Self.values($0)) })
+                let readings = try Self.rawReadings(db, substation: substation.rawValue, from: window.from, to: window.to)
+                return (0, readings.map { r in
+                    TimeSeriesPoint(
+                        time: SourceTime(epochMilliseconds: r.point.ts), feederID: Self.feeder(r.feederID),
+                        values: MetricValues(
+                            voltageKV: r.point.voltageKV, currentA: r.point.currentA, powerMW: r.point.powerMW,
+                            frequencyHz: r.point.frequencyHz))
+                })
             case .buckets(let seconds):
                 let width = Int64(seconds) * 1000
                 let rows = try Row.fetchAll(
@@ -75,15 +76,8 @@ extension SQLiteStore: TelemetryQueries {
                 let points: [FrequencyPoint]
                 switch resolution {
                 case .raw:
-                    points = try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT ts, avg(frequency_hz) AS f FROM telemetry
-                            WHERE substation_id = ? AND ts >= ? AND ts <= ? AND frequency_hz IS NOT NULL
-                            GROUP BY ts ORDER BY ts
-                            """,
-                        arguments: [sub, window.from, window.to]
-                    ).map { FrequencyPoint(time: SourceTime(epochMilliseconds: $0["ts"]), frequencyHz: $0["f"]) }
+                    points = Self.frequencyByTime(try Self.rawReadings(db, substation: sub, from: window.from, to: window.to))
+                        .map { FrequencyPoint(time: SourceTime(epochMilliseconds: $0.ts), frequencyHz: $0.hz) }
                 case .buckets(let seconds):
                     let width = Int64(seconds) * 1000
                     points = try Row.fetchAll(

@@ -1,6 +1,7 @@
 import HopHubCore
 import Foundation
 import GRDB
+import HopChunks
 import HopProtocol
 
 extension SQLiteStore: ScoreStore, LeaseStore {
@@ -37,15 +38,26 @@ extension SQLiteStore: ScoreStore, LeaseStore {
         windows.reserveCapacity(substations.count)
         var readings: [Double] = []
         readings.reserveCapacity(size)
+        let newestChunk = try db.cachedStatement(sql: "SELECT max(last_ts) FROM telemetry_chunks WHERE substation_id = ?")
         for sub in substations {
             // A cursor reuses one row buffer: no per-row allocation across 10,000s of substations.
             statement.setUncheckedArguments([sub, size])
             let cursor = try Row.fetchCursor(statement)
             readings.removeAll(keepingCapacity: true)
             var latest: Int64?
+            var oldest: Int64 = .max
             while let row = try cursor.next() {
                 if latest == nil { latest = row[0] }
+                oldest = row[0]
                 readings.append(row[1])
+            }
+            // The head usually holds the whole window; when compacted readings could be among the
+            // newest `size`, the window is read from the chunks and the head together.
+            if let chunked = try Int64.fetchOne(newestChunk, arguments: [sub]), readings.count < size || chunked >= oldest {
+                let from = TelemetryChunking.blockStart(chunked) - TelemetryChunking.blockMs
+                let merged = Self.frequencyByTime(try Self.rawReadings(db, substation: sub, from: from, to: .max)).suffix(size)
+                readings = merged.reversed().map(\.hz)
+                latest = merged.last?.ts
             }
             guard let latest, latest >= freshSince else { continue }
             windows.append(FrequencyWindow(substationID: SubstationID(sub), latestTs: latest, readings: readings.reversed()))

@@ -46,6 +46,10 @@ extension SQLiteStore: MaintenanceStore {
                 try db.execute(sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts < ?", arguments: [sub, rawBefore])
                 report.telemetry += db.changesCount
             }
+            // Whole chunks only: a chunk goes once its newest reading is past the cutoff.
+            report.telemetry += try Int.fetchOne(
+                db, sql: "SELECT coalesce(sum(points), 0) FROM telemetry_chunks WHERE last_ts < ?", arguments: [rawBefore]) ?? 0
+            try db.execute(sql: "DELETE FROM telemetry_chunks WHERE last_ts < ?", arguments: [rawBefore])
             try db.execute(sql: "DELETE FROM telemetry_1m WHERE minute < ?", arguments: [rollupBefore])
             report.rollups = db.changesCount
             try db.execute(sql: "DELETE FROM events WHERE ts < ?", arguments: [eventsBefore])

@@ -1,0 +1,13 @@
+/// How raw telemetry is kept (`storage.*`): recent readings as rows (the head), older ones in
+/// compressed chunks (docs/hub-storage.md, docs/chunk-format.md).
+public struct StorageSettings: Sendable, Hashable {
+    /// Readings younger than this stay raw rows; older ones are compacted into chunks, seconds.
+    /// Readings that arrive later than this (an edge's backlog) are merged into their chunk.
+    public var headSeconds = 120
+    /// How often the head is compacted, seconds.
+    public var compactionIntervalSeconds = 5
+    /// Series-blocks compacted per transaction (each holds the database for a few milliseconds).
+    public var chunksPerTransaction = 16
+
+    public init() {}
+}

@@ -1,0 +1,59 @@
+import HopProtocol
+import Logging
+import ServiceLifecycle
+
+/// Moves raw readings older than `storage.head_s` from the head into compressed chunks, every
+/// `storage.compaction_interval_s`. A pass runs small transactions back to back until the head is
+/// caught up, so a backlog (an upgrade from a database without chunks, an edge's hours of buffered
+/// readings) drains without holding ingest up; its progress is logged.
+public struct CompactionService: Service {
+    let store: any TelemetryCompaction
+    let settings: StorageSettings
+    let metrics: HubMetrics
+    let logger: Logger
+
+    public init(store: any TelemetryCompaction, settings: StorageSettings, metrics: HubMetrics, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await repeatUntilShutdown(every: .seconds(settings.compactionIntervalSeconds), startNow: true) {
+            _ = await drain(now: SourceTime.now().epochMilliseconds)
+        }
+    }
+
+    /// Compacts everything older than the head window at `now`; returns what it did in total.
+    public func drain(now: Int64) async -> CompactionReport {
+        let cutoff = now - Int64(settings.headSeconds) * 1000
+        var total = CompactionReport()
+        var lastLog = ContinuousClock.now
+        while !Task.isCancelled {
+            let report: CompactionReport
+            do {
+                report = try await store.compact(before: cutoff, maxChunks: settings.chunksPerTransaction)
+            } catch {
+                logger.error("compaction pass failed; the head keeps the readings", metadata: ["error": "\(error)"])
+                break
+            }
+            total.chunks += report.chunks
+            total.readings += report.readings
+            total.remaining = report.remaining
+            metrics.compacted(readings: report.readings, chunks: report.chunks)
+            guard report.remaining > 0, report.chunks > 0 else { break }
+            if ContinuousClock.now - lastLog > .seconds(10) {
+                logger.info(
+                    "compacting the head into chunks",
+                    metadata: ["compacted": "\(total.readings)", "remaining": "\(report.remaining)"])
+                lastLog = .now
+            }
+            await Task.yield()  // let the writer take the database between transactions
+        }
+        if total.remaining == 0, total.readings > 10_000 {
+            logger.info("head compacted into chunks", metadata: ["readings": "\(total.readings)", "chunks": "\(total.chunks)"])
+        }
+        return total
+    }
+}
