@@ -20,8 +20,13 @@ public struct CompactionService: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown(every: .seconds(settings.compactionIntervalSeconds), startNow: true) {
-            _ = await drain(now: SourceTime.now().epochMilliseconds)
+        await repeatUntilShutdown(every: .seconds(settings.compactionIntervalSeconds), startNow: true, from: [String]()) { warned in
+            let report = await drain(now: SourceTime.now().epochMilliseconds)
+            // Blocks that cannot be compacted are named once, not at every pass.
+            for reason in report.skipped where !warned.contains(reason) {
+                logger.warning("readings left in the head", metadata: ["reason": "\(reason)"])
+            }
+            return report.skipped
         }
     }
 
@@ -40,18 +45,17 @@ public struct CompactionService: Service {
             }
             total.chunks += report.chunks
             total.readings += report.readings
-            total.remaining = report.remaining
+            total.skipped += report.skipped
             metrics.compacted(readings: report.readings, chunks: report.chunks)
-            guard report.remaining > 0, report.chunks > 0 else { break }
+            guard report.chunks == settings.chunksPerTransaction else { break }  // caught up
             if ContinuousClock.now - lastLog > .seconds(10) {
-                logger.info(
-                    "compacting the head into chunks",
-                    metadata: ["compacted": "\(total.readings)", "remaining": "\(report.remaining)"])
+                let remaining = (try? await store.headReadings(before: cutoff)).map(String.init) ?? "?"
+                logger.info("compacting the head into chunks", metadata: ["compacted": "\(total.readings)", "remaining": "\(remaining)"])
                 lastLog = .now
             }
             await Task.yield()  // let the writer take the database between transactions
         }
-        if total.remaining == 0, total.readings > 10_000 {
+        if total.readings > 100_000 {
             logger.info("head compacted into chunks", metadata: ["readings": "\(total.readings)", "chunks": "\(total.chunks)"])
         }
         return total

@@ -18,13 +18,12 @@ public struct CompactionReport: Sendable, Hashable {
     public var chunks = 0
     /// Head readings moved into chunks.
     public var readings = 0
-    /// Head readings older than the cutoff still waiting (more than one pass could take).
-    public var remaining = 0
+    /// Series-blocks left in the head this pass, and why (a corrupt chunk, too many readings).
+    public var skipped: [String] = []
 
-    public init(chunks: Int = 0, readings: Int = 0, remaining: Int = 0) {
+    public init(chunks: Int = 0, readings: Int = 0) {
         self.chunks = chunks
         self.readings = readings
-        self.remaining = remaining
     }
 }
 
@@ -34,4 +33,6 @@ public protocol TelemetryCompaction: Sendable {
     /// transaction so ingest never waits long; late readings of an existing chunk are merged into
     /// it (a reading with the same source time replaces the older one).
     func compact(before cutoff: Int64, maxChunks: Int) async throws -> CompactionReport
+    /// Head readings older than `cutoff` (what compaction still has to do); a count, for progress.
+    func headReadings(before cutoff: Int64) async throws -> Int
 }

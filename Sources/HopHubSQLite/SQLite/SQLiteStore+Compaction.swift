@@ -10,44 +10,76 @@ import HopProtocol
 /// the rows. A crash before the commit leaves everything in the head; after it, in the chunk.
 extension SQLiteStore: TelemetryCompaction {
     public func compact(before cutoff: Int64, maxChunks: Int) async throws -> CompactionReport {
-        try await pool.write { db in
-            let width = TelemetryChunking.blockMs
-            let blocks = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT substation_id, feeder_id, \(Self.blockSQL("ts")) AS block FROM telemetry WHERE ts < ?
-                    GROUP BY substation_id, feeder_id, block ORDER BY block LIMIT ?
-                    """,
-                arguments: [cutoff, maxChunks + 1])
+        let report = try await pool.write { db in
             var report = CompactionReport()
-            for row in blocks.prefix(maxChunks) {
-                let substation: String = row["substation_id"], feeder: String = row["feeder_id"]
-                let start: Int64 = row["block"]
-                let end = min(start + width, cutoff)
-                let fresh = try Self.headPoints(db, substation: substation, feeder: feeder, from: start, before: end)
-                let existing = try Self.chunk(db, substation: substation, feeder: feeder, block: start)
-                let merged = ChunkPoints.merge(existing?.points ?? [], fresh)
-                guard merged.count <= ChunkFormat.maxPoints else { continue }  // faster than ~9 Hz: stays raw
-                let data = try ChunkEncoder.encode(merged)
-                try db.execute(
-                    sql: """
-                        INSERT INTO telemetry_chunks (substation_id, feeder_id, block_start, first_ts, last_ts, points, data)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (substation_id, feeder_id, block_start) DO UPDATE SET
-                          first_ts = excluded.first_ts, last_ts = excluded.last_ts, points = excluded.points, data = excluded.data
-                        """,
-                    arguments: [substation, feeder, start, merged.first!.ts, merged.last!.ts, merged.count, Data(data)])
-                try db.execute(
-                    sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ? AND feeder_id = ?",
-                    arguments: [substation, start, end, feeder])
-                report.chunks += 1
-                report.readings += db.changesCount
-            }
-            if blocks.count > maxChunks {
-                report.remaining = try Int.fetchOne(db, sql: "SELECT count(*) FROM telemetry WHERE ts < ?", arguments: [cutoff]) ?? 0
+            var examined = 0
+            // The oldest blocks of each substation first, found through the `(substation_id, ts)`
+            // index: a pass costs the rows it moves, not a scan of the head.
+            let next = try db.cachedStatement(sql: "SELECT min(ts) FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ?")
+            let feeders = try db.cachedStatement(
+                sql: "SELECT DISTINCT feeder_id FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ?")
+            substations: for substation in try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY last_seen") {
+                var from = Int64.min
+                while let ts = try Int64.fetchOne(next, arguments: [substation, from, cutoff]) {
+                    let start = TelemetryChunking.blockStart(ts)
+                    let end = min(start + TelemetryChunking.blockMs, cutoff)
+                    for feeder in try String.fetchAll(feeders, arguments: [substation, start, end]) {
+                        if try Self.compactBlock(db, substation: substation, feeder: feeder, start: start, end: end, into: &report) {
+                            guard report.chunks < maxChunks else { break substations }
+                        }
+                        examined += 1
+                        guard examined < maxChunks * 4 else { break substations }
+                    }
+                    from = end
+                }
             }
             return report
         }
+        // Pages the head gave back return to the file system (databases created with incremental
+        // auto-vacuum; a no-op on older ones), so the file shrinks after a backlog.
+        if report.readings > 0 { try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") } }
+        return report
+    }
+
+    /// Merges one series-block of the head into its chunk; false (and the rows left in the head)
+    /// when its chunk is corrupt or the block would hold more points than a chunk can.
+    static func compactBlock(
+        _ db: Database, substation: String, feeder: String, start: Int64, end: Int64, into report: inout CompactionReport
+    ) throws -> Bool {
+        let fresh = try headPoints(db, substation: substation, feeder: feeder, from: start, before: end)
+        let existing: StoredChunk?
+        do {
+            existing = try chunk(db, substation: substation, feeder: feeder, block: start)
+        } catch let error as CorruptChunkError {
+            report.skipped.append(error.description)
+            return false
+        }
+        let merged = ChunkPoints.merge(existing?.points ?? [], fresh)
+        guard !fresh.isEmpty, merged.count <= ChunkFormat.maxPoints else {
+            if !fresh.isEmpty {
+                report.skipped.append("\(substation)/\(feeder) at block \(start): \(merged.count) readings exceed a chunk's \(ChunkFormat.maxPoints)")
+            }
+            return false
+        }
+        let data = try ChunkEncoder.encode(merged)
+        try db.execute(
+            sql: """
+                INSERT INTO telemetry_chunks (substation_id, feeder_id, block_start, first_ts, last_ts, points, data)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (substation_id, feeder_id, block_start) DO UPDATE SET
+                  first_ts = excluded.first_ts, last_ts = excluded.last_ts, points = excluded.points, data = excluded.data
+                """,
+            arguments: [substation, feeder, start, merged.first!.ts, merged.last!.ts, merged.count, Data(data)])
+        try db.execute(
+            sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ? AND feeder_id = ?",
+            arguments: [substation, start, end, feeder])
+        report.chunks += 1
+        report.readings += db.changesCount
+        return true
+    }
+
+    public func headReadings(before cutoff: Int64) async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM telemetry WHERE ts < ?", arguments: [cutoff]) ?? 0 }
     }
 
     /// Head rows of one series in `[from, before)` as chunk points, in write order (so that
@@ -69,9 +101,4 @@ extension SQLiteStore: TelemetryCompaction {
             frequencyHz: row["frequency_hz"])
     }
 
-    /// `column`'s block start in SQL (floor division, also right for times before 1970).
-    static func blockSQL(_ column: String) -> String {
-        let w = TelemetryChunking.blockMs
-        return "(CASE WHEN \(column) < 0 THEN ((\(column) + 1) / \(w)) - 1 ELSE \(column) / \(w) END) * \(w)"
-    }
 }

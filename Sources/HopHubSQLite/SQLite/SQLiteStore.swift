@@ -19,6 +19,13 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        // A new database gives pages back to the file system as compaction empties the head
+        // (the mode can only be chosen before the first table; older databases keep theirs).
+        try pool.writeWithoutTransaction { db in
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 {
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            }
+        }
         try SQLiteSchema.migrator.migrate(pool)
     }
 
