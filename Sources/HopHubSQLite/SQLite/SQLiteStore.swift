@@ -57,8 +57,14 @@ extension SQLiteStore: MaintenanceStore {
             report.telemetry += try Int.fetchOne(
                 db, sql: "SELECT coalesce(sum(points), 0) FROM telemetry_chunks WHERE last_ts < ?", arguments: [rawBefore]) ?? 0
             try db.execute(sql: "DELETE FROM telemetry_chunks WHERE last_ts < ?", arguments: [rawBefore])
-            try db.execute(sql: "DELETE FROM telemetry_1m WHERE minute < ?", arguments: [rollupBefore])
-            report.rollups = db.changesCount
+            // Per series, along the primary key (substation_id, feeder_id, minute).
+            let series = try Row.fetchAll(db, sql: "SELECT substation_id, feeder_id FROM telemetry_latest")
+            for row in series {
+                try db.execute(
+                    sql: "DELETE FROM telemetry_1m WHERE substation_id = ? AND feeder_id = ? AND minute < ?",
+                    arguments: [row["substation_id"], row["feeder_id"], rollupBefore])
+                report.rollups += db.changesCount
+            }
             try db.execute(sql: "DELETE FROM events WHERE ts < ?", arguments: [eventsBefore])
             report.events = db.changesCount
             try db.execute(sql: "DELETE FROM scores WHERE ts < ?", arguments: [scoresBefore])
