@@ -6,7 +6,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_audit_filter_lists_every_hub_audit_action():
-    swift = (ROOT / "Sources/HopHub/Audit/AuditEntry.swift").read_text()
+    swift = (ROOT / "Sources/HopHubCore/Audit/AuditEntry.swift").read_text()
     enum = swift[swift.index("public enum AuditAction"):]
     enum = enum[:enum.index("\n}\n")]
     hub_actions = set(re.findall(r'case \w+ = "([^"]+)"', enum))
