@@ -16,16 +16,13 @@ public final class SQLiteStore: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
+            // A new database gives pages back to the file system as compaction empties the head.
+            // The mode takes effect only before the file is first written (before WAL mode); on an
+            // existing database SQLite ignores it, and `hop-hub` leaves such files as they are.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
-        // A new database gives pages back to the file system as compaction empties the head
-        // (the mode can only be chosen before the first table; older databases keep theirs).
-        try pool.writeWithoutTransaction { db in
-            if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 {
-                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-            }
-        }
         try SQLiteSchema.migrator.migrate(pool)
     }
 

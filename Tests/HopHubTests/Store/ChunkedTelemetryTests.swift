@@ -144,6 +144,18 @@ import Testing
         #expect(try await Self.count(t.hub.store, "SELECT count(*) FROM telemetry_chunks") == 4)
     }
 
+    @Test func compactionGivesTheHeadsPagesBackOnANewDatabase() async throws {
+        let t = try await TestHub.make()
+        #expect(try await Self.count(t.hub.store, "PRAGMA auto_vacuum") == 2, "incremental")
+        try await Self.store(Self.readings(), into: t.hub.store)
+        let filled = try await Self.count(t.hub.store, "PRAGMA page_count")
+        _ = try await Self.compactAll(t.hub.store)
+        let free = try await Self.count(t.hub.store, "PRAGMA freelist_count")
+        let pages = try await Self.count(t.hub.store, "PRAGMA page_count")
+        #expect(free < 16, "\(free) free pages left in the file")
+        #expect(pages < filled / 2, "the file kept \(pages) of \(filled) pages")
+    }
+
     @Test func aCorruptChunkIsReportedNamingItAndIsNeverRewritten() async throws {
         let t = try await TestHub.make()
         try await Self.store(Self.readings(count: 30), into: t.hub.store)
