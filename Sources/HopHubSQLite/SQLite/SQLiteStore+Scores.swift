@@ -38,7 +38,10 @@ extension SQLiteStore: ScoreStore, LeaseStore {
         windows.reserveCapacity(substations.count)
         var readings: [Double] = []
         readings.reserveCapacity(size)
-        let newestChunk = try db.cachedStatement(sql: "SELECT max(last_ts) FROM telemetry_chunks WHERE substation_id = ?")
+        // Only chunks of the oldest head reading's block or later can reach into the window: the
+        // lookup stays on a few index entries per substation instead of its whole history.
+        let newestChunk = try db.cachedStatement(
+            sql: "SELECT max(last_ts) FROM telemetry_chunks WHERE substation_id = ? AND block_start >= ?")
         for sub in substations {
             // A cursor reuses one row buffer: no per-row allocation across 10,000s of substations.
             statement.setUncheckedArguments([sub, size])
@@ -53,7 +56,8 @@ extension SQLiteStore: ScoreStore, LeaseStore {
             }
             // The head usually holds the whole window; when compacted readings could be among the
             // newest `size`, the window is read from the chunks and the head together.
-            if let chunked = try Int64.fetchOne(newestChunk, arguments: [sub]), readings.count < size || chunked >= oldest {
+            let since = readings.count < size ? Int64.min : TelemetryChunking.blockStart(oldest)
+            if let chunked = try Int64.fetchOne(newestChunk, arguments: [sub, since]), readings.count < size || chunked >= oldest {
                 let from = TelemetryChunking.blockStart(chunked) - TelemetryChunking.blockMs
                 let merged = Self.frequencyByTime(try Self.rawReadings(db, substation: sub, from: from, to: .max)).suffix(size)
                 readings = merged.reversed().map(\.hz)
