@@ -107,6 +107,9 @@ let package = Package(
             dependencies: ["HopEdge", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        // DNP3 (IEEE 1815) master protocol layers: link, transport, application, objects
+        // (docs/dnp3.md). Pure, no I/O.
+        .target(name: "HopDNP3", swiftSettings: swiftSettings),
         // Compressed per-series chunk codec (docs/chunk-format.md). Pure, no I/O.
         .target(name: "HopChunks", swiftSettings: swiftSettings),
         .target(
@@ -153,5 +156,6 @@ let package = Package(
         .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge", "HopTestSupport"], exclude: ["testcases"], swiftSettings: swiftSettings),
         .testTarget(name: "HopSimTests", dependencies: ["HopSim"], swiftSettings: swiftSettings),
         .testTarget(name: "HopChunksTests", dependencies: ["HopChunks"], swiftSettings: swiftSettings),
+        .testTarget(name: "HopDNP3Tests", dependencies: ["HopDNP3"], swiftSettings: swiftSettings),
     ]
 )
