@@ -63,6 +63,14 @@ enum RFC3339 {
     /// it, so any `Int64` (say, from a database written before the range was enforced) gives a
     /// well-formed string instead of a trap.
     static func format(_ epochMillisecondsUnchecked: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(epochMillisecondsUnchecked, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `format`'s text (`YYYY-MM-DDTHH:MM:SS.mmmZ`, 24 bytes) to `bytes`.
+    static func append(_ epochMillisecondsUnchecked: Int64, to bytes: inout [UInt8]) {
         let range = SourceTime.representableRange
         let epochMilliseconds = min(max(epochMillisecondsUnchecked, range.lowerBound), range.upperBound)
         let ms = Int(((epochMilliseconds % 1000) + 1000) % 1000)
@@ -74,12 +82,28 @@ enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let s = String(value)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
-            + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(ms, 3))Z"
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondsOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondsOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondsOfDay % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(ms, 3)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

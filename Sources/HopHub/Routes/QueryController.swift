@@ -40,27 +40,29 @@ struct QueryController {
         return try await store.latestReadings(since: since, scope: scope)
     }
 
-    @Sendable func timeSeries(_ request: Request, context: HubRequestContext) async throws -> TimeSeriesResponse {
+    @Sendable func timeSeries(_ request: Request, context: HubRequestContext) async throws -> JSONBytesResponse {
         let params = QueryParameters(request: request)
         guard let substation = try params.substation(for: try reader(context)) else {
             throw HubError(.invalidParameter, "substation_id is required", field: "substation_id")
         }
         let minutes = try params.minutes(default: 60)
         let (resolution, points) = try await store.timeSeries(substation: substation, window: window(minutes: minutes))
-        return TimeSeriesResponse(substationID: substation, minutes: minutes, resolutionSeconds: resolution, points: points)
+        return JSONBytesResponse(
+            bytes: TimeSeriesResponse(substationID: substation, minutes: minutes, resolutionSeconds: resolution, points: points).jsonBytes)
     }
 
     @Sendable func mlLatest(_ request: Request, context: HubRequestContext) async throws -> [AnomalyScore] {
         try await store.latestScores(scope: try QueryParameters(request: request).scope(for: try reader(context)))
     }
 
-    @Sendable func mlTrend(_ request: Request, context: HubRequestContext) async throws -> [AnomalyScore] {
+    @Sendable func mlTrend(_ request: Request, context: HubRequestContext) async throws -> JSONBytesResponse {
         let params = QueryParameters(request: request)
         let scope = try params.scope(for: try reader(context))
         let range = window(minutes: try params.minutes(default: 60))
-        return try await store.scoreTrend(
+        let scores = try await store.scoreTrend(
             since: range.from, until: range.to, scope: scope, limit: try params.limit(default: 20_000, max: 100_000),
             maxPointsPerSubstation: configuration.maxPointsPerSeries)
+        return JSONBytesResponse(bytes: scores.jsonBytes)
     }
 
     @Sendable func events(_ request: Request, context: HubRequestContext) async throws -> [EventRecord] {
@@ -74,14 +76,16 @@ struct QueryController {
         try await store.activeOutages(scope: try QueryParameters(request: request).scope(for: try reader(context)))
     }
 
-    @Sendable func thresholds(_ request: Request, context: HubRequestContext) async throws -> FrequencyThresholds {
+    @Sendable func thresholds(_ request: Request, context: HubRequestContext) async throws -> JSONBytesResponse {
         let params = QueryParameters(request: request)
         let scope = try params.scope(for: try reader(context))
         let minutes = try params.minutes(default: 15)
         let (resolution, series) = try await store.frequencySeries(window: window(minutes: minutes), scope: scope)
-        return FrequencyThresholds(
-            nominalHz: configuration.frequencyNominalHz, bandLowHz: configuration.frequencyBandLowHz,
-            bandHighHz: configuration.frequencyBandHighHz, minutes: minutes, resolutionSeconds: resolution, series: series)
+        return JSONBytesResponse(
+            bytes: FrequencyThresholds(
+                nominalHz: configuration.frequencyNominalHz, bandLowHz: configuration.frequencyBandLowHz,
+                bandHighHz: configuration.frequencyBandHighHz, minutes: minutes, resolutionSeconds: resolution, series: series
+            ).jsonBytes)
     }
 
     @Sendable func substations(_ request: Request, context: HubRequestContext) async throws -> [SubstationInfo] {
