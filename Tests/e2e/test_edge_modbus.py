@@ -196,3 +196,53 @@ devices:
         assert rtu.requests == 1 and rtu.bad_frames == 0  # one coalesced read of 5 registers, CRC good
     finally:
         rtu.close()
+
+
+def test_a_register_several_feeders_name_is_read_once_and_reaches_each_of_them(tmp_path):
+    # The RTU's bus frequency is one input register (30); three feeders name it, each with its own
+    # voltage register. FDR003 has register_base 20, so its inline addresses are relative to it: it
+    # names the bus register as 10 (+20).
+    inputs = [0] * 40
+    inputs[0:3] = [1380, 1385, 1390]  # voltage_kv × 100 per feeder (FDR003's at 20)
+    inputs[20] = 1395
+    inputs[30] = 9990  # 59.990 Hz as (raw × 0.001 + 50)
+    server = ModbusServer(tmp_path, unit=3, input_=inputs).start()
+    try:
+        bus = "frequency_hz: {function: input, address: %d, type: uint16, scale: 0.001, offset: 50}"
+        feeders = "\n".join([
+            "      - {feeder_id: FDR001, points: {voltage_kv: {function: input, address: 0, type: uint16, scale: 0.01}, "
+            + bus % 30 + "}}",
+            "      - {feeder_id: FDR002, points: {voltage_kv: {function: input, address: 1, type: uint16, scale: 0.01}, "
+            + bus % 30 + "}}",
+            "      - {feeder_id: FDR003, register_base: 20, points: {voltage_kv: {function: input, address: 0, type: uint16, "
+            "scale: 0.01}, " + bus % 10 + "}}",
+        ])
+        config = config_for(tmp_path, server.port, feeders, device_extra="    read_mode: per_point\n")
+        check = run_edge("check", "--config", str(config))
+        assert check.returncode == 0, check.stderr
+        assert "FDR001+FDR002+FDR003.frequency_hz@+0 uint16" in check.stdout
+        rc, reports, out = probe(config)
+        assert rc == 0, out.stdout + out.stderr
+        by_feeder = {f["feederID"]: f["values"] for f in reports[0]["feeders"]}
+        for feeder, volts in (("FDR001", 13.8), ("FDR002", 13.85), ("FDR003", 13.95)):
+            assert by_feeder[feeder]["voltage_kv"] == pytest.approx(volts)
+            assert by_feeder[feeder]["frequency_hz"] == pytest.approx(59.99)
+        # per_point: one request per point, and the shared register is one of them, read once.
+        requests = [r["request"] for r in reports[0]["raw"]]
+        assert requests.count("input 30…30") == 1
+        assert len(requests) == 4
+
+        # The same register with another scale on one feeder is a conflict, refused before any read;
+        # the error is at the second feeder naming it, and shows both definitions.
+        bad = feeders.replace("scale: 0.001, offset: 50}}}", "scale: 0.01, offset: 50}}}", 1)
+        assert bad != feeders
+        config = config_for(tmp_path, server.port, bad)
+        check = run_edge("check", "--config", str(config))
+        assert check.returncode == 1
+        lines = config.read_text().splitlines()
+        line = next(i + 1 for i, text in enumerate(lines) if "feeder_id: FDR002" in text)
+        assert check.stderr.strip().startswith(f"hop-edge: {config}:{line}: devices[0].feeders[1]: FDR002.frequency_hz ("), \
+            check.stderr
+        assert "input 30 uint16 ABCD ×0.01+50.0" in check.stderr and "input 30 uint16 ABCD ×0.001+50.0" in check.stderr
+    finally:
+        server.stop()

@@ -1,4 +1,5 @@
-/// Turns raw responses into a `ScanSample` using the plan's point placements. Pure.
+/// Turns raw responses into a `ScanSample` using the plan's point placements; a point feeders
+/// share gives its value to each of them. Pure.
 public enum ScanDecoder {
     /// Adds the points of `response` to `sample`. Throws `.decode` when a value is not finite
     /// (e.g. a float32 NaN), naming the point and register.
@@ -12,10 +13,10 @@ public enum ScanDecoder {
                 guard let value = RegisterDecoder.value(response.registers, at: point.offset, spec: spec) else {
                     throw DeviceError(
                         kind: .decode, device: device.name, unitID: device.unitID, request: request.label,
-                        message: "\(device.describe(point.ref)) at \(spec.function.rawValue) \(point.address) "
+                        message: "\(device.describe(point.refs)) at \(spec.function.rawValue) \(point.address) "
                             + "is not a finite \(spec.type.rawValue) in order \(spec.order.rawValue)")
                 }
-                sample.analog[point.ref] = value
+                for ref in point.refs { sample.analog[ref] = value }
             case .breaker(let spec):
                 let raw: Int
                 if spec.function.isBit {
@@ -25,7 +26,7 @@ public enum ScanDecoder {
                     guard point.offset < response.registers.count else { continue }
                     raw = Int(response.registers[point.offset])
                 }
-                sample.breakers[point.ref.feeder] = raw == spec.closedValue
+                for ref in point.refs { sample.breakers[ref.feeder] = raw == spec.closedValue }
             }
         }
         if keepRaw { sample.raw.append(response) }

@@ -25,7 +25,7 @@ extension DevicePlan {
                 let unit = request.function.isBit ? "bit" : "register"
                 let range = "\(request.start)…\(request.start + request.count - 1)"
                 let points = request.points.map { p -> String in
-                    let name = d.describe(p.ref)
+                    let name = d.describe(p.refs)
                     switch p.kind {
                     case .analog(let s):
                         var text = "\(name)@+\(p.offset) \(s.type.rawValue) \(s.order.rawValue)"

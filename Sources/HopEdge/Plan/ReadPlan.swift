@@ -25,9 +25,12 @@ public enum PointKind: Hashable, Sendable {
     case breaker(BreakerSpec)
 }
 
-/// A point placed inside a read request.
+/// A point placed inside a read request. Several feeders may name the same point (the bus
+/// frequency register an RTU shares between its feeders): it is read once and its value goes to
+/// every feeder in `refs`.
 public struct PlannedPoint: Hashable, Sendable {
-    public var ref: PointRef
+    /// The feeders' points it serves, in feeder order; all have the same role.
+    public var refs: [PointRef]
     public var kind: PointKind
     public var address: Int
     /// Registers or bits the point spans.
