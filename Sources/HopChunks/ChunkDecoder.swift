@@ -16,20 +16,7 @@ public enum ChunkDecoder {
     /// `verifyingChecksum: false` lets tests reach the structural checks with damaged bytes.
     static func decode(_ bytes: [UInt8], verifyingChecksum: Bool) throws(ChunkError) -> [ChunkPoint] {
         let header = try ChunkHeader(reading: bytes)
-        let body = bytes.count - ChunkFormat.checksumLength
-        guard body >= header.endOffset else {
-            throw .truncated(at: bytes.count, "checksum", expected: "\(ChunkFormat.checksumLength)-byte CRC-32C trailer")
-        }
-        if verifyingChecksum {
-            var trailer = ByteReader(bytes, from: body)
-            let stored = try trailer.uint32BigEndian("checksum")
-            let computed = CRC32C.checksum(bytes, 0..<body)
-            guard stored == computed else {
-                throw .corrupt(ChunkCorruption(
-                    kind: .checksumMismatch, offset: body, field: "checksum",
-                    expected: hex(computed) + " (CRC-32C of bytes 0..<\(body))", found: hex(stored)))
-            }
-        }
+        let body = verifyingChecksum ? try verifiedBody(bytes, header: header) : try bodyEnd(bytes, header: header)
 
         var reader = ByteReader(bytes, from: header.endOffset, end: body)
         let tsSection = try reader.section("ts")
@@ -56,6 +43,28 @@ public enum ChunkDecoder {
                 frequencyHz: columns[3][i]))
         }
         return points
+    }
+
+    /// Where the body ends (the trailer starts), after checking the CRC-32C trailer.
+    static func verifiedBody(_ bytes: [UInt8], header: ChunkHeader) throws(ChunkError) -> Int {
+        let body = try bodyEnd(bytes, header: header)
+        var trailer = ByteReader(bytes, from: body)
+        let stored = try trailer.uint32BigEndian("checksum")
+        let computed = CRC32C.checksum(bytes, 0..<body)
+        guard stored == computed else {
+            throw .corrupt(ChunkCorruption(
+                kind: .checksumMismatch, offset: body, field: "checksum",
+                expected: hex(computed) + " (CRC-32C of bytes 0..<\(body))", found: hex(stored)))
+        }
+        return body
+    }
+
+    private static func bodyEnd(_ bytes: [UInt8], header: ChunkHeader) throws(ChunkError) -> Int {
+        let body = bytes.count - ChunkFormat.checksumLength
+        guard body >= header.endOffset else {
+            throw .truncated(at: bytes.count, "checksum", expected: "\(ChunkFormat.checksumLength)-byte CRC-32C trailer")
+        }
+        return body
     }
 
     private static func hex(_ value: UInt32) -> String {

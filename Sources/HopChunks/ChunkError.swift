@@ -9,6 +9,9 @@ public enum ChunkError: Error, Sendable, Equatable, CustomStringConvertible {
     case timestampsNotIncreasing(index: Int, previous: Int64, current: Int64)
     /// NaN and ±infinity are not valid readings and are refused.
     case nonFiniteValue(index: Int, column: ChunkColumn)
+    /// Minute statistics to encode are inconsistent: a count below 1, or `min`/`max`/`last`
+    /// outside each other's order.
+    case invalidStatistics(index: Int, column: ChunkColumn, reason: String)
     /// The bytes are not a valid chunk.
     case corrupt(ChunkCorruption)
 
@@ -20,6 +23,7 @@ public enum ChunkError: Error, Sendable, Equatable, CustomStringConvertible {
         case .timestampsNotIncreasing(let index, let previous, let current):
             "chunk: point \(index) has ts \(current), not after the previous ts \(previous)"
         case .nonFiniteValue(let index, let column): "chunk: point \(index) has a non-finite \(column)"
+        case .invalidStatistics(let index, let column, let reason): "minute statistics: minute \(index), \(column): \(reason)"
         case .corrupt(let corruption): corruption.description
         }
     }
