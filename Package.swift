@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "HopHubCore",
             dependencies: [
-                "HopProtocol", "CCurl",
+                "HopProtocol", "HopChunks", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

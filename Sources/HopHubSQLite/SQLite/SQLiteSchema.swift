@@ -116,6 +116,7 @@ enum SQLiteSchema {
         // Retention deletes rollups per series along the primary key; the index on `minute` alone
         // cost 0.5 bytes per reading at 1 Hz.
         migrator.registerMigration("v7-rollup-minute-index") { db in try db.execute(sql: "DROP INDEX telemetry_1m_minute") }
+        migrator.registerMigration("v8-telemetry-minutes") { db in try SQLiteSchema.minutes(db) }
         return migrator
     }
 }

@@ -6,10 +6,13 @@ import HopProtocol
 
 /// Compaction: closed stretches of the head (`telemetry`) become chunks (`telemetry_chunks`).
 /// Each pass is one write transaction of at most `maxChunks` series-blocks: read the head rows
-/// of the block, merge them into the block's existing chunk (late data), write the chunk, delete
-/// the rows. A crash before the commit leaves everything in the head; after it, in the chunk.
+/// of the block, merge them into the block's existing chunk (late data), write the chunk and the
+/// block's minute statistics, delete the rows and their per-minute rollup rows. A crash before the
+/// commit leaves everything in the head; after it, in the chunk.
 extension SQLiteStore: TelemetryCompaction {
-    public func compact(before cutoff: Int64, maxChunks: Int) async throws -> CompactionReport {
+    public func compact(before requestedCutoff: Int64, maxChunks: Int) async throws -> CompactionReport {
+        // Whole minutes only: a minute's rollup row then belongs wholly to the head or to the chunk.
+        let cutoff = MinuteStats.minuteStart(requestedCutoff)
         let report = try await pool.write { db in
             var report = CompactionReport()
             var examined = 0
@@ -62,6 +65,14 @@ extension SQLiteStore: TelemetryCompaction {
             return false
         }
         let data = try ChunkEncoder.encode(merged)
+        let stats = MinuteStats.summarise(merged)
+        let encodedStats: [UInt8]
+        do {
+            encodedStats = try MinuteStatsCodec.encode(stats)
+        } catch {
+            report.skipped.append("\(substation)/\(feeder) at block \(start): minute statistics: \(error)")
+            return false
+        }
         try db.execute(
             sql: """
                 INSERT INTO telemetry_chunks (substation_id, feeder_id, block_start, first_ts, last_ts, points, data)
@@ -70,6 +81,9 @@ extension SQLiteStore: TelemetryCompaction {
                   first_ts = excluded.first_ts, last_ts = excluded.last_ts, points = excluded.points, data = excluded.data
                 """,
             arguments: [substation, feeder, start, merged.first!.ts, merged.last!.ts, merged.count, Data(data)])
+        try writeMinutes(
+            db, substation: substation, feeder: feeder, block: start, end: end, encoded: encodedStats, minutes: stats.count,
+            lastMinute: stats[stats.count - 1].minute)
         try db.execute(
             sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ? AND feeder_id = ?",
             arguments: [substation, start, end, feeder])

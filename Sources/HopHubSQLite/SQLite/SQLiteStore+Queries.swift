@@ -26,10 +26,11 @@ extension SQLiteStore: TelemetryQueries {
         -> (resolutionSeconds: Int, points: [TimeSeriesPoint])
     {
         try await pool.read { db in
-            let resolution = try Self.resolution(db, window: window, substations: [substation.rawValue])
+            let sub = substation.rawValue
+            let (resolution, counted) = try Self.resolution(db, window: window, substations: [sub])
             switch resolution {
             case .raw:
-                let readings = try Self.rawReadings(db, substation: substation.rawValue, from: window.from, to: window.to)
+                let readings = try Self.rawReadings(db, substation: sub, from: window.from, to: window.to)
                 return (0, readings.map { r in
                     TimeSeriesPoint(
                         time: SourceTime(epochMilliseconds: r.point.ts), feederID: Self.feeder(r.feederID),
@@ -39,25 +40,9 @@ extension SQLiteStore: TelemetryQueries {
                 })
             case .buckets(let seconds):
                 let width = Int64(seconds) * 1000
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT (minute / ?) * ? AS bucket, feeder_id,
-                          sum(v_sum) / nullif(sum(v_n), 0) AS voltage_kv, min(v_min) AS v_min, max(v_max) AS v_max,
-                          sum(i_sum) / nullif(sum(i_n), 0) AS current_a, min(i_min) AS i_min, max(i_max) AS i_max,
-                          sum(p_sum) / nullif(sum(p_n), 0) AS power_mw, min(p_min) AS p_min, max(p_max) AS p_max,
-                          sum(f_sum) / nullif(sum(f_n), 0) AS frequency_hz, min(f_min) AS f_min, max(f_max) AS f_max
-                        FROM telemetry_1m WHERE substation_id = ? AND minute >= ? AND minute <= ?
-                        GROUP BY bucket, feeder_id ORDER BY bucket, feeder_id
-                        """,
-                    arguments: [width, width, substation.rawValue, window.from / width * width, window.to])
-                return (seconds, rows.map { row in
-                    TimeSeriesPoint(
-                        time: SourceTime(epochMilliseconds: row["bucket"]), feederID: Self.feeder(row["feeder_id"]),
-                        values: Self.values(row),
-                        min: MetricValues(voltageKV: row["v_min"], currentA: row["i_min"], powerMW: row["p_min"], frequencyHz: row["f_min"]),
-                        max: MetricValues(voltageKV: row["v_max"], currentA: row["i_max"], powerMW: row["p_max"], frequencyHz: row["f_max"]))
-                })
+                let from = MinuteBuckets.bucket(window.from, width)
+                let feeders = try counted[sub] ?? Self.minutes(db, substation: sub, from: from, to: window.to)
+                return (seconds, MinuteBuckets.timeSeries(feeders, widthMs: width, from: from, to: window.to))
             }
         }
     }
@@ -70,7 +55,7 @@ extension SQLiteStore: TelemetryQueries {
             let subs = try String.fetchAll(
                 db, sql: "SELECT substation_id FROM substations WHERE 1\(filter.sql) ORDER BY substation_id",
                 arguments: filter.arguments)
-            let resolution = try Self.resolution(db, window: window, substations: subs)
+            let (resolution, counted) = try Self.resolution(db, window: window, substations: subs)
             var series: [FrequencySeries] = []
             for sub in subs {
                 let points: [FrequencyPoint]
@@ -80,17 +65,9 @@ extension SQLiteStore: TelemetryQueries {
                         .map { FrequencyPoint(time: SourceTime(epochMilliseconds: $0.ts), frequencyHz: $0.hz) }
                 case .buckets(let seconds):
                     let width = Int64(seconds) * 1000
-                    points = try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT (minute / ?) * ? AS bucket, sum(f_sum) / sum(f_n) AS f, min(f_min) AS lo, max(f_max) AS hi
-                            FROM telemetry_1m WHERE substation_id = ? AND minute >= ? AND minute <= ? AND f_n > 0
-                            GROUP BY bucket ORDER BY bucket
-                            """,
-                        arguments: [width, width, sub, window.from / width * width, window.to]
-                    ).map {
-                        FrequencyPoint(time: SourceTime(epochMilliseconds: $0["bucket"]), frequencyHz: $0["f"], minHz: $0["lo"], maxHz: $0["hi"])
-                    }
+                    let from = MinuteBuckets.bucket(window.from, width)
+                    let feeders = try counted[sub] ?? Self.minutes(db, substation: sub, from: from, to: window.to, only: .frequencyHz)
+                    points = MinuteBuckets.frequency(feeders, widthMs: width, from: from, to: window.to)
                 }
                 if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }
             }
@@ -99,24 +76,27 @@ extension SQLiteStore: TelemetryQueries {
     }
 
     /// Raw readings when the densest series in the window fits the point budget (counted from the
-    /// per-minute rollups, which are committed with the readings), rollup buckets otherwise.
-    static func resolution(_ db: Database, window: SeriesWindow, substations: [String]) throws -> SeriesResolution {
+    /// per-minute statistics), rollup buckets otherwise. The minutes read for counting are
+    /// returned too (per substation, from the window's first minute), for the buckets to reuse.
+    static func resolution(_ db: Database, window: SeriesWindow, substations: [String]) throws
+        -> (SeriesResolution, [String: [FeederMinutes]])
+    {
         let spanMinutes = (window.to - window.from) / 60_000
         if spanMinutes >= Int64(window.maxPoints) || substations.isEmpty || window.from < window.rawFrom {
-            return SeriesResolution.choose(window: window, rawPointsPerSeries: .max)
+            return (SeriesResolution.choose(window: window, rawPointsPerSeries: .max), [:])
         }
         var densest = 0
+        var read: [String: [FeederMinutes]] = [:]
+        let from = MinuteStats.minuteStart(window.from)
         for sub in substations {
-            let n = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT max(n) FROM (SELECT sum(max(v_n, i_n, p_n, f_n)) AS n FROM telemetry_1m
-                    WHERE substation_id = ? AND minute >= ? AND minute <= ? GROUP BY feeder_id)
-                    """,
-                arguments: [sub, window.from / 60_000 * 60_000, window.to]) ?? 0
-            densest = max(densest, n)
+            let feeders = try minutes(db, substation: sub, from: from, to: window.to)
+            densest = max(densest, feeders.map(\.readings).max() ?? 0)
+            read[sub] = feeders
         }
-        return SeriesResolution.choose(window: window, rawPointsPerSeries: densest)
+        let resolution = SeriesResolution.choose(window: window, rawPointsPerSeries: densest)
+        // The buckets start at a multiple of their width, which may be before the first minute read.
+        if case .buckets(let seconds) = resolution, MinuteBuckets.bucket(window.from, Int64(seconds) * 1000) < from { read = [:] }
+        return (resolution, read)
     }
 
     public func events(since: Int64, scope: SubstationScope, limit: Int) async throws -> [EventRecord] {

@@ -62,6 +62,9 @@ extension SQLiteStore: MaintenanceStore {
                     arguments: [row["substation_id"], row["feeder_id"], rollupBefore])
                 report.rollups += db.changesCount
             }
+            for sub in subs {
+                report.rollups += try Self.pruneMinutes(db, substation: sub, before: rollupBefore)
+            }
             try db.execute(sql: "DELETE FROM events WHERE ts < ?", arguments: [eventsBefore])
             report.events = db.changesCount
             try db.execute(sql: "DELETE FROM scores WHERE ts < ?", arguments: [scoresBefore])
