@@ -70,31 +70,75 @@ extension SQLiteStore: ScoreStore, LeaseStore {
     }
 
     /// `GET /api/query/ml/trend`. Over a long range a substation has more scores than a chart can
-    /// show (7 days at one a minute = 10,080): the range is cut into `maxPointsPerSubstation` time
-    /// buckets per substation and each keeps its highest normal score, while every anomaly is kept.
-    /// When even that exceeds `limit`, the newest `limit` rows are returned (oldest first), so the
-    /// chart's recent end is never the part cut off.
+    /// show (7 days at one a minute = 10,080): the range is cut into time buckets per substation
+    /// and each keeps its highest normal score, while every anomaly and each substation's newest
+    /// score are kept. The buckets are sized so that all substations' together fill at most half
+    /// of `limit` (the rest is room for anomalies), though never fewer than 100 per substation,
+    /// and none has more than `maxPointsPerSubstation`.
+    /// When the answer still exceeds `limit`, the newest `limit` rows are returned (oldest first),
+    /// so the chart's recent end is never the part cut off.
     public func scoreTrend(
         since: Int64, until: Int64, scope: SubstationScope, limit: Int, maxPointsPerSubstation: Int
     ) async throws -> [AnomalyScore] {
-        let filter = Self.scopeFilter("substation_id", scope)
-        let bucketMs = max(1, (until - since) / Int64(max(1, maxPointsPerSubstation)))
-        let columns = "ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version"
-        // SQLite takes the bare columns of a max() aggregate from the row holding the maximum.
-        let sql = """
-            WITH r AS (SELECT \(columns) FROM scores WHERE ts >= ?\(filter.sql))
-            SELECT * FROM (
-              SELECT \(columns) FROM r WHERE is_anomaly = 1
-              UNION ALL
-              SELECT \(columns) FROM (
-                SELECT \(columns), max(anomaly_score) AS peak FROM r WHERE is_anomaly = 0
-                GROUP BY substation_id, (ts - ?) / ?)
-            ) ORDER BY ts DESC, substation_id DESC LIMIT ?
-            """
-        let rows = try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: [since] + filter.arguments + [since, bucketMs, limit]).map(Self.score)
+        var rows = try await pool.read { db in
+            // The substations that have scores, one index seek each (a DISTINCT would read every row).
+            let subs = try String.fetchAll(db, sql: """
+                WITH RECURSIVE s(id) AS (
+                  SELECT min(substation_id) FROM scores
+                  UNION ALL SELECT (SELECT min(substation_id) FROM scores WHERE substation_id > s.id) FROM s WHERE s.id IS NOT NULL)
+                SELECT id FROM s WHERE id IS NOT NULL
+                """).filter { scope.allows(SubstationID($0)) }
+            let perSubstation = max(1, min(maxPointsPerSubstation, max(100, limit / max(1, 2 * subs.count))))
+            let bucketMs = max(1, (until - since) / Int64(perSubstation))
+            let statement = try db.cachedStatement(sql: """
+                SELECT ts, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version
+                FROM scores WHERE substation_id = ? AND ts >= ? ORDER BY ts
+                """)
+            var kept: [AnomalyScore] = []
+            for sub in subs {
+                let id = SubstationID(sub)
+                func score(_ row: Row) -> AnomalyScore {
+                    let value: Double = row[1]
+                    return AnomalyScore(
+                        time: SourceTime(epochMilliseconds: row[0]), substationID: id, anomalyScore: value, isAnomaly: row[2],
+                        zScore: row[3], baselineMean: row[4], baselineStd: row[5], latestValue: row[6], modelVersion: row[7],
+                        classification: AnomalyClass(score: value).rawValue)
+                }
+                var bucket = Int64.min
+                var best: AnomalyScore?
+                var newest: (ts: Int64, anomaly: Bool)?
+                let cursor = try Row.fetchCursor(statement, arguments: [sub, since])
+                while let row = try cursor.next() {
+                    let ts: Int64 = row[0]
+                    let anomaly: Bool = row[2]
+                    newest = (ts, anomaly)
+                    if anomaly {
+                        kept.append(score(row))
+                        continue
+                    }
+                    let b = (ts - since) / bucketMs
+                    if b != bucket {
+                        if let best { kept.append(best) }
+                        bucket = b
+                        best = nil
+                    }
+                    if best == nil || (row[1] as Double) > best!.anomalyScore { best = score(row) }
+                }
+                if let best { kept.append(best) }
+                // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
+                if let newest, !newest.anomaly, best?.time.epochMilliseconds != newest.ts,
+                    let row = try Row.fetchOne(db, sql: """
+                        SELECT ts, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version
+                        FROM scores WHERE substation_id = ? AND ts = ?
+                        """, arguments: [sub, newest.ts])
+                {
+                    kept.append(score(row))
+                }
+            }
+            return kept
         }
-        return rows.reversed()
+        rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.substationID.rawValue < $1.substationID.rawValue }
+        return rows.count > limit ? Array(rows.suffix(limit)) : rows
     }
 
     public func writeScores(_ scores: [StoredScore]) async throws {

@@ -64,4 +64,25 @@ import Testing
         #expect(capped.count == 5)
         #expect(capped.last?.time == hour.last?.time && capped.first?.time == hour[hour.count - 5].time)
     }
+
+    @Test func aLongRangeOverManySubstationsIsThinnedToFitTheLimitAndEndsAtEachNewestScore() async throws {
+        let t = try await TestHub.make()
+        let now = SourceTime.now().epochMilliseconds
+        let subs = (1...12).map { String(format: "SUB%03d", $0) }
+        let count = 7 * 24 * 60
+        _ = try await Self.seed(t, subs: subs, count: count, now: now)
+        // A newest score below its bucket's peak is still the one that says where SUB001 stands now.
+        try await t.hub.store.writeScores([StoredScore(ts: now, substationID: "SUB001", result: ZScoreModel.Result(
+            anomalyScore: 0, isAnomaly: false, zScore: 0, baselineMean: 60, baselineStd: 0.01, latestValue: 60, classification: .normal))])
+        let since = now - Int64(count) * Self.minute
+        let trend = try await t.hub.store.scoreTrend(since: since, until: now, scope: .all, limit: 6_000, maxPointsPerSubstation: 1500)
+        #expect(trend.count <= 6_000)
+        let bucket = (now - since) / 250
+        for sub in subs {
+            let mine = trend.filter { $0.substationID.rawValue == sub }.map(\.time.epochMilliseconds)
+            #expect((mine.min() ?? .max) < since + bucket, "\(sub): the range's start is in the answer, not cut off by the limit")
+            #expect(mine.count >= 250 && mine.count <= 250 + 20, "\(sub): \(mine.count) points")
+        }
+        #expect(trend.last { $0.substationID == "SUB001" }?.time.epochMilliseconds == now)
+    }
 }
