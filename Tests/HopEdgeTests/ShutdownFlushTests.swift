@@ -11,6 +11,11 @@ struct SilentHub: HubClient {
         do { try await Task.sleep(for: .seconds(3600)) } catch {}
         throw HubTransportError(url: "fake", message: "transfer aborted")
     }
+
+    func probe() async throws(HubTransportError) -> Int {
+        do { try await Task.sleep(for: .seconds(3600)) } catch {}
+        throw HubTransportError(url: "fake", message: "transfer aborted")
+    }
 }
 
 /// The SIGTERM flush is bounded by its deadline even while a request is in flight.

@@ -14,6 +14,8 @@ actor ScriptedHub: HubClient {
     private var script: [Answer]
     private(set) var received: [Batch] = []
     private(set) var gzipFlags: [Bool] = []
+    /// `post` and `probe`, in the order they came.
+    private(set) var calls: [String] = []
 
     init(_ script: [Answer]) { self.script = script }
 
@@ -31,7 +33,21 @@ actor ScriptedHub: HubClient {
         }
     }
 
+    nonisolated func probe() async throws(HubTransportError) -> Int {
+        switch await nextProbe() {
+        case .network: throw HubTransportError(url: "fake", message: "connection refused")
+        case .status(let code, _): return code
+        case .foreign200: return 200
+        }
+    }
+
+    private func nextProbe() -> Answer {
+        calls.append("probe")
+        return script.isEmpty ? .status(200, [:]) : script.removeFirst()
+    }
+
     private func next(_ body: [UInt8], gzip: Bool) -> Answer {
+        calls.append("post")
         var data = body
         if gzip {
             var buffer = ByteBuffer(bytes: body)
@@ -62,9 +78,9 @@ actor ScriptedHub: HubClient {
         let clock = ManualClock()
         let (uploader, journal) = try makeUploader(hub, dir: dir, clock: clock)
         try await journal.append((0..<25).map { JournalTests.reading($0) }, state: nil)
-        #expect(await uploader.attempt(force: false) == .retry(after: nil))
-        #expect(await uploader.attempt(force: false) == .retry(after: .seconds(7)))
-        #expect(await uploader.attempt(force: false) == .retry(after: nil))
+        #expect(await uploader.attempt(force: false) == .retry(.unreachable))
+        #expect(await uploader.attempt(force: false) == .retry(.retryAfter(.seconds(7))))
+        #expect(await uploader.attempt(force: false) == .retry(.failed))
         #expect(await uploader.attempt(force: false) == .sent)
         #expect(await uploader.attempt(force: false) == .quarantined)
         #expect(await uploader.attempt(force: false) == .idle)  // 5 left, younger than max_age
@@ -86,7 +102,7 @@ actor ScriptedHub: HubClient {
         let hub = ScriptedHub([.foreign200, .status(200, [:])])
         let (uploader, journal) = try makeUploader(hub, dir: dir, clock: ManualClock())
         try await journal.append((0..<10).map { JournalTests.reading($0) }, state: nil)
-        #expect(await uploader.attempt(force: false) == .retry(after: nil))
+        #expect(await uploader.attempt(force: false) == .retry(.failed))
         #expect(await journal.counters().depth == 10)
         #expect(await uploader.attempt(force: false) == .sent)
         #expect(await journal.counters().depth == 0)
@@ -94,10 +110,15 @@ actor ScriptedHub: HubClient {
         #expect(seqs.count == 2 && seqs[0] == seqs[1])
     }
 
-    @Test func theLoopBacksOffExponentiallyAndHonoursRetryAfter() async throws {
+    @Test func anUnreachableHubIsProbedWithinTheReconnectCapAndGetsTheBatchAsSoonAsItAnswers() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let hub = ScriptedHub([.network, .network, .network, .network, .network, .status(429, ["retry-after": "3"])])
+        // The batch fails (connection refused), four probes fail, the fifth answers; the batch then
+        // goes at once, is told Retry-After 3, and is taken.
+        let hub = ScriptedHub([
+            .network, .network, .network, .status(502, [:]), .network, .status(200, [:]),
+            .status(429, ["retry-after": "3"]), .status(200, [:]),
+        ])
         let clock = ManualClock()
         let (uploader, journal) = try makeUploader(hub, dir: dir, clock: clock)
         try await journal.append((0..<10).map { JournalTests.reading($0) }, state: nil)
@@ -106,13 +127,37 @@ actor ScriptedHub: HubClient {
         try await waitUntil("the journal to drain") { await journal.counters().depth == 0 }
         task.cancel()
         try await finish("the upload loop, cancelled") { await task.value }
+        #expect(await hub.calls == ["post", "probe", "probe", "probe", "probe", "probe", "post", "post"])
+        #expect(await uploader.stats.retries == 6)  // every failed probe is a retry, as the failed POSTs
+        let seqs = await hub.received.map(\.seq)
+        #expect(seqs.count == 3 && Set(seqs).count == 1)
+        // Full jitter under doubling ceilings (1 s, 2 s, then the 4 s reconnect cap although
+        // backoff_max is 8 s); no sleep between the answered probe and the send.
         let sleeps = clock.sleeps
-        let ceilings: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8)]
-        for (sleep, ceiling) in zip(sleeps, ceilings) {
-            #expect(sleep <= ceiling && sleep >= ceiling / 2, "slept \(sleep), ceiling \(ceiling)")
-        }
         #expect(sleeps.count >= 6)
-        #expect(sleeps[5] == .seconds(3))
+        let ceilings: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(4), .seconds(4)]
+        for (sleep, ceiling) in zip(sleeps, ceilings) {
+            #expect(sleep >= .zero && sleep <= ceiling, "slept \(sleep), ceiling \(ceiling)")
+        }
+        #expect(sleeps[5] >= .seconds(3) && sleeps[5] <= .seconds(6), "Retry-After 3 s is a floor, plus up to 3 s")
+    }
+
+    @Test func failedProbesAreCountedAgainstTheWaitingBatchSoStatusShowsTheLinksHealth() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hub = ScriptedHub([.network] + Array(repeating: .status(502, [:]), count: 200))
+        let (uploader, journal) = try makeUploader(hub, dir: dir, clock: ManualClock())
+        try await journal.append((0..<10).map { JournalTests.reading($0) }, state: nil)
+        let task = Task { await uploader.loop() }
+        defer { task.cancel() }
+        try await waitUntil("attempts from probes") {
+            (try JournalStatus.read(path: dir.path + "/j.sqlite").inFlight?.attempts ?? 0) >= 5
+        }
+        task.cancel()
+        let status = try JournalStatus.read(path: dir.path + "/j.sqlite")
+        try await finish("the upload loop, cancelled") { await task.value }
+        #expect(status.inFlight?.lastError == "probe: HTTP 502")
+        #expect(await hub.received.count == 1)  // the batch itself went once; then only probes
     }
 
     @Test func theLoopPreparesTheNextBatchAheadButSendsStrictlyInOrder() async throws {
@@ -135,7 +180,7 @@ actor ScriptedHub: HubClient {
         #expect(currents[0] == (0..<10).map(Double.init))
         #expect(currents[1] == currents[2])
         #expect(currents[4] == (30..<40).map(Double.init))
-        #expect(clock.sleeps.contains(.seconds(1)))
+        #expect(clock.sleeps.contains { $0 >= .seconds(1) && $0 <= .seconds(2) })  // Retry-After 1 plus up to 1 s
     }
 
     @Test func theBodyIsAGzippedBatchWithRecordsInOrderAndHealth() async throws {
@@ -171,6 +216,17 @@ actor ScriptedHub: HubClient {
         }
         backoff.reset()
         #expect(backoff.ceiling == .milliseconds(100))
+    }
+
+    @Test func retryReasonsFollowTheAnswer() {
+        #expect(HubResponse(status: 503).retryReason == .unreachable)
+        #expect(HubResponse(status: 502).retryReason == .unreachable)
+        #expect(HubResponse(status: 504).retryReason == .unreachable)
+        #expect(HubResponse(status: 503, headers: ["retry-after": "2"]).retryReason == .retryAfter(.seconds(2)))
+        #expect(HubResponse(status: 429, headers: ["retry-after": "1"]).retryReason == .retryAfter(.seconds(1)))
+        #expect(HubResponse(status: 429).retryReason == .failed)
+        #expect(HubResponse(status: 500).retryReason == .failed)
+        #expect(HubResponse(status: 408).retryReason == .failed)
     }
 }
 

@@ -85,7 +85,9 @@ public struct NullHub: HubClient {
         return HubResponse(
             status: 200,
             body: Array(#"{"edge_id":"\#(edge)","seq":\#(seq),"duplicate":false,"telemetry":0,"events":0,"outages":0}"#.utf8))
-    }
+     }
+
+    public func probe() async throws(HubTransportError) -> Int { 200 }
 }
 
 extension Array {

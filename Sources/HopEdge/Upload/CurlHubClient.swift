@@ -25,10 +25,23 @@ public final class CurlHubClient: HubClient, @unchecked Sendable {
     }
 
     public func postBatch(_ body: [UInt8], gzip: Bool) async throws(HubTransportError) -> HubResponse {
+        try await run { $0.perform(url: self.hub.batchURL, post: body, gzip: gzip, timeout: self.hub.requestTimeout) }
+    }
+
+    /// `GET <url>/api/health` without the key, within min(request timeout, 5 s).
+    public func probe() async throws(HubTransportError) -> Int {
+        try await run { $0.perform(url: self.hub.healthURL, post: nil, gzip: false, timeout: min(self.hub.requestTimeout, .seconds(5))) }
+            .status
+    }
+
+    /// Runs one transfer on the queue; a cancelled task aborts it.
+    private func run(
+        _ transfer: @escaping @Sendable (CurlHubClient) -> Result<HubResponse, HubTransportError>
+    ) async throws(HubTransportError) -> HubResponse {
         abort.value.store(false, ordering: .relaxed)
         let result: Result<HubResponse, HubTransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                queue.async { continuation.resume(returning: self.perform(body, gzip: gzip)) }
+                queue.async { continuation.resume(returning: transfer(self)) }
             }
         } onCancel: {
             abort.value.store(true, ordering: .relaxed)
@@ -36,26 +49,29 @@ public final class CurlHubClient: HubClient, @unchecked Sendable {
         return try result.get()
     }
 
-    private func perform(_ body: [UInt8], gzip: Bool) -> Result<HubResponse, HubTransportError> {
+    /// POSTs `body` to `url` (a GET when `body` is nil). Called on `queue` only.
+    private func perform(url: String, post body: [UInt8]?, gzip: Bool, timeout: Duration) -> Result<HubResponse, HubTransportError> {
         if handle == nil { handle = curl_easy_init() }
-        guard let curl = handle else { return .failure(HubTransportError(url: hub.batchURL, message: "curl_easy_init failed")) }
+        guard let curl = handle else { return .failure(HubTransportError(url: url, message: "curl_easy_init failed")) }
         curl_easy_reset(curl)
         let sink = ResponseSink(abort: abort)
         let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
         defer { Unmanaged<ResponseSink>.fromOpaque(sinkPointer).release() }
         var headers: UnsafeMutablePointer<curl_slist>?
-        for header in ["Content-Type: application/json", "Accept: application/json", "Expect:", "X-API-Key: \(hub.apiKey)"]
-            + (gzip ? ["Content-Encoding: gzip"] : [])
-        {
+        let sent = body == nil
+            ? ["Accept: application/json"]
+            : ["Content-Type: application/json", "Accept: application/json", "Expect:", "X-API-Key: \(hub.apiKey)"]
+                + (gzip ? ["Content-Encoding: gzip"] : [])
+        for header in sent {
             headers = curl_slist_append(headers, header)
         }
         defer { curl_slist_free_all(headers) }
-        hop_curl_setopt_string(curl, CURLOPT_URL, hub.batchURL)
+        hop_curl_setopt_string(curl, CURLOPT_URL, url)
         hop_curl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
-        hop_curl_setopt_long(curl, CURLOPT_POST, 1)
+        hop_curl_setopt_long(curl, body == nil ? CURLOPT_HTTPGET : CURLOPT_POST, 1)
         hop_curl_setopt_slist(curl, CURLOPT_HTTPHEADER, headers)
         hop_curl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(hub.connectTimeout.milliseconds))
-        hop_curl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(hub.requestTimeout.milliseconds))
+        hop_curl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(timeout.milliseconds))
         hop_curl_setopt_string(curl, CURLOPT_USERAGENT, "hop-edge/\(HopEdgeVersion.current)")
         if let ca = hub.caFile { hop_curl_setopt_string(curl, CURLOPT_CAINFO, ca) }
         hop_curl_setopt_write_callback(curl, CURLOPT_WRITEFUNCTION, ResponseSink.onBody)
@@ -69,10 +85,15 @@ public final class CurlHubClient: HubClient, @unchecked Sendable {
         hop_curl_setopt_long(curl, CURLOPT_NOPROGRESS, 0)
         hop_curl_setopt_xferinfo_callback(curl, ResponseSink.onProgress)
         hop_curl_setopt_pointer(curl, CURLOPT_XFERINFODATA, sinkPointer)
-        let code: CURLcode = body.withUnsafeBytes { raw in
-            hop_curl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
-            hop_curl_setopt_pointer(curl, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
-            return curl_easy_perform(curl)
+        let code: CURLcode
+        if let body {
+            code = body.withUnsafeBytes { raw in
+                hop_curl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
+                hop_curl_setopt_pointer(curl, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                return curl_easy_perform(curl)
+            }
+        } else {
+            code = curl_easy_perform(curl)
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
@@ -80,7 +101,7 @@ public final class CurlHubClient: HubClient, @unchecked Sendable {
             // Drop the handle's connection state after a failure; the next request starts clean.
             curl_easy_cleanup(curl)
             handle = nil
-            return .failure(HubTransportError(url: hub.batchURL, message: "\(message) (curl code \(code.rawValue))"))
+            return .failure(HubTransportError(url: url, message: "\(message) (curl code \(code.rawValue))"))
         }
         var status = 0
         hop_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
@@ -134,4 +155,11 @@ private final class ResponseSink {
 /// A flag a cancelled task sets and libcurl's progress callback reads.
 final class AbortFlag: Sendable {
     let value = Atomic<Bool>(false)
+}
+
+extension HubConfig {
+    /// `<url>/api/health`, which the uploader probes while the hub is unreachable.
+    var healthURL: String {
+        (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/api/health"
+    }
 }

@@ -29,4 +29,8 @@ public struct HubTransportError: Error, Sendable, Hashable, CustomStringConverti
 public protocol HubClient: Sendable {
     /// POSTs `body` (gzip-compressed when `gzip`) to the batch endpoint.
     func postBatch(_ body: [UInt8], gzip: Bool) async throws(HubTransportError) -> HubResponse
+    /// Asks whether the hub answers at all (`GET <url>/api/health`, no key, no body): the HTTP
+    /// status, whatever it is. The uploader probes instead of re-sending a batch while the hub is
+    /// unreachable.
+    func probe() async throws(HubTransportError) -> Int
 }

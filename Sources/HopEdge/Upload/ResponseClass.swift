@@ -23,6 +23,13 @@ extension HubResponse {
         return .milliseconds(Int64(min(seconds, 3600) * 1000))
     }
 
+    /// Why a retryable answer failed: the hub's `Retry-After` when given; 502, 503 or 504 without
+    /// one is a proxy (or load balancer) saying the hub behind it is away.
+    public var retryReason: RetryReason {
+        if let after = retryAfter { return .retryAfter(after) }
+        return (502...504).contains(status) ? .unreachable : .failed
+    }
+
     /// The hub's error message (`{"error":{"message":…}}`), or the start of the body.
     public var errorSummary: String {
         let text = String(decoding: body.prefix(2000), as: UTF8.self)

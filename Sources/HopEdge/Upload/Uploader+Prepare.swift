@@ -27,7 +27,7 @@ extension Uploader {
             batch = next
         } catch {
             logger.error("\(error)")
-            return .unavailable(.retry(after: nil))
+            return .unavailable(.retry(.failed))
         }
         let body = BatchBody.encode(edgeID: edgeID, seq: batch.seq, sentAt: now, batch: batch, health: await health(now))
         guard config.gzip else { return .ready(Prepared(batch: batch, body: body, payload: body, gzip: false)) }

@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// Moves sealed batches from the journal to the hub, in `seq` order, one at a time. Rows are deleted
-/// only after the hub's 2xx; retryable failures back off (honouring `Retry-After`); permanent
+/// only after the hub's 2xx; retryable failures back off as `RetryPolicy` says; permanent
 /// refusals are quarantined. On graceful shutdown it makes one last bounded attempt to flush.
 public final class Uploader: Service, Sendable {
     let edgeID: EdgeID
@@ -52,19 +52,30 @@ public final class Uploader: Service, Sendable {
 
     /// Uploads until cancelled. While one batch is in flight the next is sealed, encoded and
     /// compressed, so the edge's work overlaps the hub's; still only one request is ever in flight,
-    /// and batches go strictly in seq order.
-    func loop() async {
-        var backoff = Backoff(initial: config.backoffInitial, maximum: config.backoffMax)
+    /// and batches go strictly in seq order. Failures wait as `RetryPolicy` says; while the hub is
+    /// unreachable each retry is a probe, and the batch goes as soon as the hub answers one.
+    public func loop() async {
+        var policy = RetryPolicy(initial: config.backoffInitial, maximum: config.backoffMax)
         var prepared: Prepared?
+        // The batch that found the hub unreachable; failed probes are counted against it, so
+        // `status` shows the link's health however long the outage.
+        var waiting: PendingBatch?
         while !Task.isCancelled {
-            let delay: Duration
+            if policy.needsProbe {
+                guard await probeHub(for: waiting) else {
+                    let delay = policy.delay(after: .unreachable)
+                    do { try await clock.sleep(for: delay) } catch { return }
+                    continue
+                }
+                policy.hubAnswered()
+            }
             let current: Prepared
             if let ready = prepared {
                 current = ready
             } else {
                 switch await prepare(force: false, after: nil) {
                 case .unavailable(let outcome):
-                    delay = outcome == .idle ? idleInterval : backoff.next()
+                    let delay = if case .retry(let reason) = outcome { policy.delay(after: reason) } else { idleInterval }
                     do { try await clock.sleep(for: delay) } catch { return }
                     continue
                 case .ready(let batch): current = batch
@@ -74,17 +85,19 @@ public final class Uploader: Service, Sendable {
             async let upcoming = prepare(force: false, after: current.batch.seq)
             let outcome = await send(current)
             let next = await upcoming
+            let delay: Duration
             switch outcome {
             case .sent, .quarantined:
-                backoff.reset()
+                policy.succeeded()
                 if case .ready(let batch) = next { prepared = batch }
                 continue
             case .idle:
                 delay = idleInterval
-            case .retry(let after):
+            case .retry(let reason):
                 // The prepared successor stays sealed in the journal and is reloaded in order.
-                delay = after ?? backoff.next()
-                logger.info("retrying in \(delay.compact)")
+                waiting = current.batch
+                delay = policy.delay(after: reason)
+                logger.info("retrying", metadata: ["in": "\(delay.compact)", "reason": "\(reason)", "failures": "\(policy.failures)"])
             }
             do { try await clock.sleep(for: delay) } catch { return }
         }
@@ -143,7 +156,7 @@ public final class Uploader: Service, Sendable {
         case idle
         case sent
         case quarantined
-        case retry(after: Duration?)
+        case retry(RetryReason)
     }
 
     /// Seals or reloads the oldest batch and tries it once.
@@ -164,7 +177,7 @@ public final class Uploader: Service, Sendable {
             logger.warning("batch \(batch.seq) (\(batch.recordCount) records): \(error)")
             try? await journal.recordFailure(batch, error: error.description, at: clock.wall())
             await stats.count(.retry)
-            return .retry(after: nil)
+            return .retry(.unreachable)
         }
         let elapsed = clock.monotonic() - started
         if let skew = ClockSkew.seconds(dateHeader: response.headers["date"], edgeNow: clock.wall()), abs(skew) > 60,
@@ -184,7 +197,7 @@ public final class Uploader: Service, Sendable {
                 logger.error("\(problem)")
                 try? await journal.recordFailure(batch, error: problem, at: clock.wall())
                 await stats.count(.retry)
-                return .retry(after: nil)
+                return .retry(.failed)
             }
             if receipt.duplicate, batch.attempts == 0 {
                 logger.warning("hub already had batch \(batch.seq) on its first send; was the journal reset?")
@@ -193,7 +206,7 @@ public final class Uploader: Service, Sendable {
                 try await journal.acknowledge(batch, at: clock.wall())
             } catch {
                 logger.critical("hub accepted batch \(batch.seq) but the journal cannot delete it: \(error)")
-                return .retry(after: nil)
+                return .retry(.failed)
             }
             await stats.count(.sent, records: batch.recordCount, bytes: payload.count)
             logger.debug(
@@ -203,14 +216,14 @@ public final class Uploader: Service, Sendable {
             logger.warning("batch \(batch.seq): \(response.errorSummary)")
             try? await journal.recordFailure(batch, error: response.errorSummary, at: clock.wall())
             await stats.count(.retry)
-            return .retry(after: response.retryAfter)
+            return .retry(response.retryReason)
         case .permanent:
             logger.error("batch \(batch.seq) refused, quarantined: \(response.errorSummary)")
             do {
                 try await journal.quarantine(batch, body: body, status: response.status, reason: response.errorSummary, at: clock.wall())
             } catch {
                 logger.critical("cannot quarantine batch \(batch.seq): \(error)")
-                return .retry(after: nil)
+                return .retry(.failed)
             }
             await stats.count(.quarantined)
             return .quarantined
