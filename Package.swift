@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "hop-edge", targets: ["HopEdgeCLI"]),
         .executable(name: "hop-sim", targets: ["HopSimCLI"]),
         .executable(name: "hop-hub-bench", targets: ["HopHubBench"]),
+        .executable(name: "hop-upload-fleet-bench", targets: ["HopUploadFleetBench"]),
         .library(name: "HopProtocol", targets: ["HopProtocol"]),
         .library(name: "HopHub", targets: ["HopHub"]),
         .library(name: "HopHubCore", targets: ["HopHubCore"]),
@@ -139,6 +140,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "bench/HopHubBench",
+            swiftSettings: swiftSettings
+        ),
+        // Upload retry benchmark (bench/upload-fleet): a fleet of the edge's uploaders against a
+        // local hub that goes away and comes back; not part of the product.
+        .executableTarget(
+            name: "HopUploadFleetBench",
+            dependencies: [
+                "HopEdge", "HopProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "bench/upload-fleet/HopUploadFleetBench",
             swiftSettings: swiftSettings
         ),
         // Waiting helpers with real-time limits, shared by the test targets.

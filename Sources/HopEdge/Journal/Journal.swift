@@ -70,6 +70,15 @@ public struct PendingBatch: Sendable, Hashable {
     public var attempts: Int
 
     public var recordCount: Int { telemetry.count + events.count }
+
+    public init(seq: Int64, firstID: Int64, lastID: Int64, telemetry: [[UInt8]], events: [[UInt8]], attempts: Int) {
+        self.seq = seq
+        self.firstID = firstID
+        self.lastID = lastID
+        self.telemetry = telemetry
+        self.events = events
+        self.attempts = attempts
+    }
 }
 
 /// When to cut a batch.
@@ -93,6 +102,17 @@ public struct JournalCounters: Sendable, Hashable {
     public var evictedTelemetry: Int64
     public var evictedEvents: Int64
     public var quarantined: Int64
+
+    public init(
+        depth: Int64, bytes: Int64, oldestUnsent: SourceTime?, evictedTelemetry: Int64, evictedEvents: Int64, quarantined: Int64
+    ) {
+        self.depth = depth
+        self.bytes = bytes
+        self.oldestUnsent = oldestUnsent
+        self.evictedTelemetry = evictedTelemetry
+        self.evictedEvents = evictedEvents
+        self.quarantined = quarantined
+    }
 
     public var evictedTotal: Int64 { evictedTelemetry + evictedEvents }
 
