@@ -27,9 +27,7 @@ struct ProbeCommand: AsyncParsableCommand {
             reports.append(await Probe.run(plan: plan, session: ModbusSession(device: d, keepRaw: true), address: address.map { (table, $0) }))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+            print(try ProbeReport.json(reports))
         } else {
             print(reports.map(\.text).joined(separator: "\n"))
         }

@@ -60,13 +60,13 @@ def test_every_type_in_every_byte_order_decodes_to_the_value_the_server_holds(tm
         assert rc == 0, out.stderr + out.stdout
         report = reports[0]
         assert report["ok"] is True
-        by_feeder = {f["feederID"]: f for f in report["feeders"]}
+        by_feeder = {f["feeder_id"]: f for f in report["feeders"]}
         for type_, value in TYPES.items():
             values = by_feeder[type_.upper()]["values"]
             for field in ORDERS:
                 assert values[field] == pytest.approx(value, rel=1e-12), (type_, field, values)
         assert by_feeder["SCALED"]["values"]["frequency_hz"] == pytest.approx(60.0)
-        assert by_feeder["SCALED"]["breakerClosed"] is True  # discrete 2 is 0 == closed_value
+        assert by_feeder["SCALED"]["breaker_closed"] is True  # discrete 2 is 0 == closed_value
         # Raw registers are shown as read: the first request starts at holding 0.
         first = report["raw"][0]
         assert first["request"].startswith("holding 0…")
@@ -223,7 +223,7 @@ def test_a_register_several_feeders_name_is_read_once_and_reaches_each_of_them(t
         assert "FDR001+FDR002+FDR003.frequency_hz@+0 uint16" in check.stdout
         rc, reports, out = probe(config)
         assert rc == 0, out.stdout + out.stderr
-        by_feeder = {f["feederID"]: f["values"] for f in reports[0]["feeders"]}
+        by_feeder = {f["feeder_id"]: f["values"] for f in reports[0]["feeders"]}
         for feeder, volts in (("FDR001", 13.8), ("FDR002", 13.85), ("FDR003", 13.95)):
             assert by_feeder[feeder]["voltage_kv"] == pytest.approx(volts)
             assert by_feeder[feeder]["frequency_hz"] == pytest.approx(59.99)

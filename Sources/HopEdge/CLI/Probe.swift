@@ -1,3 +1,4 @@
+import Foundation
 import HopProtocol
 
 /// One read of a device with everything a technician needs to check a register map: decoded
@@ -9,6 +10,10 @@ public struct ProbeReport: Codable, Sendable {
         public var deviceID: String
         public var values: [String: Double]
         public var breakerClosed: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case feederID = "feeder_id", deviceID = "device_id", values, breakerClosed = "breaker_closed"
+        }
     }
 
     public struct Raw: Codable, Sendable {
@@ -35,6 +40,21 @@ public struct ProbeReport: Codable, Sendable {
     public var feeders: [FeederValues]
     public var raw: [Raw]
     public var orders: Orders?
+
+    enum CodingKeys: String, CodingKey {
+        case device, transport, unitID = "unit_id", ok, error, latencyMs = "latency_ms", feeders, raw, orders
+    }
+}
+
+extension ProbeReport {
+    /// What `hop-edge probe --json` prints: an array of reports, pretty-printed with sorted keys.
+    /// Keys are snake_case like every JSON the project emits (docs/edge-agent.md lists them);
+    /// `values` is keyed by telemetry field and `decoded` by byte order and type.
+    public static func json(_ reports: [ProbeReport]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(reports), as: UTF8.self)
+    }
 }
 
 /// `hop-edge probe`: reads a device once through its plan (see `ProbeReport`).
