@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "HopEdge",
             dependencies: [
-                "HopProtocol", "CModbus", "CCurl",
+                "HopProtocol", "HopDNP3", "CModbus", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

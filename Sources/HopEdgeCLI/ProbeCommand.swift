@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HopEdge
+import Logging
 
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,10 +22,15 @@ struct ProbeCommand: AsyncParsableCommand {
         guard let table = ModbusFunction(rawValue: function), !table.isBit else {
             throw ValidationError("--function must be holding or input")
         }
-        var reports: [ProbeReport] = []
+        var reports: [ProbeOutput] = []
+        let logger = makeLogger(level: .warning)
         for d in devices {
+            if d.dnp3 != nil {
+                reports.append(.dnp3(await DNP3Probe.run(device: d, logger: logger)))
+                continue
+            }
             let plan = try ReadPlanner.plan(d)
-            reports.append(await Probe.run(plan: plan, session: ModbusSession(device: d, keepRaw: true), address: address.map { (table, $0) }))
+            reports.append(.modbus(await Probe.run(plan: plan, session: ModbusSession(device: d, keepRaw: true), address: address.map { (table, $0) })))
         }
         if json {
             print(try ProbeReport.json(reports))

@@ -20,15 +20,16 @@ public enum EdgeApp {
     /// Builds the services for `config` with the live Modbus and libcurl implementations.
     public static func build(
         config: EdgeConfig, logger: Logger, clock: any EdgeClock = SystemEdgeClock(),
-        sessionFactory: (DeviceConfig) -> any DeviceSession = { ModbusSession(device: $0) },
+        sessionFactory: ((DeviceConfig) -> any DeviceSession)? = nil,
         client: (any HubClient)? = nil
     ) throws -> Parts {
+        let sessionFactory = sessionFactory ?? { liveSession(for: $0, logger: logger) }
         let journal = try SQLiteJournal(config: config.journal)
         let board = DeviceStatusBoard()
         let stats = UploadStats()
         var pollers: [DevicePoller] = []
         for device in config.devices {
-            let plan = try ReadPlanner.plan(device, file: config.sourceFile, path: "devices")
+            let plan = try DevicePlanner.plan(device, file: config.sourceFile, path: "devices")
             pollers.append(DevicePoller(
                 plan: plan, session: sessionFactory(device), journal: journal, board: board, clock: clock, logger: logger))
         }
@@ -39,6 +40,11 @@ public enum EdgeApp {
             MetricsServer(listen: $0, journal: journal, board: board, stats: stats, logger: logger)
         }
         return Parts(journal: journal, board: board, uploader: uploader, pollers: pollers, metrics: metrics)
+    }
+
+    /// The live session for `device`: DNP3 or Modbus.
+    public static func liveSession(for device: DeviceConfig, logger: Logger) -> any DeviceSession {
+        device.dnp3 != nil ? DNP3Session(device: device, logger: logger) : ModbusSession(device: device)
     }
 
     /// Runs the agent until SIGTERM/SIGINT.

@@ -3,7 +3,7 @@ public enum CheckReport {
     public static func text(for config: EdgeConfig) throws(ConfigError) -> String {
         var lines: [String] = []
         var requests = 0
-        for device in config.devices { requests += try ReadPlanner.plan(device, file: config.sourceFile).requestCount }
+        for device in config.devices { requests += try DevicePlanner.plan(device, file: config.sourceFile).requestCount }
         lines.append("\(config.sourceFile): OK")
         lines.append(
             "edge \(config.edgeID): \(config.devices.count) device\(config.devices.count == 1 ? "" : "s"), "
@@ -20,7 +20,8 @@ public enum CheckReport {
                 + "gzip \(u.gzip ? "on" : "off"), backoff \(u.backoffInitial.compact)…\(u.backoffMax.compact)")
         if let m = config.metricsListen { lines.append("metrics on http://\(m)/metrics") }
         for (index, device) in config.devices.enumerated() {
-            lines.append(try ReadPlanner.plan(device, file: config.sourceFile, path: "devices[\(index)]").description)
+            let plan = try DevicePlanner.plan(device, file: config.sourceFile, path: "devices[\(index)]")
+            lines.append(device.dnp3 != nil ? plan.dnp3Description : plan.description)
         }
         return lines.joined(separator: "\n")
     }

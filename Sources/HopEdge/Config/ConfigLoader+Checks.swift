@@ -9,14 +9,15 @@ extension ConfigLoader {
         var names: Set<String> = []
         var deviceIDs: Set<DeviceID> = []
         for (i, device) in devices.enumerated() {
-            let fields = try nodes[i].mapping(allowed: deviceKeys)
+            let dnp3 = device.dnp3 != nil
+            let fields = try nodes[i].mapping(allowed: dnp3 ? dnp3DeviceKeys : deviceKeys)
             guard names.insert(device.name).inserted else {
                 throw try fields.required("name").error("device name '\(device.name)' is used twice")
             }
             let feederNodes = try fields.required("feeders").sequence()
             for (j, feeder) in device.feeders.enumerated() where !deviceIDs.insert(feeder.deviceID).inserted {
                 let node = feederNodes[j]
-                let at = try node.mapping(allowed: feederKeys).optional("device_id") ?? node
+                let at = try node.mapping(allowed: dnp3 ? dnp3FeederKeys : feederKeys).optional("device_id") ?? node
                 throw ConfigError(
                     file: node.file, line: at.line, keyPath: node.path,
                     message: "device_id '\(feeder.deviceID)' is used by another feeder of this edge")

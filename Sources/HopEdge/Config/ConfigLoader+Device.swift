@@ -10,6 +10,9 @@ extension ConfigLoader {
     static let feederKeys = ["feeder_id", "device_id", "profile", "points", "breaker", "register_base", "bit_base"]
 
     func deviceConfig(_ node: ConfigNode, profiles: inout ProfileLoader) throws(ConfigError) -> DeviceConfig {
+        if let name = Self.protocolName(of: node), name == "dnp3-tcp" || name == "dnp3-serial" {
+            return try dnp3DeviceConfig(node)
+        }
         let f = try node.mapping(allowed: Self.deviceKeys)
         let name = try f.required("name").identifier()
         let protocolNode = try f.required("protocol")
@@ -33,7 +36,7 @@ extension ConfigLoader {
             transport = .modbusRTU(try serialSettings(f.required("serial")))
             unitRange = 1...247
         case let other:
-            throw protocolNode.error("'\(other)' is not one of: modbus-tcp, modbus-rtu")
+            throw protocolNode.error("'\(other)' is not one of: modbus-tcp, modbus-rtu, dnp3-tcp, dnp3-serial")
         }
         let substation = try f.required("substation_id").identifier()
         var device = DeviceConfig(
@@ -76,7 +79,7 @@ extension ConfigLoader {
         return device
     }
 
-    private func serialSettings(_ node: ConfigNode) throws(ConfigError) -> SerialSettings {
+    func serialSettings(_ node: ConfigNode) throws(ConfigError) -> SerialSettings {
         let f = try node.mapping(allowed: ["device", "baud", "parity", "data_bits", "stop_bits"])
         var s = SerialSettings(device: try f.required("device").string())
         if let n = f.optional("baud") {

@@ -48,7 +48,7 @@ public struct ConfigLoader: Sendable {
         guard !devices.isEmpty else { throw devicesNode.error("at least one device is required") }
         try Self.checkUnique(devices, nodes: deviceNodes)
         for (device, node) in zip(devices, deviceNodes) {
-            if case .modbusRTU(let serial) = device.transport, let problem = Self.serialDeviceProblem(serial.device) {
+            if let serial = device.transport.serial, let problem = Self.serialDeviceProblem(serial.device) {
                 warnings.append(
                     node.error("serial device \(serial.device) \(problem); run keeps retrying it (an adapter plugged in later is used)"))
             }

@@ -23,6 +23,8 @@ public struct DeviceConfig: Sendable, Hashable {
     public var maxGapBits: Int
     public var scanClasses: [ScanClassConfig]
     public var feeders: [FeederConfig]
+    /// DNP3 link addresses, polls and reporting; `nil` for Modbus devices.
+    public var dnp3: DNP3Settings?
 
     public init(
         name: String, transport: Transport, unitID: Int = 1, timeout: Duration = .seconds(1), retries: Int = 1,
@@ -52,11 +54,23 @@ public struct DeviceConfig: Sendable, Hashable {
 public enum Transport: Sendable, Hashable, CustomStringConvertible {
     case modbusTCP(host: String, port: Int)
     case modbusRTU(SerialSettings)
+    case dnp3TCP(host: String, port: Int)
+    case dnp3Serial(SerialSettings)
 
     public var description: String {
         switch self {
         case .modbusTCP(let host, let port): "modbus-tcp \(host):\(port)"
         case .modbusRTU(let s): "modbus-rtu \(s.device) \(s.baud) \(s.dataBits)\(s.parity.rawValue)\(s.stopBits)"
+        case .dnp3TCP(let host, let port): "dnp3-tcp \(host):\(port)"
+        case .dnp3Serial(let s): "dnp3-serial \(s.device) \(s.baud) \(s.dataBits)\(s.parity.rawValue)\(s.stopBits)"
+        }
+    }
+
+    /// The serial line, for either protocol.
+    public var serial: SerialSettings? {
+        switch self {
+        case .modbusRTU(let s), .dnp3Serial(let s): s
+        default: nil
         }
     }
 }
@@ -118,6 +132,8 @@ public struct FeederConfig: Sendable, Hashable {
     public var bitBase: Int
     /// Absolute addresses (profile addresses plus the bases).
     public var map: RegisterMap
+    /// The feeder's DNP3 points (DNP3 devices only; `map` is then empty).
+    public var dnp3Map: DNP3FeederMap?
 
     public init(
         feederID: FeederID, deviceID: DeviceID, profile: String? = nil, registerBase: Int = 0, bitBase: Int = 0,

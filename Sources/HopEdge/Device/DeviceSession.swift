@@ -1,3 +1,5 @@
+import HopProtocol
+
 /// A connection to one field device that can execute a scan. The poller, journal and uploader only
 /// see this protocol and `ScanSample`, so another protocol (DNP3) is one more implementation.
 public protocol DeviceSession: Sendable {
@@ -8,10 +10,15 @@ public protocol DeviceSession: Sendable {
     /// The executor the session's blocking I/O belongs on; pollers run their loop there so a poll
     /// needs no thread hop. `nil`: any executor.
     var executor: (any TaskExecutor)? { get }
+    /// Waits at most `timeout` for data the device sends on its own (DNP3 unsolicited responses)
+    /// and returns it, or `nil` when none came. The poller calls it instead of sleeping between
+    /// scans. Devices that never report by themselves return `nil` at once.
+    func pushed(within timeout: Duration) async -> ScanSample?
 }
 
 extension DeviceSession {
     public var executor: (any TaskExecutor)? { nil }
+    public func pushed(within timeout: Duration) async -> ScanSample? { nil }
 }
 
 /// The decoded result of one scan.
@@ -22,8 +29,34 @@ public struct ScanSample: Sendable, Hashable {
     public var breakers = BreakerValues()
     /// Raw responses, in request order (kept only when asked for, e.g. by `probe`).
     public var raw: [RawResponse] = []
+    /// Changes the device time-stamped itself (DNP3 events), in the order they happened; each is
+    /// stored with its own source time rather than the scan's.
+    public var events: [PointEvent] = []
 
     public init() {}
+
+    /// Whether the scan produced nothing to store.
+    public var isEmpty: Bool { analog.isEmpty && breakers.all.isEmpty && events.isEmpty }
+}
+
+/// A change reported by the device with its time (a DNP3 event).
+public struct PointEvent: Sendable, Hashable {
+    public enum Value: Sendable, Hashable {
+        case analog(TelemetryField, Double)
+        case breaker(closed: Bool)
+    }
+
+    /// Index into `DeviceConfig.feeders`.
+    public var feeder: Int
+    public var value: Value
+    /// The device's time of the change, or when the master received it if the device gave none.
+    public var time: SourceTime
+
+    public init(feeder: Int, value: Value, time: SourceTime) {
+        self.feeder = feeder
+        self.value = value
+        self.time = time
+    }
 }
 
 /// The untouched data of one request: registers, or bits as 0/1.

@@ -29,6 +29,9 @@ public struct AnalogValues: Sendable, Hashable {
         }
     }
 
+    /// Whether no value is present.
+    public var isEmpty: Bool { storage.allSatisfy { $0 == nil } }
+
     /// Takes every value present in `other`.
     public mutating func merge(_ other: AnalogValues) {
         if storage.count < other.storage.count {

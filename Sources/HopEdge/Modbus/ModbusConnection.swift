@@ -23,6 +23,8 @@ final class ModbusConnection {
                 context = modbus_new_tcp_pi(host, String(port))
             case .modbusRTU(let s):
                 context = modbus_new_rtu(s.device, Int32(s.baud), CChar(UInt8(ascii: s.parity.rawValue.unicodeScalars.first ?? "N")), Int32(s.dataBits), Int32(s.stopBits))
+            case .dnp3TCP, .dnp3Serial:
+                context = nil  // a DNP3 device has its own session
             }
             guard let context else { throw fail(.connect, nil) }
             modbus_set_slave(context, Int32(device.unitID))

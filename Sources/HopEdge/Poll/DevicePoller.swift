@@ -56,7 +56,16 @@ public final class DevicePoller: Service, Sendable {
         while !Task.isCancelled, let index = due.indices.min(by: { due[$0] < due[$1] }) {
             let wait = due[index] - clock.monotonic()
             if wait > .zero {
-                do { try await clock.sleep(for: wait) } catch { return }
+                // A device that reports by itself (DNP3 unsolicited) is listened to meanwhile.
+                if let pushed = await session.pushed(within: wait) {
+                    await record(.success(pushed), at: clock.wall(), latency: nil, state: &state)
+                    await board.update(state)
+                    continue
+                }
+                let rest = due[index] - clock.monotonic()
+                if rest > .zero {
+                    do { try await clock.sleep(for: rest) } catch { return }
+                }
             }
             let scan = plan.scans[index]
             let ok = await pollOnce(scan, state: &state)
@@ -77,11 +86,20 @@ public final class DevicePoller: Service, Sendable {
     func pollOnce(_ scan: ScanPlan, state: inout DeviceState) async -> Bool {
         let started = clock.monotonic()
         let time = clock.wall()
+        let result: Result<ScanSample, DeviceError>
+        do { result = .success(try await session.scan(scan)) } catch { result = .failure(error) }
+        return await record(result, at: time, latency: clock.monotonic() - started, state: &state)
+    }
+
+    /// Converts and journals one result: a scan's (with its latency) or data the device pushed
+    /// (latency `nil`). Returns whether the device answered.
+    func record(
+        _ result: Result<ScanSample, DeviceError>, at time: SourceTime, latency: Duration?, state: inout DeviceState
+    ) async -> Bool {
         var entries: [JournalEntry] = []
         let ok: Bool
-        do {
-            let sample = try await session.scan(scan)
-            let latency = clock.monotonic() - started
+        switch result {
+        case .success(let sample):
             if state.commState == "failed" {
                 entries.append(.event(converter.commRestored(at: time, failedSince: state.failedSince)))
                 logger.notice("device answers again")
@@ -90,11 +108,11 @@ public final class DevicePoller: Service, Sendable {
             state.failedSince = nil
             state.lastError = nil
             state.lastPollAt = time
-            state.lastPollLatencyMs = latency.seconds * 1000
+            if let latency { state.lastPollLatencyMs = latency.seconds * 1000 }
             entries += converter.breakerEvents(sample, at: time, state: &state).map(JournalEntry.event)
             entries += converter.telemetry(sample, at: time).map(JournalEntry.telemetry)
             ok = true
-        } catch {
+        case .failure(let error):
             if state.commState != "failed" {
                 entries.append(.event(converter.commFail(error, at: time)))
                 state.failedSince = time

@@ -1,0 +1,198 @@
+import HopDNP3
+import HopProtocol
+import Logging
+
+/// The application layer of the master for one outstation, synchronous and confined to the
+/// device's thread. A poll brings the association up if needed (DISABLE_UNSOLICITED, integrity
+/// poll, ENABLE_UNSOLICITED when configured), runs the requested read, confirms every fragment
+/// that asks for it, and acts on the IIN bits it sees: DEVICE_RESTART → clear it (WRITE g80v1) and
+/// poll everything again; NEED_TIME → WRITE g50v1. Unsolicited responses arriving at any time are
+/// confirmed and returned with whatever exchange was running.
+///
+/// Read-only by design: it sends READ, CONFIRM, ENABLE/DISABLE_UNSOLICITED and the two WRITEs
+/// above, nothing else (see `Request`, which has no control builders).
+final class DNP3Master {
+    let settings: DNP3Settings
+    let timeout: Duration
+    let link: DNP3Link
+    let logger: Logger
+    private var sequence: UInt8 = 0
+    private var connected = false
+    private var needsIntegrity = true
+    private var unsolicitedEnabled = false
+    private var warnedRefusal = false
+    private let clock = ContinuousClock()
+
+    init(settings: DNP3Settings, channel: any DNP3Channel, timeout: Duration, logger: Logger) {
+        self.settings = settings
+        self.timeout = timeout
+        self.link = DNP3Link(channel: channel, master: settings.masterAddress, outstation: settings.outstationAddress)
+        self.logger = logger
+    }
+
+    var isConnected: Bool { connected && link.channel.isOpen }
+
+    func close() {
+        link.channel.close()
+        connected = false
+    }
+
+    /// Runs `poll` (an integrity poll instead when one is due) and returns every fragment received.
+    func poll(_ poll: DNP3Poll) throws(DNP3MasterError) -> [ParsedResponse] {
+        var received: [ParsedResponse] = []
+        if !isConnected { received += try start() }
+        if poll == .integrity || needsIntegrity {
+            received += try integrity()
+        } else if case .events(let c) = poll {
+            received += try exchange(Self.describe([c]), eventRead([c]))
+        }
+        received += try housekeeping(after: received)
+        return received
+    }
+
+    /// Waits up to `duration` for an unsolicited response; returns it (confirmed) or nothing.
+    func listen(for duration: Duration) throws(DNP3MasterError) -> [ParsedResponse] {
+        guard isConnected else { return [] }
+        let deadline = clock.now + duration
+        while true {
+            let fragment: [UInt8]?
+            do { fragment = try link.receive(until: deadline) } catch { throw .channel(error) }
+            guard let fragment else { return [] }
+            guard let header = try? ResponseHeader.parse(fragment), header.isUnsolicited else { continue }
+            let response = try unsolicited(fragment, header: header)
+            if response.header.iin.deviceRestart { needsIntegrity = true }
+            return [response]
+        }
+    }
+
+    /// Opens the channel and brings the association up.
+    private func start() throws(DNP3MasterError) -> [ParsedResponse] {
+        do { try link.channel.open(timeout: timeout) } catch { throw .connect(error) }
+        link.reset()
+        connected = true
+        needsIntegrity = true
+        unsolicitedEnabled = false
+        // Quiet unsolicited reporting until the integrity poll has the full picture.
+        do {
+            return try exchange("DISABLE_UNSOLICITED", { Request.unsolicited(enable: false, classes: PointClass.events, sequence: $0) })
+        } catch .refused {
+            return []
+        }
+    }
+
+    private func integrity() throws(DNP3MasterError) -> [ParsedResponse] {
+        needsIntegrity = false
+        let responses = try exchange("integrity poll (classes 1, 2, 3, 0)", eventRead(PointClass.events + [.class0]))
+        return responses
+    }
+
+    /// Clears DEVICE_RESTART, sets the time, polls again after a restart and enables unsolicited
+    /// reporting once.
+    private func housekeeping(after responses: [ParsedResponse]) throws(DNP3MasterError) -> [ParsedResponse] {
+        var received: [ParsedResponse] = []
+        var iin = responses.last(where: { !$0.header.isUnsolicited })?.header.iin ?? IIN()
+        for round in 0..<3 {
+            var acted = false
+            if iin.deviceRestart {
+                logger.notice("outstation reports DEVICE_RESTART: clearing it and polling every class")
+                let cleared = try exchange("WRITE IIN1.7 = 0", { Request.clearRestart(sequence: $0) })
+                received += cleared
+                iin = cleared.last?.header.iin ?? iin
+                needsIntegrity = true
+                acted = true
+            }
+            if iin.needTime && settings.timeSync {
+                let now = SourceTime.now().epochMilliseconds
+                let written = try exchange("WRITE time (g50v1)", { Request.writeTime(epochMilliseconds: now, sequence: $0) })
+                logger.info("outstation asked for the time (NEED_TIME): wrote \(now) ms")
+                received += written
+                iin = written.last?.header.iin ?? iin
+                acted = true
+            }
+            if needsIntegrity {
+                let polled = try integrity()
+                received += polled
+                iin = polled.last(where: { !$0.header.isUnsolicited })?.header.iin ?? iin
+                acted = true
+            }
+            if !acted || round == 2 { break }
+        }
+        if settings.unsolicited && !unsolicitedEnabled {
+            unsolicitedEnabled = true
+            do {
+                received += try exchange(
+                    "ENABLE_UNSOLICITED", { Request.unsolicited(enable: true, classes: PointClass.events, sequence: $0) })
+                logger.info("unsolicited reporting enabled for classes 1, 2, 3")
+            } catch .refused(_, let iin) {
+                logger.warning("outstation refuses unsolicited reporting (IIN \(iin)); events come by polling only")
+            }
+        }
+        return received
+    }
+
+    /// A READ of the configured explicit event variations, then the given classes.
+    private func eventRead(_ classes: [PointClass]) -> (UInt8) -> [UInt8] {
+        let explicit = settings.eventVariations
+        return { sequence in
+            var request = Request.read([], sequence: sequence)
+            for id in explicit { request += [id.group, id.variation, Qualifier.allObjects.byte] }
+            return request + Array(Request.read(classes, sequence: sequence).dropFirst(2))
+        }
+    }
+
+    static func describe(_ classes: [PointClass]) -> String {
+        "event poll (" + classes.map(\.description).joined(separator: ", ") + ")"
+    }
+
+    /// Sends one request and collects its (possibly multi-fragment) response, confirming fragments
+    /// that ask for it; unsolicited fragments received meanwhile are confirmed and collected too.
+    private func exchange(_ what: String, _ build: (UInt8) -> [UInt8]) throws(DNP3MasterError) -> [ParsedResponse] {
+        let seq = sequence
+        sequence = (sequence + 1) & 0x0F
+        let request = build(seq)
+        let isRead = request.count > 1 && request[1] == FunctionCode.read.rawValue
+        do { try link.send(request) } catch { throw .channel(error) }
+        var expected = seq
+        var first = true
+        var received: [ParsedResponse] = []
+        while true {
+            let fragment: [UInt8]?
+            do { fragment = try link.receive(until: clock.now + timeout) } catch { throw .channel(error) }
+            guard let fragment else { throw .timeout(request: what, waited: timeout) }
+            let header: ResponseHeader
+            do { header = try ResponseHeader.parse(fragment) } catch { continue }
+            if header.isUnsolicited {
+                received.append(try unsolicited(fragment, header: header))
+                continue
+            }
+            // A stale answer to an earlier request (after a timeout) is not ours.
+            guard header.control.sequence == expected, header.control.fir == first else { continue }
+            let parsed: ParsedResponse
+            do { parsed = try ResponseParser.parse(fragment) } catch { throw .fragment(error, request: what) }
+            if header.control.con { try send(Request.confirm(sequence: header.control.sequence, unsolicited: false)) }
+            received.append(parsed)
+            if header.iin.refused && first {
+                // A READ answer still carries what the outstation knows; other requests failed.
+                guard isRead else { throw .refused(request: what, iin: header.iin) }
+                if !warnedRefusal { logger.warning("\(what): outstation answers IIN \(header.iin); using what it sent") }
+                warnedRefusal = true
+            }
+            if header.control.fin { return received }
+            first = false
+            expected = (expected + 1) & 0x0F
+        }
+    }
+
+    /// Parses and confirms an unsolicited fragment. One that cannot be read is not confirmed, so
+    /// the outstation keeps its events rather than losing them.
+    private func unsolicited(_ fragment: [UInt8], header: ResponseHeader) throws(DNP3MasterError) -> ParsedResponse {
+        let parsed: ParsedResponse
+        do { parsed = try ResponseParser.parse(fragment) } catch { throw .fragment(error, request: "unsolicited response") }
+        if header.control.con { try send(Request.confirm(sequence: header.control.sequence, unsolicited: true)) }
+        return parsed
+    }
+
+    private func send(_ fragment: [UInt8]) throws(DNP3MasterError) {
+        do { try link.send(fragment) } catch { throw .channel(error) }
+    }
+}
