@@ -22,6 +22,7 @@ final class DNP3Master {
     private var unsolicitedEnabled = false
     private var warnedRefusal = false
     private let clock = ContinuousClock()
+    private var reportedDrops = 0
 
     init(settings: DNP3Settings, channel: any DNP3Channel, timeout: Duration, logger: Logger) {
         self.settings = settings
@@ -56,7 +57,7 @@ final class DNP3Master {
         let deadline = clock.now + duration
         while true {
             let fragment: [UInt8]?
-            do { fragment = try link.receive(until: deadline) } catch { throw .channel(error) }
+            do { fragment = try receive(until: deadline) } catch { throw .channel(error) }
             guard let fragment else { return [] }
             guard let header = try? ResponseHeader.parse(fragment), header.isUnsolicited else { continue }
             let response = try unsolicited(fragment, header: header)
@@ -157,7 +158,7 @@ final class DNP3Master {
         var received: [ParsedResponse] = []
         while true {
             let fragment: [UInt8]?
-            do { fragment = try link.receive(until: clock.now + timeout) } catch { throw .channel(error) }
+            do { fragment = try receive(until: clock.now + timeout) } catch { throw .channel(error) }
             guard let fragment else { throw .timeout(request: what, waited: timeout) }
             let header: ResponseHeader
             do { header = try ResponseHeader.parse(fragment) } catch { continue }
@@ -190,6 +191,18 @@ final class DNP3Master {
         do { parsed = try ResponseParser.parse(fragment) } catch { throw .fragment(error, request: "unsolicited response") }
         if header.control.con { try send(Request.confirm(sequence: header.control.sequence, unsolicited: true)) }
         return parsed
+    }
+
+    /// The next fragment; frames dropped on the way (bad CRC) are logged.
+    private func receive(until deadline: ContinuousClock.Instant) throws(DNP3ChannelError) -> [UInt8]? {
+        defer {
+            if link.droppedFrames > reportedDrops {
+                let why = link.recentDrops.last.map { "\($0)" } ?? "unknown"
+                logger.warning("dropped \(link.droppedFrames - reportedDrops) corrupted frame(s) from the outstation (\(why))")
+                reportedDrops = link.droppedFrames
+            }
+        }
+        return try link.receive(until: deadline)
     }
 
     private func send(_ fragment: [UInt8]) throws(DNP3MasterError) {
