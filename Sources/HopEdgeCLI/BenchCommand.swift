@@ -6,7 +6,7 @@ import HopEdge
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks of the poll path and the upload drain.", shouldDisplay: false,
-        subcommands: [Poll.self, Drain.self])
+        subcommands: [Poll.self, DNP3.self, Drain.self])
 
     struct Poll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Poll cycle of 125 registers vs a bare libmodbus read.")
@@ -18,6 +18,20 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let result = try await PollBenchmark.run(host: host, port: port, unit: unit, cycles: cycles, journalPath: journal)
+            print(try jsonLine(result))
+        }
+    }
+
+    struct DNP3: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dnp3", abstract: "DNP3 integrity poll of 16 feeders vs the outstation's bare answer time.")
+        @Option var host = "127.0.0.1"
+        @Option(help: "Outstation for the bare socket.") var barePort: Int
+        @Option(help: "Identical outstation for the master.") var pollPort: Int
+        @Option var cycles = 2000
+
+        func run() async throws {
+            let result = try await DNP3PollBenchmark.run(host: host, barePort: barePort, pollPort: pollPort, cycles: cycles)
             print(try jsonLine(result))
         }
     }

@@ -232,9 +232,78 @@ class FlippingProxy:
         self.server.close()
 
 
+# ---------------------------------------------------------------------------------------------
+# py1815 (independent pure-Python outstation): static g30v5 floats and g1v2, timed events,
+# unsolicited reports with a common time object
+
+def _serve_py1815(port: int, options: dict):
+    import asyncio
+
+    from py1815 import OutstationServer, Session, UnknownObject
+    from py1815.events import EventBuffers, EventClass
+    from py1815.objects import AnalogPoint, AnalogVariation, BinaryPoint, analog_range, binary_range
+
+    points = int(options.get("points", 8))
+    analogs = [AnalogPoint(0.0) for _ in range(points)]
+    binaries = [BinaryPoint(False) for _ in range(points)]
+    events = EventBuffers()
+    out_lock = threading.Lock()
+
+    def emit(message):
+        with out_lock:
+            sys.stdout.write(json.dumps(message) + "\n")
+            sys.stdout.flush()
+
+    class Provider:
+        def read(self, headers):
+            body = b""
+            for h in headers:
+                if (h.group, h.variation) == (60, 1):
+                    body += analog_range(0, analogs, variation=AnalogVariation.FLOAT32_WITH_FLAG)
+                    body += binary_range(0, binaries)
+                else:
+                    raise UnknownObject(f"g{h.group}v{h.variation}")
+            return body
+
+    def time_written(ms):
+        emit({"event": "time_written", "ms": ms})
+
+    session = Session(Provider(), events=events, outstation_address=OUTSTATION_ADDRESS, master_address=MASTER_ADDRESS,
+                      unsolicited=bool(options.get("unsolicited", False)), time_sink=time_written,
+                      need_time=bool(options.get("need_time", False)))
+    server = OutstationServer(session, bind=f"127.0.0.1:{port}", unsolicited_interval=0.05)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        await server.start()
+
+        def handle(c):
+            op, i = c["op"], int(c.get("index", 0))
+            stamp = c.get("time")
+            if op == "analog":
+                analogs[i] = AnalogPoint(float(c["value"]), int(c.get("flags", 1)))
+                events.record_analog(i, analogs[i], event_class=EventClass.CLASS_1, timestamp_ms=stamp)
+            elif op == "binary":
+                binaries[i] = BinaryPoint(bool(c["value"]), int(c.get("flags", 1)))
+                events.record_binary(i, binaries[i], event_class=EventClass.CLASS_1, timestamp_ms=stamp)
+            server.notify()
+            emit({"ok": True, "op": op})
+
+        def read_stdin():
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(handle, json.loads(line))
+
+        threading.Thread(target=read_stdin, daemon=True).start()
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
 if __name__ == "__main__":
     kind, port, options = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
     if kind == "yadnp3":
         _serve_yadnp3(port, options)
+    elif kind == "py1815":
+        _serve_py1815(port, options)
     else:
         raise SystemExit(f"unknown outstation kind {kind}")

@@ -258,3 +258,52 @@ def test_a_corrupted_frame_is_dropped_never_stored_and_polling_recovers(tmp_path
         edge.stop()
         proxy.close()
     assert set(voltages(hub)) <= {138.0, 140.0, 142.0}  # nothing corrupted reached the hub
+
+
+# ---------------------------------------------------------------------------------------------
+# py1815: an independent pure-Python outstation
+
+def test_py1815_floats_timed_events_and_unsolicited_with_common_time_reach_the_hub(tmp_path, hub):
+    o = Outstation(tmp_path, kind="py1815", points=8, unsolicited=True).start()
+    try:
+        o.send(op="analog", index=0, value=138000.0)
+        o.send(op="analog", index=7, value=6001.5)
+        o.send(op="binary", index=0, value=True)
+        # Explicit variations py1815 does not serve: refused (OBJECT_UNKNOWN), then classes only.
+        path = config(tmp_path, o.port, hub_url=hub.url, key=hub.key,
+                      polls="{class1: off, class2: off, class3: off}", extra="    unsolicited: true\n")
+        edge = Edge(path).start()
+        try:
+            wait_until(lambda: 138.0 in voltages(hub), what="static g30v5 reading")
+            freq = [r[0] for r in hub_rows(hub, "SELECT frequency_hz FROM telemetry WHERE device_id = ? AND frequency_hz IS NOT NULL", DEVICE)]
+            # The static g30v5 float; py1815's int32 event of the same change says 6002 (60.02).
+            assert 60.015 in [round(f, 6) for f in freq], freq
+            assert "does not know g2v2, g32v7 (OBJECT_UNKNOWN)" in edge.log_text()
+            wait_until(lambda: "unsolicited reporting enabled" in edge.log_text(), what="ENABLE_UNSOLICITED")
+            trip_ms = int(time.time() * 1000) - 4_321
+            o.send(op="binary", index=0, value=False, time=trip_ms)
+            trip = wait_until(lambda: hub.events("FEEDER_TRIP"), what="FEEDER_TRIP by unsolicited report")
+            assert trip[0][0] == trip_ms
+            o.send(op="analog", index=0, value=136500.0, time=trip_ms + 5)
+            wait_until(lambda: 136.5 in voltages(hub), what="unsolicited analog event")
+            ts = hub_rows(hub, "SELECT ts FROM telemetry WHERE device_id = ? AND voltage_kv = 136.5", DEVICE)
+            assert ts[0][0] == trip_ms + 5
+        finally:
+            edge.stop()
+    finally:
+        o.stop()
+
+
+def test_py1815_time_sync_on_need_time_and_event_polls(tmp_path):
+    o = Outstation(tmp_path, kind="py1815", points=8, need_time=True).start()
+    try:
+        o.send(op="analog", index=0, value=138000.0)
+        before = int(time.time() * 1000)
+        rc, report = probe(config(tmp_path, o.port))
+        assert rc == 0, report
+        written = wait_until(lambda: [e for e in o.events if e["event"] == "time_written"], what="time written")
+        assert before - 1_000 <= written[0]["ms"] <= int(time.time() * 1000) + 1_000
+        assert {p["object"] for p in report["points"] if not p["event"]} == {"g30v5", "g1v2"}
+        assert report["feeders"][0]["values"]["voltage_kv"] == pytest.approx(138.0)
+    finally:
+        o.stop()

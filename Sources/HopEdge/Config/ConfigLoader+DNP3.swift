@@ -189,9 +189,8 @@ extension ConfigLoader {
                 let key = "g\(p.group) index \(p.index)"
                 if let other = seen[key] {
                     let pointsNode = try feederNodes[i].mapping(allowed: Self.dnp3FeederKeys).required("points")
-                    throw ConfigError(
-                        file: pointsNode.file, line: pointsNode.line, keyPath: "\(pointsNode.path).\(field.rawValue)",
-                        message: "\(key) is already \(other.rawValue) of this feeder")
+                    let fieldNode = try pointsNode.mapping(allowed: TelemetryField.allCases.map(\.rawValue)).required(field.rawValue)
+                    throw fieldNode.error("\(key) is already \(other.rawValue) of this feeder")
                 }
                 seen[key] = field
             }

@@ -21,6 +21,7 @@ final class DNP3Master {
     private var needsIntegrity = true
     private var unsolicitedEnabled = false
     private var warnedRefusal = false
+    private var explicitRefused = false
     private let clock = ContinuousClock()
     private var reportedDrops = 0
 
@@ -41,13 +42,35 @@ final class DNP3Master {
     /// Runs `poll` (an integrity poll instead when one is due) and returns every fragment received.
     func poll(_ poll: DNP3Poll) throws(DNP3MasterError) -> [ParsedResponse] {
         var received: [ParsedResponse] = []
-        if !isConnected { received += try start() }
-        if poll == .integrity || needsIntegrity {
-            received += try integrity()
-        } else if case .events(let c) = poll {
-            received += try exchange(Self.describe([c]), eventRead([c]))
+        var polledAll = false
+        if !isConnected {
+            // DISABLE_UNSOLICITED first; its answer carries DEVICE_RESTART / NEED_TIME, acted on
+            // before the integrity poll a new association always gets.
+            received += try start()
+            received += try housekeeping(after: received, polledAll: &polledAll)
         }
-        received += try housekeeping(after: received)
+        if !polledAll {
+            let answer: [ParsedResponse]
+            switch poll {
+            case .integrity:
+                answer = try integrity()
+                polledAll = true
+            case .events(let c):
+                answer = try read(Self.describe([c]), [c])
+            }
+            received += answer
+            received += try housekeeping(after: answer, polledAll: &polledAll)
+        }
+        if settings.unsolicited && !unsolicitedEnabled {
+            unsolicitedEnabled = true
+            do {
+                received += try exchange(
+                    "ENABLE_UNSOLICITED", { Request.unsolicited(enable: true, classes: PointClass.events, sequence: $0) })
+                logger.info("unsolicited reporting enabled for classes 1, 2, 3")
+            } catch .refused(_, let iin) {
+                logger.warning("outstation refuses unsolicited reporting (IIN \(iin)); events come by polling only")
+            }
+        }
         return received
     }
 
@@ -83,16 +106,17 @@ final class DNP3Master {
 
     private func integrity() throws(DNP3MasterError) -> [ParsedResponse] {
         needsIntegrity = false
-        let responses = try exchange("integrity poll (classes 1, 2, 3, 0)", eventRead(PointClass.events + [.class0]))
-        return responses
+        return try read("integrity poll (classes 1, 2, 3, 0)", PointClass.events + [.class0])
     }
 
-    /// Clears DEVICE_RESTART, sets the time, polls again after a restart and enables unsolicited
-    /// reporting once.
-    private func housekeeping(after responses: [ParsedResponse]) throws(DNP3MasterError) -> [ParsedResponse] {
+    /// Acts on the IIN bits of the last solicited answer in `responses`: clears DEVICE_RESTART
+    /// and polls every class, writes the time on NEED_TIME, and runs an integrity poll when one is
+    /// due (`polledAll` then becomes true). At most three rounds, so a device that keeps setting a
+    /// bit cannot hold the poll forever.
+    private func housekeeping(after responses: [ParsedResponse], polledAll: inout Bool) throws(DNP3MasterError) -> [ParsedResponse] {
         var received: [ParsedResponse] = []
         var iin = responses.last(where: { !$0.header.isUnsolicited })?.header.iin ?? IIN()
-        for round in 0..<3 {
+        for _ in 0..<3 {
             var acted = false
             if iin.deviceRestart {
                 logger.notice("outstation reports DEVICE_RESTART: clearing it and polling every class")
@@ -113,27 +137,33 @@ final class DNP3Master {
             if needsIntegrity {
                 let polled = try integrity()
                 received += polled
+                polledAll = true
                 iin = polled.last(where: { !$0.header.isUnsolicited })?.header.iin ?? iin
                 acted = true
             }
-            if !acted || round == 2 { break }
-        }
-        if settings.unsolicited && !unsolicitedEnabled {
-            unsolicitedEnabled = true
-            do {
-                received += try exchange(
-                    "ENABLE_UNSOLICITED", { Request.unsolicited(enable: true, classes: PointClass.events, sequence: $0) })
-                logger.info("unsolicited reporting enabled for classes 1, 2, 3")
-            } catch .refused(_, let iin) {
-                logger.warning("outstation refuses unsolicited reporting (IIN \(iin)); events come by polling only")
-            }
+            if !acted { break }
         }
         return received
     }
 
+    /// A READ of `classes`. An outstation that refuses the whole request because it does not know
+    /// the configured explicit event variations (OBJECT_UNKNOWN, nothing returned) is asked again,
+    /// and from then on, for the classes only.
+    private func read(_ what: String, _ classes: [PointClass]) throws(DNP3MasterError) -> [ParsedResponse] {
+        let responses = try exchange(what, eventRead(classes))
+        guard !explicitRefused, !settings.eventVariations.isEmpty,
+            let answer = responses.first(where: { !$0.header.isUnsolicited }), answer.header.iin.objectUnknown,
+            responses.allSatisfy({ $0.measurements.isEmpty })
+        else { return responses }
+        explicitRefused = true
+        let names = settings.eventVariations.map(\.description).joined(separator: ", ")
+        logger.warning("outstation does not know \(names) (OBJECT_UNKNOWN): asking for the classes only")
+        return responses + (try exchange(what, eventRead(classes)))
+    }
+
     /// A READ of the configured explicit event variations, then the given classes.
     private func eventRead(_ classes: [PointClass]) -> (UInt8) -> [UInt8] {
-        let explicit = settings.eventVariations
+        let explicit = explicitRefused ? [] : settings.eventVariations
         return { sequence in
             var request = Request.read([], sequence: sequence)
             for id in explicit { request += [id.group, id.variation, Qualifier.allObjects.byte] }
