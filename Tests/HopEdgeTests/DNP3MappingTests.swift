@@ -89,7 +89,7 @@ import Testing
         ]
         sample.breakers[0] = true
         let events = converter.breakerEvents(sample, at: Self.received, state: &state)
-        #expect(events.map(\.eventType) == [.feederTrip, .feederRestore])
+        #expect(events.map(\.eventType) == [GridEventType.feederTrip, GridEventType.feederRestore])
         #expect(events.map(\.ts) == [SourceTime(epochMilliseconds: Self.t0), SourceTime(epochMilliseconds: Self.t0 + 350)])
         #expect(events.first?.message?.contains("g3 index 3") == true)
         #expect(state.breakers["FDR001"] == true)

@@ -84,7 +84,10 @@ public enum DNP3PollBenchmark {
 final class BareDNP3: @unchecked Sendable {
     // @unchecked: used from one thread at a time by the benchmark.
     private let channel: TCPChannel
-    private var request: [UInt8] = []
+    /// One request per application sequence number, sent in turn: an outstation answers a repeat
+    /// of the previous request from its cache, which would flatter the baseline.
+    private var requests: [[UInt8]] = []
+    private var next = 0
     private(set) var responseBytes = 0
     private let clock = ContinuousClock()
 
@@ -97,15 +100,17 @@ final class BareDNP3: @unchecked Sendable {
 
     /// Builds the request and learns the length of the answer (one fragment, no confirm asked).
     func prime() throws {
-        let fragment = Request.integrity(sequence: 0)
-        let segment = TransportSegment.segments(of: fragment, startingAt: 0).segments[0]
-        request = LinkFrame(
-            control: LinkControl(fromMaster: true, function: .primary(.unconfirmedUserData)), destination: 1024, source: 1,
-            userData: segment
-        ).encoded()
+        requests = (0..<16).map { seq -> [UInt8] in
+            let fragment = Request.integrity(sequence: UInt8(seq))
+            let segment = TransportSegment.segments(of: fragment, startingAt: UInt8(seq)).segments[0]
+            return LinkFrame(
+                control: LinkControl(fromMaster: true, function: .primary(.unconfirmedUserData)), destination: 1024,
+                source: 1, userData: segment
+            ).encoded()
+        }
         // The first answers carry IIN1.7 and start-up events; the third is the steady answer.
         for _ in 0..<3 {
-            try channel.write(request)
+            try channel.write(nextRequest())
             var parser = LinkParser()
             var bytes = 0
             var done = false
@@ -119,8 +124,14 @@ final class BareDNP3: @unchecked Sendable {
         }
     }
 
+    private func nextRequest() -> [UInt8] {
+        defer { next = (next + 1) % requests.count }
+        return requests[next]
+    }
+
     /// One exchange; returns its duration in microseconds.
     func exchange() throws -> Double {
+        let request = nextRequest()
         let start = clock.now
         try channel.write(request)
         var got = 0

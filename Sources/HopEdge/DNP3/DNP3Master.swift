@@ -16,14 +16,15 @@ final class DNP3Master {
     let timeout: Duration
     let link: DNP3Link
     let logger: Logger
-    private var sequence: UInt8 = 0
+    /// The next application sequence number; state below is shared with `DNP3Master+Exchange`.
+    var sequence: UInt8 = 0
     private var connected = false
     private var needsIntegrity = true
     private var unsolicitedEnabled = false
-    private var warnedRefusal = false
+    var warnedRefusal = false
     private var explicitRefused = false
-    private let clock = ContinuousClock()
-    private var reportedDrops = 0
+    let clock = ContinuousClock()
+    var reportedDrops = 0
 
     init(settings: DNP3Settings, channel: any DNP3Channel, timeout: Duration, logger: Logger) {
         self.settings = settings
@@ -173,69 +174,5 @@ final class DNP3Master {
 
     static func describe(_ classes: [PointClass]) -> String {
         "event poll (" + classes.map(\.description).joined(separator: ", ") + ")"
-    }
-
-    /// Sends one request and collects its (possibly multi-fragment) response, confirming fragments
-    /// that ask for it; unsolicited fragments received meanwhile are confirmed and collected too.
-    private func exchange(_ what: String, _ build: (UInt8) -> [UInt8]) throws(DNP3MasterError) -> [ParsedResponse] {
-        let seq = sequence
-        sequence = (sequence + 1) & 0x0F
-        let request = build(seq)
-        let isRead = request.count > 1 && request[1] == FunctionCode.read.rawValue
-        do { try link.send(request) } catch { throw .channel(error) }
-        var expected = seq
-        var first = true
-        var received: [ParsedResponse] = []
-        while true {
-            let fragment: [UInt8]?
-            do { fragment = try receive(until: clock.now + timeout) } catch { throw .channel(error) }
-            guard let fragment else { throw .timeout(request: what, waited: timeout) }
-            let header: ResponseHeader
-            do { header = try ResponseHeader.parse(fragment) } catch { continue }
-            if header.isUnsolicited {
-                received.append(try unsolicited(fragment, header: header))
-                continue
-            }
-            // A stale answer to an earlier request (after a timeout) is not ours.
-            guard header.control.sequence == expected, header.control.fir == first else { continue }
-            let parsed: ParsedResponse
-            do { parsed = try ResponseParser.parse(fragment) } catch { throw .fragment(error, request: what) }
-            if header.control.con { try send(Request.confirm(sequence: header.control.sequence, unsolicited: false)) }
-            received.append(parsed)
-            if header.iin.refused && first {
-                // A READ answer still carries what the outstation knows; other requests failed.
-                guard isRead else { throw .refused(request: what, iin: header.iin) }
-                if !warnedRefusal { logger.warning("\(what): outstation answers IIN \(header.iin); using what it sent") }
-                warnedRefusal = true
-            }
-            if header.control.fin { return received }
-            first = false
-            expected = (expected + 1) & 0x0F
-        }
-    }
-
-    /// Parses and confirms an unsolicited fragment. One that cannot be read is not confirmed, so
-    /// the outstation keeps its events rather than losing them.
-    private func unsolicited(_ fragment: [UInt8], header: ResponseHeader) throws(DNP3MasterError) -> ParsedResponse {
-        let parsed: ParsedResponse
-        do { parsed = try ResponseParser.parse(fragment) } catch { throw .fragment(error, request: "unsolicited response") }
-        if header.control.con { try send(Request.confirm(sequence: header.control.sequence, unsolicited: true)) }
-        return parsed
-    }
-
-    /// The next fragment; frames dropped on the way (bad CRC) are logged.
-    private func receive(until deadline: ContinuousClock.Instant) throws(DNP3ChannelError) -> [UInt8]? {
-        defer {
-            if link.droppedFrames > reportedDrops {
-                let why = link.recentDrops.last.map { "\($0)" } ?? "unknown"
-                logger.warning("dropped \(link.droppedFrames - reportedDrops) corrupted frame(s) from the outstation (\(why))")
-                reportedDrops = link.droppedFrames
-            }
-        }
-        return try link.receive(until: deadline)
-    }
-
-    private func send(_ fragment: [UInt8]) throws(DNP3MasterError) {
-        do { try link.send(fragment) } catch { throw .channel(error) }
     }
 }
