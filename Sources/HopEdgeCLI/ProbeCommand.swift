@@ -33,7 +33,7 @@ struct ProbeCommand: AsyncParsableCommand {
             reports.append(.modbus(await Probe.run(plan: plan, session: ModbusSession(device: d, keepRaw: true), address: address.map { (table, $0) })))
         }
         if json {
-            print(try ProbeReport.json(reports))
+            print(try ProbeOutput.json(reports))
         } else {
             print(reports.map(\.text).joined(separator: "\n"))
         }
