@@ -4,7 +4,10 @@ import HopProtocol
 ///
 /// - The baseline is the window itself, the latest reading included (as the seed computes it).
 /// - `std` is the **population** standard deviation (divide by N, numpy's default `ddof=0`).
-/// - `std == 0` (a flat window) gives `z = 0`, hence score 0 and NORMAL.
+/// - `std == 0` (a flat window) gives `z = 0`, hence score 0 and NORMAL; so does a nearly flat one
+///   whose std is below one part in 10⁹ of its largest value (`WindowStats`: the arithmetic is
+///   done relative to the latest reading, so rounding cannot make a flat window look like a
+///   one-sigma excursion).
 /// - Fewer than `window` readings: no score (`nil`); the substation is skipped this pass.
 public struct ZScoreModel: Sendable {
     public var settings: ScoringSettings
@@ -24,18 +27,16 @@ public struct ZScoreModel: Sendable {
         public var classification: AnomalyClass
     }
 
-    /// Scores `readings`, oldest first, latest last. `nil` when there are fewer than N readings.
+    /// Scores `readings`, oldest first, latest last. `nil` when there are fewer than N readings (or
+    /// one is not finite, which ingest never lets through).
     public func score(_ readings: [Double]) -> Result? {
         guard readings.count >= settings.window, settings.window > 0, let latest = readings.last else { return nil }
-        let values = readings.suffix(settings.window)
-        let n = Double(values.count)
-        let mean = values.reduce(0, +) / n
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-        let std = variance.squareRoot()
-        let z = std > 0 ? (latest - mean) / std : 0
+        guard let stats = WindowStats(Array(readings.suffix(settings.window))) else { return nil }
+        let z = stats.latestZ
         let score = min(abs(z) / settings.zThreshold, 1)
         return Result(
-            anomalyScore: score, isAnomaly: abs(z) >= settings.zThreshold, zScore: z, baselineMean: mean,
-            baselineStd: std, latestValue: latest, classification: AnomalyClass(score: score, elevatedAt: settings.elevatedAt, anomalyAt: settings.anomalyAt))
+            anomalyScore: score, isAnomaly: abs(z) >= settings.zThreshold, zScore: z, baselineMean: stats.mean,
+            baselineStd: stats.std, latestValue: latest,
+            classification: AnomalyClass(score: score, elevatedAt: settings.elevatedAt, anomalyAt: settings.anomalyAt))
     }
 }
