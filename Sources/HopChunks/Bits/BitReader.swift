@@ -14,54 +14,78 @@ struct BitReader {
     /// Byte offset of the next bit, for error reports.
     var offset: Int { position / 8 }
 
-    /// Reads `count` (0...64) bits.
-    mutating func read(_ count: Int, _ field: String) throws(ChunkError) -> UInt64 {
-        guard count <= endBit - position else {
-            throw .truncated(at: offset, field, expected: "\(count) more bits")
+    /// The next bits, most significant first: at least 57 valid bits (fewer near the end, where
+    /// the bits past `endBit` read as zero). One unaligned load instead of a loop per byte.
+    @inline(__always)
+    private func window() -> UInt64 {
+        let byteIndex = position >> 3
+        let endByte = endBit >> 3
+        var w: UInt64 = 0
+        if byteIndex + 8 <= endByte {
+            w = bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: byteIndex, as: UInt64.self)) }
+        } else {
+            for i in 0..<8 {
+                w <<= 8
+                if byteIndex + i < endByte { w |= UInt64(bytes[byteIndex + i]) }
+            }
         }
-        var result: UInt64 = 0
-        var remaining = count
-        while remaining > 0 {
-            let bitInByte = position & 7
-            let available = 8 - bitInByte
-            let take = min(available, remaining)
-            let byte = UInt64(bytes[position >> 3])
-            let chunk = (byte >> UInt64(available - take)) & ((1 << UInt64(take)) - 1)
-            result = (result &<< UInt64(take)) | chunk
-            position += take
-            remaining -= take
-        }
-        return result
+        return w &<< UInt64(position & 7)
     }
 
-    mutating func bit(_ field: String) throws(ChunkError) -> Bool {
-        try read(1, field) == 1
+    /// Reads `count` (0...64) bits.
+    mutating func read(_ count: Int, _ field: @autoclosure () -> String) throws(ChunkError) -> UInt64 {
+        guard count <= endBit - position else {
+            throw .truncated(at: offset, field(), expected: "\(count) more bits")
+        }
+        guard count > 0 else { return 0 }
+        if count <= 57 {
+            let result = window() &>> UInt64(64 - count)
+            position += count
+            return result
+        }
+        let high = window() &>> 32
+        position += 32
+        let low = window() &>> UInt64(64 - (count - 32))
+        position += count - 32
+        return (high &<< UInt64(count - 32)) | low
+    }
+
+    mutating func bit(_ field: @autoclosure () -> String) throws(ChunkError) -> Bool {
+        try read(1, field()) == 1
     }
 
     /// Counts one bits up to a terminating zero bit, or up to `limit` ones (no terminator then).
-    mutating func ones(upTo limit: Int, _ field: String) throws(ChunkError) -> Int {
+    mutating func ones(upTo limit: Int, _ field: @autoclosure () -> String) throws(ChunkError) -> Int {
         var n = 0
-        while n < limit {
-            guard position < endBit else { throw .truncated(at: offset, field, expected: "unary code bit") }
-            let set = bytes[position >> 3] & (0x80 >> UInt8(position & 7)) != 0
-            position += 1
-            if !set { return n }
-            n += 1
+        while true {
+            let available = endBit - position
+            guard available > 0 else { throw .truncated(at: offset, field(), expected: "unary code bit") }
+            let usable = min(57, available)
+            let run = min((~window()).leadingZeroBitCount, usable)
+            if n + run >= limit {
+                position += limit - n
+                return limit
+            }
+            if run < usable {
+                position += run + 1
+                return n + run
+            }
+            position += run
+            n += run
         }
-        return n
     }
 
     /// Elias gamma code; values needing more than `maxBits` bits are refused.
-    mutating func gamma(maxBits: Int, _ field: String) throws(ChunkError) -> UInt64 {
+    mutating func gamma(maxBits: Int, _ field: @autoclosure () -> String) throws(ChunkError) -> UInt64 {
         let start = offset
         var zeros = 0
-        while try !bit(field) {
+        while try !bit(field()) {
             zeros += 1
             guard zeros < maxBits else {
-                throw .invalid(at: start, field, expected: "gamma code of at most \(maxBits) bits", found: "longer code")
+                throw .invalid(at: start, field(), expected: "gamma code of at most \(maxBits) bits", found: "longer code")
             }
         }
-        let rest = try read(zeros, field)
+        let rest = try read(zeros, field())
         return (1 << UInt64(zeros)) | rest
     }
 

@@ -34,23 +34,21 @@ enum ResidualCoder {
         var out = [Int64]()
         out.reserveCapacity(count)
         let escape = ChunkFormat.riceEscapeQuotient
-        let (blockField, quotientField, escapedField, remainderField) =
-            ("\(field).block", "\(field).quotient", "\(field).escaped", "\(field).remainder")
         while out.count < count {
             let n = min(ChunkFormat.residualBlockLength, count - out.count)
-            let header = Int(try reader.read(6, blockField))
+            let header = Int(try reader.read(6, "\(field).block"))
             if header == 0 {
                 out.append(contentsOf: repeatElement(0, count: n))
                 continue
             }
             let k = header - 1
             for _ in 0..<n {
-                let q = try reader.ones(upTo: escape, quotientField)
+                let q = try reader.ones(upTo: escape, "\(field).quotient")
                 let z: UInt64
                 if q == escape {
-                    z = try reader.read(64, escapedField)
+                    z = try reader.read(64, "\(field).escaped")
                 } else {
-                    z = (UInt64(q) &<< UInt64(k)) | (try reader.read(k, remainderField))
+                    z = (UInt64(q) &<< UInt64(k)) | (try reader.read(k, "\(field).remainder"))
                 }
                 out.append(ZigZag.decode(z))
             }

@@ -5,6 +5,8 @@
 /// CRC-32C trailer. Every number decodes bit for bit as given.
 public enum MinuteStatsCodec {
     static let statistics = ["count", "sum", "min", "max", "last"]
+    /// `voltage_kv.count` … `frequency_hz.last`, by column and statistic (built once, not per section).
+    static let fields = ChunkColumn.allCases.map { column in statistics.map { "\(column).\($0)" } }
 
     public static func encode(_ minutes: [MinuteStats]) throws(ChunkError) -> [UInt8] {
         try validate(minutes)
@@ -52,7 +54,7 @@ public enum MinuteStatsCodec {
             if column == wanted {
                 result = try quantity(bytes, &reader, header, column)
             } else {
-                for statistic in statistics { _ = try reader.section("\(column).\(statistic)") }
+                for field in fields[column.rawValue] { _ = try reader.section(field) }
             }
         }
         try finish(reader)
@@ -73,8 +75,7 @@ public enum MinuteStatsCodec {
         _ bytes: [UInt8], _ reader: inout ByteReader, _ header: ChunkHeader, _ column: ChunkColumn
     ) throws(ChunkError) -> [QuantityStats?] {
         var columns: [[Double?]] = []
-        for statistic in statistics {
-            let field = "\(column).\(statistic)"
+        for field in fields[column.rawValue] {
             columns.append(try ValueColumn.decode(
                 bytes, section: try reader.section(field), count: header.count, presentCount: header.presentCount(column),
                 field: field))

@@ -76,7 +76,9 @@ extension SQLiteStore {
                 WHERE substation_id = ? AND ts >= ? AND ts <= ? ORDER BY rowid
                 """,
             arguments: [substation, from, to])
-        for row in head { byKey[Key(feeder: row["feeder_id"], ts: row["ts"])] = point(row) }
+        for row in head {
+            byKey[Key(feeder: row[0], ts: row[1])] = ChunkPoint(ts: row[1], voltageKV: row[2], currentA: row[3], powerMW: row[4], frequencyHz: row[5])
+        }
         return byKey.map { RawReading(feederID: $0.key.feeder, point: $0.value) }
             .sorted { $0.point.ts != $1.point.ts ? $0.point.ts < $1.point.ts : $0.feederID < $1.feederID }
     }

@@ -19,20 +19,32 @@ extension SQLiteStore: TelemetryCompaction {
             // The oldest blocks of each substation first, found through the `(substation_id, ts)`
             // index: a pass costs the rows it moves, not a scan of the head.
             let next = try db.cachedStatement(sql: "SELECT min(ts) FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ?")
-            let feeders = try db.cachedStatement(
-                sql: "SELECT DISTINCT feeder_id FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ?")
             substations: for substation in try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY last_seen") {
                 var from = Int64.min
                 while let ts = try Int64.fetchOne(next, arguments: [substation, from, cutoff]) {
                     let start = TelemetryChunking.blockStart(ts)
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
-                    for feeder in try String.fetchAll(feeders, arguments: [substation, start, end]) {
-                        if try Self.compactBlock(db, substation: substation, feeder: feeder, start: start, end: end, into: &report) {
-                            guard report.chunks < maxChunks else { break substations }
+                    // Every feeder's head rows of the block in one index range scan.
+                    let byFeeder = try Self.headPoints(db, substation: substation, from: start, before: end)
+                    var moved: [String] = []
+                    for (feeder, fresh) in byFeeder {
+                        if try Self.compactBlock(db, substation: substation, feeder: feeder, start: start, end: end, fresh: fresh, into: &report) {
+                            moved.append(feeder)
                         }
-                        examined += 1
-                        guard examined < maxChunks * 4 else { break substations }
                     }
+                    if moved.count == byFeeder.count {
+                        try db.execute(sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ?", arguments: [substation, start, end])
+                        report.readings += db.changesCount
+                    } else {
+                        for feeder in moved {
+                            try db.execute(
+                                sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ? AND feeder_id = ?",
+                                arguments: [substation, start, end, feeder])
+                            report.readings += db.changesCount
+                        }
+                    }
+                    examined += byFeeder.count
+                    guard report.chunks < maxChunks, examined < maxChunks * 4 else { break substations }
                     from = end
                 }
             }
@@ -44,12 +56,13 @@ extension SQLiteStore: TelemetryCompaction {
         return report
     }
 
-    /// Merges one series-block of the head into its chunk; false (and the rows left in the head)
-    /// when its chunk is corrupt or the block would hold more points than a chunk can.
+    /// Merges one series-block of the head (`fresh`) into its chunk and writes its minute
+    /// statistics; false (the caller then leaves the rows in the head) when its chunk is corrupt,
+    /// the block would hold more points than a chunk can, or its statistics cannot be encoded.
     static func compactBlock(
-        _ db: Database, substation: String, feeder: String, start: Int64, end: Int64, into report: inout CompactionReport
+        _ db: Database, substation: String, feeder: String, start: Int64, end: Int64, fresh: [ChunkPoint],
+        into report: inout CompactionReport
     ) throws -> Bool {
-        let fresh = try headPoints(db, substation: substation, feeder: feeder, from: start, before: end)
         let existing: StoredChunk?
         do {
             existing = try chunk(db, substation: substation, feeder: feeder, block: start)
@@ -84,11 +97,7 @@ extension SQLiteStore: TelemetryCompaction {
         try writeMinutes(
             db, substation: substation, feeder: feeder, block: start, end: end, encoded: encodedStats, minutes: stats.count,
             lastMinute: stats[stats.count - 1].minute)
-        try db.execute(
-            sql: "DELETE FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ? AND feeder_id = ?",
-            arguments: [substation, start, end, feeder])
         report.chunks += 1
-        report.readings += db.changesCount
         return true
     }
 
@@ -96,23 +105,24 @@ extension SQLiteStore: TelemetryCompaction {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM telemetry WHERE ts < ?", arguments: [cutoff]) ?? 0 }
     }
 
-    /// Head rows of one series in `[from, before)` as chunk points, in write order (so that
-    /// `ChunkPoints.merge` lets the last write of a timestamp win).
-    static func headPoints(_ db: Database, substation: String, feeder: String, from: Int64, before: Int64) throws -> [ChunkPoint] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
-                WHERE substation_id = ? AND ts >= ? AND ts < ? AND feeder_id = ? ORDER BY rowid
-                """,
-            arguments: [substation, from, before, feeder]
-        ).map(Self.point)
+    /// Head rows of one substation in `[from, before)` as chunk points per feeder, each feeder's in
+    /// write order (so that `ChunkPoints.merge` lets the last write of a timestamp win).
+    static func headPoints(_ db: Database, substation: String, from: Int64, before: Int64) throws -> [(feeder: String, points: [ChunkPoint])] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
+            WHERE substation_id = ? AND ts >= ? AND ts < ? ORDER BY rowid
+            """)
+        var order: [String] = []
+        var points: [String: [ChunkPoint]] = [:]
+        let cursor = try Row.fetchCursor(statement, arguments: [substation, from, before])
+        while let row = try cursor.next() {
+            let feeder: String = row[0]
+            let point = ChunkPoint(ts: row[1], voltageKV: row[2], currentA: row[3], powerMW: row[4], frequencyHz: row[5])
+            if points[feeder]?.append(point) == nil {
+                order.append(feeder)
+                points[feeder] = [point]
+            }
+        }
+        return order.sorted().map { ($0, points[$0]!) }
     }
-
-    static func point(_ row: Row) -> ChunkPoint {
-        ChunkPoint(
-            ts: row["ts"], voltageKV: row["voltage_kv"], currentA: row["current_a"], powerMW: row["power_mw"],
-            frequencyHz: row["frequency_hz"])
-    }
-
 }

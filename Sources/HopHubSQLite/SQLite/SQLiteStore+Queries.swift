@@ -55,7 +55,7 @@ extension SQLiteStore: TelemetryQueries {
             let subs = try String.fetchAll(
                 db, sql: "SELECT substation_id FROM substations WHERE 1\(filter.sql) ORDER BY substation_id",
                 arguments: filter.arguments)
-            let (resolution, counted) = try Self.resolution(db, window: window, substations: subs)
+            let (resolution, counted) = try Self.resolution(db, window: window, substations: subs, only: .frequencyHz)
             var series: [FrequencySeries] = []
             for sub in subs {
                 let points: [FrequencyPoint]
@@ -76,9 +76,10 @@ extension SQLiteStore: TelemetryQueries {
     }
 
     /// Raw readings when the densest series in the window fits the point budget (counted from the
-    /// per-minute statistics), rollup buckets otherwise. The minutes read for counting are
-    /// returned too (per substation, from the window's first minute), for the buckets to reuse.
-    static func resolution(_ db: Database, window: SeriesWindow, substations: [String]) throws
+    /// per-minute statistics of every quantity, or only of `only`), rollup buckets otherwise. The
+    /// minutes read for counting are returned too (per substation, from the window's first
+    /// minute), for the buckets to reuse.
+    static func resolution(_ db: Database, window: SeriesWindow, substations: [String], only: ChunkColumn? = nil) throws
         -> (SeriesResolution, [String: [FeederMinutes]])
     {
         let spanMinutes = (window.to - window.from) / 60_000
@@ -89,7 +90,7 @@ extension SQLiteStore: TelemetryQueries {
         var read: [String: [FeederMinutes]] = [:]
         let from = MinuteStats.minuteStart(window.from)
         for sub in substations {
-            let feeders = try minutes(db, substation: sub, from: from, to: window.to)
+            let feeders = try minutes(db, substation: sub, from: from, to: window.to, only: only)
             densest = max(densest, feeders.map(\.readings).max() ?? 0)
             read[sub] = feeders
         }
