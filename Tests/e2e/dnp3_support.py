@@ -53,7 +53,11 @@ class Outstation:
             [PYTHON, __file__, self.kind, str(self.port), json.dumps(self.options)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
         threading.Thread(target=self._read, args=(self.proc,), daemon=True).start()
-        wait_until(lambda: self.proc.poll() is None and port_open(self.port), what=f"{self.kind} outstation on {self.port}")
+        if self.options.get("serial"):
+            wait_until(lambda: self.proc.poll() is None and any(e.get("state") == "ChannelState.OPEN" for e in self.events),
+                       what=f"{self.kind} outstation on {self.options['serial']}")
+        else:
+            wait_until(lambda: self.proc.poll() is None and port_open(self.port), what=f"{self.kind} outstation on {self.port}")
         return self
 
     def _read(self, proc):
@@ -127,8 +131,14 @@ def _serve_yadnp3(port: int, options: dict):
             emit({"event": "channel", "state": str(s)})
 
     manager = o.DNP3Manager(1)
-    channel = manager.AddTCPServer("server", o.levels.NOTHING, o.ServerAcceptMode.CloseExisting,
-                                   o.IPEndpoint("127.0.0.1", port), Listener())
+    if options.get("serial"):
+        settings = o.SerialSettings()
+        settings.deviceName = options["serial"]
+        settings.baud = int(options.get("baud", 19200))
+        channel = manager.AddSerial("serial", o.levels.NOTHING, o.ChannelRetry.Default(), settings, Listener())
+    else:
+        channel = manager.AddTCPServer("server", o.levels.NOTHING, o.ServerAcceptMode.CloseExisting,
+                                       o.IPEndpoint("127.0.0.1", port), Listener())
     cfg = o.OutstationStackConfig(o.DatabaseConfig(int(options.get("points", 8))))
     cfg.outstation.eventBufferConfig = o.EventBufferConfig.AllTypes(200)
     cfg.outstation.params.allowUnsolicited = bool(options.get("unsolicited", False))
@@ -165,6 +175,37 @@ def _serve_yadnp3(port: int, options: dict):
         elif op == "need_time":
             state["need_time"] = bool(c["value"])
         emit({"ok": True, "op": op})
+
+
+# ---------------------------------------------------------------------------------------------
+# A serial line on loopback: two pseudo-terminals joined by a thread
+
+class SerialPair:
+    """Two raw pseudo-terminals whose master sides are copied into each other, so a program that
+    opens `a` and one that opens `b` talk as over a null-modem cable."""
+
+    def __init__(self):
+        import os
+        import tty
+        (self.ma, sa), (self.mb, sb) = os.openpty(), os.openpty()
+        for fd in (sa, sb):
+            tty.setraw(fd)
+        self.a, self.b = os.ttyname(sa), os.ttyname(sb)
+        self._slaves = (sa, sb)  # held open so neither side sees a hang-up between opens
+        self.bytes = 0
+        for src, dst in ((self.ma, self.mb), (self.mb, self.ma)):
+            threading.Thread(target=self._copy, args=(src, dst), daemon=True).start()
+
+    def _copy(self, src, dst):
+        import os
+        while True:
+            try:
+                data = os.read(src, 4096)
+            except OSError:
+                time.sleep(0.01)  # no process has the other end open yet
+                continue
+            self.bytes += len(data)
+            os.write(dst, data)
 
 
 # ---------------------------------------------------------------------------------------------

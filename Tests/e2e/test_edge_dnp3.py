@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from dnp3_support import FlippingProxy, Outstation
+from dnp3_support import FlippingProxy, Outstation, SerialPair
 from edge_support import Edge, Hub, run_edge, wait_until
 
 DEVICE = "SUB001-FDR001"
@@ -305,5 +305,25 @@ def test_py1815_time_sync_on_need_time_and_event_polls(tmp_path):
         assert before - 1_000 <= written[0]["ms"] <= int(time.time() * 1000) + 1_000
         assert {p["object"] for p in report["points"] if not p["event"]} == {"g30v5", "g1v2"}
         assert report["feeders"][0]["values"]["voltage_kv"] == pytest.approx(138.0)
+    finally:
+        o.stop()
+
+
+def test_dnp3_serial_over_a_pseudo_terminal_pair(tmp_path):
+    line = SerialPair()
+    o = Outstation(tmp_path, points=8, serial=line.a, baud=19200).start()
+    try:
+        o.send(op="analog", index=0, value=138000.0)
+        o.send(op="binary", index=0, value=True)
+        path = config(tmp_path, 20000)
+        text = path.read_text().replace("    protocol: dnp3-tcp\n    host: 127.0.0.1\n    port: 20000\n",
+                                        f"    protocol: dnp3-serial\n    serial: {{device: {line.b}, baud: 19200}}\n")
+        path.write_text(text)
+        rc, report = probe(path)
+        assert rc == 0, report
+        assert report["transport"].startswith(f"dnp3-serial {line.b} 19200")
+        assert report["feeders"][0]["values"]["voltage_kv"] == pytest.approx(138.0)
+        assert report["feeders"][0]["breaker_closed"] is True
+        assert line.bytes > 300  # the answer really crossed the line
     finally:
         o.stop()

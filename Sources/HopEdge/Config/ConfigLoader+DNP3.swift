@@ -35,7 +35,13 @@ extension ConfigLoader {
             for key in ["host", "port"] {
                 if let n = f.optional(key) { throw n.error("\(key) is for protocol dnp3-tcp") }
             }
-            transport = .dnp3Serial(try serialSettings(f.required("serial")))
+            let serialNode = try f.required("serial")
+            let serial = try serialSettings(serialNode)
+            guard SerialChannel.speeds[serial.baud] != nil else {
+                let node = try serialNode.mapping(allowed: ["device", "baud", "parity", "data_bits", "stop_bits"]).optional("baud") ?? serialNode
+                throw node.error("\(serial.baud) is not a standard speed (one of: \(SerialChannel.speeds.keys.sorted().map(String.init).joined(separator: ", ")))")
+            }
+            transport = .dnp3Serial(serial)
         }
         let outstationNode = try f.required("outstation_address")
         var settings = DNP3Settings(outstationAddress: UInt16(try outstationNode.int(in: 0...65519)))

@@ -37,11 +37,11 @@ final class SerialChannel: DescriptorChannel, DNP3Channel {
         fd = s
     }
 
-    static func speed(_ baud: Int) -> speed_t {
-        let table: [Int: Int32] = [
-            300: B300, 600: B600, 1200: B1200, 2400: B2400, 4800: B4800, 9600: B9600, 19200: B19200, 38400: B38400,
-            57600: B57600, 115_200: B115200, 230_400: B230400, 460_800: B460800, 921_600: B921600,
-        ]
-        return speed_t(table[baud] ?? B9600)
-    }
+    /// The speeds a serial line can be set to (the configuration accepts only these).
+    static let speeds: [Int: Int32] = [
+        300: B300, 600: B600, 1200: B1200, 2400: B2400, 4800: B4800, 9600: B9600, 19200: B19200, 38400: B38400,
+        57600: B57600, 115_200: B115200, 230_400: B230400, 460_800: B460800, 921_600: B921600,
+    ]
+
+    static func speed(_ baud: Int) -> speed_t { speed_t(speeds[baud] ?? B9600) }
 }
