@@ -483,6 +483,61 @@ def run_hub(args, procs: Processes, work: pathlib.Path, files, readings: int, st
     return result
 
 
+def compacted_readings(url: str) -> float:
+    for line in requests.get(url + "/metrics", timeout=10).text.splitlines():
+        if line.startswith("hop_compacted_readings_total "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def run_compaction_rate(args, procs: Processes, work: pathlib.Path, files, readings: int) -> dict:
+    """Ingest with compaction held off (HOP_HUB_STORAGE_HEAD_S=86400), then restart the hub with
+    its defaults and time how fast compaction empties the head: the two rates side by side."""
+    hub_bin = choose_hub(args)
+    data, port = work / "hub-compaction", free_port()
+    url = f"http://127.0.0.1:{port}"
+    out = subprocess.run([str(hub_bin), "keys", "create", "--data-dir", str(data), "--name", "bench-ingest",
+                          "--all-substations", "--scope", "ingest"], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise BenchError(f"hop-hub keys create failed: {out.stderr.strip()}")
+    key = out.stdout.strip().splitlines()[-1]
+    env = dict(os.environ, HOP_HUB_LOG_LEVEL="warning", HOP_HUB_STORAGE_HEAD_S="86400")
+    log = work / "hub-compaction.log"
+    argv = [str(hub_bin), "serve", "--data-dir", str(data), "--listen", f"127.0.0.1:{port}"]
+    hub = procs.start(argv, log, env)
+    wait_http(url + "/api/health", hub, log, "hop-hub")
+
+    def check(r: requests.Response, count: int):
+        if not 200 <= r.status_code < 300 or r.json().get("duplicate") or r.json().get("telemetry") != count:
+            return f"HTTP {r.status_code}: {r.text[:300]}"
+        return None
+
+    print(f"compaction rate: ingesting {readings:,} readings with compaction held off ...", flush=True)
+    elapsed = post_all(url + "/api/ingest/batch", files,
+                       {"X-API-Key": key, "Content-Type": "application/json", "Content-Encoding": "gzip"}, check)
+    if Processes.stop(hub, timeout=120) != 0:
+        raise BenchError(f"hop-hub exited non-zero after SIGTERM; see {log}")
+    env.pop("HOP_HUB_STORAGE_HEAD_S")
+    hub = procs.start(argv, log, env)
+    wait_http(url + "/api/health", hub, log, "hop-hub")
+    started = last_change = time.monotonic()
+    done = 0.0
+    while time.monotonic() - last_change < 10:
+        n = compacted_readings(url)
+        if n != done:
+            done, last_change = n, time.monotonic()
+        time.sleep(0.1)
+    if Processes.stop(hub, timeout=120) != 0:
+        raise BenchError(f"hop-hub exited non-zero after SIGTERM; see {log}")
+    seconds = last_change - started
+    result = {"ingest_rate": readings / elapsed, "compacted": done, "seconds": seconds, "rate": done / seconds}
+    print(f"  ingest without compaction {result['ingest_rate']:,.0f} readings/s; then compaction moved "
+          f"{done:,.0f} readings in {seconds:.1f} s: {result['rate']:,.0f} readings/s "
+          f"({result['rate'] / result['ingest_rate']:.1f}× the ingest rate; target ≥ 5×)", flush=True)
+    shutil.rmtree(data, ignore_errors=True)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # VictoriaMetrics
 
@@ -613,7 +668,8 @@ def run_vm(args, procs: Processes, work: pathlib.Path, files, readings: int, sta
 # Report
 
 
-def report(args, readings: int, span: str, gen: dict, hub: dict | None, vm: dict | None, wall: float):
+def report(args, readings: int, span: str, gen: dict, hub: dict | None, vm: dict | None, wall: float,
+           compaction: dict | None = None):
     line = "-" * 78
     print()
     print(line)
@@ -677,6 +733,10 @@ def report(args, readings: int, span: str, gen: dict, hub: dict | None, vm: dict
     hr = f"{hub['ingest_rate']:,.0f}" if hub else "-"
     vr = f"{vm['ingest_rate']:,.0f}" if vm else "-"
     print(f"{'ingest readings/s':<34} {hr:>16} {vr:>16}")
+    if compaction:
+        print(f"{'  hub without compaction':<34} {compaction['ingest_rate']:>16,.0f}")
+        print(f"{'compaction alone, readings/s':<34} {compaction['rate']:>16,.0f} {'':>16} {'≥ 5×':>9}")
+        print(f"{'  ratio to ingest without it':<34} {compaction['rate'] / compaction['ingest_rate']:>15.1f}×")
     if hub:
         print(f"query latency, hub, {args.runs} runs, minutes={hub['minutes']} (ms)")
         print(f"  {'(client-side; hub-side mean)':<32} {'p50':>6} {'p95':>8} {'max':>8} {'hub mean':>9} {'target p95':>11}   answer")
@@ -707,6 +767,9 @@ def main():
     ap.add_argument("--hub-env", action="append", default=[], metavar="HOP_HUB_…=VALUE",
                     help="extra hub setting (docs/hub-configuration.md), e.g. HOP_HUB_STORAGE_HEAD_S=86400; repeatable")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (data dirs, logs, batch files)")
+    ap.add_argument("--compaction-rate", action="store_true",
+                    help="also measure compaction alone: ingest with compaction held off, restart, time the head "
+                         "emptying (needs --hours ≤ 24: the held-off head keeps at most a day)")
     args = ap.parse_args()
     if min(args.substations, args.feeders, args.hours, args.edges, args.batch, args.runs) < 1:
         ap.error("sizes must be ≥ 1")
@@ -744,10 +807,13 @@ def main():
         if not args.skip_hub:
             hub = run_hub(args, procs, work, [work / f"edge{e}.hub" for e in range(args.edges)], readings,
                           start_ms, end_ms)
+        compaction = None
+        if args.compaction_rate and not args.skip_hub:
+            compaction = run_compaction_rate(args, procs, work, [work / f"edge{e}.hub" for e in range(args.edges)], readings)
         if not args.skip_vm:
             vm = run_vm(args, procs, work, [work / f"edge{e}.vm" for e in range(args.edges)], readings,
                         start_ms, end_ms)
-        report(args, readings, span, gen, hub, vm, time.monotonic() - wall)
+        report(args, readings, span, gen, hub, vm, time.monotonic() - wall, compaction)
     except BenchError as e:
         print(f"error: {e}", file=sys.stderr)
         args.keep = True
