@@ -5,9 +5,11 @@ public enum CheckReport {
         var requests = 0
         for device in config.devices { requests += try DevicePlanner.plan(device, file: config.sourceFile).requestCount }
         lines.append("\(config.sourceFile): OK")
+        let outstations = config.devices.filter { $0.dnp3 != nil }.count
         lines.append(
             "edge \(config.edgeID): \(config.devices.count) device\(config.devices.count == 1 ? "" : "s"), "
-                + "\(requests) read request\(requests == 1 ? "" : "s") per cycle")
+                + "\(requests) read request\(requests == 1 ? "" : "s") per cycle"
+                + (outstations == 0 ? "" : " (Modbus), \(outstations) DNP3 outstation\(outstations == 1 ? "" : "s")"))
         lines.append(
             "hub \(config.hub.batchURL)" + (config.hub.caFile.map { " (CA file \($0))" } ?? "")
                 + ", connect timeout \(config.hub.connectTimeout.compact), request timeout \(config.hub.requestTimeout.compact)")

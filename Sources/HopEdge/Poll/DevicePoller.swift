@@ -40,7 +40,12 @@ public final class DevicePoller: Service, Sendable {
         state.substationID = device.substationID
         let initial = state
         await board.update(initial)
-        logger.info("polling \(device.transport), \(plan.requestCount) requests in \(plan.scans.count) scan classes")
+        if device.dnp3 != nil {
+            let polls = plan.scans.map { "\($0.name) every \($0.interval.compact)" }.joined(separator: ", ")
+            logger.info("polling \(device.transport): \(polls)")
+        } else {
+            logger.info("polling \(device.transport), \(plan.requestCount) requests in \(plan.scans.count) scan classes")
+        }
         _ = await cancelWhenGracefulShutdown { [self] in
             // A nil executor is "no preference".
             await withTaskExecutorPreference(session.executor) { await self.loop(state: initial) }
