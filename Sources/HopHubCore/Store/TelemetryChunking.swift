@@ -5,6 +5,12 @@ public enum TelemetryChunking {
     /// 6 h: 2.48) and a block decodes in about a millisecond.
     public static let blockMs: Int64 = 2 * 3_600_000
 
+    /// The block still being written (it ends after the compaction cutoff) is compacted only once
+    /// its oldest head reading is this much older than the cutoff, so the head holds at most
+    /// `storage.head_s` + 10 minutes of a live series and its chunk is rewritten about 12 times
+    /// per block rather than on every pass.
+    public static let openBlockDelayMs: Int64 = 10 * 60_000
+
     /// Start of the block holding `ts` (floor division, so negative times align too).
     public static func blockStart(_ ts: Int64) -> Int64 {
         let q = ts / blockMs

@@ -23,6 +23,10 @@ extension SQLiteStore: TelemetryCompaction {
                 var from = Int64.min
                 while let ts = try Int64.fetchOne(next, arguments: [substation, from, cutoff]) {
                     let start = TelemetryChunking.blockStart(ts)
+                    // A block still being written is rewritten only once its head part is old
+                    // enough, not on every pass: a live series' chunk is re-encoded every
+                    // `openBlockDelayMs` instead of every few seconds.
+                    if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - TelemetryChunking.openBlockDelayMs { break }
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
                     // Every feeder's head rows of the block in one index range scan.
                     let byFeeder = try Self.headPoints(db, substation: substation, from: start, before: end)
