@@ -216,14 +216,38 @@ def test_range_selector_refetches_rolled_up_series(seeded, browser):
     assert any("timeseries?substation_id=SUB001&minutes=10080" in u for u in urls)
 
 
-def test_ml_trend_beyond_the_hubs_limit_draws_the_newest_window_it_covers(tmp_path, browser):
-    """20 substations x one score a minute over 7 days thin to 30,000 points, over the 20,000 a request
-    returns: the hub sends the newest and the chart says which window they cover."""
+def test_ml_trend_of_a_week_over_20_substations_covers_the_whole_week(tmp_path, browser):
+    """20 substations x one score every 5 minutes over 7 days (40,320 scores): the hub thins them so
+    that the whole week fits the 20,000 a request returns, and the chart draws all of it."""
     hub = PortalHub(tmp_path / "hub-data", HOP_HUB_SCORING_ENABLED="false").start()
     try:
         seed(hub, scored=False)
         now = int(time.time() * 1000)
-        rows = [(now - m * 60_000, f"SUB{s:03d}", 0.1, 0, 0.2, 60.0, 0.01, 60.001, "zscore-v1")
+        rows = [(now - m * 60_000, f"SUB{s:03d}", 0.1 + (m % 7) / 100, 0, 0.2, 60.0, 0.01, 60.001, "zscore-v1")
+                for s in range(1, 21) for m in range(0, 7 * 1440, 5)]
+        db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=30)
+        with db:
+            db.executemany("INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        db.close()
+        open_portal(browser, hub, "admin", "#tab=ml&range=7d")
+        wait_tab(browser, "ml")
+        note = text_of(browser, "#ml-trend-note")
+        count = int(note.split(" scores")[0].replace(",", ""))
+        assert 20 * 400 < count < 20_000 and "choose a substation" not in note, note
+        assert console_errors(browser) == []
+    finally:
+        hub.stop()
+
+
+def test_ml_trend_beyond_the_hubs_limit_draws_the_newest_window_it_covers(tmp_path, browser):
+    """Every anomaly is kept: 20 substations x an anomaly every 5 minutes over 7 days are 40,320,
+    over the 20,000 a request returns: the hub sends the newest and the chart says which window
+    they cover."""
+    hub = PortalHub(tmp_path / "hub-data", HOP_HUB_SCORING_ENABLED="false").start()
+    try:
+        seed(hub, scored=False)
+        now = int(time.time() * 1000)
+        rows = [(now - m * 60_000, f"SUB{s:03d}", 0.9, 1, 4.2, 60.0, 0.01, 60.05, "zscore-v1")
                 for s in range(1, 21) for m in range(0, 7 * 1440, 5)]
         db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=30)
         with db:
