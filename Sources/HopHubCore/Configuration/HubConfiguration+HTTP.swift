@@ -4,7 +4,7 @@ extension HubConfiguration {
     /// File keys of this part; also `HOP_HUB_<KEY>` environment variables.
     public static let httpKeys: [String] = [
         "http.idle_timeout_s", "http.read_timeout_s", "http.max_connections_per_address",
-        "storage.head_s", "storage.compaction_interval_s",
+        "storage.head_s", "storage.compaction_interval_s", "storage.open_block_delay_s",
     ]
 
     mutating func loadHTTP(_ values: ConfigValues) throws(ConfigError) {
@@ -15,5 +15,7 @@ extension HubConfiguration {
         storage.headSeconds = try values.int("storage.head_s", in: 10...86_400) ?? storage.headSeconds
         storage.compactionIntervalSeconds =
             try values.int("storage.compaction_interval_s", in: 1...3600) ?? storage.compactionIntervalSeconds
+        storage.openBlockDelaySeconds =
+            try values.int("storage.open_block_delay_s", in: 0...7200) ?? storage.openBlockDelaySeconds
     }
 }

@@ -4,6 +4,9 @@ public struct StorageSettings: Sendable, Hashable {
     /// Readings younger than this stay raw rows; older ones are compacted into chunks, seconds.
     /// Readings that arrive later than this (an edge's backlog) are merged into their chunk.
     public var headSeconds = 120
+    /// The block still being written is compacted only once its oldest head reading is this much
+    /// older than the head window, seconds (0: on every pass).
+    public var openBlockDelaySeconds = Int(TelemetryChunking.openBlockDelayMs / 1000)
     /// How often the head is compacted, seconds.
     public var compactionIntervalSeconds = 5
     /// Series-blocks compacted per transaction (each holds the database for a few milliseconds).

@@ -38,7 +38,9 @@ public struct CompactionService: Service {
         while !Task.isCancelled {
             let report: CompactionReport
             do {
-                report = try await store.compact(before: cutoff, maxChunks: settings.chunksPerTransaction)
+                report = try await store.compact(
+                    before: cutoff, maxChunks: settings.chunksPerTransaction,
+                    openBlockDelayMs: Int64(settings.openBlockDelaySeconds) * 1000)
             } catch {
                 logger.error("compaction pass failed; the head keeps the readings", metadata: ["error": "\(error)"])
                 break

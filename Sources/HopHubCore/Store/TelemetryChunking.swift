@@ -38,7 +38,16 @@ public protocol TelemetryCompaction: Sendable {
     /// Compacts head readings with a source time before `cutoff`, at most `maxChunks` chunks per
     /// transaction so ingest never waits long; late readings of an existing chunk are merged into
     /// it (a reading with the same source time replaces the older one).
-    func compact(before cutoff: Int64, maxChunks: Int) async throws -> CompactionReport
+    /// The block still being written is compacted only when its oldest head reading is at least
+    /// `openBlockDelayMs` before `cutoff`.
+    func compact(before cutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport
     /// Head readings older than `cutoff` (what compaction still has to do); a count, for progress.
     func headReadings(before cutoff: Int64) async throws -> Int
+}
+
+extension TelemetryCompaction {
+    /// `compact` with the default delay for the block still being written.
+    public func compact(before cutoff: Int64, maxChunks: Int) async throws -> CompactionReport {
+        try await compact(before: cutoff, maxChunks: maxChunks, openBlockDelayMs: TelemetryChunking.openBlockDelayMs)
+    }
 }

@@ -10,7 +10,7 @@ import HopProtocol
 /// block's minute statistics, delete the rows and their per-minute rollup rows. A crash before the
 /// commit leaves everything in the head; after it, in the chunk.
 extension SQLiteStore: TelemetryCompaction {
-    public func compact(before requestedCutoff: Int64, maxChunks: Int) async throws -> CompactionReport {
+    public func compact(before requestedCutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport {
         // Whole minutes only: a minute's rollup row then belongs wholly to the head or to the chunk.
         let cutoff = MinuteStats.minuteStart(requestedCutoff)
         let report = try await pool.write { db in
@@ -26,7 +26,7 @@ extension SQLiteStore: TelemetryCompaction {
                     // A block still being written is rewritten only once its head part is old
                     // enough, not on every pass: a live series' chunk is re-encoded every
                     // `openBlockDelayMs` instead of every few seconds.
-                    if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - TelemetryChunking.openBlockDelayMs { break }
+                    if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - openBlockDelayMs { break }
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
                     // Every feeder's head rows of the block in one index range scan.
                     let byFeeder = try Self.headPoints(db, substation: substation, from: start, before: end)
