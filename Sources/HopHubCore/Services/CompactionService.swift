@@ -49,7 +49,8 @@ public struct CompactionService: Service {
             total.readings += report.readings
             total.skipped += report.skipped
             metrics.compacted(readings: report.readings, chunks: report.chunks)
-            guard report.chunks == settings.chunksPerTransaction else { break }  // caught up
+            // A pass stops at a substation-block boundary, so it may do a few more than asked.
+            guard report.chunks >= settings.chunksPerTransaction else { break }  // caught up
             if ContinuousClock.now - lastLog > .seconds(10) {
                 let remaining = (try? await store.headReadings(before: cutoff)).map(String.init) ?? "?"
                 logger.info("compacting the head into chunks", metadata: ["compacted": "\(total.readings)", "remaining": "\(remaining)"])

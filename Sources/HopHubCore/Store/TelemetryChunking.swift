@@ -35,7 +35,7 @@ public struct CompactionReport: Sendable, Hashable {
 
 /// Moves raw readings from the head into compressed chunks.
 public protocol TelemetryCompaction: Sendable {
-    /// Compacts head readings with a source time before `cutoff`, at most `maxChunks` chunks per
+    /// Compacts head readings with a source time before `cutoff`, about `maxChunks` chunks per
     /// transaction so ingest never waits long; late readings of an existing chunk are merged into
     /// it (a reading with the same source time replaces the older one).
     /// The block still being written is compacted only when its oldest head reading is at least
