@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "HopSim",
             dependencies: [
-                "HopProtocol", "CModbus",
+                "HopProtocol", "HopDNP3", "CModbus",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

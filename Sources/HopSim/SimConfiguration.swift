@@ -28,13 +28,16 @@ public struct SimConfiguration: Sendable {
     public var naturalExcursions: Bool
     /// Nominal bus voltage, kV (`--nominal-kv`).
     public var nominalKV: Double
+    /// Substations also served as DNP3 outstations (`--dnp3`, repeatable).
+    public var dnp3: [DNP3OutstationSpec]
 
     public init(
         listen: Endpoint? = nil, control: Endpoint? = nil, substations: Int = 5, feeders: Int = 4, seed: UInt64 = 1,
         stepMs: Int64 = 1_000, scenarioPath: String? = nil, postTo: URL? = nil, apiKeyFile: String? = nil,
         postIntervalMs: Int64 = 5_000, postKinds: Set<RestRecordKind> = Set(RestRecordKind.allCases),
-        naturalExcursions: Bool = true, nominalKV: Double = 230
+        naturalExcursions: Bool = true, nominalKV: Double = 230, dnp3: [DNP3OutstationSpec] = []
     ) {
+        self.dnp3 = dnp3
         self.listen = listen
         self.control = control
         self.substations = substations
@@ -52,14 +55,15 @@ public struct SimConfiguration: Sendable {
 
     /// Checks ranges and combinations before anything opens a socket.
     public func validate() throws(SimError) {
-        guard listen != nil || postTo != nil else {
-            throw SimError("give --listen HOST:PORT (Modbus server) and/or --post-to URL (REST mode)")
+        guard listen != nil || postTo != nil || !dnp3.isEmpty else {
+            throw SimError("give --listen HOST:PORT (Modbus server), --dnp3 SUBNNN=HOST:PORT and/or --post-to URL (REST mode)")
         }
         guard (1...247).contains(substations) else { throw SimError("--substations \(substations): must be 1…247") }
         guard (1...64).contains(feeders) else { throw SimError("--feeders \(feeders): must be 1…64") }
         guard (100...3_600_000).contains(stepMs) else { throw SimError("--step: must be 0.1 s…1 h") }
         guard postIntervalMs >= 100 else { throw SimError("--interval: must be at least 0.1 s") }
         guard nominalKV > 0, nominalKV <= 1_000 else { throw SimError("--nominal-kv \(nominalKV): must be 0…1000") }
+        try validateDNP3()
         if let control, !control.isLoopback {
             throw SimError("--control \(control): the control interface has no authentication; use a 127.x address")
         }

@@ -40,7 +40,7 @@ public struct SimRunner: Sendable {
         defer { signals.forEach { $0.cancel() } }
 
         let loop = EventLoop(
-            modbus: config.listen, control: config.control, scenario: scenario ?? Scenario(events: []),
+            modbus: config.listen, dnp3: config.dnp3, control: config.control, scenario: scenario ?? Scenario(events: []),
             state: state, clock: clock, shutdown: stop, logger: logger)
         let poster = client.map { RestPoster(
                 client: $0, state: state, clock: clock, intervalMs: config.postIntervalMs, kinds: config.postKinds,

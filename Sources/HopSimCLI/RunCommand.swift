@@ -3,7 +3,8 @@ import Foundation
 import HopSim
 import Logging
 
-/// `hop-sim [run]`: Modbus TCP RTUs for N simulated substations, and/or a seed REST API poster.
+/// `hop-sim [run]`: Modbus TCP RTUs for N simulated substations (some also DNP3 outstations),
+/// and/or a seed REST API poster.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run the simulator (the default subcommand) until SIGINT/SIGTERM.")
@@ -21,6 +22,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "REST mode: what to post, a list of telemetry, events, outages.") var post = "telemetry,events,outages"
     @Option(help: "Nominal bus voltage in kV.") var nominalKv = 230.0
     @Flag(inversion: .prefixedNo, help: "Seeded unscripted frequency excursions.") var naturalExcursions = true
+    @Option(
+        help: "Serve a substation as a DNP3 outstation too: SUBNNN=HOST:PORT[,outstation=N][,master=N] (repeatable; addresses default 10 and 1)."
+    ) var dnp3: [String] = []
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func run() async throws {
@@ -46,6 +50,7 @@ struct RunCommand: AsyncParsableCommand {
             substations: substations, feeders: feeders, seed: seed, stepMs: Int64((step * 1000).rounded()),
             scenarioPath: scenario, postTo: url, apiKeyFile: apiKeyFile,
             postIntervalMs: Int64((interval * 1000).rounded()),
-            postKinds: try SimConfiguration.postKinds(parsing: post), naturalExcursions: naturalExcursions, nominalKV: nominalKv)
+            postKinds: try SimConfiguration.postKinds(parsing: post), naturalExcursions: naturalExcursions, nominalKV: nominalKv,
+            dnp3: try dnp3.map { v throws(SimError) in try DNP3OutstationSpec(parsing: v) })
     }
 }

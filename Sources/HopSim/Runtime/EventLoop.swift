@@ -5,12 +5,13 @@
 #endif
 import Logging
 
-/// The simulator's single I/O thread: one `poll()` over the Modbus and control sockets and the
+/// The simulator's single I/O thread: one `poll()` over the Modbus, DNP3 and control sockets and the
 /// shutdown pipe, playing due scenario events before serving anything.
 ///
 /// Everything non-Sendable (libmodbus context, sockets) is created and used inside `run`.
 public struct EventLoop: Sendable {
     public var modbus: Endpoint?
+    public var dnp3: [DNP3OutstationSpec]
     public var control: Endpoint?
     public var scenario: Scenario
     public let state: SimulationState
@@ -19,10 +20,11 @@ public struct EventLoop: Sendable {
     public let logger: Logger
 
     public init(
-        modbus: Endpoint?, control: Endpoint?, scenario: Scenario, state: SimulationState,
+        modbus: Endpoint?, dnp3: [DNP3OutstationSpec] = [], control: Endpoint?, scenario: Scenario, state: SimulationState,
         clock: any SimClock, shutdown: ShutdownSignal, logger: Logger
     ) {
         self.modbus = modbus
+        self.dnp3 = dnp3
         self.control = control
         self.scenario = scenario
         self.state = state
@@ -37,22 +39,26 @@ public struct EventLoop: Sendable {
         let server = try modbus.map { endpoint throws(SimError) in
             try ModbusServer(endpoint: endpoint, state: state, clock: clock, logger: logger)
         }
+        let outstations = try dnp3.isEmpty ? nil : DNP3Server(specs: dnp3, state: state, clock: clock, logger: logger)
         let responder = ControlResponder(state: state, clock: clock, logger: logger)
         let controller = try control.map { endpoint throws(SimError) in
             try ControlServer(endpoint: endpoint, responder: responder, logger: logger)
         }
         if let modbus { logger.info("modbus: \(state.sites.count) RTUs (unit ids 1…\(state.sites.count)) on \(modbus)") }
+        for spec in dnp3 { logger.info("dnp3: \(spec.substationName) outstation \(spec.outstationAddress) for master \(spec.masterAddress) on \(spec.endpoint)") }
         if let control { logger.info("control: listening on \(control)") }
         var player = ScenarioPlayer(scenario: scenario, startedMs: state.startedMs)
         onReady()
 
         while !shutdown.isRequested {
             playDue(&player)
+            outstations?.tick(now: clock.nowMs())
             var fds = [pollfd(fd: shutdown.readFD, events: Int16(POLLIN), revents: 0)]
             if let server {
                 fds.append(pollfd(fd: server.listenFD, events: Int16(POLLIN), revents: 0))
                 fds += server.clients.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             }
+            if let outstations { fds += outstations.descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } }
             if let controller {
                 fds.append(pollfd(fd: controller.listenFD, events: Int16(POLLIN), revents: 0))
                 fds += controller.clients.keys.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
@@ -64,6 +70,7 @@ public struct EventLoop: Sendable {
             playDue(&player)
             for p in fds where p.revents != 0 {
                 if p.fd == shutdown.readFD { continue }
+                if let outstations, outstations.service(p.fd, now: clock.nowMs()) { continue }
                 if let server, p.fd == server.listenFD {
                     server.acceptOne()
                 } else if let server, server.clients.contains(p.fd) {
@@ -74,6 +81,8 @@ public struct EventLoop: Sendable {
                     controller.service(p.fd)
                 }
             }
+            // A trip from the control port or the scenario is reported at once when unsolicited.
+            outstations?.tick(now: clock.nowMs())
         }
         logger.info("shutting down")
     }

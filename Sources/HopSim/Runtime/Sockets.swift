@@ -4,16 +4,16 @@
     import Darwin
 #endif
 
-/// Thin helpers over POSIX sockets for the control interface.
+/// Thin helpers over POSIX sockets for the control interface and the DNP3 outstations.
 enum Sockets {
-    /// A non-blocking listening TCP socket on an IPv4 endpoint.
-    static func listenTCP(_ endpoint: Endpoint) throws(SimError) -> Int32 {
+    /// A non-blocking listening TCP socket on an IPv4 endpoint; `role` starts its error messages.
+    static func listenTCP(_ endpoint: Endpoint, role: String = "control") throws(SimError) -> Int32 {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
             let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw SimError("control \(endpoint): socket: \(errnoText())") }
+        guard fd >= 0 else { throw SimError("\(role) \(endpoint): socket: \(errnoText())") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
@@ -21,7 +21,7 @@ enum Sockets {
         addr.sin_port = UInt16(endpoint.port).bigEndian
         guard inet_pton(AF_INET, endpoint.host, &addr.sin_addr) == 1 else {
             close(fd)
-            throw SimError("control \(endpoint): bad IPv4 address")
+            throw SimError("\(role) \(endpoint): bad IPv4 address")
         }
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -31,7 +31,7 @@ enum Sockets {
         guard bound == 0, listen(fd, 16) == 0 else {
             let text = errnoText()
             close(fd)
-            throw SimError("control \(endpoint): cannot listen: \(text)")
+            throw SimError("\(role) \(endpoint): cannot listen: \(text)")
         }
         setNonBlocking(fd)
         return fd
