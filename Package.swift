@@ -172,7 +172,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HopEdgeTests", dependencies: ["HopEdge", "HopTestSupport"], exclude: ["testcases"], swiftSettings: swiftSettings),
-        .testTarget(name: "HopSimTests", dependencies: ["HopSim"], swiftSettings: swiftSettings),
+        .testTarget(name: "HopSimTests", dependencies: ["HopSim", "HopDNP3"], swiftSettings: swiftSettings),
         .testTarget(name: "HopChunksTests", dependencies: ["HopChunks"], swiftSettings: swiftSettings),
         .testTarget(name: "HopDNP3Tests", dependencies: ["HopDNP3"], swiftSettings: swiftSettings),
     ]
