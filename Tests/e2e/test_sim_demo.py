@@ -1,5 +1,6 @@
-"""The one-command demo (scripts/demo), run headless: hub health, data from all five substations, a
-scripted trip's alert mail in the SMTP sink, then a clean stop that leaves no process behind.
+"""The one-command demo (scripts/demo), run headless: hub health, data from all five substations (SUB002
+read over DNP3), trips' alert mail in the SMTP sink (one over Modbus, one over DNP3 with the simulator's
+millisecond), then a clean stop that leaves no process behind.
 
 Uses the binaries in $HOP_DEMO_BIN (default .build/debug, as built by scripts/test) with --no-build.
 """
@@ -7,13 +8,14 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sim_support import REPO, free_port, wait_until  # noqa: E402
+from sim_support import REPO, Control, free_port, wait_until  # noqa: E402
 
 
 def alive(pid: int) -> bool:
@@ -39,7 +41,8 @@ def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
     control_port = free_port()
     env = {**os.environ, "HOP_DEMO_BIN": str(bin_dir), "HOP_DEMO_DIR": str(data),
            "HOP_DEMO_HUB_PORT": str(hub_port), "HOP_DEMO_SIM_PORT": str(free_port()),
-           "HOP_DEMO_CONTROL_PORT": str(control_port), "HOP_DEMO_MAIL_PORT": str(free_port())}
+           "HOP_DEMO_CONTROL_PORT": str(control_port), "HOP_DEMO_MAIL_PORT": str(free_port()),
+           "HOP_DEMO_DNP3_PORT": str(free_port())}
     log = open(tmp_path / "demo.out", "wb")
     proc = subprocess.Popen([str(REPO / "scripts" / "demo"), "--no-setup", "--no-build"], env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -74,6 +77,12 @@ def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
         for page in ("/portal/", "/login", "/admin"):
             answer = session.get(hub + page, timeout=5)
             assert answer.status_code == 200 and "text/html" in answer.headers["Content-Type"], page
+        # SUB002's edge reads the simulator's DNP3 outstation; the others Modbus.
+        protocols = {d.name: next(line.split(":")[1].strip() for line in (d / "config.yaml").read_text().splitlines()
+                                  if line.strip().startswith("protocol:"))
+                     for d in (data / "edges").iterdir()}
+        assert protocols == {"sub001": "modbus-tcp", "sub002": "dnp3-tcp", "sub003": "modbus-tcp",
+                             "sub004": "modbus-tcp", "sub005": "modbus-tcp"}
         pids = [int(p.read_text()) for p in (data / "run").glob("*.pid")]
         assert len(pids) == 8  # mail sink, hub, simulator, five edges
         assert all(alive(p) for p in pids)
@@ -86,6 +95,25 @@ def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
         wait_until(lambda: all(line in mail_log.read_text(errors="replace")
                                for line in ("Alert: FEEDER_TRIP", "Substation: SUB003 (Eugene West)", "Feeder: FDR002")),
                    timeout=60, what="the trip alert mail in the demo's SMTP sink")
+        # The same over DNP3: the trip reaches the hub with the simulator's millisecond, and its mail follows.
+        control = Control(control_port)
+        before = control.status()["now_ms"]
+        control.send("trip SUB002 FDR001")
+        after = control.status()["now_ms"]
+        control.close()
+
+        def dnp3_trip():
+            events = requests.get(hub + "/api/query/events", headers={"X-API-Key": key}, params={"minutes": 10},
+                                  timeout=5).json()
+            return next((e for e in events if e["event_type"] == "FEEDER_TRIP" and e["substation_id"] == "SUB002"
+                         and e["feeder_id"] == "FDR001"), None)
+        event = wait_until(dnp3_trip, timeout=30, what="SUB002 FDR001's FEEDER_TRIP at the hub")
+        seen = round(datetime.fromisoformat(event["time"].replace("Z", "+00:00")).timestamp() * 1000)
+        assert before <= seen <= after, (before, seen, after)
+        wanted = ("Alert: FEEDER_TRIP", "Substation: SUB002 (Salem South)", "Feeder: FDR001")
+        wait_until(lambda: any(all(line in message for line in wanted)
+                               for message in mail_log.read_text(errors="replace").split("MESSAGE FOLLOWS")),
+                   timeout=60, what="the DNP3 trip's alert mail in the demo's SMTP sink")
     finally:
         if proc.poll() is None:
             proc.send_signal(sig)
