@@ -130,3 +130,20 @@ def f32(x: float) -> float:
     import struct
 
     return struct.unpack(">f", struct.pack(">f", x))[0]
+
+
+def dnp3_device(port: int, site: dict, *, unsolicited: bool, class1: str = "1s", feeders: int = 4) -> str:
+    """An edge device block for SUB002 served by hop-sim over DNP3 (point map: docs/sim.md, "DNP3")."""
+    lines = [
+        "  - name: rtu-sub002", "    protocol: dnp3-tcp", "    host: 127.0.0.1", f"    port: {port}",
+        "    outstation_address: 10", "    master_address: 1", "    timeout: 500ms", "    retries: 0",
+        "    substation_id: SUB002", f"    site_name: {site['site_name']}",
+        f"    latitude: {site['latitude']}", f"    longitude: {site['longitude']}",
+        f"    event_polls: {{class1: {class1}, class2: off, class3: off}}",
+        f"    unsolicited: {'true' if unsolicited else 'false'}", "    feeders:"]
+    for k in range(feeders):
+        lines += [f"      - feeder_id: FDR{k + 1:03d}", "        points:"]
+        lines += [f"          {field}: {{group: 30, index: {4 * k + i}}}"
+                  for i, field in enumerate(("voltage_kv", "current_a", "power_mw", "frequency_hz"))]
+        lines += [f"        breaker: {{group: 1, index: {k}, closed_value: 1}}"]
+    return "\n".join(lines) + "\n"

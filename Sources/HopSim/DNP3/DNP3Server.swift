@@ -96,6 +96,13 @@ final class DNP3Server {
         let (replies, fragments) = station.link.receive(chunk[0..<n])
         if !replies.isEmpty, !Sockets.writeAll(fd, replies) { return disconnect(station, fd: fd) }
         for fragment in fragments {
+            let reporting = station.outstation.unsolicitedEnabled
+            defer {
+                if station.outstation.unsolicitedEnabled != reporting {
+                    let now = station.outstation.unsolicitedEnabled ? "enabled" : "disabled"
+                    logger.info("dnp3: \(station.outstation.spec.substationName): master \(now) unsolicited reporting")
+                }
+            }
             guard let answer = station.outstation.handle(fragment, truth: state.truth(substation: substation, at: now)) else {
                 continue
             }
