@@ -46,6 +46,17 @@ import Testing
         #expect(await journal.counters().oldestUnsent == nil)
     }
 
+    @Test func anEventIsSealedAtOnceWithTheReadingsBeforeIt() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let journal = try SQLiteJournal(config: JournalConfig(path: dir.path + "/j.sqlite"))
+        try await journal.append((0..<3).map { Self.reading($0) }, state: nil)
+        #expect(try await journal.nextBatch(limits: Self.limits, now: .now(), force: false) == nil, "readings wait for max_age")
+        try await journal.append([Self.event(1)], state: nil)
+        let batch = try #require(try await journal.nextBatch(limits: Self.limits, now: .now(), force: false), "a trip does not wait")
+        #expect(batch.events.count == 1 && batch.telemetry.count == 3)
+    }
+
     @Test func aBatchSealedBeforeACrashIsResentIdenticallyAndSeqSurvivesReopen() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -38,7 +38,10 @@ extension SQLiteJournal {
                 taken += 1
             }
             let age = now.epochMilliseconds - (first["at"] as Int64)
-            guard full || force || age >= limits.maxAge.milliseconds else { return nil }
+            // An event (a breaker trip, a lost device) goes at once: it is what an operator waits
+            // for; readings wait up to `maxAge` to fill a batch.
+            let urgent = rows.prefix(taken).contains { ($0["kind"] as Int) == RecordKind.event.rawValue }
+            guard full || force || urgent || age >= limits.maxAge.milliseconds else { return nil }
             let seq = try JournalSchema.meta(db, .nextSeq)
             let chosen = rows.prefix(taken)
             let lastID: Int64 = chosen.last?["id"] ?? sealed
