@@ -115,13 +115,14 @@ import Testing
             }
         }
         _ = try await t.hub.store.commit([IngestWrite(telemetry: samples.map { $0.stored() }, arrival: now)])
-        // 7 days within 1,500 points: 604,800 s / 1,499 buckets = 404 s, rounded up to whole minutes.
-        let width: Int64 = 420_000
+        // 7 days within 1,500 points: 604,800 s / 1,499 buckets = 404 s, rounded up to whole minutes
+        // (7), and past five minutes to whole ten-minute periods.
+        let width: Int64 = 600_000
         let expected = StoreTestData.buckets(samples, width: width)
         let frequency = Dictionary(grouping: samples) { $0.ts / width * width }.mapValues { StoreTestData.Aggregate($0.compactMap(\.f))! }
         try await t.live { client in
             let week = try await client.get("/api/query/telemetry/timeseries?substation_id=SUB001&minutes=10080", key: t.allKey).decode(TimeSeriesResponse.self)
-            #expect(week.resolutionSeconds == 420)
+            #expect(week.resolutionSeconds == 600)
             #expect(week.points.count == expected.count)
             for point in week.points {
                 let key = StoreTestData.BucketKey(start: point.time.epochMilliseconds, feeder: point.feederID?.rawValue ?? "")
@@ -133,7 +134,7 @@ import Testing
             }
 
             let thresholds = try await client.get("/api/query/frequency/thresholds?minutes=10080", key: t.allKey).decode(FrequencyThresholds.self)
-            #expect(thresholds.resolutionSeconds == 420)
+            #expect(thresholds.resolutionSeconds == 600)
             let points = try #require(thresholds.series.first { $0.substationID == "SUB001" }).points
             #expect(points.map(\.time.epochMilliseconds) == frequency.keys.sorted())
             for point in points {

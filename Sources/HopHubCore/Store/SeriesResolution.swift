@@ -6,7 +6,8 @@ public enum SeriesResolution: Sendable, Equatable {
     case buckets(seconds: Int)
 
     /// Raw readings are used when the window could hold at most `maxPoints` readings at the given
-    /// densest expected rate; otherwise the narrowest whole-minute bucket that fits the budget.
+    /// densest expected rate; otherwise the narrowest whole-minute bucket that fits the budget,
+    /// rounded up to a multiple of ten minutes when it is wider than five.
     public static func choose(window: SeriesWindow, rawPointsPerSeries: Int) -> SeriesResolution {
         if rawPointsPerSeries <= window.maxPoints { return .raw }
         let spanSeconds = max(1, Int((window.to - window.from + 999) / 1000))
@@ -14,7 +15,9 @@ public enum SeriesResolution: Sendable, Equatable {
         let buckets = max(1, window.maxPoints - 1)
         let perPoint = (spanSeconds + buckets - 1) / buckets
         let minutes = max(1, (perPoint + 59) / 60)
-        return .buckets(seconds: minutes * 60)
+        // Wider than five minutes: a multiple of ten, so the buckets are whole ten-minute periods
+        // (the statistics tier long ranges are read from); 7 days → 10 minutes, 1,008 points.
+        return .buckets(seconds: (minutes > 5 ? (minutes + 9) / 10 * 10 : minutes) * 60)
     }
 
     public var seconds: Int {

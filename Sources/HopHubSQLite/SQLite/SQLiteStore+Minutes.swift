@@ -22,6 +22,17 @@ extension SQLiteStore {
             let decoded = try decodeMinutes(row[2], only: only, substation, feeder, row[1])
             compacted[feeder, default: []].append(contentsOf: decoded.lazy.filter { $0.minute >= from && $0.minute <= to })
         }
+        let recent = try headMinutes(db, substation: substation, from: from, to: to, only: only)
+        return Set(compacted.keys).union(recent.keys).sorted().map { feeder in
+            FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(compacted[feeder] ?? [], recent[feeder] ?? []))
+        }
+    }
+
+    /// Each feeder's per-minute rows (`telemetry_1m`) of `substation` in `from...to`, by minute:
+    /// readings still in the head, or of blocks compacted before minute statistics were kept.
+    static func headMinutes(_ db: Database, substation: String, from: Int64, to: Int64, only: ChunkColumn? = nil) throws
+        -> [String: [MinuteStats]]
+    {
         var recent: [String: [MinuteStats]] = [:]
         let statement = try db.cachedStatement(sql: """
             SELECT feeder_id, minute, v_n, v_sum, v_min, v_max, v_last, i_n, i_sum, i_min, i_max, i_last,
@@ -40,9 +51,7 @@ extension SQLiteStore {
             }
             recent[row[0], default: []].append(m)
         }
-        return Set(compacted.keys).union(recent.keys).sorted().map { feeder in
-            FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(compacted[feeder] ?? [], recent[feeder] ?? []))
-        }
+        return recent
     }
 
     static func decodeMinutes(_ data: Data, only: ChunkColumn?, _ substation: String, _ feeder: String, _ block: Int64) throws -> [MinuteStats] {
@@ -73,11 +82,20 @@ extension SQLiteStore {
         try db.execute(
             sql: "DELETE FROM telemetry_1m WHERE substation_id = ? AND feeder_id = ? AND minute >= ? AND minute < ?",
             arguments: [substation, feeder, block, end])
+        try rebuildTenMinutes(db, substation: substation, feeder: feeder, day: tierDay(block))
     }
 
     /// Removes minute statistics of minutes before `cutoff`: whole blocks when all of theirs are,
     /// the block straddling it rewritten without them. Returns the minutes removed.
     static func pruneMinutes(_ db: Database, substation: String, before cutoff: Int64) throws -> Int {
+        // The ten-minute tier of every day losing minutes is rebuilt from what is left.
+        var days = Set<SeriesDay>()
+        for row in try Row.fetchAll(
+            db, sql: "SELECT feeder_id, block_start FROM telemetry_minutes WHERE substation_id = ? AND block_start < ? AND last_minute < ?",
+            arguments: [substation, cutoff, cutoff])
+        {
+            days.insert(SeriesDay(substation: substation, feeder: row[0], day: tierDay(row[1])))
+        }
         var removed = try Int.fetchOne(
             db, sql: "SELECT coalesce(sum(minutes), 0) FROM telemetry_minutes WHERE substation_id = ? AND block_start < ? AND last_minute < ?",
             arguments: [substation, cutoff, cutoff]) ?? 0
@@ -95,7 +113,9 @@ extension SQLiteStore {
             try db.execute(
                 sql: "UPDATE telemetry_minutes SET minutes = ?, data = ? WHERE rowid = ?",
                 arguments: [kept.count, Data(try MinuteStatsCodec.encode(kept)), row["rowid"]])
+            days.insert(SeriesDay(substation: substation, feeder: row["feeder_id"], day: tierDay(row["block_start"])))
         }
+        for d in days { try rebuildTenMinutes(db, substation: d.substation, feeder: d.feeder, day: d.day) }
         return removed
     }
 }

@@ -41,7 +41,7 @@ extension SQLiteStore: TelemetryQueries {
             case .buckets(let seconds):
                 let width = Int64(seconds) * 1000
                 let from = MinuteBuckets.bucket(window.from, width)
-                let feeders = try counted[sub] ?? Self.minutes(db, substation: sub, from: from, to: window.to)
+                let feeders = try counted[sub] ?? Self.bucketInput(db, substation: sub, widthMs: width, from: from, to: window.to)
                 return (seconds, MinuteBuckets.timeSeries(feeders, widthMs: width, from: from, to: window.to))
             }
         }
@@ -66,7 +66,8 @@ extension SQLiteStore: TelemetryQueries {
                 case .buckets(let seconds):
                     let width = Int64(seconds) * 1000
                     let from = MinuteBuckets.bucket(window.from, width)
-                    let feeders = try counted[sub] ?? Self.minutes(db, substation: sub, from: from, to: window.to, only: .frequencyHz)
+                    let feeders = try counted[sub]
+                        ?? Self.bucketInput(db, substation: sub, widthMs: width, from: from, to: window.to, only: .frequencyHz)
                     points = MinuteBuckets.frequency(feeders, widthMs: width, from: from, to: window.to)
                 }
                 if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }

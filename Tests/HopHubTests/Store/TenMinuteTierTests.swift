@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import HopChunks
+import HopProtocol
+import Testing
+
+@testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
+
+/// Buckets of whole ten-minute periods are read from the ten-minute tier (`telemetry_ten_minutes`,
+/// one row per series and day) instead of the minute statistics: the same buckets wherever the
+/// readings are (head, chunks, a mix), after retention, with a damaged tier row, and on a database
+/// of the previous schema that gains the tier in place.
+@Suite struct TenMinuteTierTests {
+    typealias C = ChunkedTelemetryTests
+    typealias M = MinuteStatisticsTests
+    static let base = C.base
+    static let minute: Int64 = 60_000
+
+    /// Readings of the day before `base` too, so windows cross a day (a tier row) boundary.
+    static func readings() -> [Telemetry] {
+        C.readings() + C.readings(seed: 7, from: base - 3_600_000 + 5_000, count: 300)
+    }
+
+    /// Widths × windows: starts on and off period edges, ends inside a period, a block, a day.
+    static let windows: [(width: Int64, from: Int64, to: Int64)] = {
+        var out: [(width: Int64, from: Int64, to: Int64)] = []
+        for width: Int64 in [600_000, 1_200_000, 1_800_000, 3_600_000] {
+            for (from, to) in [
+                (base - 3_600_000, base + 4 * 3_600_000), (base - 17 * minute, base + 3 * 3_600_000),
+                (base + 25 * minute, base + 157 * minute + 20_000), (base + 3 * minute, base + 95 * minute),
+                (base + 60 * minute, base + 60 * minute),
+            ] {
+                out.append((width, MinuteBuckets.bucket(from, width), to))
+            }
+        }
+        return out
+    }()
+
+    /// The buckets from the tier and from the minute statistics, side by side, for every window.
+    static func bothWays(_ store: SQLiteStore) async throws -> (tier: M.BucketAnswers, minutes: M.BucketAnswers) {
+        try await store.pool.read { db in
+            var tier = M.BucketAnswers(series: [], frequency: [])
+            var minutes = M.BucketAnswers(series: [], frequency: [])
+            for (width, from, to) in windows {
+                for sub in ["SUB001", "SUB002"] {
+                    let a = try SQLiteStore.tenMinutePeriods(db, substation: sub, from: from, to: to)
+                    let b = try SQLiteStore.minutes(db, substation: sub, from: from, to: to)
+                    tier.series.append((Int(width), MinuteBuckets.timeSeries(a, widthMs: width, from: from, to: to)))
+                    minutes.series.append((Int(width), MinuteBuckets.timeSeries(b, widthMs: width, from: from, to: to)))
+                    let fa = try SQLiteStore.tenMinutePeriods(db, substation: sub, from: from, to: to, only: .frequencyHz)
+                    let fb = try SQLiteStore.minutes(db, substation: sub, from: from, to: to, only: .frequencyHz)
+                    tier.frequency.append((Int(width), [FrequencySeries(
+                        substationID: SubstationID(sub), points: MinuteBuckets.frequency(fa, widthMs: width, from: from, to: to))]))
+                    minutes.frequency.append((Int(width), [FrequencySeries(
+                        substationID: SubstationID(sub), points: MinuteBuckets.frequency(fb, widthMs: width, from: from, to: to))]))
+                }
+            }
+            return (tier, minutes)
+        }
+    }
+
+    static func expectTierMatchesMinutes(_ store: SQLiteStore, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let (tier, minutes) = try await bothWays(store)
+        #expect(tier.series.contains { !$0.1.isEmpty }, "\(context): some buckets", sourceLocation: sourceLocation)
+        M.expectSame(tier, minutes, context, sourceLocation: sourceLocation)
+    }
+
+    @Test func longRangeBucketWidthsAreWholeTenMinutePeriods() {
+        let week = SeriesWindow(from: 0, to: 10_080 * Self.minute, maxPoints: 1500)
+        #expect(SeriesResolution.choose(window: week, rawPointsPerSeries: .max) == .buckets(seconds: 600))
+        let fiveDays = SeriesWindow(from: 0, to: 7_200 * Self.minute, maxPoints: 1500)
+        #expect(SeriesResolution.choose(window: fiveDays, rawPointsPerSeries: .max) == .buckets(seconds: 300))
+        let day = SeriesWindow(from: 0, to: 1_440 * Self.minute, maxPoints: 1500)
+        #expect(SeriesResolution.choose(window: day, rawPointsPerSeries: .max) == .buckets(seconds: 60))
+        let month = SeriesWindow(from: 0, to: 43_200 * Self.minute, maxPoints: 1500)
+        #expect(SeriesResolution.choose(window: month, rawPointsPerSeries: .max) == .buckets(seconds: 1800))
+    }
+
+    @Test func tierBucketsAreTheMinuteBucketsInTheHeadInChunksAndInAMix() async throws {
+        let t = try await TestHub.make()
+        let store = t.hub.store
+        try await C.store(Self.readings(), into: store)
+        try await Self.expectTierMatchesMinutes(store, "head only")
+        _ = try await C.compactAll(store)
+        #expect(try await C.count(store, "SELECT count(*) FROM telemetry_ten_minutes") == 2 * 2 * 2, "series × days")
+        #expect(try await C.count(store, "SELECT sum(periods) FROM telemetry_ten_minutes") == 4 * (18 + 5))
+        try await Self.expectTierMatchesMinutes(store, "compacted")
+        try await C.store(C.readings(seed: 2, from: Self.base + 5_000, count: 300) + C.readings(seed: 3, from: Self.base + 1080 * 10_000, count: 60), into: store)
+        try await Self.expectTierMatchesMinutes(store, "chunks and late readings in the head")
+        while try await store.compact(before: Self.base + 3 * 3_600_000 + 4 * Self.minute + 30_000, maxChunks: 16).chunks > 0 {}
+        try await Self.expectTierMatchesMinutes(store, "partly compacted, a period split between tier and head")
+        _ = try await C.compactAll(store)
+        try await Self.expectTierMatchesMinutes(store, "compacted again")
+    }
+
+    @Test func retentionPrunesTheTierWithTheMinutes() async throws {
+        let t = try await TestHub.make()
+        let store = t.hub.store
+        try await C.store(Self.readings(), into: store)
+        _ = try await C.compactAll(store)
+        let cutoff = Self.base + 47 * Self.minute + 30_000  // inside a period
+        _ = try await store.applyRetention(rawBefore: 0, rollupBefore: cutoff, eventsBefore: 0, scoresBefore: 0)
+        #expect(try await C.count(store, "SELECT count(*) FROM telemetry_ten_minutes WHERE day_start < \(Self.base)") == 0, "the day before is gone")
+        #expect(try await C.count(store, "SELECT sum(periods) FROM telemetry_ten_minutes") == 4 * (18 - 4), "the cutoff's period keeps its later minutes")
+        try await Self.expectTierMatchesMinutes(store, "after retention")
+        let week = try await store.timeSeries(substation: "SUB001", window: SeriesWindow(from: Self.base - 3_600_000, to: Self.base + 4 * 3_600_000, maxPoints: 30))
+        #expect(week.resolutionSeconds % 600 == 0 && week.points.allSatisfy { $0.time.epochMilliseconds >= Self.base + 40 * Self.minute })
+    }
+
+    @Test func aDamagedTierRowIsReadFromTheMinutesAndDamagedMinutesAreNamed() async throws {
+        let t = try await TestHub.make()
+        let store = t.hub.store
+        try await C.store(Self.readings(), into: store)
+        _ = try await C.compactAll(store)
+        let (good, _) = try await Self.bothWays(store)
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE telemetry_ten_minutes SET data = substr(data, 1, 12) || x'FF' || substr(data, 14) WHERE feeder_id = 'FDR001'")
+        }
+        let (damaged, minutes) = try await Self.bothWays(store)
+        M.expectSame(damaged, good, "tier rows that fail their checksum are not trusted")
+        M.expectSame(damaged, minutes, "and the minute statistics answer")
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                UPDATE telemetry_minutes SET data = substr(data, 1, 12) || x'FF' || substr(data, 14)
+                WHERE substation_id = 'SUB002' AND feeder_id = 'FDR001' AND block_start = \(Self.base)
+                """)
+        }
+        // Compaction of a later block of that day rebuilds its tier row: left empty, not guessed.
+        try await C.store(C.readings(seed: 4, from: Self.base + 2 * 3_600_000 + 1_000, count: 10), into: store)
+        _ = try await C.compactAll(store)
+        #expect(try await C.count(store, "SELECT length(data) FROM telemetry_ten_minutes WHERE substation_id = 'SUB002' AND feeder_id = 'FDR001' AND day_start = \(Self.base)") == 0)
+        await #expect {
+            _ = try await store.frequencySeries(window: SeriesWindow(from: Self.base, to: Self.base + 3 * 3_600_000, maxPoints: 30), scope: .all)
+        } throws: { error in
+            let corrupt = error as? CorruptChunkError
+            return corrupt?.kind == "minute statistics" && corrupt?.substationID == "SUB002" && corrupt?.feederID == "FDR001"
+                && corrupt?.blockStart == Self.base
+        }
+    }
+}
