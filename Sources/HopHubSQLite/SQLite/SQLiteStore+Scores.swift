@@ -72,9 +72,10 @@ extension SQLiteStore: ScoreStore, LeaseStore {
     /// `GET /api/query/ml/trend`. Over a long range a substation has more scores than a chart can
     /// show (7 days at one a minute = 10,080): the range is cut into time buckets per substation
     /// and each keeps its highest normal score, while every anomaly and each substation's newest
-    /// score are kept. The buckets are sized so that all substations' together fill at most half
+    /// score are kept. The buckets are sized so that all substations' together fill about half
     /// of `limit` (the rest is room for anomalies), though never fewer than 100 per substation,
-    /// and none has more than `maxPointsPerSubstation`.
+    /// and none has more than `maxPointsPerSubstation`. A bucket of ten minutes or more is rounded
+    /// down to whole ten-minute periods aligned to the epoch and answered from `score_peaks`.
     /// When the answer still exceeds `limit`, the newest `limit` rows are returned (oldest first),
     /// so the chart's recent end is never the part cut off.
     public func scoreTrend(
@@ -90,6 +91,10 @@ extension SQLiteStore: ScoreStore, LeaseStore {
                 """).filter { scope.allows(SubstationID($0)) }
             let perSubstation = max(1, min(maxPointsPerSubstation, max(100, limit / max(1, 2 * subs.count))))
             let bucketMs = max(1, (until - since) / Int64(perSubstation))
+            // Buckets of ten minutes or more are whole ten-minute periods, read from their peaks.
+            if bucketMs >= Self.tierPeriodMs {
+                return try Self.peakTrend(db, substations: subs, since: since, bucketMs: bucketMs / Self.tierPeriodMs * Self.tierPeriodMs)
+            }
             let statement = try db.cachedStatement(sql: """
                 SELECT ts, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version
                 FROM scores WHERE substation_id = ? AND ts >= ? ORDER BY ts

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import HopChunks
+import HopProtocol
+import Testing
+
+@testable import HopHub
+@testable import HopHubCore
+@testable import HopHubSQLite
+
+/// `ml/trend` over long ranges reads each ten-minute period's peak (`score_peaks`, kept by triggers)
+/// instead of every score; its answer is the scan's with the same buckets, after rewrites,
+/// retention, and on a database of the previous schema that gains the tiers in place.
+@Suite struct ScorePeaksTests {
+    static let minute: Int64 = 60_000
+    static let base = ChunkedTelemetryTests.base
+    static let subs = ["SUB001", "SUB002", "SUB003"]
+
+    static func score(_ ts: Int64, _ sub: String, _ value: Double, anomaly: Bool = false) -> StoredScore {
+        StoredScore(ts: ts, substationID: SubstationID(sub), result: ZScoreModel.Result(
+            anomalyScore: value, isAnomaly: anomaly, zScore: value * 3, baselineMean: 60, baselineStd: 0.01, latestValue: 60 + value,
+            classification: anomaly ? .anomaly : .normal))
+    }
+
+    /// Two days of one score a minute (jittered) per substation; scores repeat (ties), some anomalies.
+    static func scores() -> [StoredScore] {
+        var rng = SplitMix(11)
+        var out: [StoredScore] = []
+        for m in 0..<(2 * 1440) {
+            for sub in subs {
+                let r = rng.next()
+                let ts = base + Int64(m) * minute + Int64(r % 50_000)
+                out.append(r % 97 == 0 ? score(ts, sub, 0.95, anomaly: true) : score(ts, sub, Double((r >> 8) % 20) / 20))
+            }
+        }
+        return out
+    }
+
+    /// What the trend must hold: a scan of every score from `since` with epoch-aligned buckets.
+    static func reference(_ store: SQLiteStore, since: Int64, bucketMs: Int64) async throws -> Set<String> {
+        try await store.pool.read { db in
+            var kept = Set<String>()
+            for sub in subs {
+                var bucket = Int64.min
+                var best: (ts: Int64, score: Double)?
+                var newest: (ts: Int64, anomaly: Bool)?
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT ts, anomaly_score, is_anomaly FROM scores WHERE substation_id = ? AND ts >= ? ORDER BY ts", arguments: [sub, since])
+                {
+                    let ts: Int64 = row[0]
+                    let value: Double = row[1]
+                    let anomaly: Bool = row[2]
+                    newest = (ts, anomaly)
+                    if anomaly {
+                        kept.insert("\(sub)@\(ts)")
+                        continue
+                    }
+                    let b = MinuteStats.periodStart(ts, widthMs: bucketMs)
+                    if b != bucket {
+                        if let best { kept.insert("\(sub)@\(best.ts)") }
+                        bucket = b
+                        best = nil
+                    }
+                    if best == nil || value > best!.score { best = (ts, value) }
+                }
+                if let best { kept.insert("\(sub)@\(best.ts)") }
+                if let newest, !newest.anomaly { kept.insert("\(sub)@\(newest.ts)") }
+            }
+            return kept
+        }
+    }
+
+    /// The trend over two days with a limit of 600: 100 buckets per substation of 28.8 minutes,
+    /// rounded down to 20.
+    static func expectTrendMatchesScan(_ store: SQLiteStore, since: Int64, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let until = base + 2 * 1440 * minute
+        let thinned = try await store.scoreTrend(since: since, until: until, scope: .all, limit: 600, maxPointsPerSubstation: 1500)
+        let got = thinned.map { "\($0.substationID)@\($0.time.epochMilliseconds)" }
+        #expect(Set(got).count == got.count, "\(context): no score twice", sourceLocation: sourceLocation)
+        // Past the limit the newest rows are kept, as the trend does.
+        let scanned = try await reference(store, since: since, bucketMs: 20 * minute).sorted { a, b in
+            let (x, y) = (a.split(separator: "@"), b.split(separator: "@"))
+            return x[1] != y[1] ? Int64(x[1])! < Int64(y[1])! : x[0] < y[0]
+        }
+        let want = Set(scanned.suffix(600))
+        #expect(Set(got) == want, "\(context): \(Set(got).subtracting(want).sorted().prefix(3)) vs \(want.subtracting(got).sorted().prefix(3))", sourceLocation: sourceLocation)
+        let full = try await store.pool.read { db in
+            Dictionary(try Row.fetchAll(db, sql: "SELECT * FROM scores").map(SQLiteStore.score).map { ("\($0.substationID)@\($0.time.epochMilliseconds)", $0) },
+                       uniquingKeysWith: { a, _ in a })
+        }
+        for s in thinned { #expect(full["\(s.substationID)@\(s.time.epochMilliseconds)"] == s, "\(context): whole rows", sourceLocation: sourceLocation) }
+    }
+
+    @Test func theTrendFromPeaksIsTheScanThroughRewritesAndRetention() async throws {
+        let t = try await TestHub.make()
+        let store = t.hub.store
+        let all = Self.scores()
+        try await store.writeScores(all)
+        try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "written")
+        try await Self.expectTrendMatchesScan(store, since: Self.base + 30 * Self.minute, "from a period start")
+        // Rewrites of the same source times: peaks lowered, a normal score turned anomaly, and back.
+        let rewritten = all.enumerated().filter { $0.offset % 5 == 0 }.map { i, s in
+            i % 2 == 0 ? Self.score(s.ts, s.substationID.rawValue, 0) : Self.score(s.ts, s.substationID.rawValue, 0.97, anomaly: true)
+        }
+        try await store.writeScores(rewritten)
+        try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "rewritten")
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE scores SET anomaly_score = 0.5, is_anomaly = 0 WHERE is_anomaly = 1 AND substation_id = 'SUB002'")
+        }
+        try await Self.expectTrendMatchesScan(store, since: Self.base, "updated in place")
+        let cutoff = Self.base + 1440 * Self.minute + 5 * Self.minute + 30_000
+        _ = try await store.applyRetention(rawBefore: 0, rollupBefore: 0, eventsBefore: 0, scoresBefore: cutoff)
+        #expect(try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM score_peaks WHERE ts < \(cutoff)") == 0)
+        try await Self.expectTrendMatchesScan(store, since: Self.base, "after retention")
+    }
+
+    @Test func aDatabaseOfTheMinuteStatisticsSchemaGainsBothTiersInPlace() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hop-v8-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("hop.sqlite").path
+        // What the previous schema holds: compacted minute statistics and scores, no tiers.
+        let v8 = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(v8, upTo: "v8-telemetry-minutes")
+        try await v8.write { db in
+            let readings = TenMinuteTierTests.readings()
+            let series = Dictionary(grouping: readings) { "\($0.substationID.rawValue)|\($0.feederID?.rawValue ?? "")|\(TelemetryChunking.blockStart($0.ts!.epochMilliseconds))" }
+            for (key, group) in series {
+                let parts = key.split(separator: "|").map(String.init)
+                let points = ChunkPoints.merge([], group.map {
+                    ChunkPoint(ts: $0.ts!.epochMilliseconds, voltageKV: $0.voltageKV, currentA: $0.currentA, powerMW: $0.powerMW, frequencyHz: $0.frequencyHz)
+                })
+                let minutes = MinuteStats.summarise(points)
+                try db.execute(
+                    sql: "INSERT INTO telemetry_minutes (substation_id, feeder_id, block_start, minutes, last_minute, data) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [parts[0], parts[1], Int64(parts[2])!, minutes.count, minutes.last!.minute, Data(try MinuteStatsCodec.encode(minutes))])
+            }
+            for s in Self.scores() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'zscore-v1')
+                        """,
+                    arguments: [s.ts, s.substationID.rawValue, s.result.anomalyScore, s.result.isAnomaly, s.result.zScore, s.result.baselineMean,
+                                s.result.baselineStd, s.result.latestValue])
+            }
+        }
+        try v8.close()
+        let store = try SQLiteStore(path: path)  // migrates in place
+        #expect(try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM telemetry_ten_minutes") == 2 * 2 * 2)
+        #expect(try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM score_peaks") > 3 * 280)
+        try await TenMinuteTierTests.expectTierMatchesMinutes(store, "upgraded")
+        try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "upgraded")
+        try await store.close()
+    }
+}
