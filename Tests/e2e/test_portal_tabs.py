@@ -210,7 +210,7 @@ def test_range_selector_refetches_rolled_up_series(seeded, browser):
     wait_until(lambda: browser.execute_script(
         "return window.__hopRenders.slice(arguments[0]).some(r => r.tab === 'telemetry' && r.range === '7d')", before),
         what="the 7-day reload")
-    assert text_of(browser, "#telemetry-chart-note").startswith("Averages per 7 min with min–max envelope")
+    assert text_of(browser, "#telemetry-chart-note").startswith("Averages per 10 min with min–max envelope")
     assert browser.execute_script("return location.hash") == "#tab=telemetry&sub=SUB001&range=7d"
     urls = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert any("timeseries?substation_id=SUB001&minutes=10080" in u for u in urls)
