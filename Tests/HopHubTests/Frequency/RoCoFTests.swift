@@ -14,7 +14,11 @@ import Testing
     @Test(arguments: [(-0.25, 100), (0.4, 250), (-1.5, 20), (0.12, 1000)])
     func aRampGivesItsExactSlope(rate: Double, stepMs: Int) throws {
         var judge = FrequencyJudge(settings: FrequencySettings())
-        let readings = (0...20).map { i in (ms: Int64(i * stepMs), hz: 60 + rate * Double(i * stepMs) / 1000) }
+        let readings: [(ms: Int64, hz: Double)] = (0...20).map { i in
+            let ms = Int64(i * stepMs)
+            let hz: Double = 60 + rate * Double(ms) / 1000
+            return (ms, hz)
+        }
         _ = feed(&judge, readings)
         let latest = try #require(judge.latestRoCoF(sub))
         #expect(abs(latest - rate) < 1e-9, "\(latest)")
@@ -28,9 +32,10 @@ import Testing
         settings.persistenceSeconds = 3600
         var judge = FrequencyJudge(settings: settings)
         // 60 Hz flat, then −0.25 Hz/s in 100 ms steps for 2 s, then flat.
-        var readings: [(ms: Int64, hz: Double)] = (0...10).map { (Int64($0 * 100), 60.0) }
-        readings += (1...20).map { i in (Int64(1000 + i * 100), 60 - 0.025 * Double(i)) }
-        readings += (1...10).map { i in (Int64(3000 + i * 100), 59.5) }
+        var readings: [(ms: Int64, hz: Double)] = []
+        for i in 0...10 { readings.append((Int64(i * 100), 60.0)) }
+        for i in 1...20 { readings.append((Int64(1000 + i * 100), 60 - 0.025 * Double(i))) }
+        for i in 1...10 { readings.append((Int64(3000 + i * 100), 59.5)) }
         let t = feed(&judge, readings)
         #expect(t.map(\.kind) == [.started, .ended], "\(t)")
         let started = try #require(t.first)
@@ -50,7 +55,8 @@ import Testing
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return (Double((z ^ (z >> 31)) >> 11) / Double(1 << 53) - 0.5) * 0.008
         }
-        let readings = (0..<3600).map { (ms: Int64($0) * 1000, hz: 60 + noise()) }
+        var readings: [(ms: Int64, hz: Double)] = []
+        for i in 0..<3600 { readings.append((Int64(i) * 1000, 60 + noise())) }
         #expect(feed(&judge, readings).isEmpty)
         #expect(abs(judge.latestRoCoF(sub) ?? 1) <= 0.008)
     }
