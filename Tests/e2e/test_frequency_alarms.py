@@ -8,7 +8,7 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from browser import browser, console_errors  # noqa: F401 (browser: fixture)
+from browser import browser, console_errors, screenshot  # noqa: F401 (browser: fixture)
 from portal_support import USERS, PortalHub, open_portal, reading, wait_tab
 from waiting import wait_until
 
@@ -114,4 +114,6 @@ def test_frequency_tab_draws_rocof_against_the_limit(judged, browser):
     # The chart holds both substations' series with the values the API gave.
     labels = browser.execute_script("return document.getElementById('frequency-rocof-chart').__dygraph.getLabels()")
     assert labels[1:] == ["SUB001", "SUB002"]
+    browser.execute_script("document.getElementById('frequency-rocof-chart').scrollIntoView()")
+    screenshot(browser, "frequency-rocof")
     assert console_errors(browser) == []

@@ -128,7 +128,7 @@ export default {
     text(this.rocofNote, `Hz/s from ${source} · shaded: within ±${fmt(limit, 3)} Hz/s; beyond it for ${fmt(r.persistence_s, 1)} s raises a ROCOF event`);
     const series = r.series.map((s) => ({ name: s.substation_id, points: s.points.map((p) => ({ t: Date.parse(p.time), v: p.rocof_hz_per_s })) }));
     timeChart(this.rocofChart, mergeSeries(series, false), false,
-      { legend: this.rocofLegend, valueDigits: 3, ylabel: 'Hz/s', band: { low: -limit, high: limit }, emptyText: 'No RoCoF in this range (fewer than two readings per substation).' });
+      { legend: this.rocofLegend, valueDigits: 3, ylabel: 'Hz/s', band: { low: -limit, high: limit }, emptyText: `No RoCoF in this range: no substation has two readings less than ${fmt(r.max_gap_s, 0)} s apart.` });
     text(this.rocofPeaks, r.series.map((s) => `${s.substation_id} peak ${signed(s.peak_hz_per_s)} Hz/s${Math.abs(s.peak_hz_per_s) > limit ? ' (over the limit)' : ''}`).join(' · '));
   },
 };
