@@ -20,6 +20,8 @@ public struct Hub: Sendable {
     public let live: LiveFeed
     /// Users, sessions, logins and their audit (docs/accounts.md).
     public let accounts: AccountService
+    /// Judges committed frequency readings (nil when `frequency.alarms` is false; docs/frequency.md).
+    let frequencyMonitor: FrequencyMonitor?
 
     /// Opens (creating and migrating) the data directory's database.
     public init(configuration: HubConfiguration, logger: Logger) throws {
@@ -33,10 +35,16 @@ public struct Hub: Sendable {
         accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger, live: live)
         alertTrigger = alerts.map(AlertTrigger.init(engine:))
+        // The judge's transitions go back through the writer as events, so the writer is built
+        // first and the monitor joins its observers once both exist.
+        let relay = FrequencyRelay()
+        let monitor = configuration.frequency.alarmsEnabled ? FrequencyMonitor(settings: configuration.frequency, sink: relay) : nil
+        frequencyMonitor = monitor
         // Everything that reacts to stored data hears it from the writer, after the commit.
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger,
-            observers: [live] + (alertTrigger.map { [$0] } ?? []))
+            observers: [live] + (alertTrigger.map { [$0] } ?? []) + (monitor.map { [$0] } ?? []))
+        relay.connect(FrequencyEventSink(writer: writer, logger: logger))
     }
 
     /// Creates the data directory if needed and opens (migrating) its database.
@@ -95,6 +103,7 @@ public struct Hub: Sendable {
         // what the writer told it, then the live feed ends its streams, then the store closes.
         app.addServices(StoreCloser(store: store, logger: logger), live)
         if let alertTrigger { app.addServices(alertTrigger) }
+        if let frequencyMonitor { app.addServices(frequencyMonitor) }
         app.addServices(
             writer,
             RetentionService(store: store, configuration: configuration, logger: logger),
