@@ -12,7 +12,7 @@ extension HubConfiguration {
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
         "frequency.nominal_hz", "frequency.band_low_hz", "frequency.band_high_hz",
-    ] + alertingKeys + portalKeys + accountKeys + httpKeys
+    ] + alertingKeys + alarmKeys + portalKeys + accountKeys + httpKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
@@ -79,6 +79,7 @@ extension HubConfiguration {
                 problem: "must be below frequency.band_high_hz (\(frequencyBandHighHz))")
         }
         try loadAlerting(values)
+        try loadAlarms(values)
         try loadPortal(values)
         try loadAccounts(values)
         try loadHTTP(values)
