@@ -154,6 +154,10 @@ def test_operator_without_a_grant_neither_sees_nor_acknowledges_and_an_executive
         assert banner(browser)["high"] >= 1
         kpis = evan.get(hub.url + "/api/alarms/kpis", timeout=10).json()
         assert kpis["last_10_min"] >= 2 and kpis["rate_status"] in ("manageable", "demanding", "flood", "acceptable")
+        # /metrics carries the same KPIs over all substations, refreshed by the alarm sweep (every 10 s).
+        wait_until(lambda: 'hop_alarms_unacknowledged{priority="high"} 1' in requests.get(hub.url + "/metrics", timeout=10).text,
+                   timeout=25, what="the alarm gauges in /metrics")
+        assert "hop_alarms_raised_last_10m" in requests.get(hub.url + "/metrics", timeout=10).text
         click_tab(browser, "executive")
         assert "Alarm system" in page_text(browser)
         assert browser.find_element(By.ID, "exec-alarm-rate").text
