@@ -56,15 +56,21 @@ extension AlarmEngine {
         guard settings.enabled else { return [] }
         var changed: [Alarm] = []
         let t = now()
+        let machine = self.machine
         do {
-            let machine = self.machine
             for id in try await store.expiredShelves(now: t) {
-                for c in try await store.changeAlarms(ids: [id], { a in
-                    let after = try machine.apply(.expireShelf(at: t), to: a, now: t)
-                    return AlarmChange(alarm: after, entry: Self.entry("shelf_expired", after, at: t))
-                }) {
-                    publish(c)
-                    changed.append(c.alarm)
+                do {
+                    for c in try await store.changeAlarms(ids: [id], { a in
+                        let after = try machine.apply(.expireShelf(at: t), to: a, now: t)
+                        return AlarmChange(alarm: after, entry: Self.entry("shelf_expired", after, at: t))
+                    }) {
+                        publish(c)
+                        changed.append(c.alarm)
+                    }
+                } catch is AlarmTransitionError {
+                    // Another hub process sharing the database (or an operator) got there first.
+                } catch {
+                    logger.error("alarm shelf expiry failed", metadata: ["alarm": "\(id)", "error": "\(error)"])
                 }
             }
         } catch {
