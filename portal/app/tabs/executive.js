@@ -23,7 +23,7 @@ export default {
       el('section', { class: 'section' }, el('h2', {}, 'Grid health'), this.cards, this.source),
       el('section', { class: 'section' }, el('h2', {}, 'Alarm system (last 24 h)'), this.alarmCards,
         el('p', { class: 'muted small' },
-          'ISA-18.2 benchmarks per operator: about 1 alarm per 10 minutes is manageable, 2 at most; 10 or more in 10 minutes is a flood; '
+          'ISA-18.2 benchmarks per operator: about 1 alarm per 10 minutes is acceptable, 2 the most manageable; 10 or more in 10 minutes is a flood; '
           + 'no chattering alarms; fewer than 5 standing alarms (active over 24 h).'),
         this.alarmLists),
       el('div', { class: 'two-col' },
@@ -66,12 +66,12 @@ export default {
     const rateCss = { acceptable: 'state-ok', manageable: 'state-ok', demanding: 'state-warn', flood: 'state-bad' }[k.rate_status] || 'state-info';
     const secs = (v) => (v === null || v === undefined ? '—' : v < 120 ? `${fmt(v, 0)} s` : `${fmt(v / 60, 1)} min`);
     replace(this.alarmCards,
-      kpi('Alarms, last 10 min', `${fmtInt(k.last_10_min)} (${k.rate_status})`, rateCss, 'exec-alarm-rate'),
+      kpi(`Alarms, last 10 min · ${k.rate_status}`, fmtInt(k.last_10_min), rateCss, 'exec-alarm-rate'),
       kpi('Alarms, last hour', fmtInt(k.last_hour), k.last_hour > 12 ? 'state-warn' : 'state-ok', 'exec-alarm-hour'),
       kpi('Busiest 10 min / floods', `${fmtInt(k.max_10_min)} / ${fmt(k.flood_percent, 1)} %`, k.flood_percent > 1 ? 'state-bad' : 'state-ok', 'exec-alarm-flood'),
       kpi('Standing > 24 h', fmtInt(k.standing), k.standing >= 5 ? 'state-bad' : k.standing ? 'state-warn' : 'state-ok', 'exec-alarm-standing'),
       kpi('Chattering points', fmtInt(k.chattering.length), k.chattering.length ? 'state-bad' : 'state-ok', 'exec-alarm-chattering'),
-      kpi('Time to acknowledge', `${secs(k.mean_seconds_to_acknowledge)} mean · ${secs(k.median_seconds_to_acknowledge)} median`,
+      kpi('Time to acknowledge (mean / median)', `${secs(k.mean_seconds_to_acknowledge)} / ${secs(k.median_seconds_to_acknowledge)}`,
         'state-info', 'exec-alarm-tta'));
     const table = (id, heads, rows) => el('div', { class: 'table-wrap', id }, rows.length
       ? el('table', {}, el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows))
