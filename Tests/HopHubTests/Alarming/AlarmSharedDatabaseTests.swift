@@ -40,3 +40,22 @@ import Testing
         #expect(history.map(\.event) == ["raised", "reraised", "acknowledged", "shelved", "shelf_expired"])
     }
 }
+
+/// Retention: cleared alarms (and their history) go with the events' retention; open ones stay.
+@Suite struct AlarmRetentionTests {
+    @Test func clearedAlarmsFollowEventRetentionOpenOnesStay() async throws {
+        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let clock = TestClock()
+        let engine = AlarmEngineTests.engine(store, clock) { $0.silenceSeconds = 0 }
+        await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F1", ts: clock.now)])
+        await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F2", ts: clock.now)])
+        let f1 = try #require(try await store.alarms(AlarmFilter(scope: .all)).first { $0.feederID == "F1" }?.id)
+        _ = try await engine.act(ids: [f1], .acknowledge(comment: nil), by: "op", scope: .all)
+        await engine.eventsStored([AlertFixtures.event("FEEDER_RESTORE", feeder: "F1", severity: "INFO", ts: clock.now)])
+        #expect(try await store.alarm(id: f1)?.state == .cleared)
+        _ = try await store.applyRetention(rawBefore: 0, rollupBefore: 0, eventsBefore: clock.now + 1, scoresBefore: 0)
+        #expect(try await store.alarm(id: f1) == nil)
+        #expect(try await store.alarmHistory(id: f1).isEmpty)
+        #expect(try await store.alarms(AlarmFilter(scope: .all)).map(\.feederID) == ["F2"])
+    }
+}
