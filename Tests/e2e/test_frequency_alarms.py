@@ -68,6 +68,24 @@ def test_only_the_excursion_longer_than_the_persistence_alarms(judged):
     assert "after 10.0 s; lowest 59.800 Hz" in excursion[1]["message"]
 
 
+def test_transitions_raise_and_return_alarms_within_the_callers_grants(judged):
+    hub, key, sub2_key, _, events = judged
+    by_type = wait_until(lambda: (a := {a["type"]: a for a in requests.get(
+        hub.url + "/api/alarms", headers={"X-API-Key": key}, timeout=5).json()}) and
+        a.get("FREQUENCY_EXCURSION", {}).get("state") == "returned_unacknowledged" and
+        a.get("ROCOF") and a, timeout=20, what="the frequency alarms")
+    excursion = by_type["FREQUENCY_EXCURSION"]
+    # Raised by the excursion's start, returned by its end; the message is the start event's sentence.
+    assert (excursion["substation_id"], excursion["priority"], excursion["raise_count"]) == ("SUB001", "critical", 1)
+    start = next(e for e in events if e["event_type"] == "FREQUENCY_EXCURSION" and e["severity"] == "ALARM")
+    assert excursion["message"] == start["message"]
+    assert by_type["ROCOF"]["substation_id"] == "SUB001" and by_type["ROCOF"]["priority"] == "critical"
+    assert "UFLS_WARNING" not in by_type  # 59.80 Hz never reached the 59.5 Hz warning level
+    # A key granted only SUB002 sees none of SUB001's alarms.
+    own = requests.get(hub.url + "/api/alarms", headers={"X-API-Key": sub2_key}, timeout=5)
+    assert own.status_code == 200 and own.json() == [], own.text
+
+
 def test_a_fast_step_raises_a_rocof_event(judged):
     _, _, _, base, events = judged
     rocof = [e for e in events if e["event_type"] == "ROCOF"]

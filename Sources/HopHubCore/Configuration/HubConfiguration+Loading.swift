@@ -11,7 +11,7 @@ extension HubConfiguration {
         "retention.raw_days", "retention.rollup_days", "retention.event_days", "retention.score_days",
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
-    ] + frequencyKeys + alertingKeys + portalKeys + accountKeys + httpKeys
+    ] + frequencyKeys + alertingKeys + alarmKeys + portalKeys + accountKeys + httpKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
@@ -71,6 +71,7 @@ extension HubConfiguration {
         latestWindowSeconds = try values.int("query.latest_window_s", in: 1...86_400) ?? latestWindowSeconds
         try loadFrequency(values)
         try loadAlerting(values)
+        try loadAlarms(values)
         try loadPortal(values)
         try loadAccounts(values)
         try loadHTTP(values)

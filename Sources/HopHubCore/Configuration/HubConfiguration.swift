@@ -37,6 +37,8 @@ public struct HubConfiguration: Sendable {
     /// Anomaly scorer (`scoring.*`), alert rules and recipients (`alerts.*`, `portal_url`), mail relay (`smtp.*`).
     public var scoring = ScoringSettings()
     public var alerting = AlertSettings()
+    /// Alarm management: priorities, shelving limit, silence (`alarms.*`).
+    public var alarms = AlarmSettings()
     public var smtp = SMTPSettings()
     /// Portal files, vendor libraries and map tiles (`portal.*`).
     public var portal = PortalSettings()

@@ -77,6 +77,8 @@ extension SQLiteStore: MaintenanceStore {
             // Alert decisions and delivered mail follow the events' retention (undelivered mail stays).
             try db.execute(sql: "DELETE FROM alert_log WHERE decided_at < ?", arguments: [eventsBefore])
             try db.execute(sql: "DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND created_at < ?", arguments: [eventsBefore])
+            // Cleared alarms (and, by cascade, their history) follow the events' retention too.
+            try db.execute(sql: "DELETE FROM alarms WHERE state = 'cleared' AND cleared_at < ?", arguments: [eventsBefore])
             return report
         }
     }
