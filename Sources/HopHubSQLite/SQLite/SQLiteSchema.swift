@@ -117,6 +117,7 @@ enum SQLiteSchema {
         // cost 0.5 bytes per reading at 1 Hz.
         migrator.registerMigration("v7-rollup-minute-index") { db in try db.execute(sql: "DROP INDEX telemetry_1m_minute") }
         migrator.registerMigration("v8-telemetry-minutes") { db in try SQLiteSchema.minutes(db) }
+        migrator.registerMigration("v10-clustered-head") { db in try SQLiteSchema.clusteredHead(db) }
         return migrator
     }
 }
