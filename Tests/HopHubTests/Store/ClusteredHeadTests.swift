@@ -18,20 +18,22 @@ import Testing
         try await ChunkedTelemetryTests.count(store, sql)
     }
 
+    static let rewriteTs = base + 100 * 10_000
+
     /// 400 readings per series and, last in write order, a rewrite of one of them.
     static func readingsWithARewrite() -> (readings: [Telemetry], rewrite: Telemetry) {
         let rewrite = Telemetry(
             substationID: "SUB001", feederID: "FDR001", voltageKV: 240, frequencyHz: 60.05,
-            ts: SourceTime(epochMilliseconds: base + 100 * 10_000))
+            ts: SourceTime(epochMilliseconds: rewriteTs))
         return (Fixture.readings(count: 400) + [rewrite], rewrite)
     }
 
     @Test func aRewriteOfASourceTimeReplacesItsHeadRow() async throws {
         let t = try await TestHub.make()
-        let (readings, rewrite) = Self.readingsWithARewrite()
+        let readings = Self.readingsWithARewrite().readings
         try await Fixture.store(readings, into: t.hub.store)
         #expect(try await Self.count(t.hub.store, "SELECT count(*) FROM telemetry") == readings.count - 1)
-        let points = try await t.hub.store.timeSeries(substationID: "SUB001", at: rewrite.ts.epochMilliseconds)
+        let points = try await t.hub.store.timeSeries(substationID: "SUB001", at: Self.rewriteTs)
         let point = try #require(points.first { $0.feederID == "FDR001" })
         #expect(point.voltageKV == 240 && point.currentA == nil, "the whole reading is replaced")
     }
@@ -41,7 +43,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("hop.sqlite").path
-        let (readings, rewrite) = Self.readingsWithARewrite()
+        let readings = Self.readingsWithARewrite().readings
         // Written by v8's schema: the head a rowid table with an index, a rewrite a second row
         // (v8's ingest appended one row per write; `INSERT OR REPLACE` finds no key to replace there).
         do {
@@ -63,7 +65,7 @@ import Testing
         #expect(schema.contains("WITHOUT ROWID") && schema.contains("PRIMARY KEY (substation_id, ts, feeder_id)"))
         #expect(try await Self.count(store, "SELECT count(*) FROM sqlite_master WHERE name = 'telemetry_substation_ts'") == 0)
         #expect(try await Self.count(store, "SELECT count(*) FROM telemetry") == readings.count - 1, "the rewrite is one reading")
-        let rewritten = try await store.timeSeries(substationID: "SUB001", at: rewrite.ts.epochMilliseconds)
+        let rewritten = try await store.timeSeries(substationID: "SUB001", at: Self.rewriteTs)
         #expect(rewritten.first { $0.feederID == "FDR001" }?.voltageKV == 240, "the later write is kept")
 
         // The same readings ingested by this release answer the same, before and after compaction.
