@@ -43,13 +43,17 @@ public enum ChunkPoints {
         if existing[existing.count - 1].ts < new[0].ts { return existing + new }
         var merged = [ChunkPoint]()
         merged.reserveCapacity(existing.count + new.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < existing.count, j < new.count {
-            let a = existing[i], b = new[j]
+            let a = existing[i]
+            let b = new[j]
             if a.ts < b.ts {
-                merged.append(a); i += 1
+                merged.append(a)
+                i += 1
             } else {
-                merged.append(b); j += 1
+                merged.append(b)
+                j += 1
                 if a.ts == b.ts { i += 1 }
             }
         }
