@@ -16,8 +16,8 @@ extension SQLiteStore: TelemetryCompaction {
         let report = try await pool.write { db in
             var report = CompactionReport()
             var examined = 0
-            // The oldest blocks of each substation first, found through the `(substation_id, ts)`
-            // index: a pass costs the rows it moves, not a scan of the head.
+            // The oldest blocks of each substation first, found through the head's key
+            // `(substation_id, ts, feeder_id)`: a pass costs the rows it moves, not a scan of the head.
             let next = try db.cachedStatement(sql: "SELECT min(ts) FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ?")
             substations: for substation in try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY last_seen") {
                 var from = Int64.min
