@@ -118,6 +118,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v7-rollup-minute-index") { db in try db.execute(sql: "DROP INDEX telemetry_1m_minute") }
         migrator.registerMigration("v8-telemetry-minutes") { db in try SQLiteSchema.minutes(db) }
         migrator.registerMigration("v11-alarms") { db in try SQLiteSchema.alarms(db) }
+        migrator.registerMigration("v12-clustered-head") { db in try SQLiteSchema.clusteredHead(db) }
         return migrator
     }
 }
