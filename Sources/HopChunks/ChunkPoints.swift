@@ -7,6 +7,9 @@ public enum ChunkPoints {
     ///
     /// Neither input needs to be sorted; the result is ready for ``ChunkEncoder/encode(_:)``.
     public static func merge(_ existing: [ChunkPoint], _ new: [ChunkPoint]) -> [ChunkPoint] {
+        // Compaction's usual case: a decoded chunk and head rows read in key order, both already
+        // strictly ordered, merged in one linear pass.
+        if isStrictlyOrdered(existing), isStrictlyOrdered(new) { return mergeOrdered(existing, new) }
         let all = existing + new
         // Sort positions by (ts, position) so the last write of each timestamp comes last.
         let order = all.indices.sorted { a, b in
@@ -21,6 +24,41 @@ public enum ChunkPoints {
                 merged.append(all[index])
             }
         }
+        return merged
+    }
+
+    static func isStrictlyOrdered(_ points: [ChunkPoint]) -> Bool {
+        var previous = Int64.min
+        for (i, p) in points.enumerated() {
+            if i > 0, p.ts <= previous { return false }
+            previous = p.ts
+        }
+        return true
+    }
+
+    /// Two strictly ordered arrays merged; on an equal timestamp the point of `new` is kept.
+    static func mergeOrdered(_ existing: [ChunkPoint], _ new: [ChunkPoint]) -> [ChunkPoint] {
+        if existing.isEmpty { return new }
+        if new.isEmpty { return existing }
+        if existing[existing.count - 1].ts < new[0].ts { return existing + new }
+        var merged = [ChunkPoint]()
+        merged.reserveCapacity(existing.count + new.count)
+        var i = 0
+        var j = 0
+        while i < existing.count, j < new.count {
+            let a = existing[i]
+            let b = new[j]
+            if a.ts < b.ts {
+                merged.append(a)
+                i += 1
+            } else {
+                merged.append(b)
+                j += 1
+                if a.ts == b.ts { i += 1 }
+            }
+        }
+        merged += existing[i...]
+        merged += new[j...]
         return merged
     }
 

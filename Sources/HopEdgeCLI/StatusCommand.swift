@@ -20,9 +20,7 @@ struct StatusCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("exported \(files.count) quarantined batches to \(directory)\n".utf8))
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(status), as: UTF8.self))
+                print(try JournalStatus.json(status))
             } else {
                 print(status.text)
             }

@@ -37,6 +37,27 @@ struct MergeTests {
         }
     }
 
+    @Test("ordered inputs (a chunk and head rows in key order) merge like a map keyed by timestamp", arguments: 0..<4)
+    func orderedMerges(seed: UInt64) {
+        var random = SplitMix64(seed: 7 + seed)
+        for round in 0..<40 {
+            func ordered(_ n: Int, from: Int64) -> [ChunkPoint] {
+                var ts = from
+                return (0..<n).map { _ in
+                    ts += Int64(random.next() % 3) + 1
+                    return ChunkPoint(ts: ts, voltageKV: Double(random.next() % 100_000) / 100)
+                }
+            }
+            // Disjoint (appended, prepended), overlapping, interleaved and empty inputs.
+            let existing = ordered(Int(random.next() % 200), from: 0)
+            let start: Int64 = [0, 1_000, -1_000, Int64(random.next() % 300)][round % 4]
+            let new = ordered(round % 9 == 0 ? 0 : Int(random.next() % 200), from: start)
+            var expected = [Int64: ChunkPoint]()
+            for p in existing + new { expected[p.ts] = p }
+            #expect(ChunkPoints.merge(existing, new) == expected.values.sorted { $0.ts < $1.ts })
+        }
+    }
+
     @Test("normalized orders a single unsorted batch")
     func normalized() {
         let points = [ChunkPoint(ts: 3), ChunkPoint(ts: 1, powerMW: 1), ChunkPoint(ts: 1, powerMW: 2)]

@@ -117,18 +117,24 @@ import Testing
         let t = try await TestHub.make()
         let gated = GatedStore(inner: t.hub.store)
         let writer = IngestWriter(store: gated, maxPendingRecords: 1000, metrics: HubMetrics(), logger: .init(label: "test"))
-        func write(_ n: Int) -> IngestWrite {
-            let reading = StoredTelemetry(Telemetry(substationID: "SUB001", frequencyHz: 60), arrival: 1)
-            return IngestWrite(telemetry: Array(repeating: reading, count: n), arrival: 1)
+        // Readings at distinct source times (the head keeps one per series and time), numbered on
+        // from `first`.
+        func write(_ n: Int, from first: Int64 = 0) -> IngestWrite {
+            let readings = (0..<Int64(n)).map {
+                StoredTelemetry(
+                    Telemetry(substationID: "SUB001", frequencyHz: 60, ts: SourceTime(epochMilliseconds: 1_790_000_000_000 + first + $0)),
+                    arrival: 1)
+            }
+            return IngestWrite(telemetry: readings, arrival: 1)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await writer.run() }
             let first = Task { try await writer.submit(write(900)) }
             try await finish("the first commit to start") { await gated.waitUntilCommitStarted() }
-            await #expect(throws: WriterError.saturated(queuedRecords: 900)) { try await writer.submit(write(200)) }
+            await #expect(throws: WriterError.saturated(queuedRecords: 900)) { try await writer.submit(write(200, from: 900)) }
             await gated.open()
             let firstOutcome = try await finish("the first write, after the gate opened") { try await first.value }
-            let secondOutcome = try await writer.submit(write(200))
+            let secondOutcome = try await writer.submit(write(200, from: 900))
             #expect(firstOutcome == .stored)
             #expect(secondOutcome == .stored)
             group.cancelAll()

@@ -31,7 +31,8 @@ import Testing
         let endpoints = [
             "/api/query/telemetry/latest", "/api/query/telemetry/timeseries?substation_id=SUB001&minutes=5",
             "/api/query/ml/latest", "/api/query/ml/trend?minutes=5", "/api/query/events?minutes=5",
-            "/api/query/outages/active", "/api/query/frequency/thresholds?minutes=5", "/api/query/substations",
+            "/api/query/outages/active", "/api/query/frequency/thresholds?minutes=5", "/api/query/frequency/rocof?minutes=5",
+            "/api/query/substations",
             "/api/query/edges",
         ]
         try await t.live { client in

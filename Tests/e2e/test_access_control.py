@@ -18,6 +18,7 @@ ENDPOINTS = [
     ("/api/query/events", {"minutes": 10}, True),
     ("/api/query/outages/active", {}, True),
     ("/api/query/frequency/thresholds", {"minutes": 10}, True),
+    ("/api/query/frequency/rocof", {"minutes": 10}, True),
     ("/api/query/substations", {}, False),
     ("/api/query/edges", {}, False),
     ("/api/query/alerts", {"minutes": 10}, True),

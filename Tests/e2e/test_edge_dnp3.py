@@ -148,7 +148,7 @@ def test_readings_and_a_breaker_trip_reach_the_hub_with_the_outstations_event_ti
         ts = hub_rows(hub, "SELECT ts FROM telemetry WHERE device_id = ? AND voltage_kv = 139.5", DEVICE)
         assert ts[0][0] == trip_ms + 20
         device = edge.status()["devices"][0]  # `status` reads the journal, agent running or not
-        assert (device["name"], device["commState"], device["breakers"]) == ("rtu-dnp3", "ok", {"FDR001": False})
+        assert (device["name"], device["comm_state"], device["breakers"]) == ("rtu-dnp3", "ok", {"FDR001": False})
     finally:
         edge.stop()
 

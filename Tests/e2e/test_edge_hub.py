@@ -57,8 +57,8 @@ def test_hub_outage_then_restart_delivers_every_reading_exactly_once_in_order(tm
         wait_until(lambda: len(hub.telemetry(DEVICE)) >= 10, what="first readings at the hub")
         hub.stop()
         # While the hub is down the journal grows and the in-flight batch collects failed attempts.
-        status = wait_until(lambda: (s := edge.status())["depth"] >= 100 and s["inFlight"] and s, what="journal depth")
-        assert status["inFlight"]["attempts"] >= 1
+        status = wait_until(lambda: (s := edge.status())["depth"] >= 100 and s["in_flight"] and s, what="journal depth")
+        assert status["in_flight"]["attempts"] >= 1
         hub.start()
         wait_until(lambda: edge.status()["depth"] < 20, timeout=30, what="journal drained")
     finally:
@@ -68,7 +68,7 @@ def test_hub_outage_then_restart_delivers_every_reading_exactly_once_in_order(tm
     values = assert_exactly_once_in_order(hub.telemetry(DEVICE))
     assert len(values) >= 110
     # Everything the edge journaled and had acknowledged is at the hub, once (no events in this test).
-    assert after["ackedRecords"] == len(values) and after["evictedTelemetry"] == 0
+    assert after["acked_records"] == len(values) and after["evicted_telemetry"] == 0
     edges = hub.get("/api/query/edges", hub.key)
     text = json.dumps(edges)
     assert "edge-e2e" in text and "rtu-1" in text
@@ -107,7 +107,7 @@ def test_rtu_loss_records_comm_fail_then_comm_restored_and_polling_resumes(tmp_p
         assert len(fail) == 1 and fail[0][2] == "WARNING" and fail[0][3] == "rtu-1"
         during = len(hub.telemetry(DEVICE))
         status = edge.status()
-        assert status["devices"][0]["commState"] == "failed"
+        assert status["devices"][0]["comm_state"] == "failed"
         rtu.start()
         restored = wait_until(lambda: hub.events("COMM_RESTORED"), timeout=40, what="COMM_RESTORED at the hub")
         assert restored[0][0] > fail[0][0]
@@ -143,12 +143,12 @@ def test_quota_reached_evicts_oldest_readings_keeps_events_and_reports_counts(tm
                           journal={"quota": "64KiB"}, upload={"max_records": 20})
     edge = Edge(config).start()
     try:
-        wait_until(lambda: edge.status()["evictedTelemetry"] > 50, timeout=60, what="eviction")
+        wait_until(lambda: edge.status()["evicted_telemetry"] > 50, timeout=60, what="eviction")
         rtu.write_coil(0, False)  # an event while the journal is full
-        wait_until(lambda: edge.status()["eventRows"] >= 1, what="trip journaled")
+        wait_until(lambda: edge.status()["event_rows"] >= 1, what="trip journaled")
         status = edge.status()
         assert status["bytes"] <= 64 * 1024
-        assert status["evictedEvents"] == 0
+        assert status["evicted_events"] == 0
         hub.start()
         wait_until(lambda: hub.events("FEEDER_TRIP"), timeout=30, what="trip delivered despite eviction")
         edges = wait_until(lambda: (e := json.dumps(hub.get("/api/query/edges", hub.key))) and '"evicted_total": 0' not in e
@@ -158,7 +158,7 @@ def test_quota_reached_evicts_oldest_readings_keeps_events_and_reports_counts(tm
         edge.stop()
     values = assert_exactly_once_in_order(hub.telemetry(DEVICE), max_gaps=10_000)
     # Oldest go first: what survived is the newest part of the outage.
-    assert values[-1] > status["evictedTelemetry"]
+    assert values[-1] > status["evicted_telemetry"]
 
 
 def test_a_refused_batch_is_quarantined_and_does_not_block_the_rest(tmp_path, rtu, hub):
@@ -168,7 +168,7 @@ def test_a_refused_batch_is_quarantined_and_does_not_block_the_rest(tmp_path, rt
     try:
         wait_until(lambda: len(hub.telemetry(DEVICE)) >= 5, what="readings")
         rtu.write_registers(6, encode(99.0, "float32"))  # 99 Hz: outside the hub's 40…70 Hz limit → 422
-        wait_until(lambda: edge.status()["quarantinedTotal"] >= 1, what="quarantine")
+        wait_until(lambda: edge.status()["quarantined_total"] >= 1, what="quarantine")
         rtu.write_registers(6, encode(60.0, "float32"))
         count = len(hub.telemetry(DEVICE))
         wait_until(lambda: len(hub.telemetry(DEVICE)) > count + 5, what="later batches delivered")
@@ -231,10 +231,10 @@ def test_a_second_agent_on_the_same_journal_is_refused(tmp_path, rtu, hub):
         assert second.returncode == 1
         assert f"another hop-edge (pid {first.proc.pid})" in second.stderr
         status = first.status()
-        assert status["agentRunning"] is True and status["agentPID"] == first.proc.pid
+        assert status["agent_running"] is True and status["agent_pid"] == first.proc.pid
     finally:
         assert first.stop() == 0
-    assert Edge(config).status()["agentRunning"] is False
+    assert Edge(config).status()["agent_running"] is False
 
 
 def test_batches_refused_for_a_wrong_key_grant_can_be_requeued_once_it_is_fixed(tmp_path, rtu, hub):
@@ -243,7 +243,7 @@ def test_batches_refused_for_a_wrong_key_grant_can_be_requeued_once_it_is_fixed(
                           upload={"max_records": 10, "max_age": "100ms"})
     edge = Edge(config).start()
     try:
-        status = wait_until(lambda: (s := edge.status())["quarantinedTotal"] >= 3 and s, what="403s quarantined")
+        status = wait_until(lambda: (s := edge.status())["quarantined_total"] >= 3 and s, what="403s quarantined")
         assert all(q["status"] == 403 for q in status["quarantine"])
         refused = run_edge("requeue", "--config", str(config))
         assert refused.returncode == 1 and "another hop-edge" in refused.stderr  # not while it runs
@@ -300,7 +300,7 @@ def test_a_hung_rtu_does_not_slow_down_another_device(tmp_path, rtu, hub):
                   f"longest gap {gap} ms")
             assert gap < 2000, f"the healthy device stalled for {gap} ms while the other one hung"
             status = edge.status()
-            states = {d["name"]: d["commState"] for d in status["devices"]}
+            states = {d["name"]: d["comm_state"] for d in status["devices"]}
             assert states == {"rtu-1": "ok", "rtu-hung": "failed"}
             assert hung.requests >= 1
         finally:
@@ -322,7 +322,7 @@ def test_sigterm_is_prompt_when_the_hub_accepts_but_never_answers(tmp_path, rtu)
                           modbus_port=rtu.port, poll="50ms", hub_extra={"request_timeout": "300s"})
     edge = Edge(config).start()
     try:
-        wait_until(lambda: (s := edge.status())["inFlight"] is not None and s["depth"] >= 20, what="a batch in flight")
+        wait_until(lambda: (s := edge.status())["in_flight"] is not None and s["depth"] >= 20, what="a batch in flight")
     finally:
         started = time.monotonic()
         assert edge.stop(timeout=120) == 0

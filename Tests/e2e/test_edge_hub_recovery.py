@@ -36,14 +36,14 @@ def test_a_trip_made_during_a_hub_outage_is_at_the_hub_within_5_s_of_its_return(
         hub.stop(signal.SIGKILL)
         killed = time.monotonic()
         # The trip happens a few seconds into the outage, once the edge has started retrying.
-        wait_until(lambda: (s := edge.status())["inFlight"] and s["inFlight"]["attempts"] >= 2, what="the edge retrying")
+        wait_until(lambda: (s := edge.status())["in_flight"] and s["in_flight"]["attempts"] >= 2, what="the edge retrying")
         rtu.write_coil(0, False)
-        wait_until(lambda: edge.status()["eventRows"] >= 1, what="the trip journaled at the edge")
+        wait_until(lambda: edge.status()["event_rows"] >= 1, what="the trip journaled at the edge")
         assert not hub.events("FEEDER_TRIP")  # the hub's store, read while the hub is down
         # The rest of the outage: nothing to synchronise with, the hub is simply away this long.
         wait_until(lambda: time.monotonic() - killed >= OUTAGE_S, timeout=OUTAGE_S + 5, interval=0.2,
                    what="the outage to last its length")
-        attempts = edge.status()["inFlight"]["attempts"]  # the batch's, and the probes made for it
+        attempts = edge.status()["in_flight"]["attempts"]  # the batch's, and the probes made for it
         hub.start()  # returns when GET /api/health first answers (polled every 50 ms)
         ready = time.monotonic()
         trip = wait_until(lambda: hub.events("FEEDER_TRIP"), timeout=30, interval=0.02, what="the trip at the hub")

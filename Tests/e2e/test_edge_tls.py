@@ -172,11 +172,11 @@ def test_a_certificate_that_does_not_match_the_host_is_refused(stack):
                               poll="50ms", hub_extra={"ca_file": str(tmp / "ca.pem")})
         edge = Edge(config, env=edge_env()).start()
         try:
-            status = wait_until(lambda: (s := edge.status())["inFlight"] and s["inFlight"]["attempts"] >= 2 and s,
+            status = wait_until(lambda: (s := edge.status())["in_flight"] and s["in_flight"]["attempts"] >= 2 and s,
                                 what="refused attempts")
         finally:
             edge.stop()
-        error = status["inFlight"]["lastError"]
+        error = status["in_flight"]["last_error"]
         assert "SSL" in error or "certificate" in error, error
         assert "subject name" in error or "does not match" in error, error
         assert hub.telemetry(DEVICE) == []
@@ -193,11 +193,11 @@ def test_an_unknown_ca_is_refused_without_the_ca_file(stack):
         config = write_config(tmp, hub_url=f"https://localhost:{nginx.port}", key=key, modbus_port=rtu.port, poll="50ms")
         edge = Edge(config, env=edge_env()).start()
         try:
-            status = wait_until(lambda: (s := edge.status())["inFlight"] and s["inFlight"]["attempts"] >= 1 and s,
+            status = wait_until(lambda: (s := edge.status())["in_flight"] and s["in_flight"]["attempts"] >= 1 and s,
                                 what="refused attempt")
         finally:
             edge.stop()
-        assert "certificate" in status["inFlight"]["lastError"]
+        assert "certificate" in status["in_flight"]["last_error"]
         assert hub.telemetry(DEVICE) == []
     finally:
         nginx.stop()

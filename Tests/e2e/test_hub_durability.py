@@ -12,11 +12,11 @@ import requests
 from conftest import wait_until
 
 
-def batch(edge, seq, n, sub="SUB001", start_ms=None):
+def batch(edge, seq, n, sub="SUB001", start_ms=None, feeder="FDR001"):
     start = start_ms if start_ms is not None else int(time.time() * 1000) - 3_600_000
     return {
         "edge_id": edge, "seq": seq,
-        "telemetry": [{"substation_id": sub, "feeder_id": "FDR001", "voltage_kv": 230.0, "frequency_hz": 60.0,
+        "telemetry": [{"substation_id": sub, "feeder_id": feeder, "voltage_kv": 230.0, "frequency_hz": 60.0,
                        "ts": start + seq * 10_000 + i - sum(map(ord, edge)) % 100 * 10_000} for i in range(n)],
     }
 
@@ -108,7 +108,9 @@ def test_sigterm_under_load_keeps_every_acknowledged_reading(hub_factory):
         while not stop.is_set():
             seq += 1
             try:
-                r = post_batch(hub, key, batch(edge, seq, 100))
+                # A feeder per edge: the edges' source times overlap, and the hub keeps one
+                # reading per series and source time (a later write replaces the earlier).
+                r = post_batch(hub, key, batch(edge, seq, 100, feeder=f"FDR{edge[-1]}"))
             except requests.RequestException:
                 return
             if r.status_code == 200:

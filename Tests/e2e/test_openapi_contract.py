@@ -87,6 +87,7 @@ def test_spec_lists_every_endpoint_the_hub_routes():
         ("get", "/api/query/telemetry/latest"), ("get", "/api/query/telemetry/timeseries"),
         ("get", "/api/query/ml/latest"), ("get", "/api/query/ml/trend"), ("get", "/api/query/events"),
         ("get", "/api/query/outages/active"), ("get", "/api/query/frequency/thresholds"),
+        ("get", "/api/query/frequency/rocof"),
         ("get", "/api/query/substations"), ("get", "/api/query/edges"),
         ("get", "/api/query/alerts"),
         ("get", "/api/health"), ("get", "/api/openapi.json"), ("get", "/metrics"),
@@ -97,6 +98,10 @@ def test_spec_lists_every_endpoint_the_hub_routes():
         ("delete", "/api/admin/users/{email}/sessions"), ("get", "/api/admin/keys"), ("post", "/api/admin/keys"),
         ("post", "/api/admin/keys/{name}/rotate"), ("delete", "/api/admin/keys/{name}"),
         ("get", "/api/admin/audit"), ("get", "/api/admin/audit.csv"),
+        ("get", "/api/alarms"), ("get", "/api/alarms/summary"), ("get", "/api/alarms/kpis"), ("get", "/api/alarms/{id}/history"),
+        ("post", "/api/alarms/acknowledge"), ("post", "/api/alarms/{id}/acknowledge"), ("post", "/api/alarms/{id}/shelve"),
+        ("post", "/api/alarms/{id}/unshelve"), ("post", "/api/alarms/{id}/out-of-service"),
+        ("post", "/api/alarms/{id}/return-to-service"),
         ("post", "/login"), ("post", "/logout"), ("get", "/api/session"),
         ("get", "/"), ("get", "/login"), ("get", "/admin"),
     }
@@ -269,9 +274,15 @@ GET_CASES = [
     ("/api/query/outages/active", {}),
     ("/api/query/frequency/thresholds", {}),
     ("/api/query/frequency/thresholds", {"minutes": "10080"}),
+    ("/api/query/frequency/rocof", {}),
+    ("/api/query/frequency/rocof", {"minutes": "10080"}),
     ("/api/query/substations", {}),
     ("/api/query/edges", {}),
     ("/api/health", {}),
+    ("/api/alarms", {}),
+    ("/api/alarms", {"state": "unacknowledged_active,shelved", "priority": "high", "substation_id": "SUB001"}),
+    ("/api/alarms/summary", {}),
+    ("/api/alarms/kpis", {}),
 ]
 
 

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'user.create', 'user.update', 'user.deactivate', 'user.grant', 'user.password_reset', 'user.sessions_end',
   'key.create', 'key.rotate', 'key.revoke', 'alerts.recipients_change', 'map.layer_upload', 'map.layer_delete',
   'admin.denied',
+  'alarm.acknowledge', 'alarm.shelve', 'alarm.unshelve', 'alarm.out_of_service', 'alarm.return_to_service',
 ];
 
 /** RFC 3339 (UTC) of a `datetime-local` value, or null when empty/invalid. */

@@ -10,6 +10,15 @@ export function readConfig(raw) {
   return {
     present: raw !== null,
     band: { low: f.band_low_hz ?? 59.85, high: f.band_high_hz ?? 60.15, nominal: f.nominal_hz ?? 60 },
+    // How the hub judges frequency (docs/frequency.md); null where an older hub does not say.
+    judge: {
+      preset: f.preset ?? null,
+      alarmLow: f.alarm_low_hz ?? null,
+      alarmHigh: f.alarm_high_hz ?? null,
+      persistenceS: f.persistence_s ?? null,
+      ufls: f.ufls_warning_hz ?? null,
+      rocofLimit: f.rocof_limit_hz_per_s ?? null,
+    },
     tileURL: raw === null ? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' : (map.tile_url ?? r.tile_url ?? ''),
     tileAttribution: raw === null ? '© OpenStreetMap contributors' : (map.tile_attribution ?? r.tile_attribution ?? ''),
     layers,

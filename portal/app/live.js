@@ -9,7 +9,7 @@
 import { redirectToLogin } from './api.js';
 
 /** Event kinds sent by the hub (the `event:` line). */
-export const LIVE_KINDS = ['reading', 'event', 'outage', 'score', 'alert', 'edge', 'resync'];
+export const LIVE_KINDS = ['reading', 'event', 'outage', 'score', 'alert', 'edge', 'alarm', 'resync'];
 
 const MAX_BACKOFF_MS = 10000;
 

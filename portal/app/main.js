@@ -7,6 +7,7 @@
 //   4. Without a live feed (404) the portal refetches every 5 s.
 // View state lives in the URL hash (#tab=…&sub=…&range=…) so views can be bookmarked and shared.
 
+import { buildAlarmBanner } from './alarmbanner.js';
 import { session as getSession } from './api.js';
 import { readConfig } from './config.js';
 import { el, replace } from './dom.js';
@@ -64,6 +65,8 @@ async function start() {
   const ctx = { state, store, config, session, freshness, feed };
   const shell = buildShell({ session, state, onTab: (tab) => state.set({ tab }) });
   const tabs = new TabHost(ctx, shell);
+  const updateBanner = buildAlarmBanner(() => state.set({ tab: 'alarms' }));
+  updateBanner(store);
   const listSubstations = () => [...store.substations.values()].sort((a, b) => a.substation_id.localeCompare(b.substation_id));
   shell.setSubstations(listSubstations(), state.sub);
   shell.setSelection(state.sub, state.range);
@@ -105,6 +108,7 @@ async function start() {
         const batch = dirty;
         dirty = new Set();
         if (batch.has('substations')) shell.setSubstations(listSubstations(), state.sub);
+        if (batch.has('alarm')) updateBanner(store);
         tabs.render(batch);
       });
     }

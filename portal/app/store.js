@@ -8,6 +8,12 @@ import { getJSON, ApiError } from './api.js';
 const RESOLVED = new Set(['RESOLVED', 'RESTORED', 'CLOSED', 'CANCELLED']);
 const MAX_EVENTS = 1000;
 const MAX_ALERTS = 500;
+const MAX_ALARMS = 10000;
+/** Alarm priorities, most urgent first (docs/alarms.md). */
+export const PRIORITIES = ['critical', 'high', 'medium', 'low'];
+const PRIORITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
+/** States an operator still has to acknowledge. */
+export const UNACKNOWLEDGED = new Set(['unacknowledged_active', 'returned_unacknowledged']);
 
 /** True for an outage status that ends the outage. */
 export function isResolved(status) {
@@ -45,6 +51,8 @@ export class Store {
     this.events = [];
     this.alerts = [];
     this.edges = new Map();
+    // alarm id → open alarm (cleared ones are dropped): the Alarms tab's list and the banner's counts.
+    this.alarms = new Map();
     this.listeners = new Set();
     this.unknownSeen = false;
   }
@@ -94,12 +102,14 @@ export class Store {
 
   /** Loads the lists every tab relies on. */
   async loadBase() {
-    const [subs, latest, scores, outages, edges] = await Promise.all([
+    const started = Date.now();
+    const [subs, latest, scores, outages, edges, alarms] = await Promise.all([
       getJSON('/api/query/substations'),
       getJSON('/api/query/telemetry/latest'),
       getJSON('/api/query/ml/latest'),
       getJSON('/api/query/outages/active'),
       getOptional('/api/query/edges', []),
+      getOptional(`/api/alarms?limit=${MAX_ALARMS}`, []),
     ]);
     this.substations = new Map(subs.map((s) => [s.substation_id, s]));
     // A live reading or score applied while these answers were on their way is newer than they
@@ -118,7 +128,45 @@ export class Store {
     }
     this.outages = new Map(outages.map((o) => [o.outage_id, o]));
     this.edges = new Map((edges || []).map((e) => [e.edge_id, e]));
-    this.emit(['substations', 'reading', 'score', 'outage', 'edge']);
+    this.setAlarms(alarms || [], started);
+    this.emit(['substations', 'reading', 'score', 'outage', 'edge', 'alarm']);
+  }
+
+  /** Replaces the open alarms with `list`, asked for at `started` (ms): a live change newer than
+   *  the list is kept, and so is an alarm raised while the list was on its way. */
+  setAlarms(list, started = Date.now()) {
+    const live = this.alarms;
+    this.alarms = new Map(list.map((a) => [a.id, a]));
+    for (const [id, a] of live) {
+      const listed = this.alarms.get(id);
+      const changed = Date.parse(a.updated_at);
+      if (listed ? changed > Date.parse(listed.updated_at) : changed >= started - 5000) this.alarms.set(id, a);
+    }
+  }
+
+  /** Records one alarm as changed (an action's answer or a live message); cleared ones leave. */
+  putAlarm(a) {
+    const known = this.alarms.get(a.id);
+    if (known && Date.parse(known.updated_at) > Date.parse(a.updated_at)) return;
+    if (a.state === 'cleared') this.alarms.delete(a.id);
+    else this.alarms.set(a.id, a);
+  }
+
+  /** Open alarms of `sub` (all when empty), most urgent then newest first. */
+  alarmsOf(sub = '') {
+    return [...this.alarms.values()]
+      .filter((a) => !sub || a.substation_id === sub)
+      .sort((a, b) => (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9)
+        || String(b.last_raised_at).localeCompare(String(a.last_raised_at)) || b.id - a.id);
+  }
+
+  /** Unacknowledged alarms (active or returned) by priority, every priority present. */
+  unacknowledgedCounts() {
+    const counts = { critical: 0, high: 0, medium: 0, low: 0 };
+    for (const a of this.alarms.values()) {
+      if (UNACKNOWLEDGED.has(a.state)) counts[a.priority] = (counts[a.priority] || 0) + 1;
+    }
+    return counts;
   }
 
   /** Loads the event log and alert decisions of the last `minutes`. */
@@ -175,6 +223,9 @@ export class Store {
         break;
       case 'edge':
         this.edges.set(item.edge_id, item);
+        break;
+      case 'alarm':
+        this.putAlarm(item);
         break;
       default:
         return true;

@@ -16,7 +16,7 @@ import maps from './tabs/maps.js';
 
 const MODULES = { telemetry, alarms, frequency, ml, executive, maps };
 /** Live kinds after which a tab's range data is refetched (throttled), beyond its cheap re-render. */
-const RELOAD_ON = { telemetry: ['reading'], frequency: ['reading'], executive: ['outage', 'score', 'substations', 'edge', 'event'] };
+const RELOAD_ON = { telemetry: ['reading'], frequency: ['reading'], executive: ['outage', 'score', 'substations', 'edge', 'event', 'alarm'] };
 const RELOAD_MS = 5000;
 /** A load that failed for a passing reason (hub unreachable or busy) is tried again after this. */
 const RETRY_MS = 5000;

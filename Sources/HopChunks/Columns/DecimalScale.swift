@@ -43,11 +43,14 @@ enum DecimalScale {
         return truncated
     }
 
+    /// 2^53 / 10^d for d = 0 … maxDecimalScale: the largest mantissa magnitude that can gain d digits.
+    static let magnitudeLimits: [UInt64] = powers.map { UInt64(ChunkFormat.maxMantissaMagnitude) / UInt64($0) }
+
     /// The highest scale (≤ maxDecimalScale) at which `mantissa`, exact at `from`, stays within ±2^53.
     static func highestScale(_ mantissa: Int64, from: Int) -> Int {
         let magnitude = mantissa.magnitude
         var scale = ChunkFormat.maxDecimalScale
-        while scale > from && magnitude > UInt64(ChunkFormat.maxMantissaMagnitude) / UInt64(powers[scale - from]) {
+        while scale > from && magnitude > magnitudeLimits[scale - from] {
             scale -= 1
         }
         return scale

@@ -16,10 +16,16 @@ public struct Hub: Sendable {
     /// Feeds committed trips and restores to `alerts` (nil with it).
     let alertTrigger: AlertTrigger?
     public let outboxSignal: OutboxSignal
+    /// Stored alarms: raised from events, scores, silence and `AlarmSink` callers (docs/alarms.md).
+    public let alarms: AlarmEngine
+    /// Feeds committed events to `alarms` (nil when `alarms.enabled` is false).
+    let alarmTrigger: AlarmTrigger?
     /// Committed data pushed to `GET /api/stream` clients (docs/live.md).
     public let live: LiveFeed
     /// Users, sessions, logins and their audit (docs/accounts.md).
     public let accounts: AccountService
+    /// Judges committed frequency readings (nil when `frequency.alarms` is false; docs/frequency.md).
+    let frequencyMonitor: FrequencyMonitor?
 
     /// Opens (creating and migrating) the data directory's database.
     public init(configuration: HubConfiguration, logger: Logger) throws {
@@ -33,10 +39,24 @@ public struct Hub: Sendable {
         accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger, live: live)
         alertTrigger = alerts.map(AlertTrigger.init(engine:))
+        alarms = AlarmEngine(store: store, settings: configuration.alarms, live: live, logger: logger)
+        alarmTrigger = configuration.alarms.enabled ? AlarmTrigger(engine: alarms) : nil
+        // The judge's transitions go back through the writer as events, so the writer is built
+        // first and the monitor joins its observers once both exist.
+        let relay = FrequencyRelay()
+        let monitor = configuration.frequency.alarmsEnabled ? FrequencyMonitor(settings: configuration.frequency, sink: relay) : nil
+        frequencyMonitor = monitor
         // Everything that reacts to stored data hears it from the writer, after the commit.
+        var observers: [any CommitObserver] = [live]
+        if let alarmTrigger { observers.append(alarmTrigger) }
+        if let alertTrigger { observers.append(alertTrigger) }
+        if let monitor { observers.append(monitor) }
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger,
-            observers: [live] + (alertTrigger.map { [$0] } ?? []))
+            observers: observers)
+        // Each transition is stored as an event and raises or returns its alarm.
+        let events = FrequencyEventSink(writer: writer, logger: logger)
+        relay.connect(configuration.alarms.enabled ? FrequencySinks([events, FrequencyAlarmBridge(alarms: alarms)]) : events)
     }
 
     /// Creates the data directory if needed and opens (migrating) its database.
@@ -63,6 +83,7 @@ public struct Hub: Sendable {
         QueryController(store: store, configuration: configuration).addRoutes(to: api.group("query"))
         AlertQueryController(store: store).addRoutes(to: api.group("query"))
         SummaryController(store: store).addRoutes(to: api.group("query"))
+        AlarmController(alarms: alarms, audit: store).addRoutes(to: api.group("alarms"))
         StreamController(live: live, settings: configuration.portal.live, retryAfterSeconds: configuration.retryAfterSeconds)
             .addRoutes(to: api)
         // Every /api/admin route: refusals to non-admins are audited (AdminDenialMiddleware).
@@ -95,6 +116,8 @@ public struct Hub: Sendable {
         // what the writer told it, then the live feed ends its streams, then the store closes.
         app.addServices(StoreCloser(store: store, logger: logger), live)
         if let alertTrigger { app.addServices(alertTrigger) }
+        if let alarmTrigger { app.addServices(alarmTrigger, AlarmSweepService(engine: alarms, metrics: metrics)) }
+        if let frequencyMonitor { app.addServices(frequencyMonitor) }
         app.addServices(
             writer,
             RetentionService(store: store, configuration: configuration, logger: logger),

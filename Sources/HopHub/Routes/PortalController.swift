@@ -24,13 +24,37 @@ struct PortalController {
     /// `GET /api/portal/config`.
     struct Config: ResponseEncodable {
         struct Frequency: Codable {
+            var preset: String
             var nominalHz: Double
             var bandLowHz: Double
             var bandHighHz: Double
+            var alarmLowHz: Double
+            var alarmHighHz: Double
+            var persistenceSeconds: Double
+            var uflsWarningHz: Double
+            var rocofLimitHzPerS: Double
             enum CodingKeys: String, CodingKey {
+                case preset
                 case nominalHz = "nominal_hz"
                 case bandLowHz = "band_low_hz"
                 case bandHighHz = "band_high_hz"
+                case alarmLowHz = "alarm_low_hz"
+                case alarmHighHz = "alarm_high_hz"
+                case persistenceSeconds = "persistence_s"
+                case uflsWarningHz = "ufls_warning_hz"
+                case rocofLimitHzPerS = "rocof_limit_hz_per_s"
+            }
+
+            init(_ f: FrequencySettings) {
+                preset = f.preset
+                nominalHz = f.nominalHz
+                bandLowHz = f.bandLowHz
+                bandHighHz = f.bandHighHz
+                alarmLowHz = f.alarmLowHz
+                alarmHighHz = f.alarmHighHz
+                persistenceSeconds = f.persistenceSeconds
+                uflsWarningHz = f.uflsWarningHz
+                rocofLimitHzPerS = f.rocofLimitHzPerS
             }
         }
         struct Map: Codable {
@@ -66,7 +90,7 @@ struct PortalController {
         try context.requirePrincipal().require(.read)
         let c = configuration
         return Config(
-            frequency: .init(nominalHz: c.frequencyNominalHz, bandLowHz: c.frequencyBandLowHz, bandHighHz: c.frequencyBandHighHz),
+            frequency: .init(c.frequency),
             map: .init(tileURL: c.portal.tileURL, tileAttribution: c.portal.tileAttribution, layers: layers.names()),
             staleAfterSeconds: c.portal.staleAfterSeconds, version: HubVersion.current)
     }

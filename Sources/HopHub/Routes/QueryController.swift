@@ -17,6 +17,7 @@ struct QueryController {
         group.get("events", use: events)
         group.get("outages/active", use: outages)
         group.get("frequency/thresholds", use: thresholds)
+        group.get("frequency/rocof", use: rocof)
         group.get("substations", use: substations)
         group.get("edges", use: edges)
     }
@@ -83,9 +84,18 @@ struct QueryController {
         let (resolution, series) = try await store.frequencySeries(window: window(minutes: minutes), scope: scope)
         return JSONBytesResponse(
             bytes: FrequencyThresholds(
-                nominalHz: configuration.frequencyNominalHz, bandLowHz: configuration.frequencyBandLowHz,
-                bandHighHz: configuration.frequencyBandHighHz, minutes: minutes, resolutionSeconds: resolution, series: series
+                nominalHz: configuration.frequency.nominalHz, bandLowHz: configuration.frequency.bandLowHz,
+                bandHighHz: configuration.frequency.bandHighHz, minutes: minutes, resolutionSeconds: resolution, series: series
             ).jsonBytes)
+    }
+
+    /// RoCoF per substation over the range, from the same series as the threshold plot.
+    @Sendable func rocof(_ request: Request, context: HubRequestContext) async throws -> FrequencyRoCoF {
+        let params = QueryParameters(request: request)
+        let scope = try params.scope(for: try reader(context))
+        let minutes = try params.minutes(default: 15)
+        let (resolution, series) = try await store.frequencySeries(window: window(minutes: minutes), scope: scope)
+        return RoCoFSeriesBuilder.answer(series: series, resolutionSeconds: resolution, minutes: minutes, settings: configuration.frequency)
     }
 
     @Sendable func substations(_ request: Request, context: HubRequestContext) async throws -> [SubstationInfo] {
@@ -104,6 +114,7 @@ extension AnomalyScore: ResponseEncodable {}
 extension EventRecord: ResponseEncodable {}
 extension OutageRecord: ResponseEncodable {}
 extension FrequencyThresholds: ResponseEncodable {}
+extension FrequencyRoCoF: ResponseEncodable {}
 extension SubstationInfo: ResponseEncodable {}
 extension EdgeRecord: ResponseEncodable {}
 extension HealthStatus: ResponseEncodable {}

@@ -48,6 +48,16 @@ public struct AlertCandidate: Sendable, Hashable {
         }
     }
 
+    /// The alarm whose shelving or out-of-service silences this candidate's mail: the
+    /// substation's ANOMALY alarm, the feeder's FEEDER_TRIP alarm (for trips and restores).
+    public var alarmKey: AlarmKey? {
+        guard let substationID else { return nil }
+        switch kind {
+        case .anomaly: return AlarmKey(type: .anomaly, substationID: substationID)
+        case .trip, .restore: return AlarmKey(type: .feederTrip, substationID: substationID, point: feederID ?? "")
+        }
+    }
+
     /// Candidates in stored events: FEEDER_TRIP with severity ALARM, and FEEDER_RESTORE.
     public static func from(_ stored: StoredEvent) -> AlertCandidate? {
         let e = stored.event

@@ -1,3 +1,5 @@
+import HopProtocol
+
 /// The state a decision depends on, read inside the deciding transaction.
 public struct AlertState: Sendable, Hashable {
     /// When this candidate's source (substation, or feeder) last had an alert sent, if ever.
@@ -6,11 +8,14 @@ public struct AlertState: Sendable, Hashable {
     public var sentInLastHour: Int
     /// Whether a trip alert was sent for the candidate's feeder and not yet closed by a restore.
     public var tripAlertSent: Bool
+    /// The state of the candidate's open alarm when it is shelved (shelf not yet ended) or out of service.
+    public var alarmHeld: AlarmState?
 
-    public init(lastSent: Int64? = nil, sentInLastHour: Int = 0, tripAlertSent: Bool = false) {
+    public init(lastSent: Int64? = nil, sentInLastHour: Int = 0, tripAlertSent: Bool = false, alarmHeld: AlarmState? = nil) {
         self.lastSent = lastSent
         self.sentInLastHour = sentInLastHour
         self.tripAlertSent = tripAlertSent
+        self.alarmHeld = alarmHeld
     }
 }
 
@@ -20,6 +25,10 @@ public enum SuppressReason: String, Sendable, Hashable {
     case globalCap = "global_cap"
     case noTripAlert = "no_trip_alert"
     case noRecipients = "no_recipients"
+    /// The candidate's alarm is shelved.
+    case shelved
+    /// The candidate's alarm is out of service.
+    case outOfService = "out_of_service"
 }
 
 /// The seed's rules as a pure function of a candidate and the stored state.
@@ -30,9 +39,15 @@ public struct AlertPolicy: Sendable {
         self.settings = settings
     }
 
-    /// nil: send. Otherwise the reason to suppress. Rules are checked in order: restore needs a
-    /// sent trip; cooldown (anomaly per substation, trip per feeder; restores have none); global cap.
+    /// nil: send. Otherwise the reason to suppress. Rules are checked in order: a shelved or
+    /// out-of-service alarm sends nothing; restore needs a sent trip; cooldown (anomaly per
+    /// substation, trip per feeder; restores have none); global cap.
     public func verdict(_ candidate: AlertCandidate, state: AlertState, now: Int64) -> SuppressReason? {
+        switch state.alarmHeld {
+        case .shelved: return .shelved
+        case .outOfService: return .outOfService
+        default: break
+        }
         switch candidate.kind {
         case .restore:
             if !state.tripAlertSent { return .noTripAlert }

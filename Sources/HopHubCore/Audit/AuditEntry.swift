@@ -64,6 +64,11 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case layerUpload = "map.layer_upload"
     case layerDelete = "map.layer_delete"
     case adminDenied = "admin.denied"
+    case alarmAcknowledge = "alarm.acknowledge"
+    case alarmShelve = "alarm.shelve"
+    case alarmUnshelve = "alarm.unshelve"
+    case alarmRemoveFromService = "alarm.out_of_service"
+    case alarmReturnToService = "alarm.return_to_service"
 }
 
 /// Which rows `AuditStore.auditEntries` returns, newest first.

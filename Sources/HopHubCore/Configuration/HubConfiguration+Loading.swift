@@ -11,8 +11,7 @@ extension HubConfiguration {
         "retention.raw_days", "retention.rollup_days", "retention.event_days", "retention.score_days",
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
-        "frequency.nominal_hz", "frequency.band_low_hz", "frequency.band_high_hz",
-    ] + alertingKeys + portalKeys + accountKeys + httpKeys
+    ] + frequencyKeys + alertingKeys + alarmKeys + portalKeys + accountKeys + httpKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
@@ -70,15 +69,9 @@ extension HubConfiguration {
             try values.int("retention.interval_s", in: 10...86_400) ?? retentionIntervalSeconds
         maxPointsPerSeries = try values.int("query.max_points_per_series", in: 100...100_000) ?? maxPointsPerSeries
         latestWindowSeconds = try values.int("query.latest_window_s", in: 1...86_400) ?? latestWindowSeconds
-        frequencyNominalHz = try values.double("frequency.nominal_hz", in: 40...70) ?? frequencyNominalHz
-        frequencyBandLowHz = try values.double("frequency.band_low_hz", in: 40...70) ?? frequencyBandLowHz
-        frequencyBandHighHz = try values.double("frequency.band_high_hz", in: 40...70) ?? frequencyBandHighHz
-        guard frequencyBandLowHz < frequencyBandHighHz else {
-            throw ConfigError(
-                origin: values.origin("frequency.band_low_hz"), key: "frequency.band_low_hz",
-                problem: "must be below frequency.band_high_hz (\(frequencyBandHighHz))")
-        }
+        try loadFrequency(values)
         try loadAlerting(values)
+        try loadAlarms(values)
         try loadPortal(values)
         try loadAccounts(values)
         try loadHTTP(values)

@@ -31,13 +31,14 @@ public struct HubConfiguration: Sendable {
     public var maxPointsPerSeries = 1500
     /// `/api/query/telemetry/latest` returns readings newer than this.
     public var latestWindowSeconds = 60
-    public var frequencyNominalHz = 60.0
-    public var frequencyBandLowHz = 59.85
-    public var frequencyBandHighHz = 60.15
+    /// How frequency is judged: preset, normal band, alarm limits, persistence, UFLS and RoCoF (`frequency.*`).
+    public var frequency = FrequencySettings()
 
     /// Anomaly scorer (`scoring.*`), alert rules and recipients (`alerts.*`, `portal_url`), mail relay (`smtp.*`).
     public var scoring = ScoringSettings()
     public var alerting = AlertSettings()
+    /// Alarm management: priorities, shelving limit, silence (`alarms.*`).
+    public var alarms = AlarmSettings()
     public var smtp = SMTPSettings()
     /// Portal files, vendor libraries and map tiles (`portal.*`).
     public var portal = PortalSettings()

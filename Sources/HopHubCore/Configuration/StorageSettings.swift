@@ -9,8 +9,10 @@ public struct StorageSettings: Sendable, Hashable {
     public var openBlockDelaySeconds = Int(TelemetryChunking.openBlockDelayMs / 1000)
     /// How often the head is compacted, seconds.
     public var compactionIntervalSeconds = 5
-    /// Series-blocks compacted per transaction (each holds the database for a few milliseconds).
-    public var chunksPerTransaction = 16
+    /// Series-blocks compacted per transaction, at least: a pass ends at a substation's block
+    /// boundary once it has this many. Ingest waits for at most one pass: a backlog's pass of one
+    /// 4-feeder substation-block at 1 Hz (28,800 readings) holds the writer about 0.1 s.
+    public var chunksPerTransaction = 4
 
     public init() {}
 }

@@ -8,6 +8,7 @@ enum LiveInput: Sendable {
     case committed([IngestWrite])
     case scored([StoredScore])
     case alert(AlertLogEntry)
+    case alarm(Alarm)
 }
 
 extension LiveFeed {
@@ -26,6 +27,11 @@ extension LiveFeed {
     /// Call after an alert decision is stored. Never blocks.
     public nonisolated func publishAlert(_ entry: AlertLogEntry) {
         enqueue(.alert(entry))
+    }
+
+    /// Call after an alarm change is stored. Never blocks.
+    public nonisolated func publishAlarm(_ alarm: Alarm) {
+        enqueue(.alarm(alarm))
     }
 
     private nonisolated func enqueue(_ input: LiveInput) {
@@ -57,6 +63,8 @@ extension LiveFeed {
             }
         case .alert(let entry):
             broadcast(.alert, .substation(entry.substationID), json: LiveJSON.encode(entry))
+        case .alarm(let alarm):
+            broadcast(.alarm, .substation(alarm.substationID), json: LiveJSON.encode(alarm))
         }
     }
 

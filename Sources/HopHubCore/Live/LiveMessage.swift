@@ -15,6 +15,8 @@ public enum LiveEventKind: String, Sendable, CaseIterable {
     case alert
     /// An `EdgeRecord` (as `/api/query/edges` items).
     case edge
+    /// An `Alarm` (as `/api/alarms` items) after any change of it.
+    case alarm
     /// Messages were lost (slow client, reconnect beyond the replay window, feed overflow):
     /// the client must refetch through the query endpoints.
     case resync

@@ -15,6 +15,8 @@ public struct ScoringService: Service {
     let model: ZScoreModel
     let holder: String
     let alerts: AlertEngine?
+    /// Raises ANOMALY alarms and returns them on NORMAL scores (nil: no alarms).
+    let alarms: AlarmEngine?
     let now: @Sendable () -> Int64
     let metrics: HubMetrics?
     /// Told about every pass's scores once they are written.
@@ -24,9 +26,10 @@ public struct ScoringService: Service {
     public init(
         store: any Store, settings: ScoringSettings, holder: String = UUID().uuidString, alerts: AlertEngine?,
         now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, metrics: HubMetrics? = nil,
-        logger: Logger, live: LiveFeed? = nil
+        logger: Logger, live: LiveFeed? = nil, alarms: AlarmEngine? = nil
     ) {
         self.live = live
+        self.alarms = alarms
         self.store = store
         model = ZScoreModel(settings: settings)
         self.holder = holder
@@ -74,6 +77,7 @@ public struct ScoringService: Service {
                     "duration_ms": "\(Self.milliseconds(done - started))", "read_ms": "\(Self.milliseconds(read - started))",
                     "write_ms": "\(Self.milliseconds(done - read))",
                 ])
+            if let alarms { await alarms.scored(scores) }
             if let alerts { await alerts.scored(scores) }
             return scores
         } catch {

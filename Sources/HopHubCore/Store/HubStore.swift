@@ -64,4 +64,4 @@ public protocol MaintenanceStore: Sendable {
 
 /// Everything the hub needs from a store; SQLite and (later) PostgreSQL implement it and are held
 /// to the same contract tests.
-public typealias HubStore = IngestStore & TelemetryQueries & APIKeyStore & AuditedKeyStore & MaintenanceStore & ScoreStore & LeaseStore & AlertStore & TelemetryCompaction
+public typealias HubStore = IngestStore & TelemetryQueries & APIKeyStore & AuditedKeyStore & MaintenanceStore & ScoreStore & LeaseStore & AlertStore & TelemetryCompaction & AlarmStore

@@ -117,8 +117,10 @@ enum SQLiteSchema {
         // cost 0.5 bytes per reading at 1 Hz.
         migrator.registerMigration("v7-rollup-minute-index") { db in try db.execute(sql: "DROP INDEX telemetry_1m_minute") }
         migrator.registerMigration("v8-telemetry-minutes") { db in try SQLiteSchema.minutes(db) }
-        migrator.registerMigration("v9-ten-minute-statistics") { db in try SQLiteSchema.tenMinutes(db) }
-        migrator.registerMigration("v10-score-peaks") { db in try SQLiteSchema.scorePeaks(db) }
+        migrator.registerMigration("v11-alarms") { db in try SQLiteSchema.alarms(db) }
+        migrator.registerMigration("v12-clustered-head") { db in try SQLiteSchema.clusteredHead(db) }
+        migrator.registerMigration("v13-ten-minute-statistics") { db in try SQLiteSchema.tenMinutes(db) }
+        migrator.registerMigration("v14-score-peaks") { db in try SQLiteSchema.scorePeaks(db) }
         return migrator
     }
 }

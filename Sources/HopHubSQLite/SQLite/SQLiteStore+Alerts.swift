@@ -43,7 +43,18 @@ extension SQLiteStore: AlertStore {
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM alert_trips WHERE substation_id = ? AND feeder_id = ?",
                 arguments: [candidate.substationID?.rawValue ?? "", candidate.feederID ?? ""]) ?? false
-        return AlertState(lastSent: lastSent, sentInLastHour: sent, tripAlertSent: trip)
+        var held: AlarmState?
+        if let key = candidate.alarmKey {
+            held = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT state FROM alarms WHERE type = ? AND substation_id = ? AND point = ?
+                      AND (state = 'out_of_service' OR (state = 'shelved' AND shelved_until > ?))
+                    """,
+                arguments: [key.type.rawValue, key.substationID.rawValue, key.point, now]
+            ).flatMap(AlarmState.init(rawValue:))
+        }
+        return AlertState(lastSent: lastSent, sentInLastHour: sent, tripAlertSent: trip, alarmHeld: held)
     }
 
     static func recordSent(_ db: Database, _ candidate: AlertCandidate, message: OutboxMessage, logID: Int64, now: Int64) throws {
@@ -77,6 +88,8 @@ extension SQLiteStore: AlertStore {
         case .globalCap: return "\(c.kind.capGroup) cap of \(policy.capPerHour(c.kind)) per hour reached"
         case .noTripAlert: return "no trip alert was sent for \(c.source)"
         case .noRecipients: return "no recipients configured (alerts.recipients)"
+        case .shelved: return "the \(c.alarmKey?.description ?? c.source) alarm is shelved"
+        case .outOfService: return "the \(c.alarmKey?.description ?? c.source) alarm is out of service"
         }
     }
 

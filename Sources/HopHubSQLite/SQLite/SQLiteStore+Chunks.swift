@@ -52,7 +52,7 @@ extension SQLiteStore {
 
     /// Every raw reading of `substation` with `from <= ts <= to`, ordered by time then feeder: the
     /// chunks overlapping the window, with the head on top (a head row is a later write than any
-    /// chunk of its block, and within the head the later row wins), one reading per feeder and time.
+    /// chunk of its block; the head holds one row per feeder and time), one reading per feeder and time.
     static func rawReadings(_ db: Database, substation: String, from: Int64, to: Int64) throws -> [RawReading] {
         struct Key: Hashable { var feeder: String; var ts: Int64 }
         var byKey: [Key: ChunkPoint] = [:]
@@ -73,7 +73,7 @@ extension SQLiteStore {
             db,
             sql: """
                 SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
-                WHERE substation_id = ? AND ts >= ? AND ts <= ? ORDER BY rowid
+                WHERE substation_id = ? AND ts >= ? AND ts <= ?
                 """,
             arguments: [substation, from, to])
         for row in head {

@@ -74,7 +74,8 @@ extension SQLiteStore: IngestStore {
 
     static func insertTelemetry(_ rows: [StoredTelemetry], arrival: Int64, _ db: Database) throws {
         guard !rows.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: "INSERT INTO telemetry VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+        // One head row per series and source time: a later write of it replaces the earlier one.
+        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO telemetry VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
         for t in rows {
             insert.setUncheckedArguments([
                 t.ts, t.substationID.rawValue, t.feederID, t.deviceID, t.siteName, t.latitude, t.longitude,

@@ -21,6 +21,13 @@ public final class SQLiteStore: Sendable {
             // existing database SQLite ignores it, and `hop-hub` leaves such files as they are.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Debian's SQLite is built with secure delete on: every page compaction frees from the
+            // head would be zeroed and written once more (through the WAL, then the checkpoint).
+            // FAST still overwrites deleted content on pages that are written anyway.
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
+            // Giving a drained head's pages back writes them through the WAL once; the WAL file
+            // is cut back to this size when it is next reset instead of keeping that size.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             // Reads through a memory map instead of a copy per page (compaction and long-range
             // queries read far more pages than SQLite's 2 MB default cache holds). Writes still go
             // through the WAL as before.
@@ -77,6 +84,8 @@ extension SQLiteStore: MaintenanceStore {
             // Alert decisions and delivered mail follow the events' retention (undelivered mail stays).
             try db.execute(sql: "DELETE FROM alert_log WHERE decided_at < ?", arguments: [eventsBefore])
             try db.execute(sql: "DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND created_at < ?", arguments: [eventsBefore])
+            // Cleared alarms (and, by cascade, their history) follow the events' retention too.
+            try db.execute(sql: "DELETE FROM alarms WHERE state = 'cleared' AND cleared_at < ?", arguments: [eventsBefore])
             return report
         }
     }

@@ -19,7 +19,7 @@ import Testing
 
     @Test func configCarriesFrequencyBandMapAndStaleness() async throws {
         let t = try await TestHub.make {
-            $0.frequencyBandLowHz = 59.9
+            $0.frequency.bandLowHz = 59.9
             $0.portal.tileURL = ""
             $0.portal.staleAfterSeconds = 45
         }

@@ -1,7 +1,8 @@
 // Executive View: one screen of grid health. Totals (grid health %, active outages, MW interrupted,
 // customers out, anomalies) come from the hub's /api/query/summary (computed on the server over the
 // caller's substations); on a hub without it they are computed from the lists the portal already
-// holds. Below: per-substation status and edge health (journal backlog, last contact).
+// holds. Then alarm KPIs (/api/alarms/kpis, the caller's substations, last 24 h) against the
+// ISA-18.2 benchmarks (docs/alarms.md). Below: per-substation status and edge health.
 
 import { el, fmt, fmtDateTime, fmtInt, replace } from '../dom.js';
 import { badge, substationState, scoreClass } from '../status.js';
@@ -16,15 +17,25 @@ export default {
     this.source = el('p', { class: 'muted small', id: 'exec-source' });
     this.statusBox = el('div', { class: 'table-wrap', id: 'exec-substations' });
     this.edgeBox = el('div', { class: 'table-wrap', id: 'exec-edges' });
+    this.alarmCards = el('div', { class: 'cards kpis', id: 'exec-alarm-kpis' });
+    this.alarmLists = el('div', { class: 'two-col', id: 'exec-alarm-lists' });
     replace(panel,
       el('section', { class: 'section' }, el('h2', {}, 'Grid health'), this.cards, this.source),
+      el('section', { class: 'section' }, el('h2', {}, 'Alarm system (last 24 h)'), this.alarmCards,
+        el('p', { class: 'muted small' },
+          'ISA-18.2 benchmarks per operator: about 1 alarm per 10 minutes is acceptable, 2 the most manageable; 10 or more in 10 minutes is a flood; '
+          + 'no chattering alarms; fewer than 5 standing alarms (active over 24 h).'),
+        this.alarmLists),
       el('div', { class: 'two-col' },
         el('section', { class: 'section' }, el('h2', {}, 'Substations'), this.statusBox),
         el('section', { class: 'section' }, el('h2', {}, 'Edge health'), this.edgeBox)));
   },
 
   async load(ctx) {
-    this.summary = await getOptional(query('/api/query/summary', { minutes: ctx.state.minutes }), null);
+    [this.summary, this.alarmKPIs] = await Promise.all([
+      getOptional(query('/api/query/summary', { minutes: ctx.state.minutes }), null),
+      getOptional(query('/api/alarms/kpis', { substation_id: ctx.state.sub }), null),
+    ]);
     this.render(ctx, new Set(['all']));
   },
 
@@ -40,8 +51,38 @@ export default {
     replace(this.source, t.fromServer
       ? `Totals computed by the hub over your substations (last ${ctx.state.range}).`
       : 'Totals computed in the browser from current data (this hub has no summary endpoint).');
+    this.renderAlarmKPIs();
     this.renderSubstations(ctx);
     this.renderEdges(ctx);
+  },
+
+  renderAlarmKPIs() {
+    const k = this.alarmKPIs;
+    if (!k) {
+      replace(this.alarmCards, el('p', { class: 'muted pad' }, 'This hub keeps no alarms.'));
+      replace(this.alarmLists);
+      return;
+    }
+    const rateCss = { acceptable: 'state-ok', manageable: 'state-ok', demanding: 'state-warn', flood: 'state-bad' }[k.rate_status] || 'state-info';
+    const secs = (v) => (v === null || v === undefined ? '—' : v < 120 ? `${fmt(v, 0)} s` : `${fmt(v / 60, 1)} min`);
+    replace(this.alarmCards,
+      kpi(`Alarms, last 10 min · ${k.rate_status}`, fmtInt(k.last_10_min), rateCss, 'exec-alarm-rate'),
+      kpi('Alarms, last hour', fmtInt(k.last_hour), k.last_hour > 12 ? 'state-warn' : 'state-ok', 'exec-alarm-hour'),
+      kpi('Busiest 10 min / floods', `${fmtInt(k.max_10_min)} / ${fmt(k.flood_percent, 1)} %`, k.flood_percent > 1 ? 'state-bad' : 'state-ok', 'exec-alarm-flood'),
+      kpi('Standing > 24 h', fmtInt(k.standing), k.standing >= 5 ? 'state-bad' : k.standing ? 'state-warn' : 'state-ok', 'exec-alarm-standing'),
+      kpi('Chattering points', fmtInt(k.chattering.length), k.chattering.length ? 'state-bad' : 'state-ok', 'exec-alarm-chattering'),
+      kpi('Time to acknowledge (mean / median)', `${secs(k.mean_seconds_to_acknowledge)} / ${secs(k.median_seconds_to_acknowledge)}`,
+        'state-info', 'exec-alarm-tta'));
+    const table = (id, heads, rows) => el('div', { class: 'table-wrap', id }, rows.length
+      ? el('table', {}, el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows))
+      : el('p', { class: 'muted pad' }, 'None.'));
+    replace(this.alarmLists,
+      el('section', {}, el('h3', {}, 'Most frequent alarms'), table('exec-alarm-frequent', ['Alarm', 'Substation', 'Point', 'Raises', 'Share'],
+        k.most_frequent.map((f) => el('tr', {}, el('td', { class: 'mono' }, f.type), el('td', {}, f.substation_id), el('td', {}, f.point || '—'),
+          el('td', { class: 'num' }, fmtInt(f.raises)), el('td', { class: 'num' }, `${fmt(f.share_percent, 1)} %`))))),
+      el('section', {}, el('h3', {}, 'Chattering (3 or more in 1 min)'), table('exec-alarm-chatter', ['Alarm', 'Substation', 'Point', 'Most per minute'],
+        k.chattering.map((c) => el('tr', {}, el('td', { class: 'mono' }, c.type), el('td', {}, c.substation_id), el('td', {}, c.point || '—'),
+          el('td', { class: 'num' }, fmtInt(c.max_per_minute)))))));
   },
 
   /** Server totals (docs/live.md) when the hub has /api/query/summary, else computed locally. */

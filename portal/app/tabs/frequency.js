@@ -1,6 +1,8 @@
 // Frequency tab: a dial per substation (newest frequency, averaged over its feeders, against the
-// normal band — 59.85–60.15 Hz by default, from the hub's configuration) and a multi-substation
-// threshold plot over the range (/api/query/frequency/thresholds, rolled up for long ranges).
+// normal band — 59.85–60.15 Hz by default, from the hub's configuration), a multi-substation
+// threshold plot over the range (/api/query/frequency/thresholds, rolled up for long ranges) and
+// the rate of change of frequency per substation against the hub's RoCoF limit
+// (/api/query/frequency/rocof).
 
 import { getJSON } from '../api.js';
 import { el, fmt, fmtTime, replace, text } from '../dom.js';
@@ -20,10 +22,16 @@ export default {
     this.chart = el('div', { class: 'chart tall', id: 'frequency-chart', role: 'img', 'aria-label': 'Frequency of every substation over time' });
     this.legend = el('div', { class: 'chart-legend' });
     this.note = el('p', { class: 'muted' });
+    this.rocofNote = el('p', { class: 'muted', id: 'frequency-rocof-note' });
+    this.rocofChart = el('div', { class: 'chart', id: 'frequency-rocof-chart', role: 'img', 'aria-label': 'Rate of change of frequency of every substation over time' });
+    this.rocofLegend = el('div', { class: 'chart-legend' });
+    this.rocofPeaks = el('p', { class: 'muted small mono', id: 'frequency-rocof-peaks' });
     replace(panel,
       el('section', { class: 'section' }, el('h2', {}, 'Frequency now'), this.bandText, this.dials),
       el('section', { class: 'section' }, el('h2', {}, 'Threshold plot'), this.note,
-        el('figure', { class: 'card chart-card' }, this.chart, this.legend)));
+        el('figure', { class: 'card chart-card' }, this.chart, this.legend)),
+      el('section', { class: 'section' }, el('h2', {}, 'Rate of change of frequency (RoCoF)'), this.rocofNote,
+        el('figure', { class: 'card chart-card' }, this.rocofChart, this.rocofLegend), this.rocofPeaks));
   },
 
   band(ctx) {
@@ -35,9 +43,14 @@ export default {
   },
 
   async load(ctx) {
-    this.answer = await getJSON(query('/api/query/frequency/thresholds', { minutes: ctx.state.minutes, substation_id: ctx.state.sub }));
+    const params = { minutes: ctx.state.minutes, substation_id: ctx.state.sub };
+    [this.answer, this.rocof] = await Promise.all([
+      getJSON(query('/api/query/frequency/thresholds', params)),
+      getJSON(query('/api/query/frequency/rocof', params)).catch(() => null),
+    ]);
     this.renderDials(ctx);
     this.renderPlot(ctx);
+    this.renderRoCoF();
   },
 
   render(ctx, kinds) {
@@ -54,11 +67,12 @@ export default {
 
   shown() {
     resizeCharts(this.chart.parentElement);
+    resizeCharts(this.rocofChart.parentElement);
   },
 
   renderDials(ctx) {
     const band = this.band(ctx);
-    text(this.bandText, `Normal band ${fmt(band.low, 2)}–${fmt(band.high, 2)} Hz (nominal ${fmt(band.nominal, 2)} Hz)`);
+    text(this.bandText, `Normal band ${fmt(band.low, 2)}–${fmt(band.high, 2)} Hz (nominal ${fmt(band.nominal, 2)} Hz)${judgeText(ctx.config.judge)}`);
     const subs = ctx.state.sub ? [ctx.state.sub] : ctx.store.substationIds();
     if (!subs.length) {
       replace(this.dials, el('p', { class: 'muted' }, 'No substation has reported yet.'));
@@ -99,7 +113,38 @@ export default {
     const band = this.band(ctx);
     timeChart(this.chart, mergeSeries(series, bars, true), bars, { legend: this.legend, valueDigits: 3, ylabel: 'Hz', band });
   },
+
+  /** RoCoF per substation with the ±limit shaded; the peak of each substation under the chart. */
+  renderRoCoF() {
+    const r = this.rocof;
+    if (!r) {
+      text(this.rocofNote, 'This hub does not compute RoCoF.');
+      return;
+    }
+    const limit = r.limit_hz_per_s;
+    const source = r.resolution_s > 0
+      ? `slopes between ${Math.round(r.resolution_s / 60)}-min averages (smoothed; not comparable with the limit)`
+      : 'consecutive readings';
+    text(this.rocofNote, `Hz/s from ${source} · shaded: within ±${fmt(limit, 3)} Hz/s; beyond it for ${fmt(r.persistence_s, 1)} s raises a ROCOF event`);
+    const series = r.series.map((s) => ({ name: s.substation_id, points: s.points.map((p) => ({ t: Date.parse(p.time), v: p.rocof_hz_per_s })) }));
+    timeChart(this.rocofChart, mergeSeries(series, false), false,
+      { legend: this.rocofLegend, valueDigits: 3, ylabel: 'Hz/s', band: { low: -limit, high: limit }, emptyText: `No RoCoF in this range: no substation has two readings less than ${fmt(r.max_gap_s, 0)} s apart.` });
+    text(this.rocofPeaks, r.series.map((s) => `${s.substation_id} peak ${signed(s.peak_hz_per_s)} Hz/s${Math.abs(s.peak_hz_per_s) > limit ? ' (over the limit)' : ''}`).join(' · '));
+  },
 };
+
+/** "+0.012" / "−0.300": three decimals with a sign. */
+function signed(v) {
+  if (typeof v !== 'number') return '—';
+  return `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(3)}`;
+}
+
+/** The alarm limits, persistence and UFLS level the hub judges by (empty for an older hub). */
+function judgeText(j) {
+  if (!j || j.alarmLow === null) return '';
+  const preset = j.preset ? `; preset ${j.preset}` : '';
+  return ` · alarm outside ${fmt(j.alarmLow, 2)}–${fmt(j.alarmHigh, 2)} Hz for ${fmt(j.persistenceS, 0)} s · UFLS warning at ${fmt(j.ufls, 2)} Hz · RoCoF limit ±${fmt(j.rocofLimit, 3)} Hz/s${preset}`;
+}
 
 /** A semicircular SVG dial: grey track, green normal band, needle at `hz`. */
 function dial(hz, band) {

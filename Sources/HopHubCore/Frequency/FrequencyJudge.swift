@@ -1,0 +1,111 @@
+import HopProtocol
+
+/// Judges each substation's frequency the way a grid operator does: an excursion alarms only
+/// after staying outside the alarm limits for the persistence, the UFLS warning when frequency
+/// reaches the first load-shedding level, and RoCoF (Hz/s, from consecutive readings) when it
+/// stays above its limit. Pure: fed committed readings, it returns condition transitions.
+///
+/// A substation's frequency at an instant is the average of its feeders' readings with that
+/// source time in one batch; readings without frequency are skipped, and a reading not newer
+/// than the substation's last judged one (a duplicate, a late feeder, out of order) is ignored.
+public struct FrequencyJudge: Sendable {
+    public let settings: FrequencySettings
+    private var substations: [SubstationID: SubstationState] = [:]
+
+    struct SubstationState: Sendable {
+        var lastTs: Int64 = .min
+        var lastHz = 0.0
+        var hasLast = false
+        var excursion = ConditionTracker()
+        var ufls = ConditionTracker()
+        var rocof = ConditionTracker()
+        /// RoCoF of the newest interval, Hz/s (nil after a gap or before two readings).
+        var latestRoCoF: Double?
+    }
+
+    public init(settings: FrequencySettings) {
+        self.settings = settings
+    }
+
+    /// Judges a batch of committed readings; transitions come per substation in time order.
+    public mutating func judge(_ readings: [StoredTelemetry]) -> [FrequencyTransition] {
+        var sums: [SubstationID: [Int64: (sum: Double, n: Int)]] = [:]
+        var order: [SubstationID] = []
+        for r in readings {
+            guard let hz = r.values.frequencyHz, hz.isFinite else { continue }
+            if sums[r.substationID] == nil { order.append(r.substationID) }
+            let prior = sums[r.substationID, default: [:]][r.ts] ?? (0, 0)
+            sums[r.substationID, default: [:]][r.ts] = (prior.sum + hz, prior.n + 1)
+        }
+        var transitions: [FrequencyTransition] = []
+        for sub in order {
+            for (ts, acc) in sums[sub, default: [:]].sorted(by: { $0.key < $1.key }) {
+                transitions += observe(sub, ts: ts, hz: acc.sum / Double(acc.n))
+            }
+        }
+        return transitions
+    }
+
+    /// Judges one substation's frequency at one source time.
+    public mutating func observe(_ substation: SubstationID, ts: Int64, hz: Double) -> [FrequencyTransition] {
+        guard hz.isFinite else { return [] }
+        var s = substations[substation] ?? SubstationState()
+        if s.hasLast, ts <= s.lastTs { return [] }
+        let gap = s.hasLast && ts - s.lastTs > settings.maxGapMs
+        if gap {
+            s.excursion.interrupt()
+            s.ufls.interrupt()
+            s.rocof.interrupt()
+        }
+        var out: [FrequencyTransition] = []
+        func record(_ change: ConditionTracker.Change?, _ condition: FrequencyCondition, value: Double, limit: Double) {
+            guard let c = change else { return }
+            out.append(
+                FrequencyTransition(
+                    substationID: substation, condition: condition, kind: c.kind, direction: c.direction, ts: ts, since: c.since,
+                    value: value, extreme: c.extreme, limit: limit))
+        }
+        // Excursion beyond the alarm limits.
+        let low = settings.alarmLowHz, high = settings.alarmHighHz
+        let side: FrequencyTransition.Direction? = hz < low ? .low : hz > high ? .high : nil
+        let excursion = s.excursion.step(
+            at: ts, runStart: ts, beyond: side, value: hz, severity: side == .high ? hz - high : low - hz,
+            persistenceMs: settings.persistenceMs)
+        record(excursion, .excursionAlarm, value: hz, limit: excursion?.direction == .high ? high : low)
+        // UFLS warning level.
+        let ufls = s.ufls.step(
+            at: ts, runStart: ts, beyond: hz <= settings.uflsWarningHz ? .low : nil, value: hz,
+            severity: settings.uflsWarningHz - hz, persistenceMs: settings.uflsPersistenceMs)
+        record(ufls, .uflsWarning, value: hz, limit: settings.uflsWarningHz)
+        // RoCoF over the interval since the previous reading (none across a gap).
+        if s.hasLast, !gap {
+            let rocof = (hz - s.lastHz) / (Double(ts - s.lastTs) / 1000)
+            s.latestRoCoF = rocof
+            let limit = settings.rocofLimitHzPerS
+            let change = s.rocof.step(
+                at: ts, runStart: s.lastTs, beyond: abs(rocof) > limit ? (rocof < 0 ? .low : .high) : nil, value: rocof,
+                severity: abs(rocof), persistenceMs: settings.rocofPersistenceMs)
+            record(change, .rocof, value: rocof, limit: limit)
+        } else {
+            s.latestRoCoF = nil
+        }
+        s.lastTs = ts
+        s.lastHz = hz
+        s.hasLast = true
+        substations[substation] = s
+        return out
+    }
+
+    /// Conditions active now for a substation (for tests and diagnostics).
+    public func activeConditions(_ substation: SubstationID) -> Set<FrequencyCondition> {
+        guard let s = substations[substation] else { return [] }
+        var set: Set<FrequencyCondition> = []
+        if s.excursion.active { set.insert(.excursionAlarm) }
+        if s.ufls.active { set.insert(.uflsWarning) }
+        if s.rocof.active { set.insert(.rocof) }
+        return set
+    }
+
+    /// RoCoF of the substation's newest interval, Hz/s.
+    public func latestRoCoF(_ substation: SubstationID) -> Double? { substations[substation]?.latestRoCoF }
+}

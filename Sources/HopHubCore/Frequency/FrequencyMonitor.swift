@@ -1,0 +1,39 @@
+import HopProtocol
+import ServiceLifecycle
+
+/// The frequency judge's ear on the writer: told about every committed write (a `CommitObserver`,
+/// so never about one refused or rolled back), it queues the writes' readings and judges them in
+/// commit order off the writer's path, handing each batch's transitions to `sink`.
+///
+/// The judge's state lives in this process: a restarted hub starts every condition afresh, and
+/// each hub process sharing a database judges only the readings it committed itself.
+public final class FrequencyMonitor: CommitObserver, Service {
+    private let settings: FrequencySettings
+    private let sink: any FrequencyAlarmSink
+    private let queued: AsyncStream<[StoredTelemetry]>
+    private let queue: AsyncStream<[StoredTelemetry]>.Continuation
+
+    public init(settings: FrequencySettings, sink: any FrequencyAlarmSink) {
+        self.settings = settings
+        self.sink = sink
+        (queued, queue) = AsyncStream.makeStream(of: [StoredTelemetry].self, bufferingPolicy: .unbounded)
+    }
+
+    public func committed(_ writes: [IngestWrite]) {
+        let readings = writes.flatMap(\.telemetry).filter { $0.values.frequencyHz != nil }
+        if !readings.isEmpty { queue.yield(readings) }
+    }
+
+    public func run() async {
+        let queue = self.queue
+        var judge = FrequencyJudge(settings: settings)
+        await withGracefulShutdownHandler {
+            for await readings in queued {
+                let transitions = judge.judge(readings)
+                if !transitions.isEmpty { await sink.frequencyTransitions(transitions) }
+            }
+        } onGracefulShutdown: {
+            queue.finish()
+        }
+    }
+}
