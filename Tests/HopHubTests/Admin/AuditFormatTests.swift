@@ -27,6 +27,28 @@ import Testing
         #expect(AuditCSV.cell(raw) == expected)
     }
 
+    /// The OpenAPI document's audit `action` enum lists every action the hub audits (a client
+    /// validating answers against it would otherwise refuse a real audit row).
+    @Test func openAPIListsEveryAuditAction() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Sources/HopHub/Resources/openapi.json").standardized
+        let spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var enums: [[String]] = []
+        func walk(_ value: Any) {
+            if let object = value as? [String: Any] {
+                if let values = object["enum"] as? [String], values.contains("admin.denied") { enums.append(values) }
+                object.values.forEach(walk)
+            } else if let array = value as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(spec)
+        #expect(!enums.isEmpty)
+        for listed in enums {
+            #expect(Set(listed) == Set(AuditAction.allCases.map(\.rawValue)))
+        }
+    }
+
     @Test func documentHasHeaderAndOneCRLFLinePerEntry() {
         let entries = [
             AuditEntry(
