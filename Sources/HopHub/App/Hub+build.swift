@@ -44,7 +44,7 @@ public struct Hub: Sendable {
         // The judge's transitions go back through the writer as events, so the writer is built
         // first and the monitor joins its observers once both exist.
         let relay = FrequencyRelay()
-        let monitor = configuration.frequency.alarmsEnabled ? FrequencyMonitor(settings: configuration.frequency, sink: relay) : nil
+        let monitor = configuration.frequency.alarmsEnabled ? Self.makeFrequencyMonitor(configuration, store: store, sink: relay, logger: logger) : nil
         frequencyMonitor = monitor
         // Everything that reacts to stored data hears it from the writer, after the commit.
         var observers: [any CommitObserver] = [live]

@@ -45,6 +45,16 @@ struct ConditionTracker: Sendable, Hashable {
         return Change(kind: .started, since: since, direction: direction, extreme: extreme)
     }
 
+    /// Takes up a run that was active before a restart (its alarm is still open), so the first
+    /// reading back within the limit ends it.
+    mutating func resume(since: Int64, direction: FrequencyTransition.Direction, extreme: Double) {
+        pendingSince = since
+        active = true
+        self.direction = direction
+        self.extreme = extreme
+        extremeSeverity = -.infinity
+    }
+
     /// A gap in the readings: a run not yet active cannot be proven to have lasted; it restarts.
     mutating func interrupt() {
         if !active { pendingSince = nil }

@@ -25,6 +25,20 @@ public struct FrequencyAlarmBridge: FrequencyAlarmSink {
             message: FrequencyEventSink.message(t))
     }
 
+    /// The conditions whose alarms are open and active in `store`, for the judge to take up at
+    /// start. The side comes from the alarm's value (below or above nominal; RoCoF's sign).
+    public static func activeConditions(in store: any AlarmStore, settings: FrequencySettings) async throws -> [ActiveFrequencyCondition] {
+        let types: [AlarmType: FrequencyCondition] = [.frequencyExcursion: .excursionAlarm, .uflsWarning: .uflsWarning, .rocof: .rocof]
+        return try await store.alarms(AlarmFilter(scope: .all, limit: 100_000)).compactMap { alarm in
+            guard alarm.active, let condition = types[alarm.type] else { return nil }
+            let value = alarm.value ?? (condition == .rocof ? 0 : settings.nominalHz)
+            let high = condition == .rocof ? value > 0 : value > settings.nominalHz
+            return ActiveFrequencyCondition(
+                substationID: alarm.substationID, condition: condition, direction: high ? .high : .low,
+                since: alarm.raisedAt.epochMilliseconds, value: value)
+        }
+    }
+
     /// Each condition is its own alarm, so a UFLS warning ending inside a longer excursion does
     /// not return the excursion's alarm.
     public static func alarmType(_ condition: FrequencyCondition) -> AlarmType {

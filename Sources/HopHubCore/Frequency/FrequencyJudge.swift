@@ -96,6 +96,18 @@ public struct FrequencyJudge: Sendable {
         return out
     }
 
+    /// Takes up a condition that was active before a restart (its alarm is still open): the first
+    /// reading back within the limit ends it, instead of the alarm staying active for ever.
+    public mutating func resume(_ condition: ActiveFrequencyCondition) {
+        var s = substations[condition.substationID] ?? SubstationState()
+        switch condition.condition {
+        case .excursionAlarm: s.excursion.resume(since: condition.since, direction: condition.direction, extreme: condition.value)
+        case .uflsWarning: s.ufls.resume(since: condition.since, direction: condition.direction, extreme: condition.value)
+        case .rocof: s.rocof.resume(since: condition.since, direction: condition.direction, extreme: condition.value)
+        }
+        substations[condition.substationID] = s
+    }
+
     /// Conditions active now for a substation (for tests and diagnostics).
     public func activeConditions(_ substation: SubstationID) -> Set<FrequencyCondition> {
         guard let s = substations[substation] else { return [] }

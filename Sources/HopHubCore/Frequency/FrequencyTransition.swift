@@ -66,3 +66,25 @@ public struct FrequencyTransition: Sendable, Hashable {
         self.limit = limit
     }
 }
+
+/// A condition active when the hub stopped (its alarm still open), taken up by the judge at start.
+public struct ActiveFrequencyCondition: Sendable, Hashable {
+    public var substationID: SubstationID
+    public var condition: FrequencyCondition
+    public var direction: FrequencyTransition.Direction
+    /// When the run began (source time, ms).
+    public var since: Int64
+    /// The value the alarm was raised with: Hz, or Hz/s for RoCoF.
+    public var value: Double
+
+    public init(
+        substationID: SubstationID, condition: FrequencyCondition, direction: FrequencyTransition.Direction, since: Int64,
+        value: Double
+    ) {
+        self.substationID = substationID
+        self.condition = condition
+        self.direction = direction
+        self.since = since
+        self.value = value
+    }
+}

@@ -55,3 +55,41 @@ import Testing
         #expect(alarm.type == .rocof && alarm.value == -0.4 && alarm.message.contains("RoCoF -0.400 Hz/s"))
     }
 }
+
+/// A hub restarted while a frequency condition was active: the judge takes it up from the open
+/// alarm, so the first reading back within the limit returns the alarm.
+@Suite struct FrequencyRestartTests {
+    @Test func anAlarmOpenAtRestartReturnsAtTheFirstReadingBackInside() async throws {
+        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let clock = TestClock()
+        let engine = AlarmEngineTests.engine(store, clock)
+        let settings = FrequencySettings(preset: .seed)
+        let t0 = clock.now
+        // Before the restart: an excursion low and a RoCoF rise alarmed at SUB001.
+        await FrequencyAlarmBridge(alarms: engine).frequencyTransitions([
+            FrequencyAlarmBridgeTests.transition(.excursionAlarm, .started, ts: t0, value: 59.7, limit: 59.85),
+            FrequencyTransition(
+                substationID: "SUB001", condition: .rocof, kind: .started, direction: .high, ts: t0, since: t0 - 1_000, value: 0.4,
+                extreme: 0.4, limit: 0.1),
+        ])
+        let open = try await FrequencyAlarmBridge.activeConditions(in: store, settings: settings)
+        #expect(Set(open.map(\.condition)) == [.excursionAlarm, .rocof])
+        #expect(open.first { $0.condition == .excursionAlarm }?.direction == .low)
+        #expect(open.first { $0.condition == .rocof }?.direction == .high)
+
+        // After it: a fresh judge; without taking them up, readings back inside end nothing.
+        var fresh = FrequencyJudge(settings: settings)
+        #expect(fresh.observe("SUB001", ts: t0 + 60_000, hz: 60.0).isEmpty)
+        var judge = FrequencyJudge(settings: settings)
+        open.forEach { judge.resume($0) }
+        let first = judge.observe("SUB001", ts: t0 + 60_000, hz: 60.0)
+        #expect(first.map(\.condition) == [.excursionAlarm])
+        #expect(first.first?.kind == .ended && first.first?.limit == settings.alarmLowHz)
+        // RoCoF needs two readings: a flat second interval ends it.
+        let second = judge.observe("SUB001", ts: t0 + 61_000, hz: 60.0)
+        #expect(second.map(\.condition) == [.rocof] && second.first?.kind == .ended)
+        await FrequencyAlarmBridge(alarms: engine).frequencyTransitions(first + second)
+        let alarms = try await store.alarms(AlarmFilter(scope: .all))
+        #expect(alarms.count == 2 && alarms.allSatisfy { $0.state == .returnedUnacknowledged })
+    }
+}
