@@ -100,7 +100,10 @@ def test_portal_endpoints_match_their_documented_schemas(hub):
     assert config.status_code == 200
     assert_valid(spec, response_schema(spec, "/api/portal/config", "get", "200"), config.json(), "GET /api/portal/config")
     assert config.json()["map"]["layers"] == ["territory"]
-    assert config.json()["frequency"] == {"nominal_hz": 60.0, "band_low_hz": 59.85, "band_high_hz": 60.15}
+    # The seed's band and the default (seed) preset's alarm limits, persistence, UFLS level and RoCoF limit.
+    assert config.json()["frequency"] == {
+        "preset": "seed", "nominal_hz": 60.0, "band_low_hz": 59.85, "band_high_hz": 60.15, "alarm_low_hz": 59.85,
+        "alarm_high_hz": 60.15, "persistence_s": 30, "ufls_warning_hz": 59.5, "rocof_limit_hz_per_s": 0.1}
     summary = requests.get(hub.url + "/api/query/summary?minutes=60", headers={"X-API-Key": reader}, timeout=10)
     assert summary.status_code == 200
     assert_valid(spec, response_schema(spec, "/api/query/summary", "get", "200"), summary.json(), "GET /api/query/summary")

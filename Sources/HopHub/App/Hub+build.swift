@@ -14,12 +14,12 @@ public struct Hub: Sendable {
     /// Decides alerts (nil when `alerts.enabled` is false); its outbox is delivered by `OutboxService`.
     public let alerts: AlertEngine?
     /// Feeds committed trips and restores to `alerts` (nil with it).
-    let alertTrigger: AlertTrigger?
+    let alertTrigger: EventTrigger?
     public let outboxSignal: OutboxSignal
     /// Stored alarms: raised from events, scores, silence and `AlarmSink` callers (docs/alarms.md).
     public let alarms: AlarmEngine
     /// Feeds committed events to `alarms` (nil when `alarms.enabled` is false).
-    let alarmTrigger: AlarmTrigger?
+    let alarmTrigger: EventTrigger?
     /// Committed data pushed to `GET /api/stream` clients (docs/live.md).
     public let live: LiveFeed
     /// Users, sessions, logins and their audit (docs/accounts.md).
@@ -38,9 +38,9 @@ public struct Hub: Sendable {
         outboxSignal = OutboxSignal()
         accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger, live: live)
-        alertTrigger = alerts.map(AlertTrigger.init(engine:))
+        alertTrigger = alerts.map { EventTrigger(alerts: $0) }
         alarms = AlarmEngine(store: store, settings: configuration.alarms, live: live, logger: logger)
-        alarmTrigger = configuration.alarms.enabled ? AlarmTrigger(engine: alarms) : nil
+        alarmTrigger = configuration.alarms.enabled ? EventTrigger(alarms: alarms) : nil
         // The judge's transitions go back through the writer as events, so the writer is built
         // first and the monitor joins its observers once both exist.
         let relay = FrequencyRelay()
