@@ -49,7 +49,7 @@ def test_trip_mails_once_with_a_triageable_subject(tmp_path):
         # A second trip on the same feeder is within the 30 min cooldown: logged, not mailed.
         hub.event(key, "FEEDER_TRIP", "FDR002")
         # Decisions are made after the commit, off the writer's path: wait for the second one.
-        log = wait_until(lambda: (entries := hub.alerts(key)) if len(entries) >= 2 else None, what="the second decision")
+        log = wait_until(lambda: entries if len(entries := hub.alerts(key)) >= 2 else None, what="the second decision")
         assert [e["outcome"] for e in log] == ["suppressed", "sent"] and log[0]["reason"] == "cooldown"
         # The restore is mailed because the trip was.
         hub.event(key, "FEEDER_RESTORE", "FDR002", severity="INFO")
