@@ -76,51 +76,51 @@ import Testing
     @Test func bucketsAreTheSameFromTheHeadFromChunksAndFromAMix() async throws {
         let compacted = try await TestHub.make()
         let reference = try await TestHub.make()  // never compacted
-        for t in [compacted, reference] { try await C.store(C.readings(), into: t.hub.store) }
-        let store = compacted.hub.store
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "head only")
+        for t in [compacted, reference] { try await C.store(C.readings(), into: t.hub.sqlite) }
+        let store = compacted.hub.sqlite
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.sqlite), "head only")
 
         _ = try await C.compactAll(store)
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m") == 0, "compacted minutes leave the per-minute rows")
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_minutes") == 2 * 2 * 2)
         #expect(try await C.count(store, "SELECT sum(minutes) FROM telemetry_minutes") == 4 * 180)
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "all compacted")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.sqlite), "all compacted")
 
         // Late readings between the compacted ones (an edge's backlog) and new ones after them.
         let late = C.readings(seed: 2, from: Self.base + 5_000, count: 300) + C.readings(seed: 3, from: Self.base + 1080 * 10_000, count: 60)
-        for t in [compacted, reference] { try await C.store(late, into: t.hub.store) }
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "chunks and head")
+        for t in [compacted, reference] { try await C.store(late, into: t.hub.sqlite) }
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.sqlite), "chunks and head")
         // Partly compacted: the closed block takes its late readings; the block still being
         // written waits until its head part is 10 minutes older than the cutoff.
         while try await store.compact(before: Self.base + 3 * 3_600_000 + 4 * Self.minute + 30_000, maxChunks: 16).chunks > 0 {}
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m WHERE minute < \(Self.base + 2 * 3_600_000)") == 0)
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m") == 4 * 10, "the open block's 10 new minutes wait in the head")
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "partly compacted")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.sqlite), "partly compacted")
         while try await store.compact(before: Self.base + 3 * 3_600_000 + 14 * Self.minute + 30_000, maxChunks: 16).chunks > 0 {}
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m") == 0, "10 minutes later they are compacted")
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "open block compacted")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.sqlite), "open block compacted")
         _ = try await C.compactAll(store)
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "compacted again")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.sqlite), "compacted again")
     }
 
     @Test func aRewrittenReadingCountsOnceOnceCompacted() async throws {
         let t = try await TestHub.make()
         let ts = Self.base + 90_000
-        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, ts: SourceTime(epochMilliseconds: ts))], into: t.hub.store)
-        _ = try await C.compactAll(t.hub.store)
-        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 240, ts: SourceTime(epochMilliseconds: ts))], into: t.hub.store)
+        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, ts: SourceTime(epochMilliseconds: ts))], into: t.hub.sqlite)
+        _ = try await C.compactAll(t.hub.sqlite)
+        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 240, ts: SourceTime(epochMilliseconds: ts))], into: t.hub.sqlite)
         let window = SeriesWindow(from: Self.base, to: Self.base + 3_600_000, maxPoints: 10)
         // Until compaction the rewrite's minute row adds to the statistics; compaction keeps the later reading only.
-        let before = try await t.hub.store.timeSeries(substation: "SUB001", window: window).points
+        let before = try await t.hub.sqlite.timeSeries(substation: "SUB001", window: window).points
         #expect(before.count == 1 && before[0].voltageKV == 235)
-        _ = try await C.compactAll(t.hub.store)
-        let after = try await t.hub.store.timeSeries(substation: "SUB001", window: window).points
+        _ = try await C.compactAll(t.hub.sqlite)
+        let after = try await t.hub.sqlite.timeSeries(substation: "SUB001", window: window).points
         #expect(after.count == 1 && after[0].voltageKV == 240 && after[0].min?.voltageKV == 240 && after[0].max?.voltageKV == 240)
     }
 
     @Test func retentionPrunesMinuteStatisticsByTheMinute() async throws {
         let t = try await TestHub.make()
-        let store = t.hub.store
+        let store = t.hub.sqlite
         try await C.store(C.readings(), into: store)
         _ = try await C.compactAll(store)
         let cutoff = Self.base + 150 * Self.minute
@@ -137,9 +137,9 @@ import Testing
 
     @Test func damagedMinuteStatisticsAreReportedByName() async throws {
         let t = try await TestHub.make()
-        try await C.store(C.readings(count: 30), into: t.hub.store)
-        _ = try await C.compactAll(t.hub.store)
-        try await t.hub.store.pool.write { db in
+        try await C.store(C.readings(count: 30), into: t.hub.sqlite)
+        _ = try await C.compactAll(t.hub.sqlite)
+        try await t.hub.sqlite.pool.write { db in
             try db.execute(sql: """
                 UPDATE telemetry_minutes SET data = substr(data, 1, 12) || x'FF' || substr(data, 14)
                 WHERE substation_id = 'SUB002' AND feeder_id = 'FDR001'
@@ -148,7 +148,7 @@ import Testing
         await #expect {
             // 3-minute buckets, read from the minute statistics (the ten-minute tier, built before
             // the damage, would still answer; TenMinuteTierTests covers its own damage).
-            _ = try await t.hub.store.frequencySeries(window: SeriesWindow(from: Self.base, to: Self.base + 3_600_000, maxPoints: 25), scope: .all)
+            _ = try await t.hub.sqlite.frequencySeries(window: SeriesWindow(from: Self.base, to: Self.base + 3_600_000, maxPoints: 25), scope: .all)
         } throws: { error in
             let corrupt = error as? CorruptChunkError
             return corrupt?.kind == "minute statistics" && corrupt?.substationID == "SUB002" && corrupt?.feederID == "FDR001"

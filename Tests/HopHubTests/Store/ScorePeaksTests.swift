@@ -93,7 +93,7 @@ import Testing
 
     @Test func theTrendFromPeaksIsTheScanThroughRewritesAndRetention() async throws {
         let t = try await TestHub.make()
-        let store = t.hub.store
+        let store = t.hub.sqlite
         let all = Self.scores()
         try await store.writeScores(all)
         try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "written")

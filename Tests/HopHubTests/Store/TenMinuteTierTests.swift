@@ -80,7 +80,7 @@ import Testing
 
     @Test func tierBucketsAreTheMinuteBucketsInTheHeadInChunksAndInAMix() async throws {
         let t = try await TestHub.make()
-        let store = t.hub.store
+        let store = t.hub.sqlite
         try await C.store(Self.readings(), into: store)
         try await Self.expectTierMatchesMinutes(store, "head only")
         _ = try await C.compactAll(store)
@@ -97,7 +97,7 @@ import Testing
 
     @Test func retentionPrunesTheTierWithTheMinutes() async throws {
         let t = try await TestHub.make()
-        let store = t.hub.store
+        let store = t.hub.sqlite
         try await C.store(Self.readings(), into: store)
         _ = try await C.compactAll(store)
         let cutoff = Self.base + 47 * Self.minute + 30_000  // inside a period
@@ -111,7 +111,7 @@ import Testing
 
     @Test func aDamagedTierRowIsReadFromTheMinutesAndDamagedMinutesAreNamed() async throws {
         let t = try await TestHub.make()
-        let store = t.hub.store
+        let store = t.hub.sqlite
         try await C.store(Self.readings(), into: store)
         _ = try await C.compactAll(store)
         let (good, _) = try await Self.bothWays(store)
