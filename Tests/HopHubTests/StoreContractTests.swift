@@ -23,10 +23,8 @@ import Testing
         // PostgreSQL: not yet — tests that need a protocol the PostgreSQL store does not implement yet
         // run on SQLite only, through this list:
         //   keysAreStoredHashedAndRevocable (APIKeyStore, AuditedKeyStore)
-        //   batchSequenceIsAHighWaterMark, rollupsMatchTheRawReadings (TelemetryQueries.timeSeries)
-        //   retentionRemovesOnlyExpiredData (MaintenanceStore.applyRetention)
-        //   RollupContractTests (TelemetryQueries.timeSeries, frequencySeries)
-        //   RetentionContractTests.retentionPrunesEveryKindOfDataAtItsOwnCutoffOnly (AlertStore, ScoreStore)
+        //   RetentionContractTests (both tests: their data includes alert decisions, mail and scores;
+        //     AlertStore, ScoreStore.writeScores)
         static let notYetOnPostgres: [Backend] = [.sqlite]
     }
 
@@ -53,7 +51,7 @@ import Testing
         StoredTelemetry(Telemetry(substationID: SubstationID(sub), feederID: FeederID(feeder), voltageKV: 230, frequencyHz: f, ts: SourceTime(epochMilliseconds: ts)), arrival: ts)
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func batchSequenceIsAHighWaterMark(_ backend: Backend) async throws {
         let store = try await Self.makeStore(backend)
         let now = SourceTime.now().epochMilliseconds
@@ -97,7 +95,7 @@ import Testing
         #expect(try await store.activeOutages(scope: .all).isEmpty)
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func rollupsMatchTheRawReadings(_ backend: Backend) async throws {
         let store = try await Self.makeStore(backend)
         let minute = (SourceTime.now().epochMilliseconds / 60_000 - 30) * 60_000
@@ -113,7 +111,7 @@ import Testing
         #expect(point.min?.frequencyHz == 59.9 && point.max?.frequencyHz == 60.1)
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func retentionRemovesOnlyExpiredData(_ backend: Backend) async throws {
         let store = try await Self.makeStore(backend)
         let now = SourceTime.now().epochMilliseconds

@@ -1,3 +1,4 @@
+import HopHubCore
 import Logging
 import PostgresNIO
 
@@ -22,7 +23,17 @@ extension PostgresStore {
     /// snapshot, so a read of head and chunks never sees a compaction pass half done.
     func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let logger = self.logger
-        return try await client.withConnection { connection in
+        do {
+            return try await readTransaction(body, logger: logger)
+        } catch let error as PSQLError {
+            throw PostgresStoreError(database: settings.description, operation: "a read", underlying: error)
+        }
+    }
+
+    private func readTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result, logger: Logger) async throws
+        -> Result
+    {
+        try await client.withConnection { connection in
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             let result: Result
             do {

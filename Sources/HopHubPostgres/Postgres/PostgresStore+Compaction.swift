@@ -17,7 +17,7 @@ extension PostgresStore: TelemetryCompaction {
         let logger = self.logger
         return try await transaction { c in
             var report = CompactionReport()
-            guard try await c.integer("SELECT pg_try_advisory_xact_lock(\(Self.compactionLockKey))::int8", logger: logger) == 1 else {
+            guard try await c.integer("SELECT pg_try_advisory_xact_lock(\(Self.compactionLockKey))::int::int8", logger: logger) == 1 else {
                 return report
             }
             var examined = 0

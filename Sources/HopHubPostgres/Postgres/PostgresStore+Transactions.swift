@@ -1,3 +1,4 @@
+import HopHubCore
 import Logging
 import PostgresNIO
 
@@ -6,7 +7,11 @@ extension PostgresStore {
     /// back when it throws, and its error rethrown as it was (postgres-nio's own `withTransaction`
     /// wraps it). A failed COMMIT throws the server's error.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await Self.transaction(client, logger: logger, body)
+        do {
+            return try await Self.transaction(client, logger: logger, body)
+        } catch let error as PSQLError {
+            throw PostgresStoreError(database: settings.description, operation: "a transaction", underlying: error)
+        }
     }
 
     static func transaction<Result: Sendable>(

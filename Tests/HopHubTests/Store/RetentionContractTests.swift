@@ -114,7 +114,7 @@ import Testing
         #expect(events.map(\.time.epochMilliseconds).sorted() == [cut.events, now - minute])
 
         #expect(try await store.activeOutages(scope: .all).map(\.outage.outageID) == ["O-old-active"])
-        #expect(try await StoreTestData.count(store, "SELECT count(*) FROM outages WHERE active = 0") == 2)
+        #expect(try await StoreTestData.count(store, "SELECT count(*) FROM outages WHERE active = false") == 2)
         #expect(try await StoreTestData.count(store, "SELECT count(*) FROM outages WHERE outage_id = 'O-old-resolved'") == 0)
 
         // Buckets of well under a second: every score is its own point, nothing is thinned away.

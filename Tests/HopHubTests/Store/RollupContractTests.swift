@@ -50,7 +50,7 @@ import Testing
         return samples
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func multiMinuteBucketsAverageEveryQuantityWeightedByReadingCount(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         let samples = uneven
@@ -78,7 +78,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func frequencyBucketsWeighEveryReadingOfEveryFeederEqually(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         let samples = uneven
@@ -98,7 +98,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func minimumAndMaximumComeFromAnyMinuteOfTheirBucketOnly(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         // First bucket: the minimum in its last minute, the maximum in its first, each from its own
@@ -121,7 +121,7 @@ import Testing
         #expect(series.points.first?.min?.voltageKV == 221 && series.points.first?.max?.voltageKV == 240)
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func aMissingQuantityLeavesTheOthersAveragesAndExtremesAlone(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         // No reading has current; power only in the second bucket; the first bucket mixes
@@ -159,7 +159,7 @@ import Testing
         #expect(raw.points.allSatisfy { $0.currentA == nil })
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func aLateReadingWithAnOlderTimeDoesNotBecomeTheLatest(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         let t = base + 30_000
