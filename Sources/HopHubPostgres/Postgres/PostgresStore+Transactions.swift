@@ -23,7 +23,7 @@ extension PostgresStore {
             do {
                 result = try await body(connection)
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
             try await connection.query("COMMIT", logger: logger)

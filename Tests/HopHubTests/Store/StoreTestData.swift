@@ -113,4 +113,14 @@ enum StoreTestData {
         let sqlite = try #require(store as? SQLiteStore, "no row inspection for \(type(of: store))")
         return try await sqlite.pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
     }
+
+    /// Runs a statement that no store protocol offers (damaging a row on purpose), in each backend's dialect.
+    static func execute(_ store: any HubStore, sqlite: String, postgres: String) async throws {
+        if let pg = store as? PostgresStore {
+            try await pg.client.query(PostgresQuery(unsafeSQL: postgres))
+            return
+        }
+        let db = try #require(store as? SQLiteStore, "no statements for \(type(of: store))")
+        try await db.pool.write { db in try db.execute(sql: sqlite) }
+    }
 }
