@@ -26,17 +26,39 @@ public final class PostgresStore: Sendable {
 
     /// Connects to the database of `settings` and applies the migrations it lacks (once across
     /// replicas starting together: see `PostgresMigrator`). Throws `PostgresStoreError` naming the
-    /// database (never its password) when it cannot be reached or migrated.
-    public static func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresStore {
+    /// database (never its password) when it cannot be migrated, or reached within `timeout` (the
+    /// pool retries a refused connection with back-off and logs each attempt's error).
+    public static func open(settings: PostgresSettings, logger: Logger, timeout: Duration = .seconds(30)) async throws -> PostgresStore {
         let client = PostgresClient(configuration: try clientConfiguration(settings), backgroundLogger: logger)
         let store = PostgresStore(client: client, settings: settings, logger: logger)
         do {
-            try await PostgresMigrator(client: client, logger: logger).migrate(PostgresSchema.migrations)
+            let migrated = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await PostgresMigrator(client: client, logger: logger).migrate(PostgresSchema.migrations)
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return false
+                }
+                let first = try await group.next() ?? false
+                // Closing ends a migration still waiting for a connection, which the group awaits.
+                if !first { try? await store.close() }
+                group.cancelAll()
+                return first
+            }
+            guard migrated else { throw OpenTimeout(timeout: timeout) }
         } catch {
             try? await store.close()
             throw PostgresStoreError(database: settings.description, operation: "opening", underlying: error)
         }
         return store
+    }
+
+    /// No connection (or no migration lock) within the time `open` waits.
+    struct OpenTimeout: Error, CustomStringConvertible {
+        var timeout: Duration
+        var description: String { "no connection within \(timeout) (the log shows each attempt's error)" }
     }
 
     /// Ends the client's task: open connections close, later queries fail.
