@@ -24,7 +24,7 @@ import Testing
         // run on SQLite only, through this list:
         //   keysAreStoredHashedAndRevocable (APIKeyStore, AuditedKeyStore)
         //   RetentionContractTests (both tests: their data includes alert decisions, mail and scores;
-        //     AlertStore, ScoreStore.writeScores)
+        //     AlertStore)
         static let notYetOnPostgres: [Backend] = [.sqlite]
     }
 

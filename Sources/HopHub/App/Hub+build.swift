@@ -33,9 +33,15 @@ public struct Hub: Sendable {
         Hub(configuration: configuration, store: try await openBackend(configuration, logger: logger), logger: logger)
     }
 
-    /// Opens (creating and migrating) the data directory's SQLite database, whatever `store` says:
-    /// for tests and tools that want the embedded store. `open(configuration:logger:)` follows `store`.
+    /// Opens (creating and migrating) the data directory's SQLite database: for tests and tools
+    /// that want the embedded store. A configuration naming another store is refused rather than
+    /// silently served from SQLite; `open(configuration:logger:)` opens whichever `store` names.
     public init(configuration: HubConfiguration, logger: Logger) throws {
+        guard configuration.store == .sqlite else {
+            throw ConfigError(
+                origin: "Hub(configuration:logger:)", key: "store",
+                problem: "\(configuration.store.rawValue) is opened by Hub.open(configuration:logger:); this initializer opens SQLite only")
+        }
         self.init(configuration: configuration, store: try Self.openStore(configuration), logger: logger)
     }
 
