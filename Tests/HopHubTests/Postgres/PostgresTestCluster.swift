@@ -78,11 +78,19 @@ actor PostgresTestCluster {
 
     /// Starts a cluster with scripts/pg-throwaway, owned by this process; returns its URL.
     private static func startCluster() throws -> String {
+        let printed = try startThrowaway([])
+        guard let url = printed["HOP_TEST_POSTGRES_URL"] else { throw Failure(description: "scripts/pg-throwaway printed no URL: \(printed)") }
+        return url
+    }
+
+    /// Runs `scripts/pg-throwaway start --owner <this process> <extra>` and returns what it printed
+    /// (`HOP_TEST_POSTGRES_URL`, `HOP_PG_CA_FILE`, …). The cluster stops once this process has exited.
+    static func startThrowaway(_ extra: [String]) throws -> [String: String] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let process = Process()
         process.executableURL = root.appendingPathComponent("scripts/pg-throwaway")
-        process.arguments = ["start", "--owner", "\(ProcessInfo.processInfo.processIdentifier)"]
+        process.arguments = ["start", "--owner", "\(ProcessInfo.processInfo.processIdentifier)"] + extra
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -92,9 +100,14 @@ actor PostgresTestCluster {
         let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         // Both pipes at their end means the script has finished; its URL line is its success.
         // (Not `waitUntilExit`: inside a test's task it can miss the exit and wait for ever.)
-        for line in text.split(separator: "\n") where line.hasPrefix("HOP_TEST_POSTGRES_URL=") {
-            return String(line.dropFirst("HOP_TEST_POSTGRES_URL=".count))
+        var printed: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { printed[String(parts[0])] = String(parts[1]) }
         }
-        throw Failure(description: "no PostgreSQL for the PostgreSQL test cases (scripts/pg-throwaway start): \(problem)\(text)")
+        guard printed["HOP_TEST_POSTGRES_URL"] != nil else {
+            throw Failure(description: "no PostgreSQL for the PostgreSQL test cases (scripts/pg-throwaway start): \(problem)\(text)")
+        }
+        return printed
     }
 }
