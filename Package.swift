@@ -77,7 +77,6 @@ let package = Package(
                 "HopProtocol", "HopHubCore", "HopChunks",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
