@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "HopHub", targets: ["HopHub"]),
         .library(name: "HopHubCore", targets: ["HopHubCore"]),
         .library(name: "HopHubSQLite", targets: ["HopHubSQLite"]),
+        .library(name: "HopHubPostgres", targets: ["HopHubPostgres"]),
         .library(name: "HopEdge", targets: ["HopEdge"]),
     ],
     dependencies: [
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Wire types shared by edge and hub. No I/O.
@@ -68,11 +70,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The server store backend (PostgreSQL through postgres-nio), implementing the same protocols.
+        .target(
+            name: "HopHubPostgres",
+            dependencies: [
+                "HopProtocol", "HopHubCore", "HopChunks",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP layer (routes, middleware, portal files) and the wiring of everything into one hub.
         .target(
             name: "HopHub",
             dependencies: [
-                "HopProtocol", "HopHubCore", "HopHubSQLite",
+                "HopProtocol", "HopHubCore", "HopHubSQLite", "HopHubPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,8 +177,9 @@ let package = Package(
         .testTarget(
             name: "HopHubTests",
             dependencies: [
-                "HopHub", "HopHubCore", "HopHubSQLite", "HopTestSupport",
+                "HopHub", "HopHubCore", "HopHubSQLite", "HopHubPostgres", "HopTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings

@@ -18,7 +18,7 @@ struct AlertsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try Hub.openStore(try data.load())
+            let store = try await data.openStore()
             let since = SourceTime.now().epochMilliseconds - Int64(minutes) * 60_000
             let entries = try await store.alertLog(since: since, scope: .all, limit: limit)
             if json {

@@ -63,7 +63,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = try filters.filter(limit: limit)
-            let store = try Hub.openStore(try data.load())
+            let store = try await data.openStore()
             let entries = try await store.auditEntries(filter)
             if json {
                 let encoder = JSONEncoder()
@@ -102,7 +102,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = try filters.filter(limit: nil)
-            let store = try Hub.openStore(try data.load())
+            let store = try await data.openStore()
             let sink = try AuditExportSink(path: output)
             let expected = try await store.auditCount(filter)
             let started = Date()

@@ -39,7 +39,7 @@ struct KeysCommand: AsyncParsableCommand {
                 }
                 return s
             })
-            let store = try Hub.openStore(try data.load())
+            let store = try await data.openStore()
             let admin = APIKeyAdmin(store: store)
             let key = try await admin.create(name: name, scopes: scopes, substations: substationScope)
             print("created key '\(name)' (scope \(scopes.map(\.rawValue).sorted().joined(separator: ",")), substations \(substationScope.listText)); store it now, it is not shown again:")
@@ -53,7 +53,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try Hub.openStore(try data.load())
+            let store = try await data.openStore()
             let keys = try await store.keys()
             if json {
                 let rows = keys.map(APIKeySummary.init)
@@ -80,7 +80,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "The key's name.") var name: String
 
         func run() async throws {
-            let store = try Hub.openStore(try data.load())
+            let store = try await data.openStore()
             let rotated: (key: String, record: APIKeyRecord)
             do {
                 rotated = try await APIKeyAdmin(store: store).rotate(name: name)
@@ -98,7 +98,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "The key's name.") var name: String
 
         func run() async throws {
-            let store = try Hub.openStore(try data.load())
+            let store = try await data.openStore()
             guard try await APIKeyAdmin(store: store).revoke(name: name) else {
                 throw ValidationError("no active key named '\(name)'")
             }

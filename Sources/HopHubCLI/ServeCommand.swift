@@ -28,14 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "hop-hub")
-        let hub = try Hub(configuration: configuration, logger: logger)
+        let hub = try await Hub.open(configuration: configuration, logger: logger)
         logger.info(
             "hop-hub starting",
             metadata: [
-                "listen": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databasePath)",
+                "listen": "\(configuration.host):\(configuration.port)", "store": "\(configuration.store.rawValue)", "database": "\(configuration.storeDescription)",
                 "version": "\(HubVersion.current)",
             ])
-        for record in try await hub.store.legacyRecords() {
+        // Records written by earlier releases exist only in SQLite databases.
+        for record in try await (hub.store as? SQLiteStore)?.legacyRecords() ?? [] {
             logger.warning("stored record kept as written by an earlier release", metadata: ["record": "\(record)"])
         }
         try await hub.run(logger: logger)

@@ -3,6 +3,7 @@ import Foundation
 import HopHub
 import HopHubCore
 import HopHubSQLite
+import Logging
 
 /// Options every subcommand that touches the data directory takes.
 struct DataOptions: ParsableArguments {
@@ -22,7 +23,11 @@ struct DataOptions: ParsableArguments {
         values.merge(environment: env, prefix: HubConfiguration.environmentPrefix, knownKeys: HubConfiguration.keys)
         if let dataDir { values.set("data_dir", dataDir, origin: "flag --data-dir") }
         for (key, value) in flags { values.set(key, value, origin: "flag --\(key.replacingOccurrences(of: "_", with: "-"))") }
-        return try HubConfiguration(values: values)
+        return try HubConfiguration(values: values, environment: env)
+    }
+
+    /// Opens the store the configuration names (`store: sqlite | postgres`), migrating it.
+    func openStore(flags: [String: String] = [:]) async throws -> any HubBackend {
+        try await Hub.openBackend(try load(flags: flags), logger: Logger(label: "hop-hub"))
     }
 }
-

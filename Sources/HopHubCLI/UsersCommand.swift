@@ -36,7 +36,7 @@ struct UsersCommand: AsyncParsableCommand {
             guard let password = readLine(strippingNewline: true), !password.isEmpty else {
                 throw ValidationError("no password on stdin")
             }
-            let accounts = try UsersCommand.accounts(data)
+            let accounts = try await UsersCommand.accounts(data)
             let user = try await UsersCommand.run {
                 try await accounts.create(
                     NewUser(
@@ -53,7 +53,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let accounts = try UsersCommand.accounts(data)
+            let accounts = try await UsersCommand.accounts(data)
             let rows = try await accounts.users().map { UserSummary($0) }
             if json {
                 let encoder = JSONEncoder()
@@ -78,7 +78,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Argument(help: "The user's email.") var email: String
 
         func run() async throws {
-            let accounts = try UsersCommand.accounts(data)
+            let accounts = try await UsersCommand.accounts(data)
             let user = try await UsersCommand.run { try await accounts.deactivate(email: email, by: .cli) }
             print("deactivated '\(user.email)'; their sessions have ended")
         }
@@ -95,7 +95,7 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             let list = substations.isEmpty ? nil : substations.joined(separator: ",")
             guard let grants = try UsersCommand.grants(list, all: allSubstations, required: true) else { return }
-            let accounts = try UsersCommand.accounts(data)
+            let accounts = try await UsersCommand.accounts(data)
             let user = try await UsersCommand.run { try await accounts.grant(email: email, substations: grants, by: .cli) }
             print("'\(user.email)' may now see substations \(SubstationGrants(user.substations).text)")
         }
@@ -109,7 +109,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: "Unlock this source address instead, e.g. 203.0.113.7.") var address: String?
 
         func run() async throws {
-            let accounts = try UsersCommand.accounts(data)
+            let accounts = try await UsersCommand.accounts(data)
             switch (email, address) {
             case (let email?, nil):
                 try await UsersCommand.run { try await accounts.unlock(email: email, by: .cli) }
@@ -124,9 +124,9 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     /// The account service over the configured data directory (bcrypt cost etc. from the config).
-    static func accounts(_ data: DataOptions) throws -> AccountService {
+    static func accounts(_ data: DataOptions) async throws -> AccountService {
         let configuration = try data.load()
-        let store = try Hub.openStore(configuration)
+        let store = try await Hub.openBackend(configuration, logger: Logger(label: "hop-hub.users"))
         return AccountService(store: store, settings: configuration.accounts, logger: Logger(label: "hop-hub.users"))
     }
 

@@ -115,7 +115,7 @@ import Testing
 
     @Test func saturatedWriterRefusesAtOnceWith503AndRetryAfter() async throws {
         let t = try await TestHub.make()
-        let gated = GatedStore(inner: t.hub.store)
+        let gated = GatedStore(inner: t.hub.sqlite)
         let writer = IngestWriter(store: gated, maxPendingRecords: 1000, metrics: HubMetrics(), logger: .init(label: "test"))
         // Readings at distinct source times (the head keeps one per series and time), numbered on
         // from `first`.

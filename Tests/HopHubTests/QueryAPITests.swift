@@ -15,7 +15,7 @@ import Testing
         let t = try await TestHub.make()
         let now = SourceTime.now().epochMilliseconds
         for sub in ["SUB001", "SUB002"] {
-            _ = try await t.hub.store.commit([IngestWrite(
+            _ = try await t.hub.sqlite.commit([IngestWrite(
                 edge: (EdgeID("edge-\(sub)"), 1, "all"),
                 telemetry: (0..<20).map { i in
                     StoredTelemetry(Telemetry(substationID: SubstationID(sub), feederID: "FDR001", siteName: "site \(sub)", latitude: 45, longitude: -122, voltageKV: 230, frequencyHz: 60 + Double(i) / 1000, ts: SourceTime(epochMilliseconds: now - Int64(20 - i) * 1000)), arrival: now)
@@ -24,7 +24,7 @@ import Testing
                 outages: [StoredOutage(ts: now, substationID: SubstationID(sub), outage: Outage(outageID: OutageID("O-\(sub)"), substationID: SubstationID(sub), status: "ACTIVE"))],
                 health: EdgeHealth(journalDepth: 0, oldestUnsentAgeSeconds: 0, evictedTotal: 0, quarantinedTotal: 0, devices: [DeviceHealth(name: "rtu", substationID: SubstationID(sub), commState: "ok")]),
                 arrival: now)])
-            try await t.hub.store.pool.write { db in
+            try await t.hub.sqlite.pool.write { db in
                 try db.execute(sql: "INSERT INTO scores VALUES (?, ?, 0.5, 0, 1.25, 60, 0.01, 60.0125, 'zscore-v1')", arguments: [now, sub])
             }
         }
@@ -78,7 +78,7 @@ import Testing
                 readings.append(StoredTelemetry(Telemetry(substationID: "SUB001", feederID: FeederID(feeder), voltageKV: 230, frequencyHz: 59.9 + Double(i % 20) / 100, ts: SourceTime(epochMilliseconds: now - Int64(i) * 30_000)), arrival: now))
             }
         }
-        _ = try await t.hub.store.commit([IngestWrite(telemetry: readings, arrival: now)])
+        _ = try await t.hub.sqlite.commit([IngestWrite(telemetry: readings, arrival: now)])
         try await t.live { client in
             let week = try await client.get("/api/query/telemetry/timeseries?substation_id=SUB001&minutes=10080", key: t.allKey).decode(TimeSeriesResponse.self)
             #expect(week.resolutionSeconds >= 60)
@@ -115,7 +115,7 @@ import Testing
                 }
             }
         }
-        _ = try await t.hub.store.commit([IngestWrite(telemetry: samples.map { $0.stored() }, arrival: now)])
+        _ = try await t.hub.sqlite.commit([IngestWrite(telemetry: samples.map { $0.stored() }, arrival: now)])
         // 7 days within 1,500 points: 604,800 s / 1,499 buckets = 404 s, rounded up to whole minutes
         // (7), and past five minutes to whole ten-minute periods.
         let width: Int64 = 600_000

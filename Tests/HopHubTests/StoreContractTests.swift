@@ -6,18 +6,45 @@ import Testing
 
 @testable import HopHub
 @testable import HopHubCore
+@testable import HopHubPostgres
 @testable import HopHubSQLite
 
-/// The contract every store backend must meet. PostgreSQL joins `backends` when it exists.
+/// The contract every store backend must meet, run on each: SQLite in a temporary file,
+/// PostgreSQL in a fresh database of the test process's throwaway cluster (`PostgresTestCluster`).
 @Suite struct StoreContractTests {
-    enum Backend: String, CaseIterable, Sendable { case sqlite }
+    enum Backend: String, CaseIterable, Sendable {
+        case sqlite, postgres
 
-    static func makeStore(_ backend: Backend) throws -> any HubStore {
+        /// Both, unless `HOP_SKIP_POSTGRES=1` leaves PostgreSQL out on purpose (scripts/test never does).
+        static var allCases: [Backend] {
+            ProcessInfo.processInfo.environment["HOP_SKIP_POSTGRES"] == "1" ? [.sqlite] : [.sqlite, .postgres]
+        }
+
+        // PostgreSQL: not yet — tests that need a protocol the PostgreSQL store does not implement yet
+        // run on SQLite only, through this list:
+        //   keysAreStoredHashedAndRevocable (APIKeyStore, AuditedKeyStore)
+        //   RetentionContractTests (both tests: their data includes alert decisions, mail and scores;
+        //     AlertStore)
+        static let notYetOnPostgres: [Backend] = [.sqlite]
+    }
+
+    static func makeStore(_ backend: Backend) async throws -> any HubStore {
         switch backend {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hop-store-\(UUID().uuidString)").path
             return try Hub.openStore(HubConfiguration(dataDirectory: dir))
+        case .postgres:
+            return try await PostgresTestCluster.shared.freshStore()
         }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aStoreAnswersPingAndReportsItsSize(_ backend: Backend) async throws {
+        let store = try await Self.makeStore(backend)
+        try await store.ping()
+        #expect(try await store.databaseSizeBytes() > 0)
+        try await store.close()
+        await #expect(throws: (any Error).self) { try await store.ping() }
     }
 
     static func reading(_ sub: String, feeder: String = "FDR001", ts: Int64, f: Double = 60) -> StoredTelemetry {
@@ -26,7 +53,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func batchSequenceIsAHighWaterMark(_ backend: Backend) async throws {
-        let store = try Self.makeStore(backend)
+        let store = try await Self.makeStore(backend)
         let now = SourceTime.now().epochMilliseconds
         func batch(_ seq: Int64) -> IngestWrite {
             IngestWrite(edge: (EdgeID("e1"), seq, "k"), telemetry: [Self.reading("SUB001", ts: now - 1000 + seq)], arrival: now)
@@ -40,7 +67,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func aConflictRollsBackOnlyItsOwnWrite(_ backend: Backend) async throws {
-        let store = try Self.makeStore(backend)
+        let store = try await Self.makeStore(backend)
         let now = SourceTime.now().epochMilliseconds
         let own = IngestWrite(outages: [StoredOutage(ts: now, substationID: "SUB001", outage: Outage(outageID: "O1", status: "ACTIVE"))], arrival: now)
         let hijack = IngestWrite(
@@ -56,7 +83,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func outageUpdatesApplyInSourceTimeOrder(_ backend: Backend) async throws {
-        let store = try Self.makeStore(backend)
+        let store = try await Self.makeStore(backend)
         let now = SourceTime.now().epochMilliseconds
         func outage(_ status: String, ts: Int64, customers: Int?) -> IngestWrite {
             IngestWrite(outages: [StoredOutage(ts: ts, substationID: "SUB001", outage: Outage(outageID: "O1", customersOut: customers, status: status))], arrival: now)
@@ -70,7 +97,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func rollupsMatchTheRawReadings(_ backend: Backend) async throws {
-        let store = try Self.makeStore(backend)
+        let store = try await Self.makeStore(backend)
         let minute = (SourceTime.now().epochMilliseconds / 60_000 - 30) * 60_000
         let values = [59.9, 60.1, 60.0, 60.05]
         // Split across two commits to exercise the upsert merge.
@@ -86,7 +113,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func retentionRemovesOnlyExpiredData(_ backend: Backend) async throws {
-        let store = try Self.makeStore(backend)
+        let store = try await Self.makeStore(backend)
         let now = SourceTime.now().epochMilliseconds
         let old = now - 40 * 86_400_000
         _ = try await store.commit([IngestWrite(telemetry: [Self.reading("SUB001", ts: old), Self.reading("SUB001", ts: now)], arrival: now)])
@@ -97,9 +124,9 @@ import Testing
         #expect(series.points.count == 2)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.notYetOnPostgres)
     func keysAreStoredHashedAndRevocable(_ backend: Backend) async throws {
-        let store = try Self.makeStore(backend)
+        let store = try await Self.makeStore(backend)
         let admin = APIKeyAdmin(store: store)
         let key = try await admin.create(name: "edge-1", scopes: [.ingest], substations: .only(["SUB001"]))
         let parts = try #require(APIKeyGenerator.parse(key))

@@ -30,7 +30,7 @@ struct TestHub: Sendable {
         config.port = 0
         change(&config)
         let hub = try Hub(configuration: config, logger: Logger(label: "test"))
-        let admin = APIKeyAdmin(store: hub.store)
+        let admin = APIKeyAdmin(store: hub.sqlite)
         return TestHub(
             directory: dir, hub: hub,
             allKey: try await admin.create(name: "all", scopes: [.ingest, .read], substations: .all),
@@ -103,4 +103,9 @@ enum Fixtures {
         }.joined(separator: ",")
         return #"{"edge_id":"\#(edge)","seq":\#(seq),"telemetry":[\#(telemetry)],"health":{"journal_depth":5,"oldest_unsent_age_s":2.5,"evicted_total":0,"quarantined_total":0,"devices":[{"name":"rtu","substation_id":"\#(substation)","comm_state":"ok","last_poll_latency_ms":8.5}]}}"#
     }
+}
+
+extension Hub {
+    /// The hub's store as the SQLite store `TestHub` always opens, for tests that read its tables.
+    var sqlite: SQLiteStore { store as! SQLiteStore }
 }

@@ -10,7 +10,7 @@ extension Hub {
     /// their open `/api/stream` connections are closed: a stream keeps the rights it started with,
     /// so the browser reconnects with the new ones (or gets a 401).
     static func makeAccounts(
-        _ configuration: HubConfiguration, store: SQLiteStore, live: LiveFeed, logger: Logger
+        _ configuration: HubConfiguration, store: any HubBackend, live: LiveFeed, logger: Logger
     ) -> AccountService {
         var accounts = AccountService(store: store, settings: configuration.accounts, logger: logger)
         accounts.onAccessChanged = { email in await live.endStreams(forUser: email) }
@@ -18,7 +18,7 @@ extension Hub {
     }
 
     /// Alert recipients: the configured addresses plus active, opted-in users granted the substation.
-    static func makeAlertRecipients(_ configuration: HubConfiguration, store: SQLiteStore) -> any AlertRecipients {
+    static func makeAlertRecipients(_ configuration: HubConfiguration, store: any HubBackend) -> any AlertRecipients {
         SubscribedRecipients(configured: configuration.alerting.recipients, source: UserSubscriberSource(store: store))
     }
 

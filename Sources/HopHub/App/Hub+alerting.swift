@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// Wiring of the scorer, the alert engine and the outbox.
 extension Hub {
     static func makeAlertEngine(
-        _ configuration: HubConfiguration, store: SQLiteStore, signal: OutboxSignal, metrics: HubMetrics, logger: Logger,
+        _ configuration: HubConfiguration, store: any HubBackend, signal: OutboxSignal, metrics: HubMetrics, logger: Logger,
         live: LiveFeed
     ) -> AlertEngine? {
         guard configuration.alerting.enabled else { return nil }

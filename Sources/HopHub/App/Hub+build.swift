@@ -8,7 +8,8 @@ import Logging
 /// The assembled hub: store, writer, HTTP routes and background services.
 public struct Hub: Sendable {
     public let configuration: HubConfiguration
-    public let store: SQLiteStore
+    /// The store backend (`store` in the configuration), used only through its protocols.
+    public let store: any HubBackend
     public let metrics: HubMetrics
     public let writer: IngestWriter
     /// Decides alerts (nil when `alerts.enabled` is false); its outbox is delivered by `OutboxService`.
@@ -27,10 +28,27 @@ public struct Hub: Sendable {
     /// Judges committed frequency readings (nil when `frequency.alarms` is false; docs/frequency.md).
     let frequencyMonitor: FrequencyMonitor?
 
-    /// Opens (creating and migrating) the data directory's database.
+    /// Opens (creating and migrating) the configured store backend, then builds the hub on it.
+    public static func open(configuration: HubConfiguration, logger: Logger) async throws -> Hub {
+        Hub(configuration: configuration, store: try await openBackend(configuration, logger: logger), logger: logger)
+    }
+
+    /// Opens (creating and migrating) the data directory's SQLite database: for tests and tools
+    /// that want the embedded store. A configuration naming another store is refused rather than
+    /// silently served from SQLite; `open(configuration:logger:)` opens whichever `store` names.
     public init(configuration: HubConfiguration, logger: Logger) throws {
+        guard configuration.store == .sqlite else {
+            throw ConfigError(
+                origin: "Hub(configuration:logger:)", key: "store",
+                problem: "\(configuration.store.rawValue) is opened by Hub.open(configuration:logger:); this initializer opens SQLite only")
+        }
+        self.init(configuration: configuration, store: try Self.openStore(configuration), logger: logger)
+    }
+
+    /// Builds the hub on an opened store.
+    public init(configuration: HubConfiguration, store: any HubBackend, logger: Logger) {
         self.configuration = configuration
-        store = try Self.openStore(configuration)
+        self.store = store
         metrics = HubMetrics()
         live = LiveFeed(
             settings: configuration.portal.live, lookups: store, metrics: metrics,
@@ -57,12 +75,6 @@ public struct Hub: Sendable {
         // Each transition is stored as an event and raises or returns its alarm.
         let events = FrequencyEventSink(writer: writer, logger: logger)
         relay.connect(configuration.alarms.enabled ? FrequencySinks([events, FrequencyAlarmBridge(alarms: alarms)]) : events)
-    }
-
-    /// Creates the data directory if needed and opens (migrating) its database.
-    public static func openStore(_ configuration: HubConfiguration) throws -> SQLiteStore {
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        return try SQLiteStore(path: configuration.databasePath)
     }
 
     public func buildRouter() -> Router<HubRequestContext> {

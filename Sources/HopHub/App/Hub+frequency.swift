@@ -6,7 +6,7 @@ import Logging
 extension Hub {
     /// The judge, taking up at start the conditions whose alarms are still open (when alarms are on).
     static func makeFrequencyMonitor(
-        _ configuration: HubConfiguration, store: SQLiteStore, sink: any FrequencyAlarmSink, logger: Logger
+        _ configuration: HubConfiguration, store: any HubBackend, sink: any FrequencyAlarmSink, logger: Logger
     ) -> FrequencyMonitor {
         let settings = configuration.frequency
         guard configuration.alarms.enabled else { return FrequencyMonitor(settings: settings, sink: sink) }

@@ -11,12 +11,18 @@ extension HubConfiguration {
         "retention.raw_days", "retention.rollup_days", "retention.event_days", "retention.score_days",
         "retention.interval_s",
         "query.max_points_per_series", "query.latest_window_s",
-    ] + frequencyKeys + alertingKeys + alarmKeys + portalKeys + accountKeys + httpKeys
+    ] + frequencyKeys + alertingKeys + alarmKeys + portalKeys + accountKeys + httpKeys + storeKeys
 
     public static let environmentPrefix = "HOP_HUB_"
 
     /// Builds a configuration from gathered values; the first bad value is reported with its origin.
-    public init(values: ConfigValues) throws(ConfigError) {
+    /// The PostgreSQL password is taken from `environment` only (`PostgresSettings.passwordVariable`).
+    public init(values: ConfigValues, environment: [String: String] = [:]) throws(ConfigError) {
+        if let password = values.values["postgres.password"] {
+            throw ConfigError(
+                origin: password.origin, key: "postgres.password",
+                problem: "is not read from configuration: set \(PostgresSettings.passwordVariable) in the environment")
+        }
         try values.rejectUnknown(knownKeys: Set(Self.keys))
         guard let dir = values.string("data_dir"), !dir.isEmpty else {
             throw ConfigError(
@@ -75,6 +81,8 @@ extension HubConfiguration {
         try loadPortal(values)
         try loadAccounts(values)
         try loadHTTP(values)
+        postgres.password = environment[PostgresSettings.passwordVariable]
+        try loadStore(values)
         guard rollupRetentionDays >= rawRetentionDays else {
             throw ConfigError(
                 origin: values.origin("retention.rollup_days"), key: "retention.rollup_days",

@@ -3,7 +3,7 @@ import HopProtocol
 /// Every setting of `hop-hub serve`, with its default. docs/hub-configuration.md lists them with
 /// their file keys and environment variables; keep the two in step.
 public struct HubConfiguration: Sendable {
-    /// Directory holding the SQLite database (`hop.sqlite`, WAL mode). Created if missing.
+    /// Directory holding the SQLite database (`hop.sqlite`, WAL mode) and portal layers. Created if missing.
     public var dataDirectory: String
     public var host = "127.0.0.1"
     public var port = 8080
@@ -48,6 +48,10 @@ public struct HubConfiguration: Sendable {
     public var storage = StorageSettings()
     /// HTTP server timeouts and the per-address connection cap (`http.*`).
     public var http = HTTPServerSettings()
+    /// Which backend stores the data (`store`): the SQLite file in `dataDirectory` or PostgreSQL.
+    public var store = StoreKind.sqlite
+    /// The PostgreSQL database (`postgres.*`; the password from `HOP_HUB_POSTGRES_PASSWORD`).
+    public var postgres = PostgresSettings()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

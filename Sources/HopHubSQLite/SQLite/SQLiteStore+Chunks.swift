@@ -3,22 +3,6 @@ import GRDB
 import HopChunks
 import HopHubCore
 
-/// A chunk (or a block's minute statistics) that does not decode: which one, and what the codec
-/// found (offset, field, expected). Reads that need it fail with this error; the chunk is never
-/// rewritten or dropped silently.
-public struct CorruptChunkError: Error, CustomStringConvertible, Sendable {
-    public var substationID: String
-    public var feederID: String
-    public var blockStart: Int64
-    public var underlying: ChunkError
-    /// `telemetry chunk` or `minute statistics`.
-    public var kind = "telemetry chunk"
-
-    public var description: String {
-        "\(kind) of \(substationID)/\(feederID.isEmpty ? "-" : feederID) at block \(blockStart) is corrupt: \(underlying)"
-    }
-}
-
 /// One decoded chunk row.
 struct StoredChunk {
     var feederID: String

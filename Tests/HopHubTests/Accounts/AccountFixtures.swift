@@ -49,7 +49,7 @@ enum AccountFixtures {
 
     /// An account service over `t`'s store with an injected clock.
     static func service(_ t: TestHub, clock: AccountTestClock, _ change: (inout AccountSettings) -> Void = { _ in }) -> AccountService {
-        AccountService(store: t.hub.store, settings: settings(change), clock: clock.clock, logger: Logger(label: "test"))
+        AccountService(store: t.hub.sqlite, settings: settings(change), clock: clock.clock, logger: Logger(label: "test"))
     }
 }
 

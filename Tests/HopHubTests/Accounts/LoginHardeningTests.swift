@@ -49,7 +49,7 @@ import Testing
         let limited = codes.filter { $0 == .rateLimited }.count
         #expect(unauthenticated <= 5, "\(unauthenticated) of 30 parallel guesses got a password check")
         #expect(unauthenticated + limited == 30, "\(codes)")
-        let checked = try await t.hub.store.auditEntries(AuditFilter(target: "slow@example.com", outcome: .failure))
+        let checked = try await t.hub.sqlite.auditEntries(AuditFilter(target: "slow@example.com", outcome: .failure))
         #expect(checked.count <= 5, "\(checked.count) wrong-password rows: that many bcrypt checks ran")
         // Limit reached: the right password, sent as a parallel batch, is refused every time.
         let right = await Self.parallel(10, accounts, "slow@example.com", AccountFixtures.password, from: "10.9.9.10")
@@ -69,15 +69,15 @@ import Testing
         for i in 0..<50 {
             #expect(await Self.attempt(accounts, "op@example.com", from: "10.0.1.\(i)")?.code == .rateLimited)
         }
-        var denied = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
+        var denied = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
         #expect(denied.count == 1, "\(denied.count) denied rows for one lock")
         // After the lock, the next row reports the 49 attempts that were not written.
         clock.advance(seconds: 301)
         _ = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: "10.0.0.1")
         let success = try #require(
-            try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com", outcome: .success)).first { $0.action == .login })
+            try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com", outcome: .success)).first { $0.action == .login })
         #expect(success.detail.contains("49 denied attempts"), "\(success.detail)")
-        denied = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
+        denied = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
         #expect(denied.count == 1)
 
         // The same for a locked address, across many emails.
@@ -86,7 +86,7 @@ import Testing
             $0.maxFailuresPerAddress = 2
         }
         for i in 0..<40 { _ = await Self.attempt(byAddress, "x\(i)@example.com", from: "203.0.113.5") }
-        let all = try await t.hub.store.auditEntries(AuditFilter(outcome: .denied, limit: 1000))
+        let all = try await t.hub.sqlite.auditEntries(AuditFilter(outcome: .denied, limit: 1000))
         let fromAddress = all.filter { $0.sourceAddress == "203.0.113.5" }
         #expect(fromAddress.count == 1 && fromAddress.first?.target == "203.0.113.5", "\(fromAddress.map(\.detail))")
     }
@@ -165,7 +165,7 @@ import Testing
         let t = try await AccountFixtures.hub()
         let accounts = AccountFixtures.service(t, clock: AccountTestClock())
         #expect(await Self.attempt(accounts, "Tr0ub4dor&3-secret", from: "10.4.0.1")?.message == "wrong email or password")
-        let rows = try await t.hub.store.auditEntries(AuditFilter(action: .login))
+        let rows = try await t.hub.sqlite.auditEntries(AuditFilter(action: .login))
         #expect(rows.first?.actor == "(invalid email)" && rows.first?.target == "(invalid email)")
         #expect(!rows.contains { $0.actor.contains("tr0ub4dor") || ($0.target ?? "").contains("tr0ub4dor") || $0.detail.contains("tr0ub4dor") })
     }
@@ -178,7 +178,7 @@ import Testing
             $0.maxFailuresPerAddress = 1000
         }
         for i in 0..<20 { _ = await Self.attempt(accounts, "made-up-\(i)@example.com", from: "10.5.0.\(i)") }
-        let count = { try await t.hub.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_throttle") ?? 0 } }
+        let count = { try await t.hub.sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_throttle") ?? 0 } }
         #expect(try await count() == 40)  // 20 emails + 20 addresses
         clock.advance(seconds: 61)
         _ = await Self.attempt(accounts, "op@example.com", from: "10.5.1.1")
@@ -189,7 +189,7 @@ import Testing
         let t = try await AccountFixtures.hub()
         let accounts = AccountFixtures.service(t, clock: AccountTestClock())
         _ = await Self.attempt(accounts, "Tr0ub4dor&3-secret", from: "10.4.0.1")
-        let keys = try await t.hub.store.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM login_throttle") }
+        let keys = try await t.hub.sqlite.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM login_throttle") }
         #expect(!keys.contains { $0.contains("tr0ub4dor") } && keys.contains("account:(invalid email)"), "\(keys)")
     }
 }

@@ -48,7 +48,7 @@ import Testing
             #expect(try await client.get("/api/session", key: t.readKey).status == .unauthorized)
             let forged = Browser(cookie: "not-a-session", csrf: "x")
             #expect(try await client.request("/api/query/substations", as: forged).status == .unauthorized)
-            let failures = try await t.hub.store.auditEntries(AuditFilter(action: .login, outcome: .failure))
+            let failures = try await t.hub.sqlite.auditEntries(AuditFilter(action: .login, outcome: .failure))
             #expect(failures.count == 2 && failures.allSatisfy { $0.sourceAddress == "127.0.0.1" })
         }
     }
@@ -69,7 +69,7 @@ import Testing
             #expect(out.status == .noContent)
             #expect(out.sessionCookie?.value == "" && out.sessionCookie?.attributes["max-age"] == "0")
             #expect(try await client.request("/api/session", as: browser).status == .unauthorized)
-            #expect(try await t.hub.store.auditEntries(AuditFilter(action: .logout)).map(\.actor) == ["op@example.com"])
+            #expect(try await t.hub.sqlite.auditEntries(AuditFilter(action: .logout)).map(\.actor) == ["op@example.com"])
         }
         #expect(try await t.count("sessions") == 0)
     }
@@ -131,7 +131,7 @@ import Testing
         let t = try await AccountFixtures.hub()
         let now = SourceTime.now().epochMilliseconds
         for sub in ["SUB001", "SUB002"] {
-            _ = try await t.hub.store.commit([IngestWrite(
+            _ = try await t.hub.sqlite.commit([IngestWrite(
                 edge: (EdgeID("edge-\(sub)"), 1, "all"),
                 telemetry: [StoredTelemetry(Telemetry(substationID: SubstationID(sub), feederID: "FDR001", voltageKV: 230, frequencyHz: 60, ts: SourceTime(epochMilliseconds: now - 1000)), arrival: now)],
                 events: [], outages: [], health: nil, arrival: now)])
@@ -159,7 +159,7 @@ import Testing
             let body = #"{"email":"op@example.com","password":"Correct horse 42"}"#
             let r = try await client.execute(uri: "/login", method: .post, headers: spoof, body: ByteBuffer(string: body))
             #expect(r.status == .ok && r.sessionCookie?.attributes["secure"] == nil)
-            let rows = try await t.hub.store.auditEntries(AuditFilter(action: .login))
+            let rows = try await t.hub.sqlite.auditEntries(AuditFilter(action: .login))
             #expect(rows.map(\.sourceAddress) == ["127.0.0.1"])
         }
     }

@@ -21,7 +21,7 @@ import Testing
         clock.advance(seconds: 600)
         #expect(try await accounts.authenticate(sessionID: login.sessionID) == nil)
         #expect(try await t.count("sessions") == 0)
-        let expired = try await t.hub.store.auditEntries(AuditFilter(action: .sessionExpired))
+        let expired = try await t.hub.sqlite.auditEntries(AuditFilter(action: .sessionExpired))
         #expect(expired.map(\.detail) == ["idle timeout"])
     }
 
@@ -39,7 +39,7 @@ import Testing
         }
         clock.advance(seconds: 300)  // 3600 s after login
         #expect(try await accounts.authenticate(sessionID: login.sessionID) == nil)
-        #expect(try await t.hub.store.auditEntries(AuditFilter(action: .sessionExpired)).map(\.detail) == ["absolute timeout"])
+        #expect(try await t.hub.sqlite.auditEntries(AuditFilter(action: .sessionExpired)).map(\.detail) == ["absolute timeout"])
     }
 
     @Test func lastSeenIsWrittenAtMostOncePerMinute() async throws {
@@ -51,10 +51,10 @@ import Testing
         let start = login.session.session.lastSeen
         clock.advance(seconds: 59)
         _ = try await accounts.authenticate(sessionID: login.sessionID)
-        #expect(try await t.hub.store.session(idHash: hash)?.0.lastSeen == start)
+        #expect(try await t.hub.sqlite.session(idHash: hash)?.0.lastSeen == start)
         clock.advance(seconds: 1)
         _ = try await accounts.authenticate(sessionID: login.sessionID)
-        #expect(try await t.hub.store.session(idHash: hash)?.0.lastSeen == start + 60_000)
+        #expect(try await t.hub.sqlite.session(idHash: hash)?.0.lastSeen == start + 60_000)
     }
 
     @Test func purgeRemovesOnlyExpiredSessions() async throws {
@@ -86,7 +86,7 @@ import Testing
         } catch let error as HubError {
             #expect(error.code == .unauthenticated && error.message == "account is deactivated; ask an administrator")
         }
-        let actions = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com")).map(\.action)
+        let actions = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com")).map(\.action)
         #expect(actions.contains(.userDeactivate) && actions.contains(.sessionsEnd))
     }
 

@@ -14,7 +14,7 @@ import Testing
         let users = try await t.hub.accounts.users()
         #expect(users.map(\.email) == ["admin@example.com", "exec@example.com", "op@example.com"])
         #expect(users.first { $0.email == "admin@example.com" }?.substations == .all)
-        let found = try await t.hub.store.user(email: "OP@Example.COM")
+        let found = try await t.hub.sqlite.user(email: "OP@Example.COM")
         #expect(found?.email == "op@example.com")
         #expect(found?.passwordHash.hasPrefix("$2") == true)
         await #expect(throws: HubError.self) {
@@ -48,11 +48,11 @@ import Testing
         let changed = try await t.hub.accounts.update(
             email: "op@example.com", UserChange(name: "Operator One", role: .executive, substations: .only(["SUB001", "SUB003"]), alertOptIn: true),
             by: actor)
-        let stored = try #require(try await t.hub.store.user(email: "op@example.com"))
+        let stored = try #require(try await t.hub.sqlite.user(email: "op@example.com"))
         #expect(stored == changed)
         #expect(stored.role == .executive && stored.name == "Operator One" && stored.alertOptIn)
         #expect(stored.substations == .only(["SUB001", "SUB003"]))
-        let rows = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com"))
+        let rows = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com"))
         let update = try #require(rows.first { $0.action == .userUpdate })
         #expect(update.actor == "admin@example.com" && update.sourceAddress == "192.0.2.9")
         #expect(update.detail.contains("role operator→executive") && update.detail.contains("substations SUB001→SUB001,SUB003"))
@@ -63,8 +63,8 @@ import Testing
     @Test func grantReplacesAndIsAudited() async throws {
         let t = try await AccountFixtures.hub()
         try await t.hub.accounts.grant(email: "op@example.com", substations: .only(["SUB002"]), by: .cli)
-        #expect(try await t.hub.store.user(email: "op@example.com")?.substations == .only(["SUB002"]))
-        let rows = try await t.hub.store.auditEntries(AuditFilter(action: .userGrant))
+        #expect(try await t.hub.sqlite.user(email: "op@example.com")?.substations == .only(["SUB002"]))
+        let rows = try await t.hub.sqlite.auditEntries(AuditFilter(action: .userGrant))
         #expect(rows.count == 1 && rows[0].detail == "substations SUB001→SUB002")
         await #expect(throws: HubError.self) { try await t.hub.accounts.grant(email: "nobody@example.com", substations: .all, by: .cli) }
     }

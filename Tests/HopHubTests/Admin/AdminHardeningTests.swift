@@ -44,7 +44,7 @@ import Testing
         let record = APIKeyRecord(
             id: made.id, name: "old-admin", secretHash: made.secretHash, scopes: [.admin, .read], substations: .only(["SUB001"]),
             createdAt: 0)
-        #expect(try await t.hub.store.insertKey(record, audit: AuditActor.cli.entry(.keyCreate, target: "old-admin")))
+        #expect(try await t.hub.sqlite.insertKey(record, audit: AuditActor.cli.entry(.keyCreate, target: "old-admin")))
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         try await t.live { client in
             let user = try await client.send(
@@ -68,7 +68,7 @@ import Testing
         let t = try await TestHub.makeForAdmin()
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         // Make every audit append for this user fail, as a full disk would.
-        try await t.hub.store.pool.write { db in
+        try await t.hub.sqlite.pool.write { db in
             try db.execute(sql: """
                 CREATE TEMP TRIGGER no_audit BEFORE INSERT ON audit_log WHEN NEW.target LIKE 'op%'
                 BEGIN SELECT RAISE(ABORT, 'disk full'); END
@@ -114,7 +114,7 @@ import Testing
 
     @Test func suppressedRefusalsAreReportedByTheKeysNextRow() async throws {
         let t = try await TestHub.makeForAdmin()
-        let store = t.hub.store
+        let store = t.hub.sqlite
         let entry = AuditActor(name: "key:x").entry(.adminDenied, target: "GET /api/admin/users", outcome: .denied, detail: "d", at: 1_000)
         #expect(try await store.appendThrottledAudit(entry, key: "k", windowMs: 60_000))
         for at in [2_000, 30_000, 60_999] as [Int64] {

@@ -118,7 +118,7 @@ import Testing
 
     @Test func concurrentCreatesOfOneNameHaveOneWinner() async throws {
         let t = try await TestHub.make()
-        let admin = APIKeyAdmin(store: t.hub.store)
+        let admin = APIKeyAdmin(store: t.hub.sqlite)
         let actor = AuditActor(name: "racer@example.com", sourceAddress: "10.0.0.1")
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
@@ -132,8 +132,8 @@ import Testing
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 1)
-        #expect(try await t.hub.store.keys().filter { $0.name == "contested" }.count == 1)
-        let audit = try await t.hub.store.auditEntries(AuditFilter(actor: "racer@example.com"))
+        #expect(try await t.hub.sqlite.keys().filter { $0.name == "contested" }.count == 1)
+        let audit = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "racer@example.com"))
         #expect(audit.count == 8)
         #expect(audit.filter { $0.outcome == .success }.count == 1)
     }

@@ -11,7 +11,7 @@ import NIOCore
 extension TestHub {
     /// Creates an admin-scoped key (`admin`, read+admin, all substations) and returns its text.
     func makeAdminKey(name: String = "admin") async throws -> String {
-        try await APIKeyAdmin(store: hub.store).create(name: name, scopes: [.admin, .read], substations: .all)
+        try await APIKeyAdmin(store: hub.sqlite).create(name: name, scopes: [.admin, .read], substations: .all)
     }
 
     /// The database through a fresh connection: the hub's own is closed once its application has shut down.

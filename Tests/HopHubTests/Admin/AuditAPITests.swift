@@ -14,10 +14,10 @@ import Testing
         let t = try await TestHub.make()
         let admin = try await t.makeAdminKey()
         let base = SourceTime(rfc3339: "2026-11-01T00:00:00Z")!.epochMilliseconds
-        try await t.hub.store.appendAudit(
+        try await t.hub.sqlite.appendAudit(
             AuditEntry(at: base, actor: "=evil@x.org", action: .login, sourceAddress: "10.0.0.9", outcome: .failure,
                        detail: "wrong email or password"))
-        try await t.hub.store.appendAudit(
+        try await t.hub.sqlite.appendAudit(
             AuditEntry(at: base + 60_000, actor: "op@x.org", action: .login, sourceAddress: "10.0.0.9"))
         try await t.live { client in
             let logins = try await client.send(.get, "/api/admin/audit?action=login", key: admin)

@@ -47,7 +47,7 @@ import Testing
             #expect(again.status == .conflict)
             let detail = try await client.request("/api/alarms/\(sub1)/history", as: op)
             #expect(detail.text.contains(#""event":"acknowledged""#))
-            let rows = try await t.hub.store.auditEntries(AuditFilter(actor: "op@example.com"))
+            let rows = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "op@example.com"))
             let alarmRows = rows.filter { $0.action == .alarmAcknowledge }
             #expect(alarmRows.map(\.outcome).sorted { $0.rawValue < $1.rawValue } == [.denied, .failure, .success])
             #expect(alarmRows.contains { $0.outcome == .success && $0.target == "alarm:\(sub1)" && $0.detail.contains("crew sent") })
@@ -66,8 +66,8 @@ import Testing
             #expect(shelve.status == .forbidden)
             #expect(try await client.post("/api/alarms/acknowledge", key: t.allKey, body: #"{"ids":[\#(sub2)]}"#).status == .forbidden)
             #expect(try await client.get("/api/alarms", key: t.readKey).status == .ok)
-            #expect(try await t.hub.store.alarm(id: sub2)?.state == .unacknowledgedActive)
-            let rows = try await t.hub.store.auditEntries(AuditFilter(actor: "exec@example.com"))
+            #expect(try await t.hub.sqlite.alarm(id: sub2)?.state == .unacknowledgedActive)
+            let rows = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "exec@example.com"))
             #expect(rows.contains { $0.action == .alarmShelve && $0.outcome == .denied })
         }
     }

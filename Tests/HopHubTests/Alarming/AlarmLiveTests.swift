@@ -13,7 +13,7 @@ import Testing
         let (feed, t) = try await LiveFeedTests.feed()
         let sub1 = try await feed.subscribe(scope: .only(["SUB001"]), user: "op@example.com")
         let all = try await feed.subscribe(scope: .all, user: nil)
-        let engine = AlarmEngine(store: t.hub.store, settings: AlarmSettings(), logger: Logger(label: "test"))
+        let engine = AlarmEngine(store: t.hub.sqlite, settings: AlarmSettings(), logger: Logger(label: "test"))
         let now = SourceTime.now().epochMilliseconds
         for sub in ["SUB001", "SUB002"] {
             let a = try #require(await engine.raise(AlarmCondition(type: .feederTrip, substationID: SubstationID(sub), feederID: "F1", at: now, message: "trip")))

@@ -34,7 +34,7 @@ extension LiveFeedTests {
 
     @Test func streamsOfRevokedKeysAreEnded() async throws {
         let (feed, t) = try await Self.feed()
-        let admin = APIKeyAdmin(store: t.hub.store)
+        let admin = APIKeyAdmin(store: t.hub.sqlite)
         let sub1Key = try await admin.created(name: "live-sub1", scopes: [.read], substations: .only(["SUB001"]), by: .cli).record
         let allKey = try await admin.created(name: "live-all", scopes: [.read], substations: .all, by: .cli).record
         let sub1 = try await feed.subscribe(scope: .only(["SUB001"]), user: nil, key: "sub1", keyID: sub1Key.id)

@@ -14,7 +14,7 @@ import Testing
         let t = try await TestHub.make()
         var settings = LiveSettings()
         change(&settings)
-        return (LiveFeed(settings: settings, lookups: t.hub.store, metrics: t.hub.metrics, logger: Logger(label: "test")), t)
+        return (LiveFeed(settings: settings, lookups: t.hub.sqlite, metrics: t.hub.metrics, logger: Logger(label: "test")), t)
     }
 
     static func write(_ sub: String?, now: Int64, outage: String? = nil, eventType: String = "FEEDER_TRIP") -> IngestWrite {
@@ -28,7 +28,7 @@ import Testing
 
     /// Commits like the writer does, then hands the writes to the feed.
     static func commitAndProcess(_ feed: LiveFeed, _ t: TestHub, _ writes: [IngestWrite]) async throws {
-        _ = try await t.hub.store.commit(writes)
+        _ = try await t.hub.sqlite.commit(writes)
         await feed.process(.committed(writes))
     }
 
@@ -57,7 +57,7 @@ import Testing
         #expect(everything.filter { $0.kind == .outage }.count == 2)
         #expect(everything.filter { $0.kind == .alert }.count == 1)
         // Event payloads carry the stored id, as /api/query/events does.
-        let stored = try await t.hub.store.events(since: 0, scope: .all, limit: 10).map(\.id).sorted()
+        let stored = try await t.hub.sqlite.events(since: 0, scope: .all, limit: 10).map(\.id).sorted()
         let pushed = everything.filter { $0.kind == .event }.compactMap { Self.decode(EventRecord.self, $0.json)?.id }.sorted()
         #expect(pushed == stored)
     }

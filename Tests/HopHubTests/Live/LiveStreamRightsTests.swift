@@ -16,7 +16,7 @@ import Testing
         var settings = LiveSettings()
         change(&settings)
         let feed = LiveFeed(
-            settings: settings, lookups: t.hub.store, metrics: t.hub.metrics, sessionIdleTimeoutSeconds: idle,
+            settings: settings, lookups: t.hub.sqlite, metrics: t.hub.metrics, sessionIdleTimeoutSeconds: idle,
             logger: Logger(label: "test"))
         return (feed, t)
     }
@@ -39,7 +39,7 @@ import Testing
         #expect(await liveEnding(feed, outStream) == .sessionEnded)
 
         // Idle: the session row still exists (nobody presented the cookie), yet it is over.
-        #expect(try await t.hub.store.session(idHash: idle.session.idHash) != nil)
+        #expect(try await t.hub.sqlite.session(idHash: idle.session.idHash) != nil)
         #expect(await feed.endStreamsOfEndedSessions(now: now + 600_000) == 1)
         #expect(await liveEnding(feed, idleStream) == .sessionEnded)
         #expect(await feed.subscribers[keyStream] != nil, "a key's stream has no session to lose")
@@ -47,7 +47,7 @@ import Testing
 
     @Test func rotatingAKeyEndsTheOldSecretsStreamsRevokingEndsAll() async throws {
         let (feed, t) = try await Self.feed()
-        let admin = APIKeyAdmin(store: t.hub.store)
+        let admin = APIKeyAdmin(store: t.hub.sqlite)
         let rotated = try await admin.created(name: "wall", scopes: [.read], substations: .all, by: .cli).record
         let revoked = try await admin.created(name: "gone", scopes: [.read], substations: .all, by: .cli).record
         let kept = try await admin.created(name: "kept", scopes: [.read], substations: .all, by: .cli).record

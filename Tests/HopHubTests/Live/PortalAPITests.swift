@@ -14,7 +14,7 @@ import Testing
     static let layer = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"North"},"geometry":{"type":"Polygon","coordinates":[[[-122.7,45.5],[-122.6,45.5],[-122.6,45.6],[-122.7,45.5]]]}}]}"#
 
     static func adminKey(_ t: TestHub) async throws -> String {
-        try await APIKeyAdmin(store: t.hub.store).create(name: "layer-admin", scopes: [.admin, .read], substations: .all)
+        try await APIKeyAdmin(store: t.hub.sqlite).create(name: "layer-admin", scopes: [.admin, .read], substations: .all)
     }
 
     @Test func configCarriesFrequencyBandMapAndStaleness() async throws {
@@ -82,7 +82,7 @@ import Testing
             #expect(try await client.get("/api/portal/layers/territory", key: t.readKey).status == .notFound)
             let again = try await client.execute(uri: "/api/admin/layers/territory", method: .delete, headers: Self.headers(admin))
             #expect(again.status == .notFound)
-            let audit = try await t.hub.store.auditEntries(AuditFilter(actor: "key:layer-admin")).reversed()
+            let audit = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "key:layer-admin")).reversed()
                 .map { "\($0.action.rawValue) \($0.target ?? "-") \($0.outcome.rawValue)" }
             #expect(audit.first == "map.layer_upload territory success")
             #expect(audit.contains("map.layer_upload x failure"))

@@ -25,7 +25,7 @@ import Testing
                     baselineStd: 0.01, latestValue: 60, classification: anomalous ? .anomaly : .normal)))
             }
         }
-        try await t.hub.store.writeScores(scores)
+        try await t.hub.sqlite.writeScores(scores)
         return anomalies
     }
 
@@ -36,7 +36,7 @@ import Testing
         let anomalies = try await Self.seed(t, subs: ["SUB001", "SUB002", "SUB003"], count: count, now: now)
         let since = now - Int64(count) * Self.minute
         let started = ContinuousClock.now
-        let trend = try await t.hub.store.scoreTrend(since: since, until: now, scope: .all, limit: 20_000, maxPointsPerSubstation: 1500)
+        let trend = try await t.hub.sqlite.scoreTrend(since: since, until: now, scope: .all, limit: 20_000, maxPointsPerSubstation: 1500)
         print("scoreTrend 7 days x 3 substations (\(3 * count) rows) -> \(trend.count) in \(ContinuousClock.now - started)")
         #expect(trend.count <= 3 * 1501 + anomalies.count, "\(trend.count)")
         #expect(trend.map(\.time.epochMilliseconds) == trend.map(\.time.epochMilliseconds).sorted())
@@ -48,7 +48,7 @@ import Testing
             #expect(mine.count > 1400, "\(sub): \(mine.count) points")
         }
         // Scoped: a caller limited to SUB002 gets only SUB002.
-        let scoped = try await t.hub.store.scoreTrend(since: since, until: now, scope: .only(["SUB002"]), limit: 20_000, maxPointsPerSubstation: 1500)
+        let scoped = try await t.hub.sqlite.scoreTrend(since: since, until: now, scope: .only(["SUB002"]), limit: 20_000, maxPointsPerSubstation: 1500)
         #expect(!scoped.isEmpty && scoped.allSatisfy { $0.substationID == "SUB002" })
     }
 
@@ -56,10 +56,10 @@ import Testing
         let t = try await TestHub.make()
         let now = SourceTime.now().epochMilliseconds
         _ = try await Self.seed(t, subs: ["SUB001", "SUB002"], count: 60, now: now)
-        let hour = try await t.hub.store.scoreTrend(
+        let hour = try await t.hub.sqlite.scoreTrend(
             since: now - 60 * Self.minute, until: now, scope: .all, limit: 20_000, maxPointsPerSubstation: 1500)
         #expect(hour.count == 120, "every score of a short range")
-        let capped = try await t.hub.store.scoreTrend(
+        let capped = try await t.hub.sqlite.scoreTrend(
             since: now - 60 * Self.minute, until: now, scope: .all, limit: 5, maxPointsPerSubstation: 1500)
         #expect(capped.count == 5)
         #expect(capped.last?.time == hour.last?.time && capped.first?.time == hour[hour.count - 5].time)
@@ -72,10 +72,10 @@ import Testing
         let count = 7 * 24 * 60
         _ = try await Self.seed(t, subs: subs, count: count, now: now)
         // A newest score below its bucket's peak is still the one that says where SUB001 stands now.
-        try await t.hub.store.writeScores([StoredScore(ts: now, substationID: "SUB001", result: ZScoreModel.Result(
+        try await t.hub.sqlite.writeScores([StoredScore(ts: now, substationID: "SUB001", result: ZScoreModel.Result(
             anomalyScore: 0, isAnomaly: false, zScore: 0, baselineMean: 60, baselineStd: 0.01, latestValue: 60, classification: .normal))])
         let since = now - Int64(count) * Self.minute
-        let trend = try await t.hub.store.scoreTrend(since: since, until: now, scope: .all, limit: 6_000, maxPointsPerSubstation: 1500)
+        let trend = try await t.hub.sqlite.scoreTrend(since: since, until: now, scope: .all, limit: 6_000, maxPointsPerSubstation: 1500)
         #expect(trend.count <= 6_000)
         let bucket = (now - since) / 250
         for sub in subs {

@@ -20,7 +20,7 @@ import Testing
                 arrival: now)
         }
         // SUB001: online, healthy. SUB002: online, outage. SUB003: offline (10 min). SUB004: online, ANOMALY, comm fail.
-        _ = try await t.hub.store.commit([
+        _ = try await t.hub.sqlite.commit([
             IngestWrite(
                 edge: (EdgeID("edge-a"), 1, "all"),
                 telemetry: [reading("SUB001", ageSeconds: 5), reading("SUB002", ageSeconds: 5), reading("SUB003", ageSeconds: 600), reading("SUB004", ageSeconds: 5)],
@@ -35,11 +35,11 @@ import Testing
                 health: EdgeHealth(journalDepth: 42, oldestUnsentAgeSeconds: 3, evictedTotal: 0, quarantinedTotal: 0, devices: []),
                 arrival: now)
         ])
-        try await t.hub.store.pool.write { db in
+        try await t.hub.sqlite.pool.write { db in
             try db.execute(sql: "INSERT INTO scores VALUES (?, 'SUB004', 0.9, 1, 2.3, 60, 0.01, 60.02, 'zscore-v1')", arguments: [now])
             try db.execute(sql: "INSERT INTO scores VALUES (?, 'SUB001', 0.5, 0, 1.2, 60, 0.01, 60.01, 'zscore-v1')", arguments: [now])
         }
-        let sub1and2 = try await APIKeyAdmin(store: t.hub.store).create(name: "two", scopes: [.read], substations: .only(["SUB001", "SUB002"]))
+        let sub1and2 = try await APIKeyAdmin(store: t.hub.sqlite).create(name: "two", scopes: [.read], substations: .only(["SUB001", "SUB002"]))
         try await t.live { client in
             let all = try await client.get("/api/query/summary?minutes=60", key: t.readKey)
             #expect(all.status == .ok, "\(all.text)")

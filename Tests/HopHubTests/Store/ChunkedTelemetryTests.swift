@@ -12,6 +12,8 @@ import Testing
 /// they are, late readings are merged into their chunk, retention drops whole chunks, a corrupt
 /// chunk is reported by name and skipped (its late readings stay in the head), and a database written by the previous release compacts in place.
 @Suite struct ChunkedTelemetryTests {
+    typealias Backend = StoreContractTests.Backend
+
     static let base: Int64 = 1_796_083_200_000  // 2026-12-01T00:00:00Z
     static let block = TelemetryChunking.blockMs
 
@@ -36,7 +38,7 @@ import Testing
         return out
     }
 
-    static func store(_ readings: [Telemetry], into store: SQLiteStore, batch: Int = 500) async throws {
+    static func store(_ readings: [Telemetry], into store: any HubStore, batch: Int = 500) async throws {
         for start in stride(from: 0, to: readings.count, by: batch) {
             let slice = readings[start..<min(start + batch, readings.count)]
             _ = try await store.commit([IngestWrite(telemetry: slice.map { StoredTelemetry($0, arrival: 1) }, arrival: 1)])
@@ -50,7 +52,7 @@ import Testing
         var windows: [FrequencyWindow]
     }
 
-    static func answers(_ store: SQLiteStore) async throws -> Answers {
+    static func answers(_ store: any HubStore) async throws -> Answers {
         var series: [[TimeSeriesPoint]] = []
         var frequency: [FrequencySeries] = []
         for (from, minutes) in [(base + block - 600_000, 20), (base, 10), (base + 3 * 3_600_000 - 60_000, 25), (base + 3 * 3_600_000 - 300_000, 15)] {
@@ -68,7 +70,7 @@ import Testing
         return Answers(series: series, frequency: frequency, windows: windows)
     }
 
-    static func compactAll(_ store: SQLiteStore) async throws -> CompactionReport {
+    static func compactAll(_ store: any HubStore) async throws -> CompactionReport {
         var total = CompactionReport()
         while true {
             let r = try await store.compact(before: .max, maxChunks: 3)
@@ -78,23 +80,24 @@ import Testing
         }
     }
 
-    static func count(_ store: SQLiteStore, _ sql: String) async throws -> Int {
-        try await store.pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    static func count(_ store: any HubStore, _ sql: String) async throws -> Int {
+        try await StoreTestData.count(store, sql)
     }
 
-    @Test func answersAreTheSameFromTheHeadFromChunksAndFromAMix() async throws {
-        let compacted = try await TestHub.make()
-        let reference = try await TestHub.make()  // never compacted: everything stays in the head
+    @Test(arguments: Backend.allCases)
+    func answersAreTheSameFromTheHeadFromChunksAndFromAMix(_ backend: Backend) async throws {
+        let compacted = try await StoreContractTests.makeStore(backend)
+        let reference = try await StoreContractTests.makeStore(backend)  // never compacted: everything stays in the head
         let first = Self.readings()
-        for t in [compacted, reference] { try await Self.store(first, into: t.hub.store) }
-        let fromHead = try await Self.answers(compacted.hub.store)
+        for t in [compacted, reference] { try await Self.store(first, into: t) }
+        let fromHead = try await Self.answers(compacted)
         #expect(fromHead.series.allSatisfy { !$0.isEmpty } && !fromHead.windows.isEmpty)
 
-        let report = try await Self.compactAll(compacted.hub.store)
+        let report = try await Self.compactAll(compacted)
         #expect(report.readings == first.count)
         #expect(report.chunks == 2 * 2 * 2, "3 h of 4 series span two 2-hour blocks")
-        #expect(try await Self.count(compacted.hub.store, "SELECT count(*) FROM telemetry") == 0)
-        #expect(try await Self.answers(compacted.hub.store) == fromHead)
+        #expect(try await Self.count(compacted, "SELECT count(*) FROM telemetry") == 0)
+        #expect(try await Self.answers(compacted) == fromHead)
 
         // Late readings into a compacted block (an edge's backlog), a rewrite of an existing reading,
         // and new ones after it: head and chunks together answer as the head alone does.
@@ -102,84 +105,91 @@ import Testing
         late.append(Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 240, frequencyHz: 60.05,
                               ts: SourceTime(epochMilliseconds: Self.base + 500 * 10_000)))
         late += Self.readings(seed: 3, from: Self.base + 1080 * 10_000, count: 60)
-        for t in [compacted, reference] { try await Self.store(late, into: t.hub.store) }
-        #expect(try await Self.answers(compacted.hub.store) == (try await Self.answers(reference.hub.store)))
-        let rewritten = try await compacted.hub.store.timeSeries(substationID: "SUB001", at: Self.base + 500 * 10_000)
+        for t in [compacted, reference] { try await Self.store(late, into: t) }
+        #expect(try await Self.answers(compacted) == (try await Self.answers(reference)))
+        let rewritten = try await compacted.timeSeries(substationID: "SUB001", at: Self.base + 500 * 10_000)
         #expect(rewritten.first { $0.feederID == "FDR001" }?.voltageKV == 240, "the later write of that source time wins")
 
-        _ = try await Self.compactAll(compacted.hub.store)
-        #expect(try await Self.answers(compacted.hub.store) == (try await Self.answers(reference.hub.store)))
+        _ = try await Self.compactAll(compacted)
+        #expect(try await Self.answers(compacted) == (try await Self.answers(reference)))
     }
 
-    @Test func aLaterWriteOfTheSameSourceTimeReplacesTheReadingInAChunk() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: Backend.allCases)
+    func aLaterWriteOfTheSameSourceTimeReplacesTheReadingInAChunk(_ backend: Backend) async throws {
+        let t = try await StoreContractTests.makeStore(backend)
         let ts = SourceTime(epochMilliseconds: Self.base + 60_000)
-        try await Self.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, frequencyHz: 60, ts: ts)], into: t.hub.store)
-        _ = try await Self.compactAll(t.hub.store)
-        try await Self.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 231.5, ts: ts)], into: t.hub.store)
+        try await Self.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, frequencyHz: 60, ts: ts)], into: t)
+        _ = try await Self.compactAll(t)
+        try await Self.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 231.5, ts: ts)], into: t)
         for _ in 0..<2 {
             let window = SeriesWindow(from: ts.epochMilliseconds - 1000, to: ts.epochMilliseconds + 1000, maxPoints: 1500)
-            let points = try await t.hub.store.timeSeries(substation: "SUB001", window: window).points
+            let points = try await t.timeSeries(substation: "SUB001", window: window).points
             #expect(points.count == 1)
             #expect(points.first?.voltageKV == 231.5 && points.first?.frequencyHz == nil, "the whole reading is replaced")
-            _ = try await Self.compactAll(t.hub.store)
+            _ = try await Self.compactAll(t)
         }
-        #expect(try await Self.count(t.hub.store, "SELECT count(*) FROM telemetry_chunks") == 1)
+        #expect(try await Self.count(t, "SELECT count(*) FROM telemetry_chunks") == 1)
     }
 
-    @Test func compactionLeavesTheHeadWindowAndRetentionDropsWholeChunks() async throws {
-        let t = try await TestHub.make()
-        try await Self.store(Self.readings(), into: t.hub.store)
+    @Test(arguments: Backend.allCases)
+    func compactionLeavesTheHeadWindowAndRetentionDropsWholeChunks(_ backend: Backend) async throws {
+        let t = try await StoreContractTests.makeStore(backend)
+        try await Self.store(Self.readings(), into: t)
         // Only readings before the cutoff move; the block still open keeps its newer readings raw.
         let cutoff = Self.base + Self.block + 30 * 60_000
-        while try await t.hub.store.compact(before: cutoff, maxChunks: 16).chunks > 0 {}
-        let head = try await Self.count(t.hub.store, "SELECT count(*) FROM telemetry")
+        while try await t.compact(before: cutoff, maxChunks: 16).chunks > 0 {}
+        let head = try await Self.count(t, "SELECT count(*) FROM telemetry")
         #expect(head == 4 * (1080 - 900), "readings from 2:30 on stay in the head")
-        #expect(try await Self.count(t.hub.store, "SELECT min(ts) FROM telemetry") == Int(cutoff))
+        #expect(try await Self.count(t, "SELECT min(ts) FROM telemetry") == Int(cutoff))
         // Retention: the first block's chunks end before 2:00 and go whole; the second block's
         // chunks straddle the cutoff and stay whole.
-        let report = try await t.hub.store.applyRetention(
+        let report = try await t.applyRetention(
             rawBefore: Self.base + Self.block + 1, rollupBefore: 0, eventsBefore: 0, scoresBefore: 0)
         #expect(report.telemetry == 4 * 720)
-        #expect(try await Self.count(t.hub.store, "SELECT count(*) FROM telemetry_chunks") == 4)
+        #expect(try await Self.count(t, "SELECT count(*) FROM telemetry_chunks") == 4)
     }
 
     @Test func compactionGivesTheHeadsPagesBackOnANewDatabase() async throws {
         let t = try await TestHub.make()
-        #expect(try await Self.count(t.hub.store, "PRAGMA auto_vacuum") == 2, "incremental")
-        try await Self.store(Self.readings(), into: t.hub.store)
-        let filled = try await Self.count(t.hub.store, "PRAGMA page_count")
-        _ = try await Self.compactAll(t.hub.store)
-        let free = try await Self.count(t.hub.store, "PRAGMA freelist_count")
-        let pages = try await Self.count(t.hub.store, "PRAGMA page_count")
+        #expect(try await Self.count(t.hub.sqlite, "PRAGMA auto_vacuum") == 2, "incremental")
+        try await Self.store(Self.readings(), into: t.hub.sqlite)
+        let filled = try await Self.count(t.hub.sqlite, "PRAGMA page_count")
+        _ = try await Self.compactAll(t.hub.sqlite)
+        let free = try await Self.count(t.hub.sqlite, "PRAGMA freelist_count")
+        let pages = try await Self.count(t.hub.sqlite, "PRAGMA page_count")
         #expect(free < 16, "\(free) free pages left in the file")
         #expect(pages < filled / 2, "the file kept \(pages) of \(filled) pages")
     }
 
-    @Test func aCorruptChunkIsReportedNamingItAndIsNeverRewritten() async throws {
-        let t = try await TestHub.make()
-        try await Self.store(Self.readings(count: 30), into: t.hub.store)
-        _ = try await Self.compactAll(t.hub.store)
-        try await t.hub.store.pool.write { db in
-            try db.execute(sql: """
+    @Test(arguments: Backend.allCases)
+    func aCorruptChunkIsReportedNamingItAndIsNeverRewritten(_ backend: Backend) async throws {
+        let t = try await StoreContractTests.makeStore(backend)
+        try await Self.store(Self.readings(count: 30), into: t)
+        _ = try await Self.compactAll(t)
+        try await StoreTestData.execute(
+            t,
+            sqlite: """
                 UPDATE telemetry_chunks SET data = substr(data, 1, 20) || x'FF' || substr(data, 22)
                 WHERE substation_id = 'SUB001' AND feeder_id = 'FDR002'
+                """,
+            postgres: """
+                UPDATE telemetry_chunks SET data = overlay(data PLACING '\\xff'::bytea FROM 21 FOR 1)
+                WHERE substation_id = 'SUB001' AND feeder_id = 'FDR002'
                 """)
-        }
         let window = SeriesWindow(from: Self.base, to: Self.base + 300_000, maxPoints: 1500)
         await #expect {
-            _ = try await t.hub.store.timeSeries(substation: "SUB001", window: window)
+            _ = try await t.timeSeries(substation: "SUB001", window: window)
         } throws: { error in
             let corrupt = error as? CorruptChunkError
             return corrupt?.substationID == "SUB001" && corrupt?.feederID == "FDR002" && corrupt?.blockStart == Self.base
         }
         // A late reading for that block stays in the head instead of replacing the damaged chunk.
-        try await Self.store([Telemetry(substationID: "SUB001", feederID: "FDR002", voltageKV: 231, ts: SourceTime(epochMilliseconds: Self.base + 1))], into: t.hub.store)
-        let report = try await t.hub.store.compact(before: .max, maxChunks: 16)
+        try await Self.store([Telemetry(substationID: "SUB001", feederID: "FDR002", voltageKV: 231, ts: SourceTime(epochMilliseconds: Self.base + 1))], into: t)
+        let report = try await t.compact(before: .max, maxChunks: 16)
         #expect(report.chunks == 0 && report.skipped.count == 1 && report.skipped[0].contains("SUB001/FDR002"), "\(report)")
-        #expect(try await Self.count(t.hub.store, "SELECT count(*) FROM telemetry") == 1)
+        #expect(try await Self.count(t, "SELECT count(*) FROM telemetry") == 1)
         // Other series are still served.
-        #expect(try await t.hub.store.timeSeries(substation: "SUB002", window: window).points.count == 2 * 30)
+        #expect(try await t.timeSeries(substation: "SUB002", window: window).points.count == 2 * 30)
     }
 
     @Test func aDatabaseWrittenByThePreviousReleaseCompactsInPlaceWithTheSameAnswers() async throws {
@@ -201,7 +211,7 @@ import Testing
     }
 }
 
-extension SQLiteStore {
+extension TelemetryQueries {
     /// Raw points of one substation at one source time (test helper).
     func timeSeries(substationID: SubstationID, at ts: Int64) async throws -> [TimeSeriesPoint] {
         try await timeSeries(substation: substationID, window: SeriesWindow(from: ts, to: ts, maxPoints: 1500)).points

@@ -31,9 +31,9 @@ import Testing
     @Test func aRewriteOfASourceTimeReplacesItsHeadRow() async throws {
         let t = try await TestHub.make()
         let readings = Self.readingsWithARewrite().readings
-        try await Fixture.store(readings, into: t.hub.store)
-        #expect(try await Self.count(t.hub.store, "SELECT count(*) FROM telemetry") == readings.count - 1)
-        let points = try await t.hub.store.timeSeries(substationID: "SUB001", at: Self.rewriteTs)
+        try await Fixture.store(readings, into: t.hub.sqlite)
+        #expect(try await Self.count(t.hub.sqlite, "SELECT count(*) FROM telemetry") == readings.count - 1)
+        let points = try await t.hub.sqlite.timeSeries(substationID: "SUB001", at: Self.rewriteTs)
         let point = try #require(points.first { $0.feederID == "FDR001" })
         #expect(point.voltageKV == 240 && point.currentA == nil, "the whole reading is replaced")
     }
@@ -70,8 +70,8 @@ import Testing
 
         // The same readings ingested by this release answer the same, before and after compaction.
         let reference = try await TestHub.make()
-        try await Fixture.store(readings, into: reference.hub.store)
-        let expected = try await Fixture.answers(reference.hub.store)
+        try await Fixture.store(readings, into: reference.hub.sqlite)
+        let expected = try await Fixture.answers(reference.hub.sqlite)
         #expect(try await Fixture.answers(store) == expected)
         let report = try await Fixture.compactAll(store)
         #expect(report.readings == readings.count - 1)
@@ -85,7 +85,7 @@ import Testing
     /// transaction never commits), no chunk or statistics are left and every reading is in the head.
     @Test func aPassStoppedBeforeItsHeadDeleteLeavesEveryReadingInTheHead() async throws {
         let t = try await TestHub.make()
-        let store = t.hub.store
+        let store = t.hub.sqlite
         try await Fixture.store(Fixture.readings(), into: store)
         let head = try await Self.count(store, "SELECT count(*) FROM telemetry")
         let minuteRows = try await Self.count(store, "SELECT count(*) FROM telemetry_1m")

@@ -11,6 +11,7 @@ import Testing
 /// (`telemetry_minutes`) and the per-minute rows of readings still in the head (`telemetry_1m`).
 /// Wherever the readings are, the buckets are the same; retention prunes them by minute.
 @Suite struct MinuteStatisticsTests {
+    typealias Backend = StoreContractTests.Backend
     typealias C = ChunkedTelemetryTests
     static let base = C.base
     static let minute: Int64 = 60_000
@@ -21,7 +22,7 @@ import Testing
     }
 
     /// Bucketed answers over windows that cross block boundaries and start off a bucket edge.
-    static func answers(_ store: SQLiteStore) async throws -> BucketAnswers {
+    static func answers(_ store: any HubStore) async throws -> BucketAnswers {
         var result = BucketAnswers(series: [], frequency: [])
         for (from, to, maxPoints) in [
             (base, base + 3 * 3_600_000, 30), (base + 7 * minute + 13_000, base + 160 * minute, 20), (base + 110 * minute, base + 130 * minute, 5),
@@ -73,54 +74,57 @@ import Testing
         }
     }
 
-    @Test func bucketsAreTheSameFromTheHeadFromChunksAndFromAMix() async throws {
-        let compacted = try await TestHub.make()
-        let reference = try await TestHub.make()  // never compacted
-        for t in [compacted, reference] { try await C.store(C.readings(), into: t.hub.store) }
-        let store = compacted.hub.store
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "head only")
+    @Test(arguments: Backend.allCases)
+    func bucketsAreTheSameFromTheHeadFromChunksAndFromAMix(_ backend: Backend) async throws {
+        let compacted = try await StoreContractTests.makeStore(backend)
+        let reference = try await StoreContractTests.makeStore(backend)  // never compacted
+        for t in [compacted, reference] { try await C.store(C.readings(), into: t) }
+        let store = compacted
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference), "head only")
 
         _ = try await C.compactAll(store)
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m") == 0, "compacted minutes leave the per-minute rows")
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_minutes") == 2 * 2 * 2)
         #expect(try await C.count(store, "SELECT sum(minutes) FROM telemetry_minutes") == 4 * 180)
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "all compacted")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference), "all compacted")
 
         // Late readings between the compacted ones (an edge's backlog) and new ones after them.
         let late = C.readings(seed: 2, from: Self.base + 5_000, count: 300) + C.readings(seed: 3, from: Self.base + 1080 * 10_000, count: 60)
-        for t in [compacted, reference] { try await C.store(late, into: t.hub.store) }
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "chunks and head")
+        for t in [compacted, reference] { try await C.store(late, into: t) }
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference), "chunks and head")
         // Partly compacted: the closed block takes its late readings; the block still being
         // written waits until its head part is 10 minutes older than the cutoff.
         while try await store.compact(before: Self.base + 3 * 3_600_000 + 4 * Self.minute + 30_000, maxChunks: 16).chunks > 0 {}
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m WHERE minute < \(Self.base + 2 * 3_600_000)") == 0)
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m") == 4 * 10, "the open block's 10 new minutes wait in the head")
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "partly compacted")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference), "partly compacted")
         while try await store.compact(before: Self.base + 3 * 3_600_000 + 14 * Self.minute + 30_000, maxChunks: 16).chunks > 0 {}
         #expect(try await C.count(store, "SELECT count(*) FROM telemetry_1m") == 0, "10 minutes later they are compacted")
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "open block compacted")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference), "open block compacted")
         _ = try await C.compactAll(store)
-        Self.expectSame(try await Self.answers(store), try await Self.answers(reference.hub.store), "compacted again")
+        Self.expectSame(try await Self.answers(store), try await Self.answers(reference), "compacted again")
     }
 
-    @Test func aRewrittenReadingCountsOnceOnceCompacted() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: Backend.allCases)
+    func aRewrittenReadingCountsOnceOnceCompacted(_ backend: Backend) async throws {
+        let t = try await StoreContractTests.makeStore(backend)
         let ts = Self.base + 90_000
-        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, ts: SourceTime(epochMilliseconds: ts))], into: t.hub.store)
-        _ = try await C.compactAll(t.hub.store)
-        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 240, ts: SourceTime(epochMilliseconds: ts))], into: t.hub.store)
+        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, ts: SourceTime(epochMilliseconds: ts))], into: t)
+        _ = try await C.compactAll(t)
+        try await C.store([Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 240, ts: SourceTime(epochMilliseconds: ts))], into: t)
         let window = SeriesWindow(from: Self.base, to: Self.base + 3_600_000, maxPoints: 10)
         // Until compaction the rewrite's minute row adds to the statistics; compaction keeps the later reading only.
-        let before = try await t.hub.store.timeSeries(substation: "SUB001", window: window).points
+        let before = try await t.timeSeries(substation: "SUB001", window: window).points
         #expect(before.count == 1 && before[0].voltageKV == 235)
-        _ = try await C.compactAll(t.hub.store)
-        let after = try await t.hub.store.timeSeries(substation: "SUB001", window: window).points
+        _ = try await C.compactAll(t)
+        let after = try await t.timeSeries(substation: "SUB001", window: window).points
         #expect(after.count == 1 && after[0].voltageKV == 240 && after[0].min?.voltageKV == 240 && after[0].max?.voltageKV == 240)
     }
 
-    @Test func retentionPrunesMinuteStatisticsByTheMinute() async throws {
-        let t = try await TestHub.make()
-        let store = t.hub.store
+    @Test(arguments: Backend.allCases)
+    func retentionPrunesMinuteStatisticsByTheMinute(_ backend: Backend) async throws {
+        let t = try await StoreContractTests.makeStore(backend)
+        let store = t
         try await C.store(C.readings(), into: store)
         _ = try await C.compactAll(store)
         let cutoff = Self.base + 150 * Self.minute
@@ -135,20 +139,25 @@ import Testing
         #expect(try await store.applyRetention(rawBefore: 0, rollupBefore: cutoff, eventsBefore: 0, scoresBefore: 0).rollups == 0)
     }
 
-    @Test func damagedMinuteStatisticsAreReportedByName() async throws {
-        let t = try await TestHub.make()
-        try await C.store(C.readings(count: 30), into: t.hub.store)
-        _ = try await C.compactAll(t.hub.store)
-        try await t.hub.store.pool.write { db in
-            try db.execute(sql: """
+    @Test(arguments: Backend.allCases)
+    func damagedMinuteStatisticsAreReportedByName(_ backend: Backend) async throws {
+        let t = try await StoreContractTests.makeStore(backend)
+        try await C.store(C.readings(count: 30), into: t)
+        _ = try await C.compactAll(t)
+        try await StoreTestData.execute(
+            t,
+            sqlite: """
                 UPDATE telemetry_minutes SET data = substr(data, 1, 12) || x'FF' || substr(data, 14)
                 WHERE substation_id = 'SUB002' AND feeder_id = 'FDR001'
+                """,
+            postgres: """
+                UPDATE telemetry_minutes SET data = overlay(data PLACING '\\xff'::bytea FROM 13 FOR 1)
+                WHERE substation_id = 'SUB002' AND feeder_id = 'FDR001'
                 """)
-        }
         await #expect {
             // 3-minute buckets, read from the minute statistics (the ten-minute tier, built before
             // the damage, would still answer; TenMinuteTierTests covers its own damage).
-            _ = try await t.hub.store.frequencySeries(window: SeriesWindow(from: Self.base, to: Self.base + 3_600_000, maxPoints: 25), scope: .all)
+            _ = try await t.frequencySeries(window: SeriesWindow(from: Self.base, to: Self.base + 3_600_000, maxPoints: 25), scope: .all)
         } throws: { error in
             let corrupt = error as? CorruptChunkError
             return corrupt?.kind == "minute statistics" && corrupt?.substationID == "SUB002" && corrupt?.feederID == "FDR001"

@@ -52,7 +52,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func multiMinuteBucketsAverageEveryQuantityWeightedByReadingCount(_ backend: Backend) async throws {
-        let store = try StoreContractTests.makeStore(backend)
+        let store = try await StoreContractTests.makeStore(backend)
         let samples = uneven
         try await self.store(samples, in: store)
         let expected = StoreTestData.buckets(samples, width: 5 * minute)
@@ -80,7 +80,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func frequencyBucketsWeighEveryReadingOfEveryFeederEqually(_ backend: Backend) async throws {
-        let store = try StoreContractTests.makeStore(backend)
+        let store = try await StoreContractTests.makeStore(backend)
         let samples = uneven
         try await self.store(samples, in: store)
         // The substation's frequency over both feeders: one series, one point per bucket.
@@ -100,7 +100,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func minimumAndMaximumComeFromAnyMinuteOfTheirBucketOnly(_ backend: Backend) async throws {
-        let store = try StoreContractTests.makeStore(backend)
+        let store = try await StoreContractTests.makeStore(backend)
         // First bucket: the minimum in its last minute, the maximum in its first, each from its own
         // commit; the second bucket holds lower and higher values that must not leak into the first.
         let samples = [
@@ -123,7 +123,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func aMissingQuantityLeavesTheOthersAveragesAndExtremesAlone(_ backend: Backend) async throws {
-        let store = try StoreContractTests.makeStore(backend)
+        let store = try await StoreContractTests.makeStore(backend)
         // No reading has current; power only in the second bucket; the first bucket mixes
         // frequency-only and voltage-only readings with complete ones. One commit per reading, so
         // every rollup merge sees a missing quantity on one side or the other.
@@ -161,7 +161,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func aLateReadingWithAnOlderTimeDoesNotBecomeTheLatest(_ backend: Backend) async throws {
-        let store = try StoreContractTests.makeStore(backend)
+        let store = try await StoreContractTests.makeStore(backend)
         let t = base + 30_000
         func commit(_ samples: [Sample], site: String) async throws {
             #expect(try await store.commit([IngestWrite(telemetry: samples.map { $0.stored(site: site) }, arrival: StoredTestClock.arrival)]) == [.stored])

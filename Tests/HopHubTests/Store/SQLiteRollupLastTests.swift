@@ -35,12 +35,12 @@ import Testing
         #expect(try await store.commit([IngestWrite(telemetry: samples.map { $0.stored() }, arrival: StoreTestData.now)]) == [.stored])
     }
 
-    func makeStore() throws -> SQLiteStore {
-        try #require(try StoreContractTests.makeStore(.sqlite) as? SQLiteStore)
+    func makeStore() async throws -> SQLiteStore {
+        try #require(try await StoreContractTests.makeStore(.sqlite) as? SQLiteStore)
     }
 
     @Test func aLateReadingWithAnOlderTimeDoesNotBecomeTheMinutesLast() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         try await commit(store, [Sample(ts: minute + 30_000, v: 231, i: 1_000, p: 300, f: 60.01)])
         try await commit(store, [Sample(ts: minute + 10_000, v: 229, i: 900, p: 290, f: 59.99)])
         #expect(try await last(store) == Last(v: 231, i: 1_000, p: 300, f: 60.01, ts: minute + 30_000))
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func theNewestReadingInACommitIsLastWhateverItsPositionInTheBatch() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         try await commit(store, [
             Sample(ts: minute + 50_000, v: 235, f: 60.05), Sample(ts: minute + 20_000, v: 232, f: 60.02),
             Sample(ts: minute + 40_000, v: 234, f: 60.04),
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func aReadingWithoutAQuantityLeavesThatQuantitysLastAlone() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         try await commit(store, [Sample(ts: minute + 10_000, v: 231, f: 60.01)])
         try await commit(store, [Sample(ts: minute + 20_000, f: 60.02)])  // newer, frequency only
         #expect(try await last(store) == Last(v: 231, i: nil, p: nil, f: 60.02, ts: minute + 20_000))

@@ -2,10 +2,12 @@ import Foundation
 import GRDB
 import HopChunks
 import HopProtocol
+import PostgresNIO
 import Testing
 
 @testable import HopHub
 @testable import HopHubCore
+@testable import HopHubPostgres
 @testable import HopHubSQLite
 
 /// `ml/trend` over long ranges reads each ten-minute period's peak (`score_peaks`, kept by triggers)
@@ -36,43 +38,50 @@ import Testing
         return out
     }
 
-    /// What the trend must hold: a scan of every score from `since` with epoch-aligned buckets.
-    static func reference(_ store: SQLiteStore, since: Int64, bucketMs: Int64) async throws -> Set<String> {
-        try await store.pool.read { db in
-            var kept = Set<String>()
-            for sub in subs {
-                var bucket = Int64.min
-                var best: (ts: Int64, score: Double)?
-                var newest: (ts: Int64, anomaly: Bool)?
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT ts, anomaly_score, is_anomaly FROM scores WHERE substation_id = ? AND ts >= ? ORDER BY ts", arguments: [sub, since])
-                {
-                    let ts: Int64 = row[0]
-                    let value: Double = row[1]
-                    let anomaly: Bool = row[2]
-                    newest = (ts, anomaly)
-                    if anomaly {
-                        kept.insert("\(sub)@\(ts)")
-                        continue
-                    }
-                    let b = MinuteStats.periodStart(ts, widthMs: bucketMs)
-                    if b != bucket {
-                        if let best { kept.insert("\(sub)@\(best.ts)") }
-                        bucket = b
-                        best = nil
-                    }
-                    if best == nil || value > best!.score { best = (ts, value) }
-                }
-                if let best { kept.insert("\(sub)@\(best.ts)") }
-                if let newest, !newest.anomaly { kept.insert("\(sub)@\(newest.ts)") }
-            }
-            return kept
+    /// Every stored score, as the trend serves it.
+    static func allScores(_ store: any HubStore) async throws -> [AnomalyScore] {
+        if let pg = store as? PostgresStore {
+            var scores: [AnomalyScore] = []
+            let rows = try await pg.client.query(PostgresQuery(unsafeSQL: "SELECT \(PostgresStore.scoreColumns) FROM scores"))
+            for try await row in rows.decode(PostgresStore.ScoreRow.self) { scores.append(PostgresStore.score(row)) }
+            return scores
         }
+        let sqlite = try #require(store as? SQLiteStore)
+        return try await sqlite.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores").map(SQLiteStore.score) }
+    }
+
+    /// What the trend must hold: a scan of every score from `since` with epoch-aligned buckets.
+    static func reference(_ store: any HubStore, since: Int64, bucketMs: Int64) async throws -> Set<String> {
+        let all = try await allScores(store).sorted { $0.time < $1.time }
+        var kept = Set<String>()
+        for sub in subs {
+            var bucket = Int64.min
+            var best: (ts: Int64, score: Double)?
+            var newest: (ts: Int64, anomaly: Bool)?
+            for s in all where s.substationID.rawValue == sub && s.time.epochMilliseconds >= since {
+                let ts = s.time.epochMilliseconds
+                newest = (ts, s.isAnomaly)
+                if s.isAnomaly {
+                    kept.insert("\(sub)@\(ts)")
+                    continue
+                }
+                let b = MinuteStats.periodStart(ts, widthMs: bucketMs)
+                if b != bucket {
+                    if let best { kept.insert("\(sub)@\(best.ts)") }
+                    bucket = b
+                    best = nil
+                }
+                if best == nil || s.anomalyScore > best!.score { best = (ts, s.anomalyScore) }
+            }
+            if let best { kept.insert("\(sub)@\(best.ts)") }
+            if let newest, !newest.anomaly { kept.insert("\(sub)@\(newest.ts)") }
+        }
+        return kept
     }
 
     /// The trend over two days with a limit of 600: 100 buckets per substation of 28.8 minutes,
     /// rounded down to 20.
-    static func expectTrendMatchesScan(_ store: SQLiteStore, since: Int64, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func expectTrendMatchesScan(_ store: any HubStore, since: Int64, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let until = base + 2 * 1440 * minute
         let thinned = try await store.scoreTrend(since: since, until: until, scope: .all, limit: 600, maxPointsPerSubstation: 1500)
         let got = thinned.map { "\($0.substationID)@\($0.time.epochMilliseconds)" }
@@ -84,16 +93,14 @@ import Testing
         }
         let want = Set(scanned.suffix(600))
         #expect(Set(got) == want, "\(context): \(Set(got).subtracting(want).sorted().prefix(3)) vs \(want.subtracting(got).sorted().prefix(3))", sourceLocation: sourceLocation)
-        let full = try await store.pool.read { db in
-            Dictionary(try Row.fetchAll(db, sql: "SELECT * FROM scores").map(SQLiteStore.score).map { ("\($0.substationID)@\($0.time.epochMilliseconds)", $0) },
-                       uniquingKeysWith: { a, _ in a })
-        }
+        let full = Dictionary(
+            try await allScores(store).map { ("\($0.substationID)@\($0.time.epochMilliseconds)", $0) }, uniquingKeysWith: { a, _ in a })
         for s in thinned { #expect(full["\(s.substationID)@\(s.time.epochMilliseconds)"] == s, "\(context): whole rows", sourceLocation: sourceLocation) }
     }
 
-    @Test func theTrendFromPeaksIsTheScanThroughRewritesAndRetention() async throws {
-        let t = try await TestHub.make()
-        let store = t.hub.store
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func theTrendFromPeaksIsTheScanThroughRewritesAndRetention(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await StoreContractTests.makeStore(backend)
         let all = Self.scores()
         try await store.writeScores(all)
         try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "written")
@@ -104,9 +111,8 @@ import Testing
         }
         try await store.writeScores(rewritten)
         try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "rewritten")
-        try await store.pool.write { db in
-            try db.execute(sql: "UPDATE scores SET anomaly_score = 0.5, is_anomaly = 0 WHERE is_anomaly = 1 AND substation_id = 'SUB002'")
-        }
+        let update = "UPDATE scores SET anomaly_score = 0.5, is_anomaly = false WHERE is_anomaly = true AND substation_id = 'SUB002'"
+        try await StoreTestData.execute(store, sqlite: update, postgres: update)
         try await Self.expectTrendMatchesScan(store, since: Self.base, "updated in place")
         let cutoff = Self.base + 1440 * Self.minute + 5 * Self.minute + 30_000
         _ = try await store.applyRetention(rawBefore: 0, rollupBefore: 0, eventsBefore: 0, scoresBefore: cutoff)

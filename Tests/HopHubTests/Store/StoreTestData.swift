@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HopProtocol
+import PostgresNIO
 import Testing
 
 @testable import HopHub
@@ -10,6 +11,7 @@ import Testing
 #if canImport(HopHubSQLite)
 @testable import HopHubSQLite
 #endif
+@testable import HopHubPostgres
 
 /// Readings and expected aggregates for the store's rollup and retention tests. Expected values are
 /// computed here from the readings themselves, never read back from the store.
@@ -103,7 +105,22 @@ enum StoreTestData {
     /// Rows of a table that no store protocol exposes (resolved outages, delivered mail, the rollups'
     /// `last` columns). Backend-specific by nature: a new backend adds its own case.
     static func count(_ store: any HubStore, _ sql: String, _ arguments: StatementArguments = []) async throws -> Int {
+        if let postgres = store as? PostgresStore {
+            #expect(arguments.isEmpty, "PostgreSQL row inspection takes literal SQL")
+            for try await n in try await postgres.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) { return Int(n) }
+            return 0
+        }
         let sqlite = try #require(store as? SQLiteStore, "no row inspection for \(type(of: store))")
         return try await sqlite.pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    /// Runs a statement that no store protocol offers (damaging a row on purpose), in each backend's dialect.
+    static func execute(_ store: any HubStore, sqlite: String, postgres: String) async throws {
+        if let pg = store as? PostgresStore {
+            try await pg.client.query(PostgresQuery(unsafeSQL: postgres))
+            return
+        }
+        let db = try #require(store as? SQLiteStore, "no statements for \(type(of: store))")
+        try await db.pool.write { db in try db.execute(sql: sqlite) }
     }
 }

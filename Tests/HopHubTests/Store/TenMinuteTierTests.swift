@@ -6,6 +6,7 @@ import Testing
 
 @testable import HopHub
 @testable import HopHubCore
+@testable import HopHubPostgres
 @testable import HopHubSQLite
 
 /// Buckets of whole ten-minute periods are read from the ten-minute tier (`telemetry_ten_minutes`,
@@ -13,6 +14,7 @@ import Testing
 /// readings are (head, chunks, a mix), after retention, with a damaged tier row, and on a database
 /// of the previous schema that gains the tier in place.
 @Suite struct TenMinuteTierTests {
+    typealias Backend = StoreContractTests.Backend
     typealias C = ChunkedTelemetryTests
     typealias M = MinuteStatisticsTests
     static let base = C.base
@@ -39,29 +41,45 @@ import Testing
     }()
 
     /// The buckets from the tier and from the minute statistics, side by side, for every window.
-    static func bothWays(_ store: SQLiteStore) async throws -> (tier: M.BucketAnswers, minutes: M.BucketAnswers) {
-        try await store.pool.read { db in
-            var tier = M.BucketAnswers(series: [], frequency: [])
-            var minutes = M.BucketAnswers(series: [], frequency: [])
-            for (width, from, to) in windows {
-                for sub in ["SUB001", "SUB002"] {
-                    let a = try SQLiteStore.tenMinutePeriods(db, substation: sub, from: from, to: to)
-                    let b = try SQLiteStore.minutes(db, substation: sub, from: from, to: to)
-                    tier.series.append((Int(width), MinuteBuckets.timeSeries(a, widthMs: width, from: from, to: to)))
-                    minutes.series.append((Int(width), MinuteBuckets.timeSeries(b, widthMs: width, from: from, to: to)))
-                    let fa = try SQLiteStore.tenMinutePeriods(db, substation: sub, from: from, to: to, only: .frequencyHz)
-                    let fb = try SQLiteStore.minutes(db, substation: sub, from: from, to: to, only: .frequencyHz)
-                    tier.frequency.append((Int(width), [FrequencySeries(
-                        substationID: SubstationID(sub), points: MinuteBuckets.frequency(fa, widthMs: width, from: from, to: to))]))
-                    minutes.frequency.append((Int(width), [FrequencySeries(
-                        substationID: SubstationID(sub), points: MinuteBuckets.frequency(fb, widthMs: width, from: from, to: to))]))
+    static func bothWays(_ store: any HubStore) async throws -> (tier: M.BucketAnswers, minutes: M.BucketAnswers) {
+        /// Each substation's periods (tier) and minutes, all quantities then frequency only, read by the backend.
+        typealias Read = @Sendable (_ sub: String, _ from: Int64, _ to: Int64, _ only: ChunkColumn?) async throws
+            -> (tier: [FeederMinutes], minutes: [FeederMinutes])
+        let read: Read
+        if let pg = store as? PostgresStore {
+            read = { sub, from, to, only in
+                try await pg.read { c in
+                    (try await PostgresStore.tenMinutePeriods(c, substation: sub, from: from, to: to, only: only, logger: pg.logger),
+                     try await PostgresStore.minutes(c, substation: sub, from: from, to: to, only: only, logger: pg.logger))
                 }
             }
-            return (tier, minutes)
+        } else {
+            let sqlite = try #require(store as? SQLiteStore)
+            read = { sub, from, to, only in
+                try await sqlite.pool.read { db in
+                    (try SQLiteStore.tenMinutePeriods(db, substation: sub, from: from, to: to, only: only),
+                     try SQLiteStore.minutes(db, substation: sub, from: from, to: to, only: only))
+                }
+            }
         }
+        var tier = M.BucketAnswers(series: [], frequency: [])
+        var minutes = M.BucketAnswers(series: [], frequency: [])
+        for (width, from, to) in windows {
+            for sub in ["SUB001", "SUB002"] {
+                let (a, b) = try await read(sub, from, to, nil)
+                tier.series.append((Int(width), MinuteBuckets.timeSeries(a, widthMs: width, from: from, to: to)))
+                minutes.series.append((Int(width), MinuteBuckets.timeSeries(b, widthMs: width, from: from, to: to)))
+                let (fa, fb) = try await read(sub, from, to, .frequencyHz)
+                tier.frequency.append((Int(width), [FrequencySeries(
+                    substationID: SubstationID(sub), points: MinuteBuckets.frequency(fa, widthMs: width, from: from, to: to))]))
+                minutes.frequency.append((Int(width), [FrequencySeries(
+                    substationID: SubstationID(sub), points: MinuteBuckets.frequency(fb, widthMs: width, from: from, to: to))]))
+            }
+        }
+        return (tier, minutes)
     }
 
-    static func expectTierMatchesMinutes(_ store: SQLiteStore, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func expectTierMatchesMinutes(_ store: any HubStore, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let (tier, minutes) = try await bothWays(store)
         #expect(tier.series.contains { !$0.1.isEmpty }, "\(context): some buckets", sourceLocation: sourceLocation)
         M.expectSame(tier, minutes, context, sourceLocation: sourceLocation)
@@ -78,9 +96,9 @@ import Testing
         #expect(SeriesResolution.choose(window: month, rawPointsPerSeries: .max) == .buckets(seconds: 1800))
     }
 
-    @Test func tierBucketsAreTheMinuteBucketsInTheHeadInChunksAndInAMix() async throws {
-        let t = try await TestHub.make()
-        let store = t.hub.store
+    @Test(arguments: Backend.allCases)
+    func tierBucketsAreTheMinuteBucketsInTheHeadInChunksAndInAMix(_ backend: Backend) async throws {
+        let store = try await StoreContractTests.makeStore(backend)
         try await C.store(Self.readings(), into: store)
         try await Self.expectTierMatchesMinutes(store, "head only")
         _ = try await C.compactAll(store)
@@ -95,9 +113,9 @@ import Testing
         try await Self.expectTierMatchesMinutes(store, "compacted again")
     }
 
-    @Test func retentionPrunesTheTierWithTheMinutes() async throws {
-        let t = try await TestHub.make()
-        let store = t.hub.store
+    @Test(arguments: Backend.allCases)
+    func retentionPrunesTheTierWithTheMinutes(_ backend: Backend) async throws {
+        let store = try await StoreContractTests.makeStore(backend)
         try await C.store(Self.readings(), into: store)
         _ = try await C.compactAll(store)
         let cutoff = Self.base + 47 * Self.minute + 30_000  // inside a period
@@ -109,24 +127,29 @@ import Testing
         #expect(week.resolutionSeconds % 600 == 0 && week.points.allSatisfy { $0.time.epochMilliseconds >= Self.base + 40 * Self.minute })
     }
 
-    @Test func aDamagedTierRowIsReadFromTheMinutesAndDamagedMinutesAreNamed() async throws {
-        let t = try await TestHub.make()
-        let store = t.hub.store
+    @Test(arguments: Backend.allCases)
+    func aDamagedTierRowIsReadFromTheMinutesAndDamagedMinutesAreNamed(_ backend: Backend) async throws {
+        let store = try await StoreContractTests.makeStore(backend)
         try await C.store(Self.readings(), into: store)
         _ = try await C.compactAll(store)
         let (good, _) = try await Self.bothWays(store)
-        try await store.pool.write { db in
-            try db.execute(sql: "UPDATE telemetry_ten_minutes SET data = substr(data, 1, 12) || x'FF' || substr(data, 14) WHERE feeder_id = 'FDR001'")
-        }
+        try await StoreTestData.execute(
+            store,
+            sqlite: "UPDATE telemetry_ten_minutes SET data = substr(data, 1, 12) || x'FF' || substr(data, 14) WHERE feeder_id = 'FDR001'",
+            postgres: "UPDATE telemetry_ten_minutes SET data = overlay(data PLACING '\\xff'::bytea FROM 13 FOR 1) WHERE feeder_id = 'FDR001'")
         let (damaged, minutes) = try await Self.bothWays(store)
         M.expectSame(damaged, good, "tier rows that fail their checksum are not trusted")
         M.expectSame(damaged, minutes, "and the minute statistics answer")
-        try await store.pool.write { db in
-            try db.execute(sql: """
+        try await StoreTestData.execute(
+            store,
+            sqlite: """
                 UPDATE telemetry_minutes SET data = substr(data, 1, 12) || x'FF' || substr(data, 14)
                 WHERE substation_id = 'SUB002' AND feeder_id = 'FDR001' AND block_start = \(Self.base)
+                """,
+            postgres: """
+                UPDATE telemetry_minutes SET data = overlay(data PLACING '\\xff'::bytea FROM 13 FOR 1)
+                WHERE substation_id = 'SUB002' AND feeder_id = 'FDR001' AND block_start = \(Self.base)
                 """)
-        }
         // Compaction of a later block of that day rebuilds its tier row: left empty, not guessed.
         try await C.store(C.readings(seed: 4, from: Self.base + 2 * 3_600_000 + 1_000, count: 10), into: store)
         _ = try await C.compactAll(store)

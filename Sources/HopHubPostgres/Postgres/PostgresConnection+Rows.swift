@@ -1,0 +1,49 @@
+import HopHubCore
+import Logging
+import PostgresNIO
+
+extension PostgresConnection {
+    /// Every row of `query`, collected (for reads that run several statements on one connection).
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await self.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    /// The one `bigint` (or NULL: 0) the query answers, e.g. `WITH d AS (DELETE … RETURNING 1)
+    /// SELECT count(*) FROM d` for how many rows a statement changed.
+    func integer(_ query: PostgresQuery, logger: Logger) async throws -> Int64 {
+        for try await value in try await self.query(query, logger: logger).decode(Int64?.self) { return value ?? 0 }
+        return 0
+    }
+}
+
+extension PostgresStore {
+    /// Runs `body` in a read-only REPEATABLE READ transaction: every statement sees the same
+    /// snapshot, so a read of head and chunks never sees a compaction pass half done.
+    func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let logger = self.logger
+        do {
+            return try await readTransaction(body, logger: logger)
+        } catch let error as PSQLError {
+            throw PostgresStoreError(database: settings.description, operation: "a read", underlying: error)
+        }
+    }
+
+    private func readTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result, logger: Logger) async throws
+        -> Result
+    {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            let result: Result
+            do {
+                result = try await body(connection)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        }
+    }
+}

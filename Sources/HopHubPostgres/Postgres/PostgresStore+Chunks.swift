@@ -1,0 +1,64 @@
+import HopChunks
+import HopHubCore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Raw readings from chunks (`telemetry_chunks.data`, docs/chunk-format.md) and the head together.
+extension PostgresStore {
+    /// One decoded chunk row.
+    struct StoredChunk {
+        var feederID: String
+        var blockStart: Int64
+        var points: [ChunkPoint]
+    }
+
+    /// The chunk of one series and block, decoded; nil when there is none.
+    static func chunk(_ c: PostgresConnection, substation: String, feeder: String, block: Int64, logger: Logger) async throws -> StoredChunk? {
+        let rows = try await c.rows(
+            """
+            SELECT data FROM telemetry_chunks WHERE substation_id = \(substation) AND feeder_id = \(feeder) AND block_start = \(block)
+            """, logger: logger)
+        guard let row = rows.first else { return nil }
+        let data = try row.decode(ByteBuffer.self)
+        return StoredChunk(feederID: feeder, blockStart: block, points: try decode(data, substation, feeder, block))
+    }
+
+    static func decode(_ data: ByteBuffer, _ substation: String, _ feeder: String, _ block: Int64) throws -> [ChunkPoint] {
+        do {
+            return try ChunkDecoder.decode(Array(data.readableBytesView))
+        } catch {
+            throw CorruptChunkError(substationID: substation, feederID: feeder, blockStart: block, underlying: error)
+        }
+    }
+
+    /// Every raw reading of `substation` with `from <= ts <= to`, ordered by time then feeder: the
+    /// chunks overlapping the window with the head on top (a head row is a later write than any
+    /// chunk of its block), one reading per feeder and time.
+    static func rawReadings(_ c: PostgresConnection, substation: String, from: Int64, to: Int64, logger: Logger) async throws -> [RawReading] {
+        struct Key: Hashable { var feeder: String; var ts: Int64 }
+        var byKey: [Key: ChunkPoint] = [:]
+        let chunks = try await c.rows(
+            """
+            SELECT feeder_id, block_start, data FROM telemetry_chunks
+            WHERE substation_id = \(substation) AND block_start <= \(to) AND last_ts >= \(from)
+            """, logger: logger)
+        for row in chunks {
+            let (feeder, block, data) = try row.decode((String, Int64, ByteBuffer).self)
+            for point in try decode(data, substation, feeder, block) where point.ts >= from && point.ts <= to {
+                byKey[Key(feeder: feeder, ts: point.ts)] = point
+            }
+        }
+        let head = try await c.rows(
+            """
+            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
+            WHERE substation_id = \(substation) AND ts >= \(from) AND ts <= \(to)
+            """, logger: logger)
+        for row in head {
+            let (feeder, ts, v, i, p, f) = try row.decode((String, Int64, Double?, Double?, Double?, Double?).self)
+            byKey[Key(feeder: feeder, ts: ts)] = ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f)
+        }
+        return byKey.map { RawReading(feederID: $0.key.feeder, point: $0.value) }
+            .sorted { $0.point.ts != $1.point.ts ? $0.point.ts < $1.point.ts : $0.feederID < $1.feederID }
+    }
+}

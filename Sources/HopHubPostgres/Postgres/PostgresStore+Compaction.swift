@@ -1,0 +1,133 @@
+import HopChunks
+import HopHubCore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Compaction, as on SQLite: closed stretches of the head become chunks, one transaction per pass
+/// of about `maxChunks` series-blocks (chunk, minute statistics, ten-minute tier written, head rows
+/// and their per-minute rows deleted, all or nothing). Several replicas may run it: a pass first
+/// takes a transaction-scoped advisory lock, and a replica finding it taken skips its pass.
+extension PostgresStore: TelemetryCompaction {
+    /// `pg_try_advisory_xact_lock` key of compaction ("hopcomp" in ASCII).
+    static let compactionLockKey: Int64 = 0x686F_7063_6F6D_70
+
+    public func compact(before requestedCutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport {
+        let cutoff = MinuteStats.minuteStart(requestedCutoff)
+        let logger = self.logger
+        return try await transaction { c in
+            var report = CompactionReport()
+            guard try await c.integer("SELECT pg_try_advisory_xact_lock(\(Self.compactionLockKey))::int::int8", logger: logger) == 1 else {
+                return report
+            }
+            var examined = 0
+            var substations: [String] = []
+            for row in try await c.rows("SELECT substation_id FROM substations ORDER BY last_seen", logger: logger) {
+                substations.append(try row.decode(String.self))
+            }
+            passes: for substation in substations {
+                var from = Int64.min
+                while true {
+                    let rows = try await c.rows(
+                        "SELECT min(ts) FROM telemetry WHERE substation_id = \(substation) AND ts >= \(from) AND ts < \(cutoff)",
+                        logger: logger)
+                    guard let ts = try rows.first?.decode(Int64?.self) else { break }
+                    let start = TelemetryChunking.blockStart(ts)
+                    // A block still being written is rewritten only once its head part is old enough.
+                    if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - openBlockDelayMs { break }
+                    let end = min(start + TelemetryChunking.blockMs, cutoff)
+                    let byFeeder = try await Self.headPoints(c, substation: substation, from: start, before: end, logger: logger)
+                    var moved: [String] = []
+                    for (feeder, fresh) in byFeeder {
+                        if try await Self.compactBlock(
+                            c, substation: substation, feeder: feeder, start: start, end: end, fresh: fresh, into: &report, logger: logger)
+                        {
+                            moved.append(feeder)
+                        }
+                    }
+                    report.readings += Int(try await c.integer(
+                        """
+                        WITH moved AS (
+                          DELETE FROM telemetry WHERE substation_id = \(substation) AND ts >= \(start) AND ts < \(end)
+                            AND feeder_id = ANY(\(moved)::text[]) RETURNING 1)
+                        SELECT count(*) FROM moved
+                        """, logger: logger))
+                    examined += byFeeder.count
+                    guard report.chunks < maxChunks, examined < maxChunks * 4 else { break passes }
+                    from = end
+                }
+            }
+            return report
+        }
+    }
+
+    /// Merges one series-block of the head into its chunk and writes its minute statistics; false
+    /// (the rows stay in the head) when its chunk is corrupt, the block would hold more points than
+    /// a chunk can, or its statistics cannot be encoded.
+    static func compactBlock(
+        _ c: PostgresConnection, substation: String, feeder: String, start: Int64, end: Int64, fresh: [ChunkPoint],
+        into report: inout CompactionReport, logger: Logger
+    ) async throws -> Bool {
+        let existing: StoredChunk?
+        do {
+            existing = try await chunk(c, substation: substation, feeder: feeder, block: start, logger: logger)
+        } catch let error as CorruptChunkError {
+            report.skipped.append(error.description)
+            return false
+        }
+        let merged = ChunkPoints.merge(existing?.points ?? [], fresh)
+        guard !fresh.isEmpty, merged.count <= ChunkFormat.maxPoints else {
+            if !fresh.isEmpty {
+                report.skipped.append("\(substation)/\(feeder) at block \(start): \(merged.count) readings exceed a chunk's \(ChunkFormat.maxPoints)")
+            }
+            return false
+        }
+        let data = try ChunkEncoder.encode(merged)
+        let stats = MinuteStats.summarise(merged)
+        let encodedStats: [UInt8]
+        do {
+            encodedStats = try MinuteStatsCodec.encode(stats)
+        } catch {
+            report.skipped.append("\(substation)/\(feeder) at block \(start): minute statistics: \(error)")
+            return false
+        }
+        try await c.query(
+            """
+            INSERT INTO telemetry_chunks (substation_id, feeder_id, block_start, first_ts, last_ts, points, data)
+            VALUES (\(substation), \(feeder), \(start), \(merged.first!.ts), \(merged.last!.ts), \(Int32(merged.count)),
+                    \(ByteBuffer(bytes: data)))
+            ON CONFLICT (substation_id, feeder_id, block_start) DO UPDATE SET
+              first_ts = excluded.first_ts, last_ts = excluded.last_ts, points = excluded.points, data = excluded.data
+            """, logger: logger)
+        try await writeMinutes(
+            c, substation: substation, feeder: feeder, block: start, end: end, encoded: encodedStats, minutes: stats.count,
+            lastMinute: stats[stats.count - 1].minute, logger: logger)
+        report.chunks += 1
+        return true
+    }
+
+    public func headReadings(before cutoff: Int64) async throws -> Int {
+        let logger = self.logger
+        return try await client.withConnection { c in
+            Int(try await c.integer("SELECT count(*) FROM telemetry WHERE ts < \(cutoff)", logger: logger))
+        }
+    }
+
+    /// Head rows of one substation in `[from, before)` as chunk points per feeder (ordered by
+    /// feeder), each feeder's ordered by time: one range of the head's primary key.
+    static func headPoints(_ c: PostgresConnection, substation: String, from: Int64, before: Int64, logger: Logger) async throws
+        -> [(feeder: String, points: [ChunkPoint])]
+    {
+        var points: [String: [ChunkPoint]] = [:]
+        for row in try await c.rows(
+            """
+            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
+            WHERE substation_id = \(substation) AND ts >= \(from) AND ts < \(before) ORDER BY ts, feeder_id
+            """, logger: logger)
+        {
+            let (feeder, ts, v, i, p, f) = try row.decode((String, Int64, Double?, Double?, Double?, Double?).self)
+            points[feeder, default: []].append(ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f))
+        }
+        return points.keys.sorted().map { ($0, points[$0]!) }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import HopHubCore
+import HopProtocol
+import Logging
+import PostgresNIO
+
+/// Ingest: every write of a group commit in one transaction, each in its own savepoint.
+///
+/// Exactly once per `(edge_id, seq)`, also across hub replicas sharing the database: before any
+/// write is applied, the transaction locks the `edges` row of every edge in the group, in edge id
+/// order (creating a placeholder row for an edge never seen, so a new edge has a row to lock; the
+/// unique key makes a second replica wait on it). A write is then checked against the edge's
+/// high-water mark while this transaction holds the row, and raises the mark in the same commit as
+/// its data. A replica committing the same batch waits for the lock, then (READ COMMITTED reads the
+/// locked row's newest version) finds the raised mark and answers `duplicate`. Placeholders of
+/// edges whose writes were all refused are removed before the commit.
+extension PostgresStore: IngestStore {
+    /// `high_water_seq` of a placeholder row: no batch of that edge is stored yet.
+    static let placeholderSeq = Int64.min
+
+    public func commit(_ writes: [IngestWrite]) async throws -> [IngestOutcome] {
+        let logger = self.logger
+        return try await transaction { connection in
+            let edges = Set(writes.compactMap { $0.edge?.id.rawValue }).sorted()
+            if !edges.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO edges (edge_id, high_water_seq, last_contact, key_name)
+                    SELECT id, \(Self.placeholderSeq), 0, '' FROM unnest(\(edges)::text[]) AS id ORDER BY id
+                    ON CONFLICT (edge_id) DO NOTHING
+                    """, logger: logger)
+                try await connection.query(
+                    "SELECT edge_id FROM edges WHERE edge_id = ANY(\(edges)::text[]) ORDER BY edge_id FOR UPDATE", logger: logger)
+            }
+            var outcomes: [IngestOutcome] = []
+            outcomes.reserveCapacity(writes.count)
+            for write in writes {
+                outcomes.append(try await Self.apply(write, connection, logger: logger))
+            }
+            if !edges.isEmpty {
+                try await connection.query(
+                    "DELETE FROM edges WHERE edge_id = ANY(\(edges)::text[]) AND high_water_seq = \(Self.placeholderSeq)",
+                    logger: logger)
+            }
+            return outcomes
+        }
+    }
+
+    /// Applies one write inside a savepoint: all of it or none of it.
+    static func apply(_ write: IngestWrite, _ connection: PostgresConnection, logger: Logger) async throws -> IngestOutcome {
+        var outcome = IngestOutcome.stored
+        try await savepoint(connection, logger: logger) {
+            var edgeSubstations = Set<String>()
+            if let edge = write.edge {
+                let rows = try await connection.query(
+                    "SELECT high_water_seq, substations, key_name FROM edges WHERE edge_id = \(edge.id.rawValue)", logger: logger)
+                for try await (seq, substations, key) in rows.decode((Int64, String, String).self) where seq != placeholderSeq {
+                    if key != edge.keyName {
+                        outcome = .conflict("edge_id \(edge.id) is registered to another API key; each edge uploads with its own key")
+                        return false
+                    }
+                    if edge.seq <= seq {
+                        outcome = .duplicate
+                        return false
+                    }
+                    if !substations.isEmpty { edgeSubstations.formUnion(substations.split(separator: ",").map(String.init)) }
+                }
+            }
+            for o in write.outages {
+                if let owner = try await ownerConflict(o, connection, logger: logger) {
+                    outcome = .conflict(owner)
+                    return false
+                }
+            }
+            try await insertTelemetry(write.telemetry, arrival: write.arrival, connection, logger: logger)
+            try await insertEvents(write.events, arrival: write.arrival, connection, logger: logger)
+            try await upsertOutages(write.outages, arrival: write.arrival, connection, logger: logger)
+            if let edge = write.edge {
+                edgeSubstations.formUnion(write.telemetry.map(\.substationID.rawValue))
+                edgeSubstations.formUnion(write.events.compactMap(\.substationID?.rawValue))
+                edgeSubstations.formUnion(write.health?.devices.map(\.substationID.rawValue) ?? [])
+                let health = try write.health.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+                let substations = edgeSubstations.sorted().joined(separator: ",")
+                try await connection.query(
+                    """
+                    INSERT INTO edges (edge_id, high_water_seq, last_contact, key_name, substations, health_json)
+                    VALUES (\(edge.id.rawValue), \(edge.seq), \(write.arrival), \(edge.keyName), \(substations), \(health))
+                    ON CONFLICT (edge_id) DO UPDATE SET high_water_seq = excluded.high_water_seq,
+                      last_contact = excluded.last_contact, key_name = excluded.key_name,
+                      substations = excluded.substations, health_json = coalesce(excluded.health_json, edges.health_json)
+                    """, logger: logger)
+            }
+            return true
+        }
+        return outcome
+    }
+
+    static func ownerConflict(_ o: StoredOutage, _ connection: PostgresConnection, logger: Logger) async throws -> String? {
+        let rows = try await connection.query(
+            "SELECT substation_id FROM outages WHERE outage_id = \(o.outage.outageID.rawValue)", logger: logger)
+        for try await existing in rows.decode(String?.self) {
+            guard let new = o.substationID?.rawValue, new != existing else { return nil }
+            return "outage_id \(o.outage.outageID) already belongs to another substation; an outage's substation is fixed at its first report"
+        }
+        return nil
+    }
+}

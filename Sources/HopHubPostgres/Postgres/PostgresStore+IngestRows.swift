@@ -1,0 +1,87 @@
+import HopHubCore
+import HopProtocol
+import Logging
+import PostgresNIO
+
+/// The rows one write adds: each table is one statement over arrays (`unnest`), ordered by key so
+/// that two replicas committing at once take their row locks in the same order.
+extension PostgresStore {
+    static func insertTelemetry(_ rows: [StoredTelemetry], arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+        guard !rows.isEmpty else { return }
+        // One head row per series and source time: of two in one write the later one is kept, as
+        // a later write replaces an earlier one (one statement may not update a row twice).
+        struct Key: Hashable { var sub: String; var ts: Int64; var feeder: String }
+        var last: [Key: Int] = [:]
+        for (i, t) in rows.enumerated() { last[Key(sub: t.substationID.rawValue, ts: t.ts, feeder: t.feederID)] = i }
+        let head = last.values.sorted().map { rows[$0] }
+        try await connection.query(
+            """
+            INSERT INTO telemetry (substation_id, ts, feeder_id, device_id, site_name, latitude, longitude,
+              voltage_kv, current_a, power_mw, frequency_hz, received_at)
+            SELECT *, \(arrival)::bigint FROM unnest(
+              \(head.map(\.substationID.rawValue))::text[], \(head.map(\.ts))::int8[], \(head.map(\.feederID))::text[],
+              \(PostgresNullableArray(head.map(\.deviceID)))::text[], \(PostgresNullableArray(head.map(\.siteName)))::text[],
+              \(PostgresNullableArray(head.map(\.latitude)))::float8[], \(PostgresNullableArray(head.map(\.longitude)))::float8[],
+              \(PostgresNullableArray(head.map(\.values.voltageKV)))::float8[],
+              \(PostgresNullableArray(head.map(\.values.currentA)))::float8[],
+              \(PostgresNullableArray(head.map(\.values.powerMW)))::float8[],
+              \(PostgresNullableArray(head.map(\.values.frequencyHz)))::float8[]) AS r
+            ORDER BY 1, 2, 3
+            ON CONFLICT (substation_id, ts, feeder_id) DO UPDATE SET device_id = excluded.device_id,
+              site_name = excluded.site_name, latitude = excluded.latitude, longitude = excluded.longitude,
+              voltage_kv = excluded.voltage_kv, current_a = excluded.current_a, power_mw = excluded.power_mw,
+              frequency_hz = excluded.frequency_hz, received_at = excluded.received_at
+            """, logger: logger)
+        try await upsertRollups(MinuteRollup.build(rows), connection, logger: logger)
+        try await upsertLatest(rows, connection, logger: logger)
+        try await upsertSubstations(rows, connection, logger: logger)
+    }
+
+    static func insertEvents(_ rows: [StoredEvent], arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+        guard !rows.isEmpty else { return }
+        let events = rows.map(\.event)
+        // Ids follow the write's order, as SQLite's do.
+        try await connection.query(
+            """
+            INSERT INTO events (ts, substation_id, device_id, feeder_id, severity, event_type, old_state, new_state,
+              message, latitude, longitude, received_at)
+            SELECT ts, sub, dev, fdr, sev, typ, old, new, msg, lat, lon, \(arrival)::bigint FROM unnest(
+              \(rows.map(\.ts))::int8[], \(PostgresNullableArray(rows.map(\.substationID?.rawValue)))::text[],
+              \(PostgresNullableArray(events.map(\.deviceID?.rawValue)))::text[],
+              \(PostgresNullableArray(events.map(\.feederID?.rawValue)))::text[],
+              \(events.map { $0.severity.uppercased() })::text[], \(events.map { $0.eventType.uppercased() })::text[],
+              \(PostgresNullableArray(events.map(\.oldState)))::text[], \(PostgresNullableArray(events.map(\.newState)))::text[],
+              \(PostgresNullableArray(events.map(\.message)))::text[],
+              \(PostgresNullableArray(events.map(\.latitude)))::float8[], \(PostgresNullableArray(events.map(\.longitude)))::float8[]
+            ) WITH ORDINALITY AS e(ts, sub, dev, fdr, sev, typ, old, new, msg, lat, lon, n)
+            ORDER BY n
+            """, logger: logger)
+    }
+
+    /// One statement per outage, in the write's order: a write may update one outage twice.
+    static func upsertOutages(_ rows: [StoredOutage], arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+        for r in rows {
+            let o = r.outage
+            let customers = o.customersOut.map(Int64.init)
+            try await connection.query(
+                """
+                INSERT INTO outages (outage_id, substation_id, feeder_id, customers_out, mw_interrupted, status, cause,
+                  region, etr_time, latitude, longitude, ts, active, updated_at)
+                VALUES (\(o.outageID.rawValue), \(r.substationID?.rawValue), \(o.feederID?.rawValue), \(customers),
+                  \(o.mwInterrupted), \(o.status.uppercased()), \(o.cause), \(o.region), \(o.etrTime?.epochMilliseconds),
+                  \(o.latitude), \(o.longitude), \(r.ts), \(!o.isResolved), \(arrival))
+                ON CONFLICT (outage_id) DO UPDATE SET
+                  substation_id = coalesce(outages.substation_id, excluded.substation_id),
+                  feeder_id = coalesce(excluded.feeder_id, outages.feeder_id),
+                  customers_out = coalesce(excluded.customers_out, outages.customers_out),
+                  mw_interrupted = coalesce(excluded.mw_interrupted, outages.mw_interrupted),
+                  status = excluded.status, cause = coalesce(excluded.cause, outages.cause),
+                  region = coalesce(excluded.region, outages.region), etr_time = coalesce(excluded.etr_time, outages.etr_time),
+                  latitude = coalesce(excluded.latitude, outages.latitude),
+                  longitude = coalesce(excluded.longitude, outages.longitude),
+                  ts = excluded.ts, active = excluded.active, updated_at = excluded.updated_at
+                WHERE excluded.ts >= outages.ts
+                """, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import HopChunks
+import HopHubCore
+import HopProtocol
+import Logging
+import PostgresNIO
+
+/// `GET /api/query/ml/trend`, as on SQLite: each substation's normal scores thinned to the highest
+/// per time bucket, every anomaly and the newest score kept; buckets of ten minutes or more come
+/// from `score_peaks`. The newest `limit` rows when there are more, oldest first.
+extension PostgresStore {
+    public func scoreTrend(since: Int64, until: Int64, scope: SubstationScope, limit: Int, maxPointsPerSubstation: Int) async throws
+        -> [AnomalyScore]
+    {
+        let logger = self.logger
+        var rows = try await read { c in
+            var subs: [String] = []
+            for row in try await c.rows("SELECT DISTINCT substation_id FROM scores ORDER BY 1", logger: logger) {
+                let sub = try row.decode(String.self)
+                if scope.allows(SubstationID(sub)) { subs.append(sub) }
+            }
+            let perSubstation = max(1, min(maxPointsPerSubstation, max(100, limit / max(1, 2 * subs.count))))
+            let bucketMs = max(1, (until - since) / Int64(perSubstation))
+            if bucketMs >= Self.tierPeriodMs {
+                return try await Self.peakTrend(
+                    c, substations: subs, since: since, bucketMs: bucketMs / Self.tierPeriodMs * Self.tierPeriodMs, logger: logger)
+            }
+            var kept: [AnomalyScore] = []
+            for sub in subs {
+                var bucket = Int64.min
+                var best: AnomalyScore?
+                var newest: AnomalyScore?
+                for row in try await c.rows(
+                    "SELECT \(unescaped: Self.scoreColumns) FROM scores WHERE substation_id = \(sub) AND ts >= \(since) ORDER BY ts",
+                    logger: logger)
+                {
+                    let score = Self.score(try row.decode(ScoreRow.self))
+                    newest = score
+                    if score.isAnomaly {
+                        kept.append(score)
+                        continue
+                    }
+                    let b = (score.time.epochMilliseconds - since) / bucketMs
+                    if b != bucket {
+                        if let best { kept.append(best) }
+                        bucket = b
+                        best = nil
+                    }
+                    if best == nil || score.anomalyScore > best!.anomalyScore { best = score }
+                }
+                if let best { kept.append(best) }
+                // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
+                if let newest, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
+            }
+            return kept
+        }
+        rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.substationID.rawValue < $1.substationID.rawValue }
+        return rows.count > limit ? Array(rows.suffix(limit)) : rows
+    }
+
+    /// Per substation: the highest normal score of each bucket of `bucketMs` (a multiple of ten
+    /// minutes), every anomaly and the newest score, at or after `since`. Unsorted.
+    static func peakTrend(_ c: PostgresConnection, substations: [String], since: Int64, bucketMs: Int64, logger: Logger) async throws
+        -> [AnomalyScore]
+    {
+        let firstWhole = MinuteStats.periodStart(since + tierPeriodMs - 1, widthMs: tierPeriodMs)
+        var kept: [AnomalyScore] = []
+        for sub in substations {
+            var bucket = Int64.min
+            var best: AnomalyScore?
+            func offer(_ score: AnomalyScore) {
+                let b = MinuteStats.periodStart(score.time.epochMilliseconds, widthMs: bucketMs)
+                if b != bucket {
+                    if let best { kept.append(best) }
+                    bucket = b
+                    best = nil
+                }
+                if best == nil || score.anomalyScore > best!.anomalyScore { best = score }
+            }
+            // The period holding `since` has scores before it: its peak is taken from `scores`.
+            if firstWhole > since {
+                for row in try await c.rows(
+                    """
+                    SELECT \(unescaped: scoreColumns) FROM scores
+                    WHERE substation_id = \(sub) AND ts >= \(since) AND ts < \(firstWhole) AND NOT is_anomaly
+                    ORDER BY anomaly_score DESC, ts LIMIT 1
+                    """, logger: logger)
+                {
+                    offer(score(try row.decode(ScoreRow.self)))
+                }
+            }
+            for row in try await c.rows(
+                """
+                SELECT substation_id, ts, anomaly_score, false, z_score, baseline_mean, baseline_std, latest_value, model_version
+                FROM score_peaks WHERE substation_id = \(sub) AND period >= \(firstWhole) ORDER BY period
+                """, logger: logger)
+            {
+                offer(score(try row.decode(ScoreRow.self)))
+            }
+            if let best { kept.append(best) }
+            for row in try await c.rows(
+                "SELECT \(unescaped: scoreColumns) FROM scores WHERE substation_id = \(sub) AND ts >= \(since) AND is_anomaly ORDER BY ts",
+                logger: logger)
+            {
+                kept.append(score(try row.decode(ScoreRow.self)))
+            }
+            // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
+            for row in try await c.rows(
+                "SELECT \(unescaped: scoreColumns) FROM scores WHERE substation_id = \(sub) ORDER BY ts DESC LIMIT 1", logger: logger)
+            {
+                let newest = score(try row.decode(ScoreRow.self))
+                if newest.time.epochMilliseconds >= since, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
+            }
+        }
+        return kept
+    }
+}

@@ -1,0 +1,102 @@
+import HopChunks
+import HopHubCore
+import HopProtocol
+import Logging
+import PostgresNIO
+
+/// Time series within the point budget (raw readings from chunks and head) or as buckets of
+/// minute statistics or ten-minute periods, decided as on SQLite (`SeriesResolution`, `MinuteBuckets`).
+extension PostgresStore {
+    public func timeSeries(substation: SubstationID, window: SeriesWindow) async throws
+        -> (resolutionSeconds: Int, points: [TimeSeriesPoint])
+    {
+        let logger = self.logger
+        return try await read { c in
+            let sub = substation.rawValue
+            let (resolution, counted) = try await Self.resolution(c, window: window, substations: [sub], logger: logger)
+            switch resolution {
+            case .raw:
+                let readings = try await Self.rawReadings(c, substation: sub, from: window.from, to: window.to, logger: logger)
+                return (0, readings.map { r in
+                    TimeSeriesPoint(
+                        time: SourceTime(epochMilliseconds: r.point.ts), feederID: Self.feeder(r.feederID),
+                        values: MetricValues(
+                            voltageKV: r.point.voltageKV, currentA: r.point.currentA, powerMW: r.point.powerMW,
+                            frequencyHz: r.point.frequencyHz))
+                })
+            case .buckets(let seconds):
+                let width = Int64(seconds) * 1000
+                let from = MinuteBuckets.bucket(window.from, width)
+                let feeders: [FeederMinutes]
+                if let read = counted[sub] {
+                    feeders = read
+                } else {
+                    feeders = try await Self.bucketInput(c, substation: sub, widthMs: width, from: from, to: window.to, logger: logger)
+                }
+                return (seconds, MinuteBuckets.timeSeries(feeders, widthMs: width, from: from, to: window.to))
+            }
+        }
+    }
+
+    public func frequencySeries(window: SeriesWindow, scope: SubstationScope) async throws
+        -> (resolutionSeconds: Int, series: [FrequencySeries])
+    {
+        let logger = self.logger
+        let (all, ids) = Self.scopeBinds(scope)
+        return try await read { c in
+            var subs: [String] = []
+            for row in try await c.rows(
+                "SELECT substation_id FROM substations WHERE (\(all) OR substation_id = ANY(\(ids)::text[])) ORDER BY substation_id",
+                logger: logger)
+            {
+                subs.append(try row.decode(String.self))
+            }
+            let (resolution, counted) = try await Self.resolution(c, window: window, substations: subs, only: .frequencyHz, logger: logger)
+            var series: [FrequencySeries] = []
+            for sub in subs {
+                let points: [FrequencyPoint]
+                switch resolution {
+                case .raw:
+                    let readings = try await Self.rawReadings(c, substation: sub, from: window.from, to: window.to, logger: logger)
+                    points = RawReading.frequencyByTime(readings).map { FrequencyPoint(time: SourceTime(epochMilliseconds: $0.ts), frequencyHz: $0.hz) }
+                case .buckets(let seconds):
+                    let width = Int64(seconds) * 1000
+                    let from = MinuteBuckets.bucket(window.from, width)
+                    let feeders: [FeederMinutes]
+                    if let read = counted[sub] {
+                        feeders = read
+                    } else {
+                        feeders = try await Self.bucketInput(
+                            c, substation: sub, widthMs: width, from: from, to: window.to, only: .frequencyHz, logger: logger)
+                    }
+                    points = MinuteBuckets.frequency(feeders, widthMs: width, from: from, to: window.to)
+                }
+                if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }
+            }
+            return (resolution.seconds, series)
+        }
+    }
+
+    /// Raw readings when the densest series in the window fits the point budget (counted from the
+    /// per-minute statistics), buckets otherwise; the minutes read for counting are returned for
+    /// the buckets to reuse (per substation, from the window's first minute).
+    static func resolution(
+        _ c: PostgresConnection, window: SeriesWindow, substations: [String], only: ChunkColumn? = nil, logger: Logger
+    ) async throws -> (SeriesResolution, [String: [FeederMinutes]]) {
+        let spanMinutes = (window.to - window.from) / 60_000
+        if spanMinutes >= Int64(window.maxPoints) || substations.isEmpty || window.from < window.rawFrom {
+            return (SeriesResolution.choose(window: window, rawPointsPerSeries: .max), [:])
+        }
+        var densest = 0
+        var read: [String: [FeederMinutes]] = [:]
+        let from = MinuteStats.minuteStart(window.from)
+        for sub in substations {
+            let feeders = try await minutes(c, substation: sub, from: from, to: window.to, only: only, logger: logger)
+            densest = max(densest, feeders.map(\.readings).max() ?? 0)
+            read[sub] = feeders
+        }
+        let resolution = SeriesResolution.choose(window: window, rawPointsPerSeries: densest)
+        if case .buckets(let seconds) = resolution, MinuteBuckets.bucket(window.from, Int64(seconds) * 1000) < from { read = [:] }
+        return (resolution, read)
+    }
+}
