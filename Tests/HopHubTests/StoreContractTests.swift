@@ -19,13 +19,6 @@ import Testing
         static var allCases: [Backend] {
             ProcessInfo.processInfo.environment["HOP_SKIP_POSTGRES"] == "1" ? [.sqlite] : [.sqlite, .postgres]
         }
-
-        // PostgreSQL: not yet — tests that need a protocol the PostgreSQL store does not implement yet
-        // run on SQLite only, through this list:
-        //   keysAreStoredHashedAndRevocable (APIKeyStore, AuditedKeyStore)
-        //   RetentionContractTests (both tests: their data includes alert decisions, mail and scores;
-        //     AlertStore)
-        static let notYetOnPostgres: [Backend] = [.sqlite]
     }
 
     static func makeStore(_ backend: Backend) async throws -> any HubStore {
@@ -124,7 +117,7 @@ import Testing
         #expect(series.points.count == 2)
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func keysAreStoredHashedAndRevocable(_ backend: Backend) async throws {
         let store = try await Self.makeStore(backend)
         let admin = APIKeyAdmin(store: store)

@@ -11,9 +11,12 @@ import NIOCore
 @testable import HopHubCore
 @testable import HopHubSQLite
 
-/// A real hub over a fresh SQLite file in a temporary directory, with keys of each kind.
+/// A real hub over a fresh database — an SQLite file in a temporary directory, or a database of
+/// the PostgreSQL test cluster — with keys of each kind.
 struct TestHub: Sendable {
     let directory: String
+    /// The hub's database, for reading it through another store once the hub's own has closed.
+    let database: TestDatabase
     let hub: Hub
     /// ingest+read, all substations.
     let allKey: String
@@ -24,15 +27,27 @@ struct TestHub: Sendable {
     /// ingest only, all substations.
     let ingestKey: String
 
-    static func make(_ change: (inout HubConfiguration) -> Void = { _ in }) async throws -> TestHub {
+    static func make(
+        _ backend: StoreContractTests.Backend = .sqlite, _ change: (inout HubConfiguration) -> Void = { _ in }
+    ) async throws -> TestHub {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hop-test-\(UUID().uuidString)").path
         var config = HubConfiguration(dataDirectory: dir)
         config.port = 0
         change(&config)
-        let hub = try Hub(configuration: config, logger: Logger(label: "test"))
-        let admin = APIKeyAdmin(store: hub.sqlite)
+        let hub: Hub
+        let database: TestDatabase
+        switch backend {
+        case .sqlite:
+            hub = try Hub(configuration: config, logger: Logger(label: "test"))
+            database = TestDatabase(sqlitePath: config.databasePath)
+        case .postgres:
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            database = try await TestDatabase.fresh(.postgres)
+            hub = Hub(configuration: config, store: try await database.open(), logger: Logger(label: "test"))
+        }
+        let admin = APIKeyAdmin(store: hub.store)
         return TestHub(
-            directory: dir, hub: hub,
+            directory: dir, database: database, hub: hub,
             allKey: try await admin.create(name: "all", scopes: [.ingest, .read], substations: .all),
             sub1Key: try await admin.create(name: "sub1", scopes: [.ingest, .read], substations: .only(["SUB001"])),
             readKey: try await admin.create(name: "reader", scopes: [.read], substations: .all),
@@ -47,6 +62,12 @@ struct TestHub: Sendable {
 
     func count(_ table: String) async throws -> Int {
         // A fresh connection: the hub's own is closed once its application has shut down.
+        guard database.backend == .sqlite else {
+            let store = try await database.open()
+            let count = try await StoreTestData.count(store, "SELECT count(*) FROM \(table)")
+            try await store.close()
+            return count
+        }
         let queue = try DatabaseQueue(path: hub.configuration.databasePath)
         return try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
@@ -106,6 +127,6 @@ enum Fixtures {
 }
 
 extension Hub {
-    /// The hub's store as the SQLite store `TestHub` always opens, for tests that read its tables.
+    /// The hub's store as the SQLite store `TestHub` opens by default, for tests that read its tables.
     var sqlite: SQLiteStore { store as! SQLiteStore }
 }

@@ -38,8 +38,8 @@ public protocol ScoreStore: Sendable {
 }
 
 /// Coordination between hub processes sharing one database: a named lease with a holder and an
-/// expiry, so exactly one process runs a periodic job (SQLite: a row in `job_leases`, taken in an
-/// immediate write transaction; PostgreSQL will use an advisory lock).
+/// expiry, so exactly one process runs a periodic job (a row in `job_leases` on both backends:
+/// SQLite takes it in an immediate write transaction, PostgreSQL with one conditional upsert).
 public protocol LeaseStore: Sendable {
     /// Takes or renews `name` for `holder` until `now + ttlMs`. True when `holder` holds it now:
     /// the lease was free, expired, or already held by `holder`.

@@ -16,6 +16,10 @@ extension PostgresStore {
     /// delivered mail, cleared alarms) appends its statements here with its migration.
     static let eventRetention: [String] = [
         "DELETE FROM outages WHERE NOT active AND ts < $1",
+        "DELETE FROM alert_log WHERE decided_at < $1",
+        "DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND created_at < $1",
+        // Their history goes with them (ON DELETE CASCADE).
+        "DELETE FROM alarms WHERE state = 'cleared' AND cleared_at < $1",
     ]
 
     public func applyRetention(rawBefore: Int64, rollupBefore: Int64, eventsBefore: Int64, scoresBefore: Int64) async throws

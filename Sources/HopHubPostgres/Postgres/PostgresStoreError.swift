@@ -24,10 +24,3 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
         return "\(psql.code)\(psql.underlying.map { ": \($0)" } ?? "")"
     }
 }
-
-/// A store protocol method this backend does not implement yet.
-public struct PostgresNotImplemented: Error, CustomStringConvertible, Sendable {
-    public var method: String
-    public init(_ method: String = #function) { self.method = method }
-    public var description: String { "the PostgreSQL store does not implement \(method) yet" }
-}

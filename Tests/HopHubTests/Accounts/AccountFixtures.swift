@@ -35,8 +35,10 @@ enum AccountFixtures {
     }
 
     /// A hub with cost-4 bcrypt and an operator `op@example.com` granted SUB001, an admin and an executive granted SUB002.
-    static func hub(_ change: @escaping (inout HubConfiguration) -> Void = { _ in }) async throws -> TestHub {
-        let t = try await TestHub.make { config in
+    static func hub(
+        _ backend: StoreContractTests.Backend = .sqlite, _ change: @escaping (inout HubConfiguration) -> Void = { _ in }
+    ) async throws -> TestHub {
+        let t = try await TestHub.make(backend) { config in
             config.accounts.bcryptCost = 4
             change(&config)
         }
@@ -49,7 +51,7 @@ enum AccountFixtures {
 
     /// An account service over `t`'s store with an injected clock.
     static func service(_ t: TestHub, clock: AccountTestClock, _ change: (inout AccountSettings) -> Void = { _ in }) -> AccountService {
-        AccountService(store: t.hub.sqlite, settings: settings(change), clock: clock.clock, logger: Logger(label: "test"))
+        AccountService(store: t.hub.store, settings: settings(change), clock: clock.clock, logger: Logger(label: "test"))
     }
 }
 

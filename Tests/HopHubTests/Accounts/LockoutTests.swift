@@ -17,8 +17,9 @@ import Testing
         }
     }
 
-    @Test func accountLocksAfterMaxFailuresAndUnlockClearsIt() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func accountLocksAfterMaxFailuresAndUnlockClearsIt(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock) {
             $0.maxFailures = 3
@@ -40,7 +41,7 @@ import Testing
         }
         try await accounts.unlock(email: "op@example.com", by: .cli)
         _ = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: "10.0.0.1")
-        let audit = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com"))
+        let audit = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com"))
         #expect(audit.contains { $0.action == .lockout && $0.sourceAddress == "10.0.0.3" })
         #expect(audit.contains { $0.action == .unlock && $0.actor == "cli" })
         #expect(audit.filter { $0.action == .login && $0.outcome == .failure && $0.detail == "wrong password" }.count == 3)
@@ -48,8 +49,9 @@ import Testing
         #expect(audit.contains { $0.action == .login && $0.outcome == .success })
     }
 
-    @Test func lockExpiresAndFailuresOutsideTheWindowDoNotAddUp() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func lockExpiresAndFailuresOutsideTheWindowDoNotAddUp(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock) {
             $0.maxFailures = 2
@@ -64,8 +66,9 @@ import Testing
         _ = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: nil)
     }
 
-    @Test func addressLocksAcrossAccountsIncludingUnknownEmails() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func addressLocksAcrossAccountsIncludingUnknownEmails(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock) {
             $0.maxFailures = 100
@@ -87,14 +90,15 @@ import Testing
         _ = try await accounts.login(email: "admin@example.com", password: AccountFixtures.password, from: "198.51.100.8")
         try await accounts.unlockAddress("198.51.100.7", by: .cli)
         _ = try await accounts.login(email: "admin@example.com", password: AccountFixtures.password, from: "198.51.100.7")
-        let lockouts = try await t.hub.sqlite.auditEntries(AuditFilter(action: .lockout))
+        let lockouts = try await t.hub.store.auditEntries(AuditFilter(action: .lockout))
         #expect(lockouts.map(\.target) == ["198.51.100.7"])
-        let unknown = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "ghost@example.com"))
+        let unknown = try await t.hub.store.auditEntries(AuditFilter(actor: "ghost@example.com"))
         #expect(unknown.first?.detail == "unknown email" && unknown.first?.sourceAddress == "198.51.100.7")
     }
 
-    @Test func concurrentFailuresAreAllCounted() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func concurrentFailuresAreAllCounted(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let accounts = AccountFixtures.service(t, clock: AccountTestClock()) {
             $0.maxFailures = 8
             $0.maxFailuresPerAddress = 8
@@ -103,9 +107,9 @@ import Testing
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<8 { group.addTask { _ = await failLogin(accounts, "op@example.com", from: "10.1.1.1") } }
         }
-        let user = try #require(try await t.hub.sqlite.user(email: "op@example.com"))
+        let user = try #require(try await t.hub.store.user(email: "op@example.com"))
         #expect(user.lockedUntil != nil, "lost updates: \(user.failedLogins) failures counted")
-        #expect(try await t.hub.sqlite.loginThrottle(LoginThrottleKeys.address("10.1.1.1"))?.lockedUntil != nil)
+        #expect(try await t.hub.store.loginThrottle(LoginThrottleKeys.address("10.1.1.1"))?.lockedUntil != nil)
     }
 }
 

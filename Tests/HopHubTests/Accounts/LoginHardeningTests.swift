@@ -32,8 +32,9 @@ import Testing
         }
     }
 
-    @Test func parallelGuessesGetAtMostMaxFailuresPasswordChecks() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func parallelGuessesGetAtMostMaxFailuresPasswordChecks(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         // A slower hash (cost 9) so that, without the reservation, every request reads "not locked"
         // before the first check finishes.
         let accounts = AccountFixtures.service(t, clock: AccountTestClock()) {
@@ -49,15 +50,16 @@ import Testing
         let limited = codes.filter { $0 == .rateLimited }.count
         #expect(unauthenticated <= 5, "\(unauthenticated) of 30 parallel guesses got a password check")
         #expect(unauthenticated + limited == 30, "\(codes)")
-        let checked = try await t.hub.sqlite.auditEntries(AuditFilter(target: "slow@example.com", outcome: .failure))
+        let checked = try await t.hub.store.auditEntries(AuditFilter(target: "slow@example.com", outcome: .failure))
         #expect(checked.count <= 5, "\(checked.count) wrong-password rows: that many bcrypt checks ran")
         // Limit reached: the right password, sent as a parallel batch, is refused every time.
         let right = await Self.parallel(10, accounts, "slow@example.com", AccountFixtures.password, from: "10.9.9.10")
         #expect(right.allSatisfy { $0 == .rateLimited }, "\(right)")
     }
 
-    @Test func lockedAttemptsWriteOneDeniedRowPerLockAndReportTheRest() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func lockedAttemptsWriteOneDeniedRowPerLockAndReportTheRest(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock) {
             $0.maxFailures = 2
@@ -69,15 +71,15 @@ import Testing
         for i in 0..<50 {
             #expect(await Self.attempt(accounts, "op@example.com", from: "10.0.1.\(i)")?.code == .rateLimited)
         }
-        var denied = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
+        var denied = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
         #expect(denied.count == 1, "\(denied.count) denied rows for one lock")
         // After the lock, the next row reports the 49 attempts that were not written.
         clock.advance(seconds: 301)
         _ = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: "10.0.0.1")
         let success = try #require(
-            try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com", outcome: .success)).first { $0.action == .login })
+            try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com", outcome: .success)).first { $0.action == .login })
         #expect(success.detail.contains("49 denied attempts"), "\(success.detail)")
-        denied = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
+        denied = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com", outcome: .denied))
         #expect(denied.count == 1)
 
         // The same for a locked address, across many emails.
@@ -86,7 +88,7 @@ import Testing
             $0.maxFailuresPerAddress = 2
         }
         for i in 0..<40 { _ = await Self.attempt(byAddress, "x\(i)@example.com", from: "203.0.113.5") }
-        let all = try await t.hub.sqlite.auditEntries(AuditFilter(outcome: .denied, limit: 1000))
+        let all = try await t.hub.store.auditEntries(AuditFilter(outcome: .denied, limit: 1000))
         let fromAddress = all.filter { $0.sourceAddress == "203.0.113.5" }
         #expect(fromAddress.count == 1 && fromAddress.first?.target == "203.0.113.5", "\(fromAddress.map(\.detail))")
     }
@@ -98,8 +100,9 @@ import Testing
         var retry: Int?
     }
 
-    @Test func unknownEmailsLockExactlyLikeRealAccounts() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func unknownEmailsLockExactlyLikeRealAccounts(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let accounts = AccountFixtures.service(t, clock: AccountTestClock()) {
             $0.maxFailures = 3
             $0.maxFailuresPerAddress = 1000
@@ -126,13 +129,14 @@ import Testing
                 == "account is deactivated; ask an administrator")
     }
 
-    @Test func controlCharactersAreRefusedInPasswords() async throws {
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func controlCharactersAreRefusedInPasswords(_ backend: StoreContractTests.Backend) async throws {
         for bad in ["Correct horse\u{0}42", "Correct\thorse 42", "Correct horse 42\n", "Correct\u{7F}horse 42"] {
             let problem = PasswordPolicy.problem(bad, email: "op@example.com")
             #expect(problem?.contains("control character") == true, "\(bad.debugDescription): \(problem ?? "accepted")")
         }
         #expect(PasswordPolicy.problem("Correct horse 42 ✓", email: "op@example.com") == nil)
-        let t = try await AccountFixtures.hub()
+        let t = try await AccountFixtures.hub(backend)
         await #expect(throws: HubError.self) {
             try await t.hub.accounts.resetPassword(email: "op@example.com", password: "Correct horse\u{0}42", by: .cli)
         }
@@ -147,8 +151,9 @@ import Testing
         #expect(AddressBucket.bucket("not an address") == "not an address")
     }
 
-    @Test func ipv6AddressesAreCountedPerSlash64() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func ipv6AddressesAreCountedPerSlash64(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let accounts = AccountFixtures.service(t, clock: AccountTestClock()) {
             $0.maxFailures = 1000
             $0.maxFailuresPerAddress = 3
@@ -161,11 +166,12 @@ import Testing
         #expect(await Self.attempt(accounts, "admin@example.com", AccountFixtures.password, from: "2001:db8:5:6::99") == nil)
     }
 
-    @Test func aPasswordTypedAsTheEmailIsNotStored() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func aPasswordTypedAsTheEmailIsNotStored(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let accounts = AccountFixtures.service(t, clock: AccountTestClock())
         #expect(await Self.attempt(accounts, "Tr0ub4dor&3-secret", from: "10.4.0.1")?.message == "wrong email or password")
-        let rows = try await t.hub.sqlite.auditEntries(AuditFilter(action: .login))
+        let rows = try await t.hub.store.auditEntries(AuditFilter(action: .login))
         #expect(rows.first?.actor == "(invalid email)" && rows.first?.target == "(invalid email)")
         #expect(!rows.contains { $0.actor.contains("tr0ub4dor") || ($0.target ?? "").contains("tr0ub4dor") || $0.detail.contains("tr0ub4dor") })
     }

@@ -11,8 +11,9 @@ import Testing
 
 /// `/login`, `/logout`, `/api/session` and the cookie path of the auth middleware, over a real socket.
 @Suite struct SessionHTTPTests {
-    @Test func loginSetsAStrictHttpOnlyCookieAndSessionDescribesTheUser() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func loginSetsAStrictHttpOnlyCookieAndSessionDescribesTheUser(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.live { client in
             let response = try await client.login("OP@example.com")
             #expect(response.status == .ok)
@@ -36,8 +37,9 @@ import Testing
         }
     }
 
-    @Test func badCredentialsAreOneMessageAndAPIKeysHaveNoSession() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func badCredentialsAreOneMessageAndAPIKeysHaveNoSession(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.live { client in
             let wrong = try await client.login("op@example.com", "Wrong password 9")
             let unknown = try await client.login("nobody@example.com", "Wrong password 9")
@@ -48,13 +50,14 @@ import Testing
             #expect(try await client.get("/api/session", key: t.readKey).status == .unauthorized)
             let forged = Browser(cookie: "not-a-session", csrf: "x")
             #expect(try await client.request("/api/query/substations", as: forged).status == .unauthorized)
-            let failures = try await t.hub.sqlite.auditEntries(AuditFilter(action: .login, outcome: .failure))
+            let failures = try await t.hub.store.auditEntries(AuditFilter(action: .login, outcome: .failure))
             #expect(failures.count == 2 && failures.allSatisfy { $0.sourceAddress == "127.0.0.1" })
         }
     }
 
-    @Test func loginRotatesTheSessionAndLogoutEndsIt() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func loginRotatesTheSessionAndLogoutEndsIt(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.live { client in
             let first = try await client.browser("op@example.com")
             let again = try await client.login("op@example.com", cookie: first.cookie)
@@ -69,13 +72,14 @@ import Testing
             #expect(out.status == .noContent)
             #expect(out.sessionCookie?.value == "" && out.sessionCookie?.attributes["max-age"] == "0")
             #expect(try await client.request("/api/session", as: browser).status == .unauthorized)
-            #expect(try await t.hub.sqlite.auditEntries(AuditFilter(action: .logout)).map(\.actor) == ["op@example.com"])
+            #expect(try await t.hub.store.auditEntries(AuditFilter(action: .logout)).map(\.actor) == ["op@example.com"])
         }
         #expect(try await t.count("sessions") == 0)
     }
 
-    @Test func crossOriginLoginIsRefused() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func crossOriginLoginIsRefused(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.live { client in
             let evil = try await client.login("op@example.com", origin: "https://evil.example")
             #expect(evil.status == .forbidden && evil.errorBody?.error.message.contains("Origin") == true)
@@ -83,8 +87,9 @@ import Testing
         #expect(try await t.count("sessions") == 0)
     }
 
-    @Test func cookieRequestsThatChangeStateNeedTheCSRFToken() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func cookieRequestsThatChangeStateNeedTheCSRFToken(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.live { client in
             let browser = try await client.browser("op@example.com")
             let body = Fixtures.seedExample
@@ -101,8 +106,9 @@ import Testing
         #expect(try await t.storedRows() == 0)
     }
 
-    @Test func deactivatedUsersOpenSessionStopsAtTheNextRequest() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func deactivatedUsersOpenSessionStopsAtTheNextRequest(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.live { client in
             let browser = try await client.browser("op@example.com")
             #expect(try await client.request("/api/query/substations", as: browser).status == .ok)
@@ -114,8 +120,9 @@ import Testing
         }
     }
 
-    @Test func lockedAccountAnswers429WithRetryAfter() async throws {
-        let t = try await AccountFixtures.hub { $0.accounts.maxFailures = 2 }
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func lockedAccountAnswers429WithRetryAfter(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend) { $0.accounts.maxFailures = 2 }
         try await t.live { client in
             _ = try await client.login("op@example.com", "Wrong password 9")
             let locked = try await client.login("op@example.com", "Wrong password 9")
@@ -127,11 +134,12 @@ import Testing
         }
     }
 
-    @Test func sessionUsersSeeOnlyTheirGrants() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func sessionUsersSeeOnlyTheirGrants(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let now = SourceTime.now().epochMilliseconds
         for sub in ["SUB001", "SUB002"] {
-            _ = try await t.hub.sqlite.commit([IngestWrite(
+            _ = try await t.hub.store.commit([IngestWrite(
                 edge: (EdgeID("edge-\(sub)"), 1, "all"),
                 telemetry: [StoredTelemetry(Telemetry(substationID: SubstationID(sub), feederID: "FDR001", voltageKV: 230, frequencyHz: 60, ts: SourceTime(epochMilliseconds: now - 1000)), arrival: now)],
                 events: [], outages: [], health: nil, arrival: now)])
@@ -149,8 +157,9 @@ import Testing
         }
     }
 
-    @Test func forwardedHeadersFromUntrustedPeersAreIgnored() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func forwardedHeadersFromUntrustedPeersAreIgnored(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.live { client in
             let spoof: HTTPFields = [
                 .contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "203.0.113.50",
@@ -159,7 +168,7 @@ import Testing
             let body = #"{"email":"op@example.com","password":"Correct horse 42"}"#
             let r = try await client.execute(uri: "/login", method: .post, headers: spoof, body: ByteBuffer(string: body))
             #expect(r.status == .ok && r.sessionCookie?.attributes["secure"] == nil)
-            let rows = try await t.hub.sqlite.auditEntries(AuditFilter(action: .login))
+            let rows = try await t.hub.store.auditEntries(AuditFilter(action: .login))
             #expect(rows.map(\.sourceAddress) == ["127.0.0.1"])
         }
     }

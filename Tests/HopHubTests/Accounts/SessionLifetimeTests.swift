@@ -9,8 +9,9 @@ import Testing
 
 /// Idle and absolute timeouts with an injected clock, `last_seen` writes, logout, deactivation.
 @Suite struct SessionLifetimeTests {
-    @Test func idleTimeoutEndsAnUnusedSession() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func idleTimeoutEndsAnUnusedSession(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock) { $0.idleTimeoutSeconds = 600 }
         let login = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: nil)
@@ -21,12 +22,13 @@ import Testing
         clock.advance(seconds: 600)
         #expect(try await accounts.authenticate(sessionID: login.sessionID) == nil)
         #expect(try await t.count("sessions") == 0)
-        let expired = try await t.hub.sqlite.auditEntries(AuditFilter(action: .sessionExpired))
+        let expired = try await t.hub.store.auditEntries(AuditFilter(action: .sessionExpired))
         #expect(expired.map(\.detail) == ["idle timeout"])
     }
 
-    @Test func absoluteTimeoutEndsEvenABusySession() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func absoluteTimeoutEndsEvenABusySession(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock) {
             $0.idleTimeoutSeconds = 600
@@ -39,11 +41,12 @@ import Testing
         }
         clock.advance(seconds: 300)  // 3600 s after login
         #expect(try await accounts.authenticate(sessionID: login.sessionID) == nil)
-        #expect(try await t.hub.sqlite.auditEntries(AuditFilter(action: .sessionExpired)).map(\.detail) == ["absolute timeout"])
+        #expect(try await t.hub.store.auditEntries(AuditFilter(action: .sessionExpired)).map(\.detail) == ["absolute timeout"])
     }
 
-    @Test func lastSeenIsWrittenAtMostOncePerMinute() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func lastSeenIsWrittenAtMostOncePerMinute(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock)
         let login = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: nil)
@@ -51,14 +54,15 @@ import Testing
         let start = login.session.session.lastSeen
         clock.advance(seconds: 59)
         _ = try await accounts.authenticate(sessionID: login.sessionID)
-        #expect(try await t.hub.sqlite.session(idHash: hash)?.0.lastSeen == start)
+        #expect(try await t.hub.store.session(idHash: hash)?.0.lastSeen == start)
         clock.advance(seconds: 1)
         _ = try await accounts.authenticate(sessionID: login.sessionID)
-        #expect(try await t.hub.sqlite.session(idHash: hash)?.0.lastSeen == start + 60_000)
+        #expect(try await t.hub.store.session(idHash: hash)?.0.lastSeen == start + 60_000)
     }
 
-    @Test func purgeRemovesOnlyExpiredSessions() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func purgeRemovesOnlyExpiredSessions(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let clock = AccountTestClock()
         let accounts = AccountFixtures.service(t, clock: clock) { $0.idleTimeoutSeconds = 600 }
         _ = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: nil)
@@ -69,8 +73,9 @@ import Testing
         #expect(try await accounts.authenticate(sessionID: fresh.sessionID)?.user.email == "exec@example.com")
     }
 
-    @Test func deactivationAndEndSessionsKillSessionsAtOnce() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func deactivationAndEndSessionsKillSessionsAtOnce(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let accounts = t.hub.accounts
         let first = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: nil)
         let second = try await accounts.login(email: "op@example.com", password: AccountFixtures.password, from: nil)
@@ -86,12 +91,13 @@ import Testing
         } catch let error as HubError {
             #expect(error.code == .unauthenticated && error.message == "account is deactivated; ask an administrator")
         }
-        let actions = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com")).map(\.action)
+        let actions = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com")).map(\.action)
         #expect(actions.contains(.userDeactivate) && actions.contains(.sessionsEnd))
     }
 
-    @Test func accessChangesCallTheStreamHook() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func accessChangesCallTheStreamHook(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let seen = Mutex<[String]>([])
         var accounts = t.hub.accounts
         accounts.onAccessChanged = { email in seen.withLock { $0.append(email) } }

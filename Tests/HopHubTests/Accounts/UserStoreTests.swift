@@ -7,14 +7,15 @@ import Testing
 @testable import HopHubCore
 @testable import HopHubSQLite
 
-/// Users in a real SQLite file: unique emails regardless of case, updates, audit rows per change.
+/// Users in a real database (SQLite and PostgreSQL; the session digest test reads the SQLite file): unique emails regardless of case, updates, audit rows per change.
 @Suite struct UserStoreTests {
-    @Test func createListAndCaseInsensitiveEmail() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func createListAndCaseInsensitiveEmail(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let users = try await t.hub.accounts.users()
         #expect(users.map(\.email) == ["admin@example.com", "exec@example.com", "op@example.com"])
         #expect(users.first { $0.email == "admin@example.com" }?.substations == .all)
-        let found = try await t.hub.sqlite.user(email: "OP@Example.COM")
+        let found = try await t.hub.store.user(email: "OP@Example.COM")
         #expect(found?.email == "op@example.com")
         #expect(found?.passwordHash.hasPrefix("$2") == true)
         await #expect(throws: HubError.self) {
@@ -24,8 +25,9 @@ import Testing
         #expect(try await t.count("users") == 3)
     }
 
-    @Test func operatorsNeedGrantsAndEmailsMustLookLikeEmails() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func operatorsNeedGrantsAndEmailsMustLookLikeEmails(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         do {
             try await t.hub.accounts.create(
                 NewUser(email: "new@example.com", name: "N", role: .operator, substations: nil, password: AccountFixtures.password), by: .cli)
@@ -42,17 +44,18 @@ import Testing
         }
     }
 
-    @Test func updatesAreStoredAndAudited() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func updatesAreStoredAndAudited(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         let actor = AuditActor(name: "admin@example.com", sourceAddress: "192.0.2.9")
         let changed = try await t.hub.accounts.update(
             email: "op@example.com", UserChange(name: "Operator One", role: .executive, substations: .only(["SUB001", "SUB003"]), alertOptIn: true),
             by: actor)
-        let stored = try #require(try await t.hub.sqlite.user(email: "op@example.com"))
+        let stored = try #require(try await t.hub.store.user(email: "op@example.com"))
         #expect(stored == changed)
         #expect(stored.role == .executive && stored.name == "Operator One" && stored.alertOptIn)
         #expect(stored.substations == .only(["SUB001", "SUB003"]))
-        let rows = try await t.hub.sqlite.auditEntries(AuditFilter(target: "op@example.com"))
+        let rows = try await t.hub.store.auditEntries(AuditFilter(target: "op@example.com"))
         let update = try #require(rows.first { $0.action == .userUpdate })
         #expect(update.actor == "admin@example.com" && update.sourceAddress == "192.0.2.9")
         #expect(update.detail.contains("role operator→executive") && update.detail.contains("substations SUB001→SUB001,SUB003"))
@@ -60,11 +63,12 @@ import Testing
         #expect(rows.contains { $0.action == .userCreate && $0.actor == "cli" })
     }
 
-    @Test func grantReplacesAndIsAudited() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func grantReplacesAndIsAudited(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         try await t.hub.accounts.grant(email: "op@example.com", substations: .only(["SUB002"]), by: .cli)
-        #expect(try await t.hub.sqlite.user(email: "op@example.com")?.substations == .only(["SUB002"]))
-        let rows = try await t.hub.sqlite.auditEntries(AuditFilter(action: .userGrant))
+        #expect(try await t.hub.store.user(email: "op@example.com")?.substations == .only(["SUB002"]))
+        let rows = try await t.hub.store.auditEntries(AuditFilter(action: .userGrant))
         #expect(rows.count == 1 && rows[0].detail == "substations SUB001→SUB002")
         await #expect(throws: HubError.self) { try await t.hub.accounts.grant(email: "nobody@example.com", substations: .all, by: .cli) }
     }
@@ -101,8 +105,9 @@ import Testing
         #expect(PasswordPolicy.problem(password, email: "jane.doe@example.com") == nil)
     }
 
-    @Test func createAndResetApplyThePolicy() async throws {
-        let t = try await AccountFixtures.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func createAndResetApplyThePolicy(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await AccountFixtures.hub(backend)
         do {
             try await t.hub.accounts.resetPassword(email: "op@example.com", password: "short", by: .cli)
             Issue.record("a short password was accepted")

@@ -12,8 +12,9 @@ import Testing
 /// The security review's admin findings: limited admins escalating, changes and their audit rows
 /// in one transaction, and refused admin attempts audited without flooding.
 @Suite struct AdminHardeningTests {
-    @Test func adminsAndAdminKeysAlwaysHaveAllSubstations() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func adminsAndAdminKeysAlwaysHaveAllSubstations(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         let admin = try await t.makeAdminKey()
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         try await t.makeUser("boss@example.com", role: .admin, substations: nil)
@@ -34,17 +35,18 @@ import Testing
                 try await t.hub.accounts.grant(email: "boss@example.com", substations: .only(["SUB001"]), by: .cli)
             }
         }
-        #expect(try await t.reopened().user(email: "boss@example.com")?.substations == .all)
+        #expect(try await t.reopenedStore().user(email: "boss@example.com")?.substations == .all)
     }
 
-    @Test func aLimitedCallerCannotGrantBeyondItsOwnSubstations() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func aLimitedCallerCannotGrantBeyondItsOwnSubstations(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         // A key from before the rule (the store takes it; the API and CLI no longer make one).
         let made = APIKeyGenerator.make()
         let record = APIKeyRecord(
             id: made.id, name: "old-admin", secretHash: made.secretHash, scopes: [.admin, .read], substations: .only(["SUB001"]),
             createdAt: 0)
-        #expect(try await t.hub.sqlite.insertKey(record, audit: AuditActor.cli.entry(.keyCreate, target: "old-admin")))
+        #expect(try await t.hub.store.insertKey(record, audit: AuditActor.cli.entry(.keyCreate, target: "old-admin")))
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         try await t.live { client in
             let user = try await client.send(
@@ -61,7 +63,7 @@ import Testing
                 .post, "/api/admin/keys", key: made.key, json: #"{"name":"narrow","scopes":["read"],"substations":["SUB001"]}"#)
             #expect(within.status == .created, "\(within.text)")
         }
-        #expect(try await t.reopened().user(email: "op@example.com")?.substations == .only(["SUB001"]))
+        #expect(try await t.reopenedStore().user(email: "op@example.com")?.substations == .only(["SUB001"]))
     }
 
     @Test func aChangeIsNotKeptWhenItsAuditRowCannotBeWritten() async throws {
@@ -91,8 +93,9 @@ import Testing
         #expect(user.name != "Changed" && user.substations == .only(["SUB001"]), "changed without an audit row: \(user)")
     }
 
-    @Test func refusedAdminAttemptsAreAuditedOncePerActorRouteAndMinute() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func refusedAdminAttemptsAreAuditedOncePerActorRouteAndMinute(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         try await t.live { client in
             for email in ["a@example.com", "b@example.com", "c@example.com"] {
                 let r = try await client.send(.patch, "/api/admin/users/\(email)", key: t.readKey, json: #"{"name":"x"}"#)
@@ -112,9 +115,10 @@ import Testing
 
     }
 
-    @Test func suppressedRefusalsAreReportedByTheKeysNextRow() async throws {
-        let t = try await TestHub.makeForAdmin()
-        let store = t.hub.sqlite
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func suppressedRefusalsAreReportedByTheKeysNextRow(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
+        let store = t.hub.store
         let entry = AuditActor(name: "key:x").entry(.adminDenied, target: "GET /api/admin/users", outcome: .denied, detail: "d", at: 1_000)
         #expect(try await store.appendThrottledAudit(entry, key: "k", windowMs: 60_000))
         for at in [2_000, 30_000, 60_999] as [Int64] {

@@ -10,8 +10,9 @@ import Testing
 
 /// `/api/admin/keys` over a real socket: create, rotate, revoke, each audited exactly once.
 @Suite struct AdminKeysAPITests {
-    @Test func createThenUseTheKeyShownOnce() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func createThenUseTheKeyShownOnce(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
         let admin = try await t.makeAdminKey()
         try await t.live { client in
             let made = try await client.send(
@@ -41,8 +42,9 @@ import Testing
         #expect(audit.first?.detail == "scopes=read substations=SUB001,SUB002")
     }
 
-    @Test func rotationStopsTheOldSecretAndKeepsNameScopesAndGrants() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func rotationStopsTheOldSecretAndKeepsNameScopesAndGrants(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
         let admin = try await t.makeAdminKey()
         try await t.live { client in
             #expect(try await client.get("/api/query/substations", key: t.sub1Key).status == .ok)
@@ -65,13 +67,14 @@ import Testing
         let audit = try await t.auditRows(actor: "key:admin")
         #expect(audit.map(\.action) == [.keyRotate])
         #expect(audit.first?.target == "sub1")
-        let stored = try await t.reopened().keys().filter { $0.name == "sub1" }
+        let stored = try await t.reopenedStore().keys().filter { $0.name == "sub1" }
         #expect(stored.count == 1)
         #expect(stored.first?.revokedAt == nil)
     }
 
-    @Test func revokeStopsTheKeyAndIsAudited() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func revokeStopsTheKeyAndIsAudited(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
         let admin = try await t.makeAdminKey()
         try await t.live { client in
             let revoked = try await client.send(.delete, "/api/admin/keys/reader", key: admin)
@@ -87,8 +90,9 @@ import Testing
         #expect(audit.map(\.outcome) == [.success, .failure])
     }
 
-    @Test func refusalsNameTheProblem() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func refusalsNameTheProblem(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
         let admin = try await t.makeAdminKey()
         try await t.live { client in
             let cases: [(String, String, Int, String?)] = [
@@ -116,9 +120,10 @@ import Testing
         #expect(audit.allSatisfy { $0.outcome == .failure })
     }
 
-    @Test func concurrentCreatesOfOneNameHaveOneWinner() async throws {
-        let t = try await TestHub.make()
-        let admin = APIKeyAdmin(store: t.hub.sqlite)
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func concurrentCreatesOfOneNameHaveOneWinner(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
+        let admin = APIKeyAdmin(store: t.hub.store)
         let actor = AuditActor(name: "racer@example.com", sourceAddress: "10.0.0.1")
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
@@ -132,8 +137,8 @@ import Testing
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 1)
-        #expect(try await t.hub.sqlite.keys().filter { $0.name == "contested" }.count == 1)
-        let audit = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "racer@example.com"))
+        #expect(try await t.hub.store.keys().filter { $0.name == "contested" }.count == 1)
+        let audit = try await t.hub.store.auditEntries(AuditFilter(actor: "racer@example.com"))
         #expect(audit.count == 8)
         #expect(audit.filter { $0.outcome == .success }.count == 1)
     }
@@ -152,8 +157,9 @@ import Testing
         #expect(audit.map(\.sourceAddress) == [trusted ? "203.0.113.9" : "127.0.0.1"])
     }
 
-    @Test func nonAdminsAreRefused() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func nonAdminsAreRefused(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
         try await t.live { client in
             for (method, path) in [
                 (HTTPRequest.Method.get, "/api/admin/keys"), (.post, "/api/admin/keys"),
@@ -171,7 +177,7 @@ import Testing
             }
             #expect(try await client.get("/api/query/substations", key: t.allKey).status == .ok)
         }
-        #expect(try await t.reopened().keys().allSatisfy { $0.revokedAt == nil })
-        #expect(try await t.reopened().auditEntries(AuditFilter(action: .keyRotate)).isEmpty)
+        #expect(try await t.reopenedStore().keys().allSatisfy { $0.revokedAt == nil })
+        #expect(try await t.reopenedStore().auditEntries(AuditFilter(action: .keyRotate)).isEmpty)
     }
 }

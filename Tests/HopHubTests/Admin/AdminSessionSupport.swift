@@ -24,8 +24,10 @@ struct PortalLogin: Sendable {
 
 extension TestHub {
     /// A hub whose bcrypt is cheap (cost 4) so tests that log in stay fast.
-    static func makeForAdmin(_ change: @escaping (inout HubConfiguration) -> Void = { _ in }) async throws -> TestHub {
-        try await make { config in
+    static func makeForAdmin(
+        _ backend: StoreContractTests.Backend = .sqlite, _ change: @escaping (inout HubConfiguration) -> Void = { _ in }
+    ) async throws -> TestHub {
+        try await make(backend) { config in
             config.accounts.bcryptCost = 4
             change(&config)
         }

@@ -11,7 +11,7 @@ import NIOCore
 extension TestHub {
     /// Creates an admin-scoped key (`admin`, read+admin, all substations) and returns its text.
     func makeAdminKey(name: String = "admin") async throws -> String {
-        try await APIKeyAdmin(store: hub.sqlite).create(name: name, scopes: [.admin, .read], substations: .all)
+        try await APIKeyAdmin(store: hub.store).create(name: name, scopes: [.admin, .read], substations: .all)
     }
 
     /// The database through a fresh connection: the hub's own is closed once its application has shut down.
@@ -19,9 +19,17 @@ extension TestHub {
         try SQLiteStore(path: hub.configuration.databasePath)
     }
 
-    /// Audit rows written by `actor`, oldest first (read through a fresh connection).
+    /// The database through a fresh store on either backend (the hub's own closes with its application).
+    func reopenedStore() async throws -> any HubBackend {
+        try await database.open()
+    }
+
+    /// Audit rows written by `actor`, oldest first (read through a fresh store).
     func auditRows(actor: String) async throws -> [AuditEntry] {
-        try await reopened().auditEntries(AuditFilter(actor: actor)).reversed()
+        let store = try await reopenedStore()
+        let rows = try await store.auditEntries(AuditFilter(actor: actor)).reversed()
+        try await store.close()
+        return Array(rows)
     }
 }
 

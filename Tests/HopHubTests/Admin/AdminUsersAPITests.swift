@@ -21,8 +21,9 @@ import Testing
         }
     }
 
-    @Test func createLoginThenChangeGrantsChangesWhatTheUserSees() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func createLoginThenChangeGrantsChangesWhatTheUserSees(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         let admin = try await t.makeAdminKey()
         try await t.live { client in
             try await Self.seedTwoSubstations(t, client)
@@ -60,8 +61,9 @@ import Testing
         #expect(audit.last?.detail.contains("SUB001→SUB002") == true)
     }
 
-    @Test func alertOptInAlsoRecordsARecipientsChange() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func alertOptInAlsoRecordsARecipientsChange(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         let admin = try await t.makeAdminKey()
         try await t.makeUser("exec@example.com", role: .executive, substations: .all)
         try await t.live { client in
@@ -75,8 +77,9 @@ import Testing
         #expect(audit.allSatisfy { $0.target == "exec@example.com" })
     }
 
-    @Test func passwordResetUnlockAndEndSessions() async throws {
-        let t = try await TestHub.makeForAdmin { $0.accounts.maxFailures = 2 }
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func passwordResetUnlockAndEndSessions(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend) { $0.accounts.maxFailures = 2 }
         let admin = try await t.makeAdminKey()
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         try await t.live { client in
@@ -117,8 +120,9 @@ import Testing
         #expect(audit.allSatisfy { $0.target == "op@example.com" && $0.outcome == .success })
     }
 
-    @Test func deactivationEndsOpenSessionsAtOnceAndIsAuditedOnce() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func deactivationEndsOpenSessionsAtOnceAndIsAuditedOnce(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         let admin = try await t.makeAdminKey()
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         try await t.live { client in
@@ -139,8 +143,9 @@ import Testing
         #expect(audit.first?.detail.contains("active true→false") == true)
     }
 
-    @Test func errorsAre404409And422NamingTheField() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func errorsAre404409And422NamingTheField(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         let admin = try await t.makeAdminKey()
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         try await t.live { client in
@@ -171,15 +176,16 @@ import Testing
                 #expect(answer.errorBody?.error.field == field, "\(method) \(path) \(json ?? ""): \(answer.text)")
             }
         }
-        #expect(try await t.reopened().users().map(\.email) == ["op@example.com"])
+        #expect(try await t.reopenedStore().users().map(\.email) == ["op@example.com"])
         // Only the duplicate is audited (as a failure); refused input changes nothing and records nothing.
         let audit = try await t.auditRows(actor: "key:admin")
         #expect(audit.map(\.action) == [.userCreate])
         #expect(audit.first?.outcome == .failure)
     }
 
-    @Test func sessionsNeedAdminRoleAndCSRF() async throws {
-        let t = try await TestHub.makeForAdmin()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func sessionsNeedAdminRoleAndCSRF(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.makeForAdmin(backend)
         try await t.makeUser("boss@example.com", role: .admin, substations: nil)
         try await t.makeUser("op@example.com", role: .operator, substations: .only(["SUB001"]))
         let newUser = #"{"email":"exec@example.com","name":"E","role":"executive","substations":"all","password":"another good passphrase"}"#
@@ -206,13 +212,13 @@ import Testing
             let rotated = try await client.send(.post, "/api/admin/keys/reader/rotate", session: boss)
             #expect(rotated.status == .ok, "\(rotated.text)")
         }
-        #expect(try await t.reopened().users().count == 3)
+        #expect(try await t.reopenedStore().users().count == 3)
         let byBoss = try await t.auditRows(actor: "boss@example.com").filter { $0.action != .login }
         #expect(byBoss.map(\.action) == [.userCreate, .keyRotate])
         #expect(byBoss.map(\.target) == ["exec@example.com", "reader"])
         // The refused attempts are audited (one row per route here), and nothing else happened.
         let byOp = try await t.auditRows(actor: "op@example.com").filter { $0.action != .login }
         #expect(byOp.count == 6 && byOp.allSatisfy { $0.action == .adminDenied && $0.outcome == .denied }, "\(byOp)")
-        #expect(try await t.reopened().keys().first { $0.name == "all" }?.revokedAt == nil)
+        #expect(try await t.reopenedStore().keys().first { $0.name == "all" }?.revokedAt == nil)
     }
 }

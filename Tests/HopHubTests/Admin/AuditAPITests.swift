@@ -10,14 +10,15 @@ import Testing
 
 /// `GET /api/admin/audit` and `/api/admin/audit.csv` over a real socket.
 @Suite struct AuditAPITests {
-    @Test func listFiltersAndCSVAgree() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func listFiltersAndCSVAgree(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
         let admin = try await t.makeAdminKey()
         let base = SourceTime(rfc3339: "2026-11-01T00:00:00Z")!.epochMilliseconds
-        try await t.hub.sqlite.appendAudit(
+        try await t.hub.store.appendAudit(
             AuditEntry(at: base, actor: "=evil@x.org", action: .login, sourceAddress: "10.0.0.9", outcome: .failure,
                        detail: "wrong email or password"))
-        try await t.hub.sqlite.appendAudit(
+        try await t.hub.store.appendAudit(
             AuditEntry(at: base + 60_000, actor: "op@x.org", action: .login, sourceAddress: "10.0.0.9"))
         try await t.live { client in
             let logins = try await client.send(.get, "/api/admin/audit?action=login", key: admin)
@@ -48,8 +49,9 @@ import Testing
         }
     }
 
-    @Test func badFiltersAre400NamingTheParameter() async throws {
-        let t = try await TestHub.make()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func badFiltersAre400NamingTheParameter(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend)
         let admin = try await t.makeAdminKey()
         try await t.live { client in
             for (query, field) in [

@@ -7,7 +7,8 @@ import Testing
 @testable import HopHubCore
 @testable import HopHubSQLite
 
-/// The audit table against a real SQLite file: append-only, filters, complete ordered exports.
+/// The audit table against a real database: append-only, filters, complete ordered exports (the
+/// filters and paging on both backends).
 @Suite struct AuditStoreTests {
     static func store() throws -> SQLiteStore {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hop-audit-\(UUID().uuidString)").path
@@ -36,8 +37,9 @@ import Testing
         #expect(left.first?.outcome == .success)
     }
 
-    @Test func filtersSelectByEveryField() async throws {
-        let store = try Self.store()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func filtersSelectByEveryField(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let rows: [AuditEntry] = [
             AuditEntry(at: 1_000, actor: "admin@x.org", action: .userCreate, target: "op@x.org"),
             AuditEntry(at: 2_000, actor: "op@x.org", action: .login, sourceAddress: "10.0.0.2", outcome: .failure),
@@ -59,12 +61,11 @@ import Testing
 
     /// Paging newest first by `before_id` reads every row exactly once, also when many rows share one
     /// millisecond (a time-based cursor would skip or repeat those).
-    @Test func pagingByBeforeIDReadsRowsSharingAMillisecondOnce() async throws {
-        let store = try Self.store()
-        try await store.pool.write { db in
-            for i in 0..<25 {
-                try SQLiteStore.append(AuditEntry(at: i < 20 ? 7_000 : 8_000, actor: "burst", action: .lockout), db)
-            }
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func pagingByBeforeIDReadsRowsSharingAMillisecondOnce(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
+        for i in 0..<25 {
+            try await store.appendAudit(AuditEntry(at: i < 20 ? 7_000 : 8_000, actor: "burst", action: .lockout))
         }
         var seen: [Int64] = []
         var cursor: Int64?

@@ -13,8 +13,8 @@ import Testing
 /// status and reason, and the audit rows of every action.
 @Suite struct AlarmAPITests {
     /// A hub (operator on SUB001, executive on SUB002, admin on all) with a trip alarm on each substation.
-    static func hub() async throws -> (TestHub, sub1: Int64, sub2: Int64) {
-        let t = try await AccountFixtures.hub()
+    static func hub(_ backend: StoreContractTests.Backend = .sqlite) async throws -> (TestHub, sub1: Int64, sub2: Int64) {
+        let t = try await AccountFixtures.hub(backend)
         let now = SourceTime.now().epochMilliseconds
         let a = try #require(
             await t.hub.alarms.raise(AlarmCondition(type: .feederTrip, substationID: "SUB001", feederID: "FDR001", at: now, message: "trip 1")))
@@ -28,8 +28,9 @@ import Testing
         return try decoder.decode([Alarm].self, from: Data(r.body.readableBytesView))
     }
 
-    @Test func operatorsSeeAndActOnlyOnGrantedSubstations() async throws {
-        let (t, sub1, sub2) = try await Self.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func operatorsSeeAndActOnlyOnGrantedSubstations(_ backend: StoreContractTests.Backend) async throws {
+        let (t, sub1, sub2) = try await Self.hub(backend)
         try await t.live { client in
             let op = try await client.browser("op@example.com")
             let list = try await client.request("/api/alarms", as: op)
@@ -47,15 +48,16 @@ import Testing
             #expect(again.status == .conflict)
             let detail = try await client.request("/api/alarms/\(sub1)/history", as: op)
             #expect(detail.text.contains(#""event":"acknowledged""#))
-            let rows = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "op@example.com"))
+            let rows = try await t.hub.store.auditEntries(AuditFilter(actor: "op@example.com"))
             let alarmRows = rows.filter { $0.action == .alarmAcknowledge }
             #expect(alarmRows.map(\.outcome).sorted { $0.rawValue < $1.rawValue } == [.denied, .failure, .success])
             #expect(alarmRows.contains { $0.outcome == .success && $0.target == "alarm:\(sub1)" && $0.detail.contains("crew sent") })
         }
     }
 
-    @Test func executivesAndAPIKeysSeeButNeverAct() async throws {
-        let (t, _, sub2) = try await Self.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func executivesAndAPIKeysSeeButNeverAct(_ backend: StoreContractTests.Backend) async throws {
+        let (t, _, sub2) = try await Self.hub(backend)
         try await t.live { client in
             let exec = try await client.browser("exec@example.com")
             #expect(try Self.alarms(try await client.request("/api/alarms", as: exec)).map(\.id) == [sub2])
@@ -66,14 +68,15 @@ import Testing
             #expect(shelve.status == .forbidden)
             #expect(try await client.post("/api/alarms/acknowledge", key: t.allKey, body: #"{"ids":[\#(sub2)]}"#).status == .forbidden)
             #expect(try await client.get("/api/alarms", key: t.readKey).status == .ok)
-            #expect(try await t.hub.sqlite.alarm(id: sub2)?.state == .unacknowledgedActive)
-            let rows = try await t.hub.sqlite.auditEntries(AuditFilter(actor: "exec@example.com"))
+            #expect(try await t.hub.store.alarm(id: sub2)?.state == .unacknowledgedActive)
+            let rows = try await t.hub.store.auditEntries(AuditFilter(actor: "exec@example.com"))
             #expect(rows.contains { $0.action == .alarmShelve && $0.outcome == .denied })
         }
     }
 
-    @Test func bulkAcknowledgeShelveAndFilters() async throws {
-        let (t, sub1, sub2) = try await Self.hub()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func bulkAcknowledgeShelveAndFilters(_ backend: StoreContractTests.Backend) async throws {
+        let (t, sub1, sub2) = try await Self.hub(backend)
         try await t.live { client in
             let admin = try await client.browser("admin@example.com")
             let bulk = try await client.request(

@@ -7,10 +7,10 @@ import Testing
 @testable import HopHubCore
 @testable import HopHubSQLite
 
-/// Alarm sources and operator actions against the real SQLite store: one open alarm per key,
+/// Alarm sources and operator actions against a real store (SQLite and PostgreSQL): one open alarm per key,
 /// repeats counted, returns, restarts, silence, shelf expiry, scope, and shelved alarms sending no mail.
 @Suite struct AlarmEngineTests {
-    static func engine(_ store: SQLiteStore, _ clock: TestClock, _ change: (inout AlarmSettings) -> Void = { _ in }) -> AlarmEngine {
+    static func engine(_ store: any HubBackend, _ clock: TestClock, _ change: (inout AlarmSettings) -> Void = { _ in }) -> AlarmEngine {
         var settings = AlarmSettings()
         change(&settings)
         return AlarmEngine(store: store, settings: settings, now: clock.closure, logger: Logger(label: "test"))
@@ -22,8 +22,9 @@ import Testing
             event: GridEvent(deviceID: DeviceID(device), severity: "WARNING", eventType: type, message: "device \(device)"))
     }
 
-    @Test func tripRaisesOnceCountsRepeatsAndRestoreReturnsIt() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func tripRaisesOnceCountsRepeatsAndRestoreReturnsIt(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = Self.engine(store, clock)
         await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "FDR001", ts: clock.now)])
@@ -41,8 +42,9 @@ import Testing
         #expect(try await store.alarms(AlarmFilter(scope: .all)).count == 2)
     }
 
-    @Test func commFailPerDeviceReturnsOnCommRestored() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func commFailPerDeviceReturnsOnCommRestored(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = Self.engine(store, clock)
         await engine.eventsStored([Self.comm("COMM_FAIL", device: "rtu-a", ts: clock.now)])
@@ -55,8 +57,9 @@ import Testing
         #expect(open.allSatisfy { $0.type == .commFail && $0.priority == .medium })
     }
 
-    @Test func anomalyRaisesOnceWhileItLastsAndNormalReturnsIt() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func anomalyRaisesOnceWhileItLastsAndNormalReturnsIt(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = Self.engine(store, clock)
         let model = ZScoreModel(settings: ScoringSettings())
@@ -70,8 +73,9 @@ import Testing
         #expect(a.state == .returnedUnacknowledged)
     }
 
-    @Test func frequencySourcesUseThePublicSink() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func frequencySourcesUseThePublicSink(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let sink: any AlarmSink = Self.engine(store, clock)
         let c = AlarmCondition(type: .frequencyExcursion, substationID: "SUB003", at: clock.now, value: 59.78, message: "59.78 Hz below 59.85 Hz for 4 s")
@@ -83,19 +87,20 @@ import Testing
         #expect(await sink.returnToNormal(c) == nil)  // already returned: nothing to do
     }
 
-    @Test func alarmsSurviveARestart() async throws {
-        let path = AlertFixtures.tempPath()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func alarmsSurviveARestart(_ backend: StoreContractTests.Backend) async throws {
+        let database = try await TestDatabase.fresh(backend)
         let clock = TestClock()
         var id: Int64 = 0
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try await database.open()
             let engine = Self.engine(store, clock)
             await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "FDR001", ts: clock.now)])
             id = try #require(try await store.alarms(AlarmFilter(scope: .all)).first?.id)
             _ = try await engine.act(ids: [id], .acknowledge(comment: "crew sent"), by: "op@example.com", scope: .all)
             try await store.close()
         }
-        let store = try SQLiteStore(path: path)
+        let store = try await database.open()
         let engine = Self.engine(store, clock)
         let (alarm, history) = try await engine.alarm(id: id, scope: .all)
         #expect(alarm.state == .acknowledgedActive && alarm.acknowledgeComment == "crew sent")
@@ -108,8 +113,9 @@ import Testing
         #expect(try await store.alarms(AlarmFilter(scope: .all)).first?.id != id)
     }
 
-    @Test func actionsAreScopedAllOrNothingAndTyped() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func actionsAreScopedAllOrNothingAndTyped(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = Self.engine(store, clock)
         await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", sub: "SUB001", feeder: "F1", ts: clock.now)])
@@ -139,8 +145,9 @@ import Testing
         #expect(try await engine.alarms(AlarmFilter(scope: .only(["SUB002"]))).map(\.id) == [ids[1]])
     }
 
-    @Test func shelvesExpireInTheSweep() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func shelvesExpireInTheSweep(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = Self.engine(store, clock) { $0.silenceSeconds = 0 }
         await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F1", ts: clock.now)])
@@ -151,8 +158,9 @@ import Testing
         #expect(await engine.sweep().map(\.state) == [.unacknowledgedActive])
     }
 
-    @Test func silenceRaisesOnceAndReturnsWhenReadingsResume() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func silenceRaisesOnceAndReturnsWhenReadingsResume(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = Self.engine(store, clock) { $0.silenceSeconds = 60 }
         let reading = { (ts: Int64) in
@@ -171,8 +179,9 @@ import Testing
         #expect(try await store.alarms(AlarmFilter(scope: .all)).first?.raiseCount == 1)
     }
 
-    @Test func aShelvedOrOutOfServiceAlarmSendsNoMail() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func aShelvedOrOutOfServiceAlarmSendsNoMail(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let alarms = Self.engine(store, clock)
         let alerts = AlertFixtures.engine(store, clock: clock)

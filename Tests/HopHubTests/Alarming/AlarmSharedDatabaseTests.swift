@@ -7,14 +7,16 @@ import Testing
 @testable import HopHubCore
 @testable import HopHubSQLite
 
-/// Two hub processes over one database (two stores on one file): a raise by either goes to the
-/// same open alarm, an acknowledgement is taken once, and a shelf ends once.
+/// Two hub processes over one database (two stores on one SQLite file, or two pools on one
+/// PostgreSQL database): a raise by either goes to the same open alarm, an acknowledgement is taken
+/// once, and a shelf ends once.
 @Suite struct AlarmSharedDatabaseTests {
-    @Test func twoStoresShareOpenAlarmsAndTakeEachTransitionOnce() async throws {
-        let path = AlertFixtures.tempPath()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func twoStoresShareOpenAlarmsAndTakeEachTransitionOnce(_ backend: StoreContractTests.Backend) async throws {
+        let database = try await TestDatabase.fresh(backend)
         let clock = TestClock()
-        let a = AlarmEngineTests.engine(try SQLiteStore(path: path), clock) { $0.silenceSeconds = 0 }
-        let b = AlarmEngineTests.engine(try SQLiteStore(path: path), clock) { $0.silenceSeconds = 0 }
+        let a = AlarmEngineTests.engine(try await database.open(), clock) { $0.silenceSeconds = 0 }
+        let b = AlarmEngineTests.engine(try await database.open(), clock) { $0.silenceSeconds = 0 }
         let trip = AlertFixtures.event("FEEDER_TRIP", feeder: "F1", ts: clock.now)
         async let one: Void = a.eventsStored([trip])
         async let two: Void = b.eventsStored([trip])
@@ -43,8 +45,9 @@ import Testing
 
 /// Retention: cleared alarms (and their history) go with the events' retention; open ones stay.
 @Suite struct AlarmRetentionTests {
-    @Test func clearedAlarmsFollowEventRetentionOpenOnesStay() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func clearedAlarmsFollowEventRetentionOpenOnesStay(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlarmEngineTests.engine(store, clock) { $0.silenceSeconds = 0 }
         await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F1", ts: clock.now)])

@@ -17,8 +17,9 @@ import Testing
             extreme: value, limit: limit)
     }
 
-    @Test func excursionAndUFLSAreSeparateAlarmsEachReturnedByItsOwnEnd() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func excursionAndUFLSAreSeparateAlarmsEachReturnedByItsOwnEnd(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let bridge = FrequencyAlarmBridge(alarms: AlarmEngineTests.engine(store, clock))
         let t0 = clock.now
@@ -43,11 +44,12 @@ import Testing
         #expect(alarms.allSatisfy { $0.state == .returnedUnacknowledged })
     }
 
-    @Test func rocofRaisesTheRocofAlarmAndConditionsMapToTheirTypes() async throws {
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func rocofRaisesTheRocofAlarmAndConditionsMapToTheirTypes(_ backend: StoreContractTests.Backend) async throws {
         #expect(FrequencyAlarmBridge.alarmType(.excursionAlarm) == .frequencyExcursion)
         #expect(FrequencyAlarmBridge.alarmType(.uflsWarning) == .uflsWarning)
         #expect(FrequencyAlarmBridge.alarmType(.rocof) == .rocof)
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let bridge = FrequencyAlarmBridge(alarms: AlarmEngineTests.engine(store, clock))
         await bridge.frequencyTransitions([Self.transition(.rocof, .started, ts: clock.now, value: -0.4, limit: 0.1)])
@@ -59,8 +61,9 @@ import Testing
 /// A hub restarted while a frequency condition was active: the judge takes it up from the open
 /// alarm, so the first reading back within the limit returns the alarm.
 @Suite struct FrequencyRestartTests {
-    @Test func anAlarmOpenAtRestartReturnsAtTheFirstReadingBackInside() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func anAlarmOpenAtRestartReturnsAtTheFirstReadingBackInside(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlarmEngineTests.engine(store, clock)
         let settings = FrequencySettings(preset: .seed)

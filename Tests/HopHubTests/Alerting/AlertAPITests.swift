@@ -11,8 +11,9 @@ import Testing
 
 /// A trip ingested over HTTP is decided before the 2xx; `/api/query/alerts` honours the key's scope.
 @Suite struct AlertAPITests {
-    @Test func tripIsDecidedOnIngestAndServedByScope() async throws {
-        let t = try await TestHub.make { $0.alerting.recipients = ["ops@example.com"] }
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func tripIsDecidedOnIngestAndServedByScope(_ backend: StoreContractTests.Backend) async throws {
+        let t = try await TestHub.make(backend) { $0.alerting.recipients = ["ops@example.com"] }
         try await t.live { client in
             let trip = #"{"substation_id":"SUB002","feeder_id":"FDR002","severity":"ALARM","event_type":"FEEDER_TRIP"}"#
             #expect(try await client.post("/api/ingest/event", key: t.allKey, body: trip).status == .ok)

@@ -7,10 +7,11 @@ import Testing
 @testable import HopHubCore
 @testable import HopHubSQLite
 
-/// Rules against the real SQLite store: cooldowns, caps, restore-after-trip, restarts, the outbox.
+/// Rules against a real store (SQLite and PostgreSQL): cooldowns, caps, restore-after-trip, restarts, the outbox.
 @Suite struct AlertEngineTests {
-    @Test func tripCooldownAndGlobalCap() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func tripCooldownAndGlobalCap(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlertFixtures.engine(store, clock: clock)
         func trip(_ feeder: String) async -> AlertLogEntry? {
@@ -28,8 +29,9 @@ import Testing
         #expect(log.count == 7 && log.filter { $0.outcome == "sent" }.count == 5)
     }
 
-    @Test func restoreOnlyAfterASentTripAlert() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func restoreOnlyAfterASentTripAlert(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlertFixtures.engine(store, clock: clock)
         let restore = AlertFixtures.event("FEEDER_RESTORE", feeder: "FDR002", severity: "INFO", ts: clock.now)
@@ -39,18 +41,20 @@ import Testing
         #expect(await engine.eventsStored([restore]).first?.reason == "no_trip_alert")  // the restore closed the trip
     }
 
-    @Test func suppressedTripDoesNotArmRestore() async throws {
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func suppressedTripDoesNotArmRestore(_ backend: StoreContractTests.Backend) async throws {
         var settings = AlertSettings()
         settings.tripCapPerHour = 0
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlertFixtures.engine(store, clock: clock, settings: settings)
         #expect(await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F1", ts: 1)]).first?.reason == "global_cap")
         #expect(await engine.eventsStored([AlertFixtures.event("FEEDER_RESTORE", feeder: "F1", ts: 2)]).first?.reason == "no_trip_alert")
     }
 
-    @Test func anomalyCooldownAndCap() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func anomalyCooldownAndCap(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlertFixtures.engine(store, clock: clock)
         let result = try #require(ZScoreModel(settings: ScoringSettings()).score(Array(repeating: 60.0, count: 19) + [62.0]))
@@ -65,23 +69,25 @@ import Testing
         #expect(await engine.scored([StoredScore(ts: clock.now, substationID: "SUB004", result: normal)]).isEmpty)
     }
 
-    @Test func stateSurvivesARestart() async throws {
-        let path = AlertFixtures.tempPath()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func stateSurvivesARestart(_ backend: StoreContractTests.Backend) async throws {
+        let database = try await TestDatabase.fresh(backend)
         let clock = TestClock()
         do {
-            let engine = AlertFixtures.engine(try SQLiteStore(path: path), clock: clock)
+            let engine = AlertFixtures.engine(try await database.open(), clock: clock)
             #expect(await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "FDR002", ts: clock.now)]).first?.outcome == "sent")
         }
         clock.advance(seconds: 60)
-        let reopened = AlertFixtures.engine(try SQLiteStore(path: path), clock: clock)
+        let reopened = AlertFixtures.engine(try await database.open(), clock: clock)
         #expect(await reopened.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "FDR002", ts: clock.now)]).first?.reason == "cooldown")
         #expect(
             await reopened.eventsStored([AlertFixtures.event("FEEDER_RESTORE", feeder: "FDR002", severity: "INFO", ts: clock.now)]).first?
                 .outcome == "sent")
     }
 
-    @Test func noRecipientsIsLoggedAndDoesNotCount() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func noRecipientsIsLoggedAndDoesNotCount(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlertEngine(
             store: store, settings: AlertSettings(), recipients: ConfiguredRecipients(addresses: []), signal: OutboxSignal(),
@@ -90,8 +96,9 @@ import Testing
         #expect(await engine.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "F1", ts: 1)]).first?.reason == "no_recipients")
     }
 
-    @Test func relayDownThenUpDeliversOnceWithoutRecountingTheCap() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func relayDownThenUpDeliversOnceWithoutRecountingTheCap(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let signal = OutboxSignal()
         let engine = AlertFixtures.engine(store, clock: clock, signal: signal)
@@ -115,8 +122,9 @@ import Testing
         #expect(sent.count == 1)
     }
 
-    @Test func alertLogIsFilteredByScope() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func alertLogIsFilteredByScope(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let engine = AlertFixtures.engine(store, clock: clock)
         await engine.eventsStored([

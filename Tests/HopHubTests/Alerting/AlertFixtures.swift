@@ -49,7 +49,7 @@ enum AlertFixtures {
             event: GridEvent(feederID: FeederID(feeder), severity: severity, eventType: type, oldState: "CLOSED", newState: "OPEN"))
     }
 
-    static func engine(_ store: SQLiteStore, clock: TestClock, signal: OutboxSignal = OutboxSignal(), settings: AlertSettings = AlertSettings())
+    static func engine(_ store: any HubBackend, clock: TestClock, signal: OutboxSignal = OutboxSignal(), settings: AlertSettings = AlertSettings())
         -> AlertEngine
     {
         var s = settings

@@ -7,10 +7,11 @@ import Testing
 
 /// The outbox shared by processes, and the message as it goes on the wire.
 @Suite struct OutboxTests {
-    @Test func twoProcessesNeverClaimTheSameMessage() async throws {
-        let path = AlertFixtures.tempPath()
-        let a = try SQLiteStore(path: path)
-        let b = try SQLiteStore(path: path)
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func twoProcessesNeverClaimTheSameMessage(_ backend: StoreContractTests.Backend) async throws {
+        let database = try await TestDatabase.fresh(backend)
+        let a = try await database.open()
+        let b = try await database.open()
         let clock = TestClock()
         var settings = AlertSettings()
         settings.tripCapPerHour = 100
@@ -42,8 +43,9 @@ import Testing
 
 /// Alert decisions and delivered mail expire with the events' retention; undelivered mail stays.
 @Suite struct AlertRetentionTests {
-    @Test func retentionPrunesOldDecisionsAndDeliveredMailOnly() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func retentionPrunesOldDecisionsAndDeliveredMailOnly(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         var settings = AlertSettings()
         settings.tripCapPerHour = 100

@@ -15,8 +15,9 @@ import Testing
             arrival: ts)
     }
 
-    @Test func feedersOfOneSubstationAreAveragedPerTimestamp() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func feedersOfOneSubstationAreAveragedPerTimestamp(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let t0: Int64 = 1_800_000_000_000
         var rows: [StoredTelemetry] = []
         for i in 0..<25 {
@@ -33,8 +34,9 @@ import Testing
     }
 
     /// Large fleets are read in parallel chunks; the answer is still complete and in order.
-    @Test func largeFleetsAreReadCompletelyInOrder() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func largeFleetsAreReadCompletelyInOrder(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let t0: Int64 = 1_800_000_000_000
         let rows = (0..<2500).flatMap { n in
             (0..<3).map { r in Self.reading(String(format: "S%05d", n), ts: t0 + Int64(r) * 1000, f: 60 + Double(n % 7) / 100) }
@@ -46,10 +48,11 @@ import Testing
         #expect(abs(windows[2499].readings[0] - (60 + Double(2499 % 7) / 100)) < 1e-9)
     }
 
-    @Test func leaseIsHeldByOneProcessUntilItExpires() async throws {
-        let path = AlertFixtures.tempPath()
-        let a = try SQLiteStore(path: path)
-        let b = try SQLiteStore(path: path)
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func leaseIsHeldByOneProcessUntilItExpires(_ backend: StoreContractTests.Backend) async throws {
+        let database = try await TestDatabase.fresh(backend)
+        let a = try await database.open()
+        let b = try await database.open()
         #expect(try await a.acquireLease("scorer", holder: "A", now: 1000, ttlMs: 120_000))
         #expect(try await !b.acquireLease("scorer", holder: "B", now: 2000, ttlMs: 120_000))
         #expect(try await a.acquireLease("scorer", holder: "A", now: 60_000, ttlMs: 120_000))  // renewal
@@ -58,11 +61,12 @@ import Testing
         #expect(try await !a.acquireLease("scorer", holder: "A", now: 180_001, ttlMs: 120_000))
     }
 
-    @Test func exactlyOneOfTwoProcessesScores() async throws {
-        let path = AlertFixtures.tempPath()
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func exactlyOneOfTwoProcessesScores(_ backend: StoreContractTests.Backend) async throws {
+        let database = try await TestDatabase.fresh(backend)
         let clock = TestClock()
-        let a = try SQLiteStore(path: path)
-        let b = try SQLiteStore(path: path)
+        let a = try await database.open()
+        let b = try await database.open()
         let rows = (0..<20).map { i in Self.reading("SUB001", ts: clock.now - 20_000 + Int64(i) * 1000, f: i == 19 ? 62 : 60) }
         _ = try await a.commit([IngestWrite(telemetry: rows, arrival: clock.now)])
         let logger = Logger(label: "test")
@@ -79,8 +83,9 @@ import Testing
         #expect(s.time.epochMilliseconds == clock.now)
     }
 
-    @Test func substationsWithFewerThanNReadingsAreSkipped() async throws {
-        let store = try SQLiteStore(path: AlertFixtures.tempPath())
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func substationsWithFewerThanNReadingsAreSkipped(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await TestDatabase.store(backend)
         let clock = TestClock()
         let rows = (0..<19).map { i in Self.reading("SUB001", ts: clock.now - Int64(i) * 1000, f: 60) }
         _ = try await store.commit([IngestWrite(telemetry: rows, arrival: clock.now)])

@@ -131,7 +131,7 @@ import Testing
         #expect(try await StoreTestData.count(store, "SELECT count(*) FROM alert_outbox") == 2)
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func retentionPrunesEveryKindOfDataAtItsOwnCutoffOnly(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         let now = StoreTestData.now
@@ -151,7 +151,7 @@ import Testing
         try await Self.verifyPruned(store, cut, now: now)
     }
 
-    @Test(arguments: Backend.notYetOnPostgres)
+    @Test(arguments: Backend.allCases)
     func retentionServiceDeletesByTheConfiguredDaysAtTheGivenTime(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         let now = StoreTestData.now
