@@ -32,7 +32,8 @@ public final class PostgresStore: Sendable {
     /// or the migrations fail.
     public static func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresStore {
         let found: PostgresEndpoint
-        switch await PostgresPrimaryFinder(settings: settings, logger: logger).find() {
+        // Generous: a server just started, or a loaded machine, may take seconds to answer at first.
+        switch await PostgresPrimaryFinder(settings: settings, timeout: .seconds(30), logger: logger).find() {
         case .success(let endpoint): found = endpoint
         case .failure(let unavailable):
             throw PostgresStoreError(database: settings.description, operation: "opening", underlying: unavailable)
