@@ -55,3 +55,26 @@ import Testing
         #expect(dropped == 1)
     }
 }
+
+/// News decodes to what was sent: the wire shapes (readings, scores, alert decisions) survive the
+/// trip through JSON, so another replica's streams show what the query endpoints answer.
+@Suite struct LiveNewsRoundTripTests {
+    @Test func scoresAndAlertDecisionsSurviveThePayload() throws {
+        let at = SourceTime(epochMilliseconds: 1_700_000_123_456)
+        let news = LiveNews(
+            origin: "replica-a",
+            scores: [
+                AnomalyScore(
+                    time: at, substationID: "SUB001", anomalyScore: 0.97, isAnomaly: true, zScore: 4.2, baselineMean: 230,
+                    baselineStd: 1.5, latestValue: 236.3, modelVersion: "z-1", classification: "ANOMALY")
+            ],
+            alerts: [
+                AlertLogEntry(
+                    id: 42, decidedAt: at, kind: "FEEDER_TRIP", substationID: "SUB001", feederID: "FDR002", outcome: "sent",
+                    reason: nil, sourceTime: at, detail: "Feeder trip at SUB001 FDR002")
+            ])
+        let (payloads, dropped) = news.payloads(maxBytes: 7900)
+        #expect(dropped == 0 && payloads.count == 1)
+        #expect(LiveNews.decode(payloads[0]) == news)
+    }
+}
