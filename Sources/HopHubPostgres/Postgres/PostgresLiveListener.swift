@@ -40,6 +40,7 @@ public final class PostgresLiveListener: Service, Sendable {
     public func run() async {
         let logger = store.logger
         await cancelWhenGracefulShutdown {
+            var failures = 0
             while !Task.isCancelled {
                 let attempt = Task { try await self.listenOnce() }
                 self.current.withLock { $0 = attempt }
@@ -50,7 +51,12 @@ public final class PostgresLiveListener: Service, Sendable {
                 }
                 guard !Task.isCancelled else { return }
                 if case .failure(let error) = result, !(error is CancellationError) {
-                    logger.warning("live listener lost its connection", metadata: ["error": "\(PostgresStoreError.describe(error))"])
+                    // Once per outage at warning; the attempts after it every `retry` at debug.
+                    if self.listening.withLock({ was in defer { was = false }; return was }) { failures = 0 }
+                    logger.log(
+                        level: failures == 0 ? .warning : .debug, "live listener lost its connection",
+                        metadata: ["error": "\(PostgresStoreError.describe(error))", "attempts": "\(failures + 1)"])
+                    failures += 1
                 }
                 try? await Task.sleep(for: self.retry)
             }
@@ -59,6 +65,8 @@ public final class PostgresLiveListener: Service, Sendable {
 
     /// Whether a LISTEN was ever established: each later one may have missed news.
     private let listenedBefore = Mutex(false)
+    /// Whether the current connection got as far as LISTEN (its loss starts a new outage).
+    private let listening = Mutex(false)
 
     /// One connection: LISTEN, then hand payloads over until it fails or is cancelled.
     private func listenOnce() async throws {
@@ -69,6 +77,7 @@ public final class PostgresLiveListener: Service, Sendable {
             configuration: try finder.connectionConfiguration(endpoint), id: 1, logger: logger)
         defer { Task { try? await connection.close() } }
         try await connection.listen(on: PostgresLiveRelay.channel) { notifications in
+            self.listening.withLock { $0 = true }
             // Listening now: news committed from here on arrives, so a client refetching after the
             // resync misses nothing.
             if self.listenedBefore.withLock({ before in defer { before = true }; return before }) {
