@@ -76,6 +76,8 @@ let package = Package(
             dependencies: [
                 "HopProtocol", "HopHubCore", "HopChunks",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Only for `ConnectionPoolError`, which the pool throws when no connection can be made.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

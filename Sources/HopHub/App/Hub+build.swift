@@ -27,6 +27,8 @@ public struct Hub: Sendable {
     public let accounts: AccountService
     /// Judges committed frequency readings (nil when `frequency.alarms` is false; docs/frequency.md).
     let frequencyMonitor: FrequencyMonitor?
+    /// Failover and the live relay between replicas (nil unless the store is PostgreSQL).
+    let replicas: ReplicaParts?
 
     /// Opens (creating and migrating) the configured store backend, then builds the hub on it.
     public static func open(configuration: HubConfiguration, logger: Logger) async throws -> Hub {
@@ -50,9 +52,12 @@ public struct Hub: Sendable {
         self.configuration = configuration
         self.store = store
         metrics = HubMetrics()
+        let liveRelay = ReplicaParts.relay(for: store)
         live = LiveFeed(
-            settings: configuration.portal.live, lookups: store, metrics: metrics,
+            settings: configuration.portal.live, lookups: store, relay: liveRelay, registry: store as? any LiveStreamRegistry,
+            metrics: metrics,
             sessionIdleTimeoutSeconds: configuration.accounts.idleTimeoutSeconds, logger: logger)
+        replicas = liveRelay.map { [live] in ReplicaParts(relay: $0, live: live) }
         outboxSignal = OutboxSignal()
         accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger, live: live)
@@ -84,11 +89,16 @@ public struct Hub: Sendable {
         router.add(
             middleware: ErrorAndMetricsMiddleware(
                 metrics: metrics, retryAfterSeconds: configuration.retryAfterSeconds,
-                allowed: AllowedMethods(openAPI: openAPI, pages: ["/", "/login", "/admin"])))
+                allowed: AllowedMethods(openAPI: openAPI, pages: ["/", "/login", "/admin"]),
+                availability: store as? any StoreAvailability))
         router.add(middleware: HostHeaderMiddleware())
         addStaticFiles(to: router)
         SystemController(store: store, metrics: metrics, openAPI: openAPI).addRoutes(to: router)
-        let api = router.group("api").add(middleware: AuthMiddleware(keys: store, accounts: accounts))
+        var api = router.group("api")
+        if let availability = store as? any StoreAvailability {
+            api = api.add(middleware: StoreAvailabilityMiddleware(availability: availability))
+        }
+        api = api.add(middleware: AuthMiddleware(keys: store, accounts: accounts))
         addAccountRoutes(to: router, api: api)
         IngestController(writer: writer, configuration: configuration, metrics: metrics)
             .addRoutes(to: api.group("ingest"))
@@ -125,8 +135,11 @@ public struct Hub: Sendable {
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hop-hub"),
             logger: logger)
         // Shut down in reverse: the writer commits what is queued, then the alert trigger decides
-        // what the writer told it, then the live feed ends its streams, then the store closes.
-        app.addServices(StoreCloser(store: store, logger: logger), live)
+        // what the writer told it, then the live feed ends its streams, then (on PostgreSQL) the
+        // relay sends its last news and the primary watch stops, then the store closes.
+        app.addServices(StoreCloser(store: store, logger: logger))
+        if let replicas { app.addServices(replicas.services) }
+        app.addServices(live)
         if let alertTrigger { app.addServices(alertTrigger) }
         if let alarmTrigger { app.addServices(alarmTrigger, AlarmSweepService(engine: alarms, metrics: metrics)) }
         if let frequencyMonitor { app.addServices(frequencyMonitor) }

@@ -9,17 +9,22 @@ import NIOHTTP1
 
 /// Turns every error into the API's JSON error shape and records request metrics. Framework
 /// errors keep their status (no route 404, body too large 413), a known path asked with a method it
-/// does not answer is a 405 with `Allow`; anything unexpected is a 500 with the detail logged, never sent.
+/// does not answer is a 405 with `Allow`; a database out of reach (`StoreUnavailable`, or an error
+/// the store classifies as one) is a 503 with `Retry-After`; anything unexpected is a 500 with the
+/// detail logged, never sent.
 public struct ErrorAndMetricsMiddleware: RouterMiddleware {
     public typealias Context = HubRequestContext
     let metrics: HubMetrics
     let retryAfterSeconds: Int
     let allowed: AllowedMethods
+    /// Tells a lost database from other failures (nil: the store is a file and is never unreachable).
+    let availability: (any StoreAvailability)?
 
-    init(metrics: HubMetrics, retryAfterSeconds: Int, allowed: AllowedMethods) {
+    init(metrics: HubMetrics, retryAfterSeconds: Int, allowed: AllowedMethods, availability: (any StoreAvailability)? = nil) {
         self.metrics = metrics
         self.retryAfterSeconds = retryAfterSeconds
         self.allowed = allowed
+        self.availability = availability
     }
 
     public func handle(
@@ -63,7 +68,14 @@ public struct ErrorAndMetricsMiddleware: RouterMiddleware {
         } catch let error as WriterError {
             record(request, context, status: 503, start)
             throw HubError(error, retryAfterSeconds: retryAfterSeconds)
+        } catch let error as StoreUnavailable {
+            record(request, context, status: 503, start)
+            throw HubError(error, retryAfterSeconds: retryAfterSeconds, logger: context.logger, path: request.uri.path)
         } catch {
+            if let unavailable = availability?.unavailability(of: error) {
+                record(request, context, status: 503, start)
+                throw HubError(unavailable, retryAfterSeconds: retryAfterSeconds, logger: context.logger, path: request.uri.path)
+            }
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             record(request, context, status: 500, start)
             throw HubError(.internalError, "internal error; nothing was stored by this request")
@@ -104,5 +116,15 @@ extension HubError {
         case .shuttingDown:
             self.init(.unavailable, "hub is shutting down; retry later", retryAfterSeconds: max(retryAfterSeconds, 5))
         }
+    }
+}
+
+extension HubError {
+    /// The database is out of reach: 503 with `Retry-After`. The client is not told where the
+    /// database is or why; the log is (at warning: it is an outage, not a bug).
+    init(_ error: StoreUnavailable, retryAfterSeconds: Int, logger: Logger, path: String) {
+        logger.warning("store unavailable", metadata: ["error": "\(error)", "path": "\(path)"])
+        self.init(
+            .unavailable, "the hub's database is unavailable right now; retry later", retryAfterSeconds: max(retryAfterSeconds, 1))
     }
 }

@@ -22,8 +22,20 @@ public enum PostgresTLSMode: String, Sendable, Hashable, CaseIterable {
 /// the file or the URL: it comes from the environment (`HOP_HUB_POSTGRES_PASSWORD`), and
 /// `description` never shows it.
 public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
-    public var host = "127.0.0.1"
-    public var port = 5432
+    /// The servers the URL names, in its order: one, or a primary and its standbys. The store
+    /// connects to the one that takes writes (`pg_is_in_recovery()` false) and looks again when it
+    /// loses it (docs/hub-storage.md, "Several replicas and failover").
+    public var endpoints = [PostgresEndpoint(host: "127.0.0.1")]
+    /// The first server's host (the only one in a one-server URL).
+    public var host: String {
+        get { endpoints[0].host }
+        set { endpoints[0].host = newValue }
+    }
+    /// The first server's port.
+    public var port: Int {
+        get { endpoints[0].port }
+        set { endpoints[0].port = newValue }
+    }
     public var user = "hop"
     public var database = "hop"
     /// Connections the hub keeps to the database at most.
@@ -40,20 +52,21 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
     public init() {}
 
     public init(host: String, port: Int, user: String, database: String) {
-        self.host = host
-        self.port = port
+        endpoints = [PostgresEndpoint(host: host, port: port)]
         self.user = user
         self.database = database
     }
 
-    /// `postgres://USER@HOST:PORT/DATABASE` (no password, whether one is set or not).
+    /// `postgres://USER@HOST:PORT[,HOST:PORT…]/DATABASE` (no password, whether one is set or not).
     public var description: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "postgres://\(user)@\(shownHost):\(port)/\(database)"
+        "postgres://\(user)@\(endpoints.map(\.description).joined(separator: ","))/\(database)"
     }
 
-    /// Parses `postgres://USER@HOST[:PORT]/DATABASE` (or `postgresql://`). A password in the URL
-    /// is refused: it would end up in files, process lists and logs.
+    /// `postgres://USER@HOST:PORT/DATABASE` of one of the servers.
+    public func description(of endpoint: PostgresEndpoint) -> String { "postgres://\(user)@\(endpoint)/\(database)" }
+
+    /// Parses `postgres://USER@HOST[:PORT][,HOST[:PORT]…]/DATABASE` (or `postgresql://`). A password
+    /// in the URL is refused: it would end up in files, process lists and logs.
     public static func parse(url text: String) throws(PostgresURLError) -> PostgresSettings {
         var rest = Substring(text)
         guard let scheme = rest.range(of: "://"), ["postgres", "postgresql"].contains(rest[..<scheme.lowerBound]) else {
@@ -78,25 +91,8 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
             settings.user = String(userInfo)
             hostPart = authority[authority.index(after: at)...]
         }
-        if hostPart.hasPrefix("["), let close = hostPart.firstIndex(of: "]") {
-            settings.host = String(hostPart[hostPart.index(after: hostPart.startIndex)..<close])
-            hostPart = hostPart[hostPart.index(after: close)...]
-            if hostPart.hasPrefix(":") { settings.port = try port(hostPart.dropFirst()) } else if !hostPart.isEmpty {
-                throw PostgresURLError("has '\(hostPart)' after the host")
-            }
-        } else if let colon = hostPart.lastIndex(of: ":") {
-            settings.host = String(hostPart[..<colon])
-            settings.port = try port(hostPart[hostPart.index(after: colon)...])
-        } else {
-            settings.host = String(hostPart)
-        }
-        guard !settings.host.isEmpty else { throw PostgresURLError("names no host") }
+        settings.endpoints = try PostgresEndpoint.parseList(hostPart)
         return settings
-    }
-
-    private static func port(_ text: Substring) throws(PostgresURLError) -> Int {
-        guard let port = Int(text), (1...65535).contains(port) else { throw PostgresURLError("'\(text)' is not a port (1…65535)") }
-        return port
     }
 }
 

@@ -9,6 +9,10 @@ enum LiveInput: Sendable {
     case scored([StoredScore])
     case alert(AlertLogEntry)
     case alarm(Alarm)
+    /// Committed by another replica (`LiveRelay`).
+    case remote(LiveNews)
+    /// News from other replicas may have been lost (the relay reconnected).
+    case relayGap(String)
 }
 
 extension LiveFeed {
@@ -16,22 +20,38 @@ extension LiveFeed {
     public nonisolated func publishCommitted(_ writes: [IngestWrite]) {
         guard !writes.isEmpty else { return }
         enqueue(.committed(writes))
+        relay?.publish(LiveNews(committed: writes))
     }
 
     /// Call after `scores` are written. Never blocks.
     public nonisolated func publishScores(_ scores: [StoredScore]) {
         guard !scores.isEmpty else { return }
         enqueue(.scored(scores))
+        relay?.publish(LiveNews(scores: scores.map(AnomalyScore.init)))
     }
 
     /// Call after an alert decision is stored. Never blocks.
     public nonisolated func publishAlert(_ entry: AlertLogEntry) {
         enqueue(.alert(entry))
+        relay?.publish(LiveNews(alerts: [entry]))
     }
 
     /// Call after an alarm change is stored. Never blocks.
     public nonisolated func publishAlarm(_ alarm: Alarm) {
         enqueue(.alarm(alarm))
+        relay?.publish(LiveNews(alarms: [alarm]))
+    }
+
+    /// News another replica committed (from `LiveRelay`'s listener). Never blocks.
+    public nonisolated func receive(_ news: LiveNews) {
+        guard !news.isEmpty else { return }
+        enqueue(.remote(news))
+    }
+
+    /// Tells every stream to resync: news from other replicas may have been missed while the
+    /// relay's listener was disconnected. Never blocks.
+    public nonisolated func relayInterrupted(reason: String) {
+        enqueue(.relayGap(reason))
     }
 
     private nonisolated func enqueue(_ input: LiveInput) {
@@ -53,18 +73,16 @@ extension LiveFeed {
         case .scored(let scores):
             for (i, s) in scores.enumerated() {
                 await pace(i)
-                let r = s.result
-                let score = AnomalyScore(
-                    time: SourceTime(epochMilliseconds: s.ts), substationID: s.substationID, anomalyScore: r.anomalyScore,
-                    isAnomaly: r.isAnomaly, zScore: r.zScore, baselineMean: r.baselineMean, baselineStd: r.baselineStd,
-                    latestValue: r.latestValue, modelVersion: ScoringSettings.modelVersion,
-                    classification: AnomalyClass(score: r.anomalyScore).rawValue)
-                broadcast(.score, .substation(s.substationID), json: LiveJSON.encode(score))
+                broadcast(.score, .substation(s.substationID), json: LiveJSON.encode(AnomalyScore(s)))
             }
         case .alert(let entry):
             broadcast(.alert, .substation(entry.substationID), json: LiveJSON.encode(entry))
         case .alarm(let alarm):
             broadcast(.alarm, .substation(alarm.substationID), json: LiveJSON.encode(alarm))
+        case .remote(let news):
+            await processRemote(news)
+        case .relayGap(let reason):
+            broadcastResync(reason: reason)
         }
     }
 
@@ -81,21 +99,45 @@ extension LiveFeed {
                 }
             }
         }
+        await readBack(
+            eventsSince: writes.filter { !$0.events.isEmpty }.map(\.arrival).min(),
+            outages: Set(writes.flatMap { $0.outages.map(\.outage.outageID) }), edges: Set(writes.compactMap { $0.edge?.id }))
+    }
+
+    /// Another replica's news: its readings through the same coalescing, its events, outages and
+    /// edges read back from the shared store, its scores, alerts and alarms as they came.
+    private func processRemote(_ news: LiveNews) async {
+        let now = ContinuousClock.now
+        let interval = Duration.milliseconds(settings.coalesceMilliseconds)
+        for (i, reading) in news.readings.enumerated() {
+            guard let due = readings.offer(reading, now: now, interval: interval) else { continue }
+            await pace(i)
+            broadcast(.reading, .substation(due.substationID), json: LiveJSON.encode(due))
+        }
+        await readBack(eventsSince: news.eventsSince, outages: Set(news.outages), edges: Set(news.edges))
+        for (i, score) in news.scores.enumerated() {
+            await pace(i)
+            broadcast(.score, .substation(score.substationID), json: LiveJSON.encode(score))
+        }
+        for entry in news.alerts { broadcast(.alert, .substation(entry.substationID), json: LiveJSON.encode(entry)) }
+        for alarm in news.alarms { broadcast(.alarm, .substation(alarm.substationID), json: LiveJSON.encode(alarm)) }
+    }
+
+    /// Reads back and sends the events stored since `eventsSince` (ms of arrival; nil: none) past
+    /// the feed's high-water mark, and the stored state of `outages` and `edges`.
+    private func readBack(eventsSince: Int64?, outages: Set<OutageID>, edges: Set<EdgeID>) async {
         do {
-            let withEvents = writes.filter { !$0.events.isEmpty }
-            if let since = withEvents.map(\.arrival).min() {
+            if let since = eventsSince {
                 for (i, record) in try await lookups.events(afterID: eventHighWater, receivedSince: since, limit: 10_000).enumerated() {
                     await pace(i)
                     eventHighWater = max(eventHighWater, record.id)
                     broadcast(.event, .substation(record.event.substationID), json: LiveJSON.encode(record))
                 }
             }
-            let outageIDs = Set(writes.flatMap { $0.outages.map(\.outage.outageID) })
-            for record in try await lookups.outages(ids: outageIDs) {
+            for record in try await lookups.outages(ids: outages) {
                 broadcast(.outage, .substation(record.outage.substationID), json: LiveJSON.encode(record))
             }
-            let edgeIDs = Set(writes.compactMap { $0.edge?.id })
-            for record in try await lookups.edges(ids: edgeIDs) {
+            for record in try await lookups.edges(ids: edges) {
                 broadcast(.edge, .edge(record), json: LiveJSON.encode(record))
             }
         } catch {

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// The feed's loop: consume committed input, flush coalesced readings, send heartbeats, end streams
-/// whose session ended or expired or whose API key was revoked or rotated. On graceful shutdown every stream is ended so the HTTP server can finish
+/// whose session ended or expired or whose API key was revoked or rotated, keep the stream registry
+/// (several replicas) up to date. On graceful shutdown every stream is ended so the HTTP server can finish
 /// its responses.
 extension LiveFeed: Service {
     public func run() async throws {
@@ -28,9 +29,11 @@ extension LiveFeed: Service {
                         if ContinuousClock.now - lastExpiry >= .seconds(1) {
                             lastExpiry = .now
                             await self.endExpiredStreams(now: SourceTime.now().epochMilliseconds)
+                            await self.syncRegistry(now: SourceTime.now().epochMilliseconds, refresh: false)
                         }
                         if ContinuousClock.now - lastHeartbeat >= heartbeatEvery {
                             lastHeartbeat = .now
+                            await self.syncRegistry(now: SourceTime.now().epochMilliseconds, refresh: true)
                             await self.heartbeat()
                             await self.endStreamsOfRevokedKeys()
                             await self.endStreamsOfEndedSessions(now: SourceTime.now().epochMilliseconds)
@@ -41,6 +44,7 @@ extension LiveFeed: Service {
             }
         }
         close()
+        await syncRegistry(now: SourceTime.now().epochMilliseconds, refresh: false)
         logger.info("live feed stopped; streams ended")
     }
 }

@@ -18,6 +18,12 @@ public actor LiveFeed {
     public nonisolated let epoch: String
     let settings: LiveSettings
     let lookups: any LiveLookups
+    /// Carries this feed's committed news to the other replicas (nil: one hub process).
+    let relay: (any LiveRelay)?
+    /// Counts streams per caller over every replica (nil: one hub process, `subscribers` suffice).
+    let registry: (any LiveStreamRegistry)?
+    /// Streams ended here that the registry has not been told about yet (told every second).
+    var unregistered: [UUID] = []
     let metrics: HubMetrics?
     let logger: Logger
 
@@ -45,11 +51,16 @@ public actor LiveFeed {
 
     /// A feed over `lookups`; `sessionIdleTimeoutSeconds` is the accounts' idle timeout, so a stream
     /// does not outlive an idle-expired session (reading a stream is not activity: it never extends one).
+    /// With `relay`, everything published here is also told to the other replicas (`receive`); with
+    /// `registry`, the per-caller stream limit counts the caller's streams on every replica.
     public init(
-        settings: LiveSettings = LiveSettings(), lookups: any LiveLookups, metrics: HubMetrics? = nil,
+        settings: LiveSettings = LiveSettings(), lookups: any LiveLookups, relay: (any LiveRelay)? = nil,
+        registry: (any LiveStreamRegistry)? = nil, metrics: HubMetrics? = nil,
         sessionIdleTimeoutSeconds: Int = AccountSettings().idleTimeoutSeconds, logger: Logger
     ) {
         self.settings = settings
+        self.relay = relay
+        self.registry = registry
         self.sessionIdleTimeoutSeconds = sessionIdleTimeoutSeconds
         self.lookups = lookups
         self.metrics = metrics
@@ -84,7 +95,7 @@ public actor LiveFeed {
     public func subscribe(
         scope: SubstationScope, user: String?, key: String? = nil, keyID: String? = nil, session: String? = nil,
         rightsVersion: Int64? = nil, lastEventID: String? = nil, endsAt: Int64? = nil, pageLoad: Bool = false
-    ) throws(LiveFeedError) -> UUID {
+    ) async throws(LiveFeedError) -> UUID {
         guard !closed else { throw .closed }
         var subscriber = LiveSubscriber(scope: scope, user: user, endsAt: endsAt)
         subscriber.key = key
@@ -92,17 +103,29 @@ public actor LiveFeed {
         subscriber.sessionHash = session
         subscriber.rightsVersion = rightsVersion
         let caller = subscriber.caller
-        let callersStreams = subscribers.filter { $0.value.caller == caller }
-        if callersStreams.count >= settings.maxStreamsPerCaller {
-            guard pageLoad, lastEventID == nil, let session,
-                let oldest = callersStreams.filter({ $0.value.sessionHash == session })
-                    .min(by: { $0.value.openedAt < $1.value.openedAt })?.key
-            else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
-            end(oldest, reason: .replaced)
+        // At the limit, a page's first stream replaces the oldest stream of its own session here.
+        let replaceable: () -> UUID? = {
+            guard pageLoad, lastEventID == nil, let session else { return nil }
+            return self.subscribers.filter { $0.value.caller == caller && $0.value.sessionHash == session }
+                .min(by: { $0.value.openedAt < $1.value.openedAt })?.key
         }
-        guard subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
-        if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
+        var replacing: UUID?
+        if subscribers.values.count(where: { $0.caller == caller }) >= settings.maxStreamsPerCaller {
+            guard let oldest = replaceable() else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
+            replacing = oldest
+        }
+        guard replacing != nil || subscribers.count < settings.maxStreams else { throw .tooManyStreams(settings.maxStreams) }
         let id = UUID()
+        if let registry {
+            if !(await registered(id, caller: caller, replacing: replacing, in: registry)) {
+                guard let oldest = replaceable() else { throw .tooManyStreamsForCaller(settings.maxStreamsPerCaller) }
+                replacing = oldest
+                _ = await registered(id, caller: caller, replacing: oldest, in: registry)
+            }
+            guard !closed else { throw .closed }
+        }
+        if let replacing { end(replacing, reason: .replaced) }
+        if let lastEventID { subscriber.queue = replay(after: lastEventID, scope: scope) }
         subscribers[id] = subscriber
         metrics?.liveStreams(subscribers.count)
         return id
@@ -136,6 +159,7 @@ public actor LiveFeed {
 
     func remove(_ id: UUID) {
         guard subscribers.removeValue(forKey: id) != nil else { return }
+        if registry != nil { unregistered.append(id) }
         metrics?.liveStreams(subscribers.count)
     }
 

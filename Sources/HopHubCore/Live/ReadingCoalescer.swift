@@ -16,13 +16,15 @@ struct ReadingCoalescer {
 
     /// Takes one committed reading; returns it when it should go out now.
     mutating func offer(_ t: StoredTelemetry, now: ContinuousClock.Instant, interval: Duration) -> LatestReading? {
-        let key = Key(substation: t.substationID, feeder: t.feederID)
-        if let newest = newestTs[key], t.ts < newest { return nil }
-        newestTs[key] = t.ts
-        let reading = LatestReading(
-            time: SourceTime(epochMilliseconds: t.ts), substationID: t.substationID,
-            feederID: t.feederID.isEmpty ? nil : FeederID(t.feederID), deviceID: t.deviceID.map(DeviceID.init),
-            siteName: t.siteName, latitude: t.latitude, longitude: t.longitude, values: t.values)
+        offer(LatestReading(t), now: now, interval: interval)
+    }
+
+    /// Takes one reading committed here or by another replica; returns it when it should go out now.
+    mutating func offer(_ reading: LatestReading, now: ContinuousClock.Instant, interval: Duration) -> LatestReading? {
+        let key = Key(substation: reading.substationID, feeder: reading.feederID?.rawValue ?? "")
+        let ts = reading.time.epochMilliseconds
+        if let newest = newestTs[key], ts < newest { return nil }
+        newestTs[key] = ts
         if let sent = lastSent[key], now - sent < interval {
             pending[key] = reading
             return nil

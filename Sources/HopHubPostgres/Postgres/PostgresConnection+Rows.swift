@@ -23,10 +23,11 @@ extension PostgresStore {
     /// snapshot, so a read of head and chunks never sees a compaction pass half done.
     func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let logger = self.logger
+        if let unavailable = primary.unavailable { throw unavailable.during("a read") }
         do {
             return try await readTransaction(body, logger: logger)
-        } catch let error as PSQLError {
-            throw PostgresStoreError(database: settings.description, operation: "a read", underlying: error)
+        } catch {
+            throw storeError(error, operation: "a read")
         }
     }
 

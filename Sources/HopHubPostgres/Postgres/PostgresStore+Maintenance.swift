@@ -8,8 +8,17 @@ extension PostgresStore: MaintenanceStore {
         return 0
     }
 
+    /// Answers within 3 s: `StoreUnavailable` at once while the store knows it has no primary, or
+    /// when the primary does not answer in time (the pool would otherwise wait for a connection).
     public func ping() async throws {
-        let rows = try await client.query("SELECT 1", logger: logger)
-        for try await _ in rows {}
+        if let unavailable = primary.unavailable { throw unavailable.during("a ping") }
+        let (client, logger) = (self.client, self.logger)
+        do {
+            try await withDeadline(.seconds(3), what: "SELECT 1") {
+                for try await _ in try await client.query("SELECT 1", logger: logger) {}
+            }
+        } catch {
+            throw storeError(error, operation: "a ping")
+        }
     }
 }

@@ -5,12 +5,14 @@ import PostgresNIO
 extension PostgresStore {
     /// Runs `body` in one transaction on one pooled connection: committed when it returns, rolled
     /// back when it throws, and its error rethrown as it was (postgres-nio's own `withTransaction`
-    /// wraps it). A failed COMMIT throws the server's error.
+    /// wraps it). A failed COMMIT throws the server's error. A lost database throws
+    /// `StoreUnavailable`, at once while the store knows it has no primary.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        if let unavailable = primary.unavailable { throw unavailable.during("a transaction") }
         do {
             return try await Self.transaction(client, logger: logger, body)
-        } catch let error as PSQLError {
-            throw PostgresStoreError(database: settings.description, operation: "a transaction", underlying: error)
+        } catch {
+            throw storeError(error, operation: "a transaction")
         }
     }
 
@@ -43,5 +45,15 @@ extension PostgresStore {
             throw error
         }
         try await connection.query(keep ? "RELEASE SAVEPOINT hop_write" : "ROLLBACK TO SAVEPOINT hop_write", logger: logger)
+    }
+}
+
+extension PostgresStore {
+    /// What the store throws for `error`: `StoreUnavailable` when the database was out of reach,
+    /// `PostgresStoreError` for a server error, anything else as it is.
+    func storeError(_ error: any Error, operation: String) -> any Error {
+        if let unavailable = Self.unavailability(of: error, store: settings.description, operation: operation) { return unavailable }
+        if error is PSQLError { return PostgresStoreError(database: settings.description, operation: operation, underlying: error) }
+        return error
     }
 }

@@ -70,3 +70,21 @@ import Testing
         }
     }
 }
+
+/// `postgres.url` may name several servers, as libpq allows; the first is also `host`/`port`.
+@Suite struct PostgresEndpointListTests {
+    @Test func aURLMayNameSeveralServers() throws {
+        let settings = try PostgresSettings.parse(url: "postgres://hop@db1:5433,db2,[2001:db8::7]:5434/grid")
+        #expect(settings.endpoints == [
+            PostgresEndpoint(host: "db1", port: 5433), PostgresEndpoint(host: "db2", port: 5432),
+            PostgresEndpoint(host: "2001:db8::7", port: 5434),
+        ])
+        #expect(settings.host == "db1" && settings.port == 5433)
+        #expect(settings.description == "postgres://hop@db1:5433,db2:5432,[2001:db8::7]:5434/grid")
+    }
+
+    @Test func anEmptyServerInTheListIsRefused() {
+        #expect(throws: PostgresURLError.self) { try PostgresSettings.parse(url: "postgres://hop@db1,,db2/grid") }
+        #expect(throws: PostgresURLError.self) { try PostgresSettings.parse(url: "postgres://hop@db1:5432,db2:0/grid") }
+    }
+}
