@@ -33,6 +33,59 @@ enum DecimalScale {
         return nil
     }
 
+    /// ``minimal(_:)`` searched from scale `hint` (the previous value's scale, in a column whose
+    /// values share their precision): usually two tries instead of one per scale from 0. The
+    /// answer is always ``minimal(_:)``'s.
+    ///
+    /// While the scaled value stays below 2^50, rounding it errs by less than a quarter, so the
+    /// test at a scale is exact: the value is representable there or not. Representability is
+    /// monotonic (a value exact at scale s is exact at every scale above whose mantissa fits; both
+    /// quotients are the correctly rounded value of the same rational), so from an exact `hint`
+    /// the search goes down while exact, from an inexact one up until exact. Where a scaled value
+    /// reaches 2^50 the plain search from scale 0 decides.
+    static func minimal(_ value: Double, from hint: Int) -> (scale: Int, mantissa: Int64)? {
+        switch fit(value, scale: hint) {
+        case .exact(var mantissa):
+            var scale = hint
+            while scale > 0, case .exact(let lower) = fit(value, scale: scale - 1) {
+                scale -= 1
+                mantissa = lower
+            }
+            return (scale, mantissa)
+        case .inexact:
+            var scale = hint + 1
+            while scale <= ChunkFormat.maxDecimalScale {
+                switch fit(value, scale: scale) {
+                case .exact(let mantissa): return (scale, mantissa)
+                case .inexact: scale += 1
+                case .untrusted: return minimal(value)
+                }
+            }
+            return nil
+        case .untrusted:
+            return minimal(value)
+        }
+    }
+
+    /// How `value` fits at one scale: exactly (with its mantissa), not, or not decidable by one
+    /// rounding (the scaled value reaches 2^50, or is not finite).
+    enum Fit {
+        case exact(Int64)
+        case inexact
+        case untrusted
+    }
+
+    /// Scaled values below this round to their exact mantissa when there is one.
+    private static let trustedMagnitude = Double(1 << 50)
+
+    @inline(__always)
+    static func fit(_ value: Double, scale: Int) -> Fit {
+        let scaled = value * powers[scale]
+        guard abs(scaled) < trustedMagnitude else { return .untrusted }
+        let mantissa = nearestInteger(scaled)
+        return Self.value(mantissa, scale: scale).bitPattern == value.bitPattern ? .exact(mantissa) : .inexact
+    }
+
     /// `x` (|x| ≤ 2^53) rounded to the nearest integer, without libm.
     @inline(__always)
     static func nearestInteger(_ x: Double) -> Int64 {
