@@ -10,11 +10,11 @@ import HopHubCore
 extension SQLiteStore {
     /// Each feeder's statistics of `column` that buckets of `widthMs` need, ordered by feeder:
     /// ten-minute periods when the width is a multiple of ten minutes, minutes otherwise.
-    static func quantityInput(_ db: Database, substation: String, widthMs: Int64, from: Int64, to: Int64, column: ChunkColumn) throws
-        -> [QuantityColumns]
-    {
+    static func quantityInput(
+        _ db: Database, substation: String, widthMs: Int64, from: Int64, to: Int64, column: ChunkColumn, cache: TierColumnsCache? = nil
+    ) throws -> [QuantityColumns] {
         if widthMs % tierPeriodMs == 0 {
-            return try tenMinuteColumns(db, substation: substation, from: from, to: to, column: column)
+            return try tenMinuteColumns(db, substation: substation, from: from, to: to, column: column, cache: cache)
         }
         return try minutes(db, substation: substation, from: from, to: to, only: column).map { QuantityColumns($0.minutes, column) }
     }
@@ -22,9 +22,10 @@ extension SQLiteStore {
     /// ``tenMinutePeriods(_:substation:from:to:only:)`` for one quantity, column-wise: compacted
     /// days decoded from the tier without building an entry per period, minutes still in the
     /// head added to their period, the period holding `to` built from its minutes up to `to`.
-    static func tenMinuteColumns(_ db: Database, substation: String, from: Int64, to: Int64, column: ChunkColumn) throws
-        -> [QuantityColumns]
-    {
+    /// Tier rows are decoded through `cache` when one is given.
+    static func tenMinuteColumns(
+        _ db: Database, substation: String, from: Int64, to: Int64, column: ChunkColumn, cache: TierColumnsCache? = nil
+    ) throws -> [QuantityColumns] {
         // Periods starting before `split` end within `to`: their last minute starts at or before it.
         let split = MinuteStats.periodStart(to - 9 * 60_000, widthMs: tierPeriodMs) + tierPeriodMs
         var compacted: [String: QuantityColumns] = [:]
@@ -36,12 +37,19 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(days, arguments: [substation, from - tierDayMs, split])
             while let row = try rows.next() {
                 let feeder: String = row[0]
+                let day: Int64 = row[1]
+                let bytes = [UInt8](row[2] as Data)
                 let periods: QuantityColumns
                 do {
-                    periods = try PeriodStatsCodec.columns([UInt8](row[2] as Data), only: column, widthMs: tierPeriodMs)
+                    let decode = { (bytes: [UInt8]) throws(ChunkError) in
+                        try PeriodStatsCodec.columns(bytes, only: column, widthMs: tierPeriodMs)
+                    }
+                    periods = try cache.map { cache throws(ChunkError) in
+                        try cache.columns(.init(substation: substation, feeder: feeder, day: day, column: column), bytes: bytes, decode: decode)
+                    } ?? decode(bytes)
                 } catch {
                     // A tier row is derived data: read the day from its minute statistics instead.
-                    let minutes = try dayMinutes(db, substation: substation, feeder: feeder, day: row[1], only: column)
+                    let minutes = try dayMinutes(db, substation: substation, feeder: feeder, day: day, only: column)
                     periods = QuantityColumns(MinuteStats.periods(minutes, widthMs: tierPeriodMs), column)
                 }
                 compacted[feeder, default: QuantityColumns()].append(periods, startingIn: from..<split)

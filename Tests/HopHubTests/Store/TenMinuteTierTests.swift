@@ -82,6 +82,13 @@ import Testing
                     let expected = MinuteBuckets.frequency(entries, widthMs: width, from: from, to: to)
                     let actual = MinuteBuckets.frequency(columns, widthMs: width, from: from, to: to)
                     #expect(bits(actual) == bits(expected), "\(context): \(sub) width \(width) \(from)...\(to)", sourceLocation: sourceLocation)
+                    // Through the store's cache of decoded tier rows, kept since the store opened:
+                    // rows rewritten since (late readings, compaction, retention, damage) are not served stale.
+                    let cached = try SQLiteStore.quantityInput(
+                        db, substation: sub, widthMs: width, from: from, to: to, column: .frequencyHz, cache: store.tierCache)
+                    #expect(
+                        bits(MinuteBuckets.frequency(cached, widthMs: width, from: from, to: to)) == bits(expected),
+                        "\(context), cached: \(sub) width \(width) \(from)...\(to)", sourceLocation: sourceLocation)
                     compared += expected.count
                 }
             }
