@@ -39,4 +39,15 @@ import Testing
         }
         #expect(checked > 1_000_000)
     }
+
+    /// The tables written out as literals are 10^0…10^18 and 2^53 / 10^d.
+    @Test func literalTablesAreTheirDefinitions() {
+        #expect(DecimalScale.powers.count == ChunkFormat.maxDecimalScale + 1)
+        var power: Double = 1
+        for d in 0...ChunkFormat.maxDecimalScale {
+            #expect(DecimalScale.powers[d] == power)
+            #expect(DecimalScale.magnitudeLimits[d] == UInt64(ChunkFormat.maxMantissaMagnitude) / UInt64(power))
+            power *= 10
+        }
+    }
 }
