@@ -72,7 +72,17 @@ struct MinuteStatsTests {
                 let one = try MinuteStatsCodec.decode(bytes, only: column)
                 #expect(one.minutes == stats.map(\.minute))
                 #expect(one.stats.map { $0.map(Self.bits) } == stats.map { $0[column].map(Self.bits) })
+                let columns = try MinuteStatsCodec.columns(bytes, only: column)
+                #expect(Self.bits(columns) == Self.bits(QuantityColumns(stats, column)))
+                #expect(columns.count == stats.filter { $0[column] != nil }.count)
             }
+        }
+    }
+
+    /// Every entry of `c` as its start, count and the bit patterns of its sum and extremes.
+    static func bits(_ c: QuantityColumns) -> [[UInt64]] {
+        c.starts.indices.map { i in
+            [UInt64(bitPattern: c.starts[i]), UInt64(c.counts[i]), c.sums[i].bitPattern, c.mins[i].bitPattern, c.maxes[i].bitPattern]
         }
     }
 
@@ -119,10 +129,26 @@ struct MinuteStatsTests {
             damaged[at] ^= UInt8(1 << (random.next() % 8))
             #expect(throws: ChunkError.self) { try MinuteStatsCodec.decode(damaged) }
             #expect(throws: ChunkError.self) { try MinuteStatsCodec.decode(damaged, only: .frequencyHz) }
+            #expect(throws: ChunkError.self) { try MinuteStatsCodec.columns(damaged, only: .frequencyHz) }
         }
         for length in [0, 1, 5, bytes.count / 2, bytes.count - 1] {
             #expect(throws: ChunkError.self) { try MinuteStatsCodec.decode(Array(bytes.prefix(length))) }
         }
+    }
+
+    /// Periods decode column-wise with the same values and the same check of their starts.
+    @Test func periodsDecodeColumnWise() throws {
+        let points = ReferenceSeries.feeder(seed: 5, startMs: 1_795_700_000_000 / 86_400_000 * 86_400_000, seconds: 86_400)
+        let periods = MinuteStats.periods(MinuteStats.summarise(points), widthMs: MinuteStats.tenMinutesMs)
+        let bytes = try PeriodStatsCodec.encode(periods, widthMs: MinuteStats.tenMinutesMs)
+        for column in ChunkColumn.allCases {
+            let columns = try PeriodStatsCodec.columns(bytes, only: column, widthMs: MinuteStats.tenMinutesMs)
+            #expect(Self.bits(columns) == Self.bits(QuantityColumns(periods, column)))
+            #expect(columns.count == 144)
+        }
+        // Minute starts are not ten-minute period starts.
+        let minutes = try MinuteStatsCodec.encode(MinuteStats.summarise(Array(points.prefix(600))))
+        #expect(throws: ChunkError.self) { try PeriodStatsCodec.columns(minutes, only: .frequencyHz, widthMs: MinuteStats.tenMinutesMs) }
     }
 
     /// Two hours of the reference feeder: the statistics must stay a small fraction of the readings' chunk.

@@ -37,6 +37,31 @@ import Testing
         }
     }
 
+    /// The writer's digits are `description`'s (what `JSONEncoder` writes), minus a trailing `.0`,
+    /// for awkward values and for random finite doubles of every magnitude and of a few decimals.
+    @Test func numbersAreTheDescriptionsDigits() {
+        var generator = SystemRandomNumberGenerator()
+        var values = Self.awkwardNumbers
+        for _ in 0..<20_000 {
+            let bits = Double(bitPattern: generator.next())
+            if bits.isFinite { values.append(bits) }
+            values.append((Double(Int64.random(in: -10_000_000...10_000_000, using: &generator)) / 1000))
+            values.append(60 + Double.random(in: -0.2...0.2, using: &generator))
+        }
+        for value in values {
+            var w = JSONWriter()
+            w.raw("[")
+            w.number(value)
+            var expected = value.description
+            if value == value.rounded(.towardZero), abs(value) < 1e15, !(value == 0 && value.sign == .minus) {
+                expected = String(Int64(value))
+            } else if expected.hasSuffix(".0") {
+                expected.removeLast(2)
+            }
+            #expect(String(decoding: w.bytes, as: UTF8.self) == "[" + expected, "\(value)")
+        }
+    }
+
     @Test func stringsEscapeLikeJSONEncoder() throws {
         for text in Self.awkwardStrings {
             var w = JSONWriter()

@@ -72,6 +72,16 @@ def encode(value, type_: str, order: str = "ABCD") -> list[int]:
     return [struct.unpack(">H", w)[0] for w in words]
 
 
+def sim_registers(feeders=1, frequency=60.0):
+    """Holding registers of hop-sim-feeder feeders (voltage, current, power, frequency as float32 from
+    register 20k), so a polled reading is a plausible one."""
+    holding = [0] * (20 * feeders)
+    for k in range(feeders):
+        for j, value in enumerate([13.8, 0.0, 4.2, frequency]):
+            holding[20 * k + 2 * j:20 * k + 2 * j + 2] = encode(value, "float32")
+    return holding
+
+
 # ---------------------------------------------------------------------------------------------
 # The RTU: a pymodbus server in a subprocess
 

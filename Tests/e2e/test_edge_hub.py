@@ -11,17 +11,9 @@ import time
 
 import pytest
 
-from edge_support import Edge, Hub, ModbusServer, counters, encode, run_edge, wait_until, write_config
+from edge_support import Edge, Hub, ModbusServer, counters, encode, run_edge, sim_registers, wait_until, write_config
 
 DEVICE = "SUB001-FDR001"
-
-
-def sim_registers(feeders=1, frequency=60.0):
-    holding = [0] * (20 * feeders)
-    for k in range(feeders):
-        for j, value in enumerate([13.8, 0.0, 4.2, frequency]):
-            holding[20 * k + 2 * j:20 * k + 2 * j + 2] = encode(value, "float32")
-    return holding
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import time
 
 import pytest
 
-from edge_support import Edge, Hub, ModbusServer, wait_until, write_config
-from test_edge_hub import sim_registers
+from edge_support import Edge, Hub, ModbusServer, sim_registers, wait_until, write_config
 
 OUTAGE_S = 30
 TARGET_S = 5.0

@@ -156,8 +156,8 @@ class StreamWatcher:
                     event = line[7:]
                 elif line.startswith("data: ") and event == "reading":
                     self.arrivals.append((time.monotonic(), json.loads(line[6:])))
-        except requests.RequestException:
-            pass
+        except (requests.RequestException, AttributeError):
+            pass  # closed by close(): urllib3 drops its socket under the reading thread (AttributeError)
 
     def close(self):
         self.response.close()
@@ -191,7 +191,7 @@ def test_two_replicas_behind_nginx_survive_a_killed_replica_and_a_database_failo
             assert key.returncode == 0, key.stderr
             base = tmp_path / f"edge-{n}"
             base.mkdir()
-            rtu = edge_support.ModbusServer(base, holding=[0] * 8, coils=[True] * 8, counter_address=2).start()
+            rtu = edge_support.ModbusServer(base, holding=edge_support.sim_registers(), coils=[True] * 8, counter_address=2).start()
             rtus.append(rtu)
             config = edge_support.write_config(base, hub_url=proxy.url, key=key.stdout.strip().splitlines()[-1],
                                                modbus_port=rtu.port, poll="1s", name=f"edge-{n}", substation=sub)
@@ -234,7 +234,7 @@ def test_two_replicas_behind_nginx_survive_a_killed_replica_and_a_database_failo
 
         for rtu in rtus:
             rtu.stop()  # nothing more to poll; the journals drain
-        wait_until(lambda: all(e.status()["depth"] == 0 and not e.status()["in_flight"] for e in edges), timeout=60,
+        wait_until(lambda: all((s := e.status())["depth"] == 0 and not s.get("in_flight") for e in edges), timeout=60,
                    what="the edges' journals to drain")
         for device in devices:
             values = stored(device)

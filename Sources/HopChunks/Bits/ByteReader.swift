@@ -13,22 +13,22 @@ struct ByteReader {
 
     var remaining: Int { max(end - offset, 0) }
 
-    mutating func byte(_ field: String) throws(ChunkError) -> UInt8 {
-        guard offset < end else { throw .truncated(at: offset, field, expected: "1 byte") }
+    mutating func byte(_ field: @autoclosure () -> String) throws(ChunkError) -> UInt8 {
+        guard offset < end else { throw .truncated(at: offset, field(), expected: "1 byte") }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    mutating func uvarint(_ field: String) throws(ChunkError) -> UInt64 {
+    mutating func uvarint(_ field: @autoclosure () -> String) throws(ChunkError) -> UInt64 {
         let start = offset
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < end else { throw .truncated(at: offset, field, expected: "varint byte") }
+            guard offset < end else { throw .truncated(at: offset, field(), expected: "varint byte") }
             let b = bytes[offset]
             offset += 1
             if shift == 63 && b > 1 {
-                throw .invalid(at: start, field, expected: "varint of at most 64 bits", found: "longer varint")
+                throw .invalid(at: start, field(), expected: "varint of at most 64 bits", found: "longer varint")
             }
             result |= UInt64(b & 0x7F) << shift
             if b < 0x80 { return result }
@@ -36,22 +36,22 @@ struct ByteReader {
         }
     }
 
-    mutating func varint(_ field: String) throws(ChunkError) -> Int64 {
-        ZigZag.decode(try uvarint(field))
+    mutating func varint(_ field: @autoclosure () -> String) throws(ChunkError) -> Int64 {
+        ZigZag.decode(try uvarint(field()))
     }
 
     /// A uvarint that must lie in `range`.
-    mutating func count(_ field: String, in range: ClosedRange<Int>) throws(ChunkError) -> Int {
+    mutating func count(_ field: @autoclosure () -> String, in range: ClosedRange<Int>) throws(ChunkError) -> Int {
         let start = offset
-        let value = try uvarint(field)
+        let value = try uvarint(field())
         guard value <= UInt64(range.upperBound), Int(value) >= range.lowerBound else {
-            throw .invalid(at: start, field, expected: "\(range.lowerBound)...\(range.upperBound)", found: "\(value)")
+            throw .invalid(at: start, field(), expected: "\(range.lowerBound)...\(range.upperBound)", found: "\(value)")
         }
         return Int(value)
     }
 
-    mutating func uint32BigEndian(_ field: String) throws(ChunkError) -> UInt32 {
-        guard remaining >= 4 else { throw .truncated(at: offset, field, expected: "4 bytes") }
+    mutating func uint32BigEndian(_ field: @autoclosure () -> String) throws(ChunkError) -> UInt32 {
+        guard remaining >= 4 else { throw .truncated(at: offset, field(), expected: "4 bytes") }
         var value: UInt32 = 0
         for i in 0..<4 { value = value << 8 | UInt32(bytes[offset + i]) }
         offset += 4
@@ -59,10 +59,10 @@ struct ByteReader {
     }
 
     /// Reads a section's length and returns its byte range, leaving `offset` after the section.
-    mutating func section(_ field: String) throws(ChunkError) -> Range<Int> {
-        let length = try count("\(field).length", in: 0...Int(UInt32.max))
+    mutating func section(_ field: @autoclosure () -> String) throws(ChunkError) -> Range<Int> {
+        let length = try count("\(field()).length", in: 0...Int(UInt32.max))
         guard length <= remaining else {
-            throw .truncated(at: offset, field, expected: "\(length) section bytes")
+            throw .truncated(at: offset, field(), expected: "\(length) section bytes")
         }
         defer { offset += length }
         return offset..<(offset + length)

@@ -22,7 +22,13 @@ struct DecimalPlan {
         let maxScale = ChunkFormat.maxDecimalScale
         // Each value is representable on a range of scales: from its minimal scale up to where the
         // rescaled mantissa would pass ±2^53. Count, per scale, how many values are not.
-        let minimal = values.map(DecimalScale.minimal)
+        // A column's values share their precision: each search starts from the previous scale.
+        var hint = 0
+        let minimal = values.map { value in
+            let found = DecimalScale.minimal(value, from: hint)
+            if let found { hint = found.scale }
+            return found
+        }
         var coverage = [Int](repeating: 0, count: maxScale + 2)
         for m in minimal {
             guard let m else { continue }

@@ -30,25 +30,25 @@ enum ResidualCoder {
         }
     }
 
-    static func decode(count: Int, from reader: inout BitReader, _ field: String) throws(ChunkError) -> [Int64] {
+    static func decode(count: Int, from reader: inout BitReader, _ field: @autoclosure () -> String) throws(ChunkError) -> [Int64] {
         var out = [Int64]()
         out.reserveCapacity(count)
         let escape = ChunkFormat.riceEscapeQuotient
         while out.count < count {
             let n = min(ChunkFormat.residualBlockLength, count - out.count)
-            let header = Int(try reader.read(6, "\(field).block"))
+            let header = Int(try reader.read(6, "\(field()).block"))
             if header == 0 {
                 out.append(contentsOf: repeatElement(0, count: n))
                 continue
             }
             let k = header - 1
             for _ in 0..<n {
-                let q = try reader.ones(upTo: escape, "\(field).quotient")
+                let q = try reader.ones(upTo: escape, "\(field()).quotient")
                 let z: UInt64
                 if q == escape {
-                    z = try reader.read(64, "\(field).escaped")
+                    z = try reader.read(64, "\(field()).escaped")
                 } else {
-                    z = (UInt64(q) &<< UInt64(k)) | (try reader.read(k, "\(field).remainder"))
+                    z = (UInt64(q) &<< UInt64(k)) | (try reader.read(k, "\(field()).remainder"))
                 }
                 out.append(ZigZag.decode(z))
             }

@@ -3,13 +3,33 @@ extension ValueColumn {
     static func decode(
         _ bytes: [UInt8], section: Range<Int>, count: Int, presentCount: Int, field: String
     ) throws(ChunkError) -> [Double?] {
+        let (present, values) = try decodePresent(bytes, section: section, count: count, presentCount: presentCount, field: field)
+        var column = [Double?]()
+        column.reserveCapacity(count)
+        var next = 0
+        for p in present {
+            if p {
+                column.append(values[next])
+                next += 1
+            } else {
+                column.append(nil)
+            }
+        }
+        return column
+    }
+
+    /// Decodes a value column into which of the `count` points have a value and the
+    /// `presentCount` values, in order (no optional per point).
+    static func decodePresent(
+        _ bytes: [UInt8], section: Range<Int>, count: Int, presentCount: Int, field: String
+    ) throws(ChunkError) -> (present: [Bool], values: [Double]) {
         guard presentCount > 0 else {
             guard section.isEmpty else {
                 throw .corrupt(ChunkCorruption(
                     kind: .trailingBytes, offset: section.lowerBound, field: field,
                     expected: "empty section (no values)", found: "\(section.count) bytes"))
             }
-            return Array(repeating: nil, count: count)
+            return (Array(repeating: false, count: count), [])
         }
         var head = ByteReader(bytes, from: section.lowerBound, end: section.upperBound)
         let kindOffset = head.offset
@@ -40,19 +60,7 @@ extension ValueColumn {
             (present, values) = try decodeDecimal(
                 &head, presence: presence, count: count, presentCount: presentCount, section: section, field: field)
         }
-
-        var column = [Double?]()
-        column.reserveCapacity(count)
-        var next = 0
-        for p in present {
-            if p {
-                column.append(values[next])
-                next += 1
-            } else {
-                column.append(nil)
-            }
-        }
-        return column
+        return (present, values)
     }
 
     private static func decodeDecimal(

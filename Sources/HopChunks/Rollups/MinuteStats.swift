@@ -100,9 +100,15 @@ public struct MinuteStats: Sendable, Equatable {
         var scale = 0
         var exact = true
         var magnitude = 0.0
+        var hint = 0
         for point in points {
             guard let value = point[column] else { continue }
-            if exact, let decimal = DecimalScale.minimal(value) { scale = Swift.max(scale, decimal.scale) } else { exact = false }
+            if exact, let decimal = DecimalScale.minimal(value, from: hint) {
+                scale = Swift.max(scale, decimal.scale)
+                hint = decimal.scale
+            } else {
+                exact = false
+            }
             magnitude += abs(value)
             if var s = stats {
                 s.count += 1

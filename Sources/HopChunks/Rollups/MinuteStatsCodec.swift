@@ -61,7 +61,7 @@ public enum MinuteStatsCodec {
         return (minutes, result)
     }
 
-    private static func open(_ bytes: [UInt8]) throws(ChunkError) -> ([Int64], ByteReader, ChunkHeader) {
+    static func open(_ bytes: [UInt8]) throws(ChunkError) -> ([Int64], ByteReader, ChunkHeader) {
         let header = try ChunkHeader(reading: bytes)
         let body = try ChunkDecoder.verifiedBody(bytes, header: header)
         var reader = ByteReader(bytes, from: header.endOffset, end: body)
@@ -101,7 +101,7 @@ public enum MinuteStatsCodec {
         return result
     }
 
-    private static func finish(_ reader: ByteReader) throws(ChunkError) {
+    static func finish(_ reader: ByteReader) throws(ChunkError) {
         guard reader.remaining == 0 else {
             throw .corrupt(ChunkCorruption(
                 kind: .trailingBytes, offset: reader.offset, field: "checksum",

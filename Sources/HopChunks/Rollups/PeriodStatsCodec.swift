@@ -31,9 +31,18 @@ public enum PeriodStatsCodec {
         return result
     }
 
-    private static func checkAligned(_ starts: some Sequence<Int64>, widthMs: Int64) throws(ChunkError) {
+    static func checkAligned(_ starts: some Sequence<Int64>, widthMs: Int64) throws(ChunkError) {
         for (index, start) in starts.enumerated() where MinuteStats.periodStart(start, widthMs: widthMs) != start {
             throw .invalid(at: 0, "period", expected: "period \(index) starting at a multiple of \(widthMs) ms", found: "\(start)")
         }
+    }
+}
+
+extension PeriodStatsCodec {
+    /// The periods with a value of one quantity, column-wise (``MinuteStatsCodec/columns(_:only:)``).
+    public static func columns(_ bytes: [UInt8], only wanted: ChunkColumn, widthMs: Int64) throws(ChunkError) -> QuantityColumns {
+        let columns = try MinuteStatsCodec.columns(bytes, only: wanted)
+        try checkAligned(columns.starts, widthMs: widthMs)
+        return columns
     }
 }

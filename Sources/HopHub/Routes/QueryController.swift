@@ -62,7 +62,7 @@ struct QueryController {
         let range = window(minutes: try params.minutes(default: 60))
         let scores = try await store.scoreTrend(
             since: range.from, until: range.to, scope: scope, limit: try params.limit(default: 20_000, max: 100_000),
-            maxPointsPerSubstation: configuration.maxPointsPerSeries)
+            maxPointsPerSubstation: configuration.trendPointsPerSubstation)
         return JSONBytesResponse(bytes: scores.jsonBytes)
     }
 

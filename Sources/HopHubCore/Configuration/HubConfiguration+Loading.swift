@@ -10,7 +10,7 @@ extension HubConfiguration {
         "writer.max_pending_records", "writer.retry_after_s",
         "retention.raw_days", "retention.rollup_days", "retention.event_days", "retention.score_days",
         "retention.interval_s",
-        "query.max_points_per_series", "query.latest_window_s",
+        "query.max_points_per_series", "query.trend_points_per_substation", "query.latest_window_s",
     ] + frequencyKeys + alertingKeys + alarmKeys + portalKeys + accountKeys + httpKeys + storeKeys
 
     public static let environmentPrefix = "HOP_HUB_"
@@ -74,6 +74,8 @@ extension HubConfiguration {
         retentionIntervalSeconds =
             try values.int("retention.interval_s", in: 10...86_400) ?? retentionIntervalSeconds
         maxPointsPerSeries = try values.int("query.max_points_per_series", in: 100...100_000) ?? maxPointsPerSeries
+        trendPointsPerSubstation =
+            try values.int("query.trend_points_per_substation", in: 10...100_000) ?? trendPointsPerSubstation
         latestWindowSeconds = try values.int("query.latest_window_s", in: 1...86_400) ?? latestWindowSeconds
         try loadFrequency(values)
         try loadAlerting(values)

@@ -29,6 +29,10 @@ public struct HubConfiguration: Sendable {
 
     /// Time-series answers return at most this many points per series.
     public var maxPointsPerSeries = 1500
+    /// `ml/trend` over long ranges keeps at most this many buckets (each its highest normal
+    /// score) per substation, besides every anomaly: about what the trend's scatter plot can draw
+    /// apart (240 dots 5 px wide across a 1,200 px chart).
+    public var trendPointsPerSubstation = 240
     /// `/api/query/telemetry/latest` returns readings newer than this.
     public var latestWindowSeconds = 60
     /// How frequency is judged: preset, normal band, alarm limits, persistence, UFLS and RoCoF (`frequency.*`).

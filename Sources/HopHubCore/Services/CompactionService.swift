@@ -30,11 +30,15 @@ public struct CompactionService: Service {
         }
     }
 
-    /// Compacts everything older than the head window at `now`; returns what it did in total.
+    /// Compacts everything older than the head window at `now`, then, caught up, gives the space
+    /// it freed back (``TelemetryCompaction/reclaimSpace()``); returns what it compacted in total.
+    /// The readings of every pass are counted (`hop_compacted_readings_total`) as it commits,
+    /// before the space is given back.
     public func drain(now: Int64) async -> CompactionReport {
         let cutoff = now - Int64(settings.headSeconds) * 1000
         var total = CompactionReport()
         var lastLog = ContinuousClock.now
+        var caughtUp = false
         while !Task.isCancelled {
             let report: CompactionReport
             do {
@@ -50,7 +54,10 @@ public struct CompactionService: Service {
             total.skipped += report.skipped
             metrics.compacted(readings: report.readings, chunks: report.chunks)
             // A pass stops at a substation-block boundary, so it may do a few more than asked.
-            guard report.chunks >= settings.chunksPerTransaction else { break }  // caught up
+            guard report.chunks >= settings.chunksPerTransaction else {
+                caughtUp = true
+                break
+            }
             if ContinuousClock.now - lastLog > .seconds(10) {
                 let remaining = (try? await store.headReadings(before: cutoff)).map(String.init) ?? "?"
                 logger.info("compacting the head into chunks", metadata: ["compacted": "\(total.readings)", "remaining": "\(remaining)"])
@@ -60,6 +67,18 @@ public struct CompactionService: Service {
         }
         if total.readings > 100_000 {
             logger.info("head compacted into chunks", metadata: ["readings": "\(total.readings)", "chunks": "\(total.chunks)"])
+        }
+        if caughtUp && !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await store.reclaimSpace()
+            } catch {
+                logger.error("giving free space back failed", metadata: ["error": "\(error)"])
+            }
+            let took = ContinuousClock.now - started
+            if took > .milliseconds(100) {
+                logger.info("free space given back", metadata: ["seconds": "\(Double(took.components.attoseconds) / 1e18 + Double(took.components.seconds))"])
+            }
         }
         return total
     }

@@ -107,26 +107,51 @@ public enum MinuteBuckets {
     /// Per bucket: the substation's frequency (mean over every feeder's frequency readings in it),
     /// with the lowest and highest reading; buckets without a frequency reading are left out.
     public static func frequency(_ feeders: [FeederMinutes], widthMs: Int64, from: Int64, to: Int64) -> [FrequencyPoint] {
-        var buckets: [Int64: Accumulator] = [:]
+        frequency(feeders.map { QuantityColumns($0.minutes, .frequencyHz) }, widthMs: widthMs, from: from, to: to)
+    }
+
+    /// ``frequency(_:widthMs:from:to:)`` from each feeder's frequency statistics (ordered by
+    /// feeder): each feeder's entries are added up per bucket in time order, then the feeders'
+    /// bucket totals in feeder order, so every sum is the same floating-point sum.
+    public static func frequency(_ feeders: [QuantityColumns], widthMs: Int64, from: Int64, to: Int64) -> [FrequencyPoint] {
+        var perFeeder: [[(bucket: Int64, acc: Accumulator)]] = []
         for feeder in feeders {
-            var current: Int64?
+            var buckets: [(bucket: Int64, acc: Accumulator)] = []
             var acc = Accumulator()
-            for m in feeder.minutes where m.minute >= from && m.minute <= to {
-                guard let s = m.frequencyHz else { continue }
-                let b = bucket(m.minute, widthMs)
-                if b != current {
-                    if let current { buckets[current, default: Accumulator()].merge(acc) }
-                    current = b
+            for i in feeder.starts.indices where feeder.starts[i] >= from && feeder.starts[i] <= to {
+                let b = bucket(feeder.starts[i], widthMs)
+                if b != buckets.last?.bucket {
+                    if !buckets.isEmpty { buckets[buckets.count - 1].acc = acc }
+                    buckets.append((b, Accumulator()))
                     acc = Accumulator()
                 }
-                acc.add(s)
+                acc.sum += feeder.sums[i]
+                acc.count += feeder.counts[i]
+                acc.min = Swift.min(acc.min, feeder.mins[i])
+                acc.max = Swift.max(acc.max, feeder.maxes[i])
             }
-            if let current { buckets[current, default: Accumulator()].merge(acc) }
+            if !buckets.isEmpty { buckets[buckets.count - 1].acc = acc }
+            perFeeder.append(buckets)
         }
-        return buckets.keys.sorted().compactMap { b in
-            let acc = buckets[b]!
-            return acc.mean.map { FrequencyPoint(time: SourceTime(epochMilliseconds: b), frequencyHz: $0, minHz: acc.low, maxHz: acc.high) }
+        // Merge the feeders' bucket lists (each ordered by bucket), feeder order within a bucket.
+        var next = [Int](repeating: 0, count: perFeeder.count)
+        var points: [FrequencyPoint] = []
+        while true {
+            var earliest: Int64?
+            for f in perFeeder.indices where next[f] < perFeeder[f].count {
+                earliest = Swift.min(earliest ?? .max, perFeeder[f][next[f]].bucket)
+            }
+            guard let b = earliest else { break }
+            var acc = Accumulator()
+            for f in perFeeder.indices where next[f] < perFeeder[f].count && perFeeder[f][next[f]].bucket == b {
+                acc.merge(perFeeder[f][next[f]].acc)
+                next[f] += 1
+            }
+            if let mean = acc.mean {
+                points.append(FrequencyPoint(time: SourceTime(epochMilliseconds: b), frequencyHz: mean, minHz: acc.low, maxHz: acc.high))
+            }
         }
+        return points
     }
 }
 

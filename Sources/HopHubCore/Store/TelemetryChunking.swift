@@ -43,9 +43,14 @@ public protocol TelemetryCompaction: Sendable {
     func compact(before cutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport
     /// Head readings older than `cutoff` (what compaction still has to do); a count, for progress.
     func headReadings(before cutoff: Int64) async throws -> Int
+    /// Gives the space compaction freed (the head's emptied pages) back to the file system, once
+    /// compaction has caught up; a no-op for a backend that does it by itself.
+    func reclaimSpace() async throws
 }
 
 extension TelemetryCompaction {
+    public func reclaimSpace() async throws {}
+
     /// `compact` with the default delay for the block still being written.
     public func compact(before cutoff: Int64, maxChunks: Int) async throws -> CompactionReport {
         try await compact(before: cutoff, maxChunks: maxChunks, openBlockDelayMs: TelemetryChunking.openBlockDelayMs)

@@ -30,10 +30,10 @@ public final class PostgresStore: Sendable {
     /// it lacks (once across replicas starting together: see `PostgresMigrator`). Throws
     /// `PostgresStoreError` naming the database (never its password) when no server takes writes
     /// or the migrations fail.
-    public static func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresStore {
+    public static func open(settings: PostgresSettings, logger: Logger, timeout: Duration = .seconds(30)) async throws -> PostgresStore {
         let found: PostgresEndpoint
-        // Generous: a server just started, or a loaded machine, may take seconds to answer at first.
-        switch await PostgresPrimaryFinder(settings: settings, timeout: .seconds(30), logger: logger).find() {
+        // `timeout` is generous by default: a server just started, or a loaded machine, may take seconds to answer at first.
+        switch await PostgresPrimaryFinder(settings: settings, timeout: timeout, logger: logger).find() {
         case .success(let endpoint): found = endpoint
         case .failure(let unavailable):
             throw PostgresStoreError(database: settings.description, operation: "opening", underlying: unavailable)

@@ -66,8 +66,9 @@ extension SQLiteStore: TelemetryQueries {
                 case .buckets(let seconds):
                     let width = Int64(seconds) * 1000
                     let from = MinuteBuckets.bucket(window.from, width)
-                    let feeders = try counted[sub]
-                        ?? Self.bucketInput(db, substation: sub, widthMs: width, from: from, to: window.to, only: .frequencyHz)
+                    let feeders = try counted[sub]?.map { QuantityColumns($0.minutes, .frequencyHz) }
+                        ?? Self.quantityInput(
+                            db, substation: sub, widthMs: width, from: from, to: window.to, column: .frequencyHz, cache: tierCache)
                     points = MinuteBuckets.frequency(feeders, widthMs: width, from: from, to: window.to)
                 }
                 if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }

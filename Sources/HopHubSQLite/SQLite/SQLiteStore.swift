@@ -9,6 +9,8 @@ public final class SQLiteStore: Sendable {
     /// The GRDB pool; exposed for benchmarks and maintenance tools, routes use the protocols.
     public let pool: DatabasePool
     public let path: String
+    /// Decoded ten-minute tier rows of the frequency plot's reads (``TierColumnsCache``).
+    let tierCache = TierColumnsCache()
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String) throws {

@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import HopProtocol
+import HummingbirdTesting
 import Testing
 
 @testable import HopHub
@@ -84,5 +86,27 @@ import Testing
             #expect(mine.count >= 250 && mine.count <= 250 + 20, "\(sub): \(mine.count) points")
         }
         #expect(trend.last { $0.substationID == "SUB001" }?.time.epochMilliseconds == now)
+    }
+
+    /// Over HTTP a 7-day trend keeps `query.trend_points_per_substation` buckets per substation
+    /// (what the portal's scatter plot can draw apart, rounded to whole ten-minute periods), and
+    /// every anomaly besides.
+    @Test(arguments: [240, 60])
+    func theTrendEndpointKeepsTheConfiguredBucketsPerSubstation(points: Int) async throws {
+        let t = try await TestHub.make { $0.trendPointsPerSubstation = points }
+        let now = SourceTime.now().epochMilliseconds
+        let anomalies = try await Self.seed(t, subs: ["SUB001", "SUB002"], count: 7 * 24 * 60, now: now)
+        let bucketMinutes = 10_080 / points / 10 * 10
+        try await t.live { client in
+            let answer = try await client.get("/api/query/ml/trend?minutes=10080", key: t.readKey)
+            #expect(answer.status == .ok)
+            let trend = try JSONDecoder().decode([AnomalyScore].self, from: Data(answer.text.utf8))
+            for sub in ["SUB001", "SUB002"] {
+                let normal = trend.filter { $0.substationID.rawValue == sub && !$0.isAnomaly }
+                // One per bucket, the partial first bucket and the newest score besides.
+                #expect(normal.count >= 10_080 / bucketMinutes && normal.count <= 10_080 / bucketMinutes + 2, "\(sub): \(normal.count)")
+            }
+            #expect(Set(trend.filter(\.isAnomaly).map { "\($0.substationID)@\($0.time.epochMilliseconds)" }) == anomalies)
+        }
     }
 }

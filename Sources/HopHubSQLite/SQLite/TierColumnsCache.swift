@@ -1,0 +1,61 @@
+import HopChunks
+import Synchronization
+
+/// Decoded ten-minute tier rows of one quantity, kept between reads. A tier row of a closed day
+/// changes only when compaction or retention rewrites it, yet a dashboard asks for the same week
+/// every few seconds: decoding it every time was most of a long-range frequency read. An entry is
+/// used only while the row's stored bytes are exactly those it was decoded from, so an answer is
+/// always the one decoding would give; a rewritten row is decoded again. At most `capacity`
+/// rows are kept (about 10 KB each); past it the least recently used quarter is dropped.
+final class TierColumnsCache: Sendable {
+    struct Key: Hashable {
+        var substation: String
+        var feeder: String
+        var day: Int64
+        var column: ChunkColumn
+    }
+
+    private struct Entry {
+        var bytes: [UInt8]
+        var columns: QuantityColumns
+        var used: UInt64
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var clock: UInt64 = 0
+    }
+
+    let capacity: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int = 4096) {
+        self.capacity = max(1, capacity)
+    }
+
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// The row's columns: from the cache when `bytes` are the ones it was decoded from, else
+    /// decoded by `decode` (an error is passed on and nothing is kept).
+    func columns(_ key: Key, bytes: [UInt8], decode: ([UInt8]) throws(ChunkError) -> QuantityColumns) throws(ChunkError)
+        -> QuantityColumns
+    {
+        let cached = state.withLock { state -> QuantityColumns? in
+            guard let entry = state.entries[key], entry.bytes == bytes else { return nil }
+            state.clock += 1
+            state.entries[key]?.used = state.clock
+            return entry.columns
+        }
+        if let cached { return cached }
+        let columns = try decode(bytes)
+        state.withLock { state in
+            if state.entries[key] == nil && state.entries.count >= capacity {
+                let oldest = state.entries.sorted { $0.value.used < $1.value.used }.prefix(max(1, capacity / 4))
+                for (old, _) in oldest { state.entries[old] = nil }
+            }
+            state.clock += 1
+            state.entries[key] = Entry(bytes: bytes, columns: columns, used: state.clock)
+        }
+        return columns
+    }
+}
