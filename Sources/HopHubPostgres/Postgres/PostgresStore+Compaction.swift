@@ -75,33 +75,21 @@ extension PostgresStore: TelemetryCompaction {
             report.skipped.append(error.description)
             return false
         }
-        let merged = ChunkPoints.merge(existing?.points ?? [], fresh)
-        guard !fresh.isEmpty, merged.count <= ChunkFormat.maxPoints else {
-            if !fresh.isEmpty {
-                report.skipped.append("\(substation)/\(feeder) at block \(start): \(merged.count) readings exceed a chunk's \(ChunkFormat.maxPoints)")
-            }
-            return false
-        }
-        let data = try ChunkEncoder.encode(merged)
-        let stats = MinuteStats.summarise(merged)
-        let encodedStats: [UInt8]
-        do {
-            encodedStats = try MinuteStatsCodec.encode(stats)
-        } catch {
-            report.skipped.append("\(substation)/\(feeder) at block \(start): minute statistics: \(error)")
-            return false
-        }
+        guard
+            let block = try CompactedBlock.prepare(
+                existing: existing?.points ?? [], fresh: fresh, substation: substation, feeder: feeder, block: start, into: &report)
+        else { return false }
         try await c.query(
             """
             INSERT INTO telemetry_chunks (substation_id, feeder_id, block_start, first_ts, last_ts, points, data)
-            VALUES (\(substation), \(feeder), \(start), \(merged.first!.ts), \(merged.last!.ts), \(Int32(merged.count)),
-                    \(ByteBuffer(bytes: data)))
+            VALUES (\(substation), \(feeder), \(start), \(block.firstTs), \(block.lastTs), \(Int32(block.points)),
+                    \(ByteBuffer(bytes: block.data)))
             ON CONFLICT (substation_id, feeder_id, block_start) DO UPDATE SET
               first_ts = excluded.first_ts, last_ts = excluded.last_ts, points = excluded.points, data = excluded.data
             """, logger: logger)
         try await writeMinutes(
-            c, substation: substation, feeder: feeder, block: start, end: end, encoded: encodedStats, minutes: stats.count,
-            lastMinute: stats[stats.count - 1].minute, logger: logger)
+            c, substation: substation, feeder: feeder, block: start, end: end, encoded: block.minuteStats, minutes: block.minutes,
+            lastMinute: block.lastMinute, logger: logger)
         report.chunks += 1
         return true
     }

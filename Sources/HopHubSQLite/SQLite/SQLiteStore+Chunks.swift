@@ -10,12 +10,6 @@ struct StoredChunk {
     var points: [ChunkPoint]
 }
 
-/// One raw reading of a substation, from the head or a chunk.
-struct RawReading {
-    var feederID: String
-    var point: ChunkPoint
-}
-
 extension SQLiteStore {
     /// The chunk of one series and block, decoded; nil when there is none.
     static func chunk(_ db: Database, substation: String, feeder: String, block: Int64) throws -> StoredChunk? {
@@ -65,21 +59,5 @@ extension SQLiteStore {
         }
         return byKey.map { RawReading(feederID: $0.key.feeder, point: $0.value) }
             .sorted { $0.point.ts != $1.point.ts ? $0.point.ts < $1.point.ts : $0.feederID < $1.feederID }
-    }
-
-    /// Per time, the mean frequency over the feeders that report one (the substation's frequency).
-    static func frequencyByTime(_ readings: [RawReading]) -> [(ts: Int64, hz: Double)] {
-        var result: [(ts: Int64, hz: Double)] = []
-        var i = 0
-        while i < readings.count {
-            let ts = readings[i].point.ts
-            var sum = 0.0, n = 0
-            while i < readings.count, readings[i].point.ts == ts {
-                if let f = readings[i].point.frequencyHz { sum += f; n += 1 }
-                i += 1
-            }
-            if n > 0 { result.append((ts, sum / Double(n))) }
-        }
-        return result
     }
 }

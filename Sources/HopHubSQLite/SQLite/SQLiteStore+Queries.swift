@@ -61,7 +61,7 @@ extension SQLiteStore: TelemetryQueries {
                 let points: [FrequencyPoint]
                 switch resolution {
                 case .raw:
-                    points = Self.frequencyByTime(try Self.rawReadings(db, substation: sub, from: window.from, to: window.to))
+                    points = RawReading.frequencyByTime(try Self.rawReadings(db, substation: sub, from: window.from, to: window.to))
                         .map { FrequencyPoint(time: SourceTime(epochMilliseconds: $0.ts), frequencyHz: $0.hz) }
                 case .buckets(let seconds):
                     let width = Int64(seconds) * 1000

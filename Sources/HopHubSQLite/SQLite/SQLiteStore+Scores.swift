@@ -59,7 +59,7 @@ extension SQLiteStore: ScoreStore, LeaseStore {
             let since = readings.count < size ? Int64.min : TelemetryChunking.blockStart(oldest)
             if let chunked = try Int64.fetchOne(newestChunk, arguments: [sub, since]), readings.count < size || chunked >= oldest {
                 let from = TelemetryChunking.blockStart(chunked) - TelemetryChunking.blockMs
-                let merged = Self.frequencyByTime(try Self.rawReadings(db, substation: sub, from: from, to: .max)).suffix(size)
+                let merged = RawReading.frequencyByTime(try Self.rawReadings(db, substation: sub, from: from, to: .max)).suffix(size)
                 readings = merged.reversed().map(\.hz)
                 latest = merged.last?.ts
             }
