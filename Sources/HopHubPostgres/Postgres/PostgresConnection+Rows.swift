@@ -25,26 +25,9 @@ extension PostgresStore {
         let logger = self.logger
         if let unavailable = primary.unavailable { throw unavailable.during("a read") }
         do {
-            return try await readTransaction(body, logger: logger)
+            return try await Self.transaction(client, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger, body)
         } catch {
             throw storeError(error, operation: "a read")
-        }
-    }
-
-    private func readTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result, logger: Logger) async throws
-        -> Result
-    {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            let result: Result
-            do {
-                result = try await body(connection)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
-            try await connection.query("COMMIT", logger: logger)
-            return result
         }
     }
 }

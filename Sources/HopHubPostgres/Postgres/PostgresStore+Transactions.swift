@@ -16,11 +16,12 @@ extension PostgresStore {
         }
     }
 
+    /// `body` between `begin` and COMMIT on one connection of `client`; ROLLBACK when it throws.
     static func transaction<Result: Sendable>(
-        _ client: PostgresClient, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+        _ client: PostgresClient, begin: PostgresQuery = "BEGIN", logger: Logger, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(begin, logger: logger)
             let result: Result
             do {
                 result = try await body(connection)
