@@ -21,7 +21,7 @@ extension Hub {
     func alertingServices(logger: Logger) -> [any Service] {
         var services: [any Service] = []
         if configuration.scoring.enabled {
-            services.append(ScoringService(store: store, settings: configuration.scoring, alerts: alerts, metrics: metrics, logger: logger, live: live,
+            services.append(ScoringService(store: store, settings: configuration.scoring, alerts: alertDecider, metrics: metrics, logger: logger, live: live,
                     alarms: configuration.alarms.enabled ? alarms : nil))
         }
         logAlertingSetup(logger)

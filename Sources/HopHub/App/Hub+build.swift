@@ -14,8 +14,9 @@ public struct Hub: Sendable {
     public let writer: IngestWriter
     /// Decides alerts (nil when `alerts.enabled` is false); its outbox is delivered by `OutboxService`.
     public let alerts: AlertEngine?
-    /// Feeds committed trips and restores to `alerts` (nil with it).
-    let alertTrigger: EventTrigger?
+    /// Decides stored trips, restores and anomalies from their pending rows, woken by the writer
+    /// after each commit holding a trip or restore and called by the scorer (nil with `alerts`).
+    let alertDecider: AlertPendingService?
     public let outboxSignal: OutboxSignal
     /// Stored alarms: raised from events, scores, silence and `AlarmSink` callers (docs/alarms.md).
     public let alarms: AlarmEngine
@@ -61,7 +62,7 @@ public struct Hub: Sendable {
         outboxSignal = OutboxSignal()
         accounts = Self.makeAccounts(configuration, store: store, live: live, logger: logger)
         alerts = Self.makeAlertEngine(configuration, store: store, signal: outboxSignal, metrics: metrics, logger: logger, live: live)
-        alertTrigger = alerts.map { EventTrigger(alerts: $0) }
+        alertDecider = alerts.map { AlertPendingService(store: store, engine: $0, logger: logger) }
         alarms = AlarmEngine(store: store, settings: configuration.alarms, live: live, logger: logger)
         alarmTrigger = configuration.alarms.enabled ? EventTrigger(alarms: alarms) : nil
         // The judge's transitions go back through the writer as events, so the writer is built
@@ -72,7 +73,7 @@ public struct Hub: Sendable {
         // Everything that reacts to stored data hears it from the writer, after the commit.
         var observers: [any CommitObserver] = [live]
         if let alarmTrigger { observers.append(alarmTrigger) }
-        if let alertTrigger { observers.append(alertTrigger) }
+        if let alertDecider { observers.append(alertDecider) }
         if let monitor { observers.append(monitor) }
         writer = IngestWriter(
             store: store, maxPendingRecords: configuration.writerMaxPendingRecords, metrics: metrics, logger: logger,
@@ -134,13 +135,13 @@ public struct Hub: Sendable {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "hop-hub"),
             logger: logger)
-        // Shut down in reverse: the writer commits what is queued, then the alert trigger decides
-        // what the writer told it, then the live feed ends its streams, then (on PostgreSQL) the
+        // Shut down in reverse: the writer commits what is queued, then the alert decider decides
+        // the pending alerts once more, then the live feed ends its streams, then (on PostgreSQL) the
         // relay sends its last news and the primary watch stops, then the store closes.
         app.addServices(StoreCloser(store: store, logger: logger))
         if let replicas { app.addServices(replicas.services) }
         app.addServices(live)
-        if let alertTrigger { app.addServices(alertTrigger) }
+        if let alertDecider { app.addServices(alertDecider) }
         if let alarmTrigger { app.addServices(alarmTrigger, AlarmSweepService(engine: alarms, metrics: metrics)) }
         if let frequencyMonitor { app.addServices(frequencyMonitor) }
         app.addServices(

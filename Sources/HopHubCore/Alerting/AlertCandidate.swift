@@ -26,10 +26,13 @@ public struct AlertCandidate: Sendable, Hashable {
     /// The event's message, state change or the score's numbers, for the mail body.
     public var event: GridEvent?
     public var score: StoredScore?
+    /// The pending row the candidate came from (`AlertStore.claimPendingAlerts`): the decision
+    /// removes it in its own transaction. nil for candidates decided directly.
+    public var pending: PendingAlertKey?
 
     public init(
         kind: AlertKind, substationID: SubstationID?, feederID: String?, sourceTs: Int64, siteName: String? = nil,
-        event: GridEvent? = nil, score: StoredScore? = nil
+        event: GridEvent? = nil, score: StoredScore? = nil, pending: PendingAlertKey? = nil
     ) {
         self.kind = kind
         self.substationID = substationID
@@ -38,6 +41,7 @@ public struct AlertCandidate: Sendable, Hashable {
         self.siteName = siteName
         self.event = event
         self.score = score
+        self.pending = pending
     }
 
     /// The cooldown key: the substation for anomalies, substation/feeder for trips.
@@ -58,8 +62,10 @@ public struct AlertCandidate: Sendable, Hashable {
         }
     }
 
-    /// Candidates in stored events: FEEDER_TRIP with severity ALARM, and FEEDER_RESTORE.
-    public static func from(_ stored: StoredEvent) -> AlertCandidate? {
+    /// Candidates in stored events: FEEDER_TRIP with severity ALARM, and FEEDER_RESTORE. Ingest
+    /// writes a pending row (`alert_pending`) for each such event in the commit's transaction;
+    /// `eventID` names that row.
+    public static func from(_ stored: StoredEvent, eventID: Int64? = nil) -> AlertCandidate? {
         let e = stored.event
         let kind: AlertKind
         switch e.eventType.uppercased() {
@@ -68,6 +74,19 @@ public struct AlertCandidate: Sendable, Hashable {
         default: return nil
         }
         return AlertCandidate(
-            kind: kind, substationID: stored.substationID, feederID: e.feederID?.rawValue, sourceTs: stored.ts, event: e)
+            kind: kind, substationID: stored.substationID, feederID: e.feederID?.rawValue, sourceTs: stored.ts, event: e,
+            pending: eventID.map(PendingAlertKey.event))
+    }
+}
+
+extension AlertCandidate {
+    /// The candidate of a score: an ANOMALY when the score is classified so, else nil. The scorer's
+    /// pass writes a pending row (`alert_pending_scores`) for each such score with the scores;
+    /// `pending` names that row.
+    public static func from(_ score: StoredScore, pending: Bool = false) -> AlertCandidate? {
+        guard score.result.classification == .anomaly else { return nil }
+        return AlertCandidate(
+            kind: .anomaly, substationID: score.substationID, feederID: nil, sourceTs: score.ts, score: score,
+            pending: pending ? .score(score.substationID, ts: score.ts) : nil)
     }
 }

@@ -32,29 +32,31 @@ public struct AlertEngine: Sendable {
         self.live = live
     }
 
-    /// Events just committed by ingest: trips (severity ALARM) and restores are decided.
+    /// Events decided directly, without pending rows: trips (severity ALARM) and restores. The hub
+    /// decides committed events through their pending rows instead (`AlertPendingService`).
     @discardableResult
     public func eventsStored(_ events: [StoredEvent]) async -> [AlertLogEntry] {
         var entries: [AlertLogEntry] = []
-        for candidate in events.compactMap(AlertCandidate.from) {
+        for candidate in events.compactMap({ AlertCandidate.from($0) }) {
             if let entry = await decide(candidate) { entries.append(entry) }
         }
         return entries
     }
 
-    /// Scores just written: those at or above the ANOMALY cut-off are decided.
+    /// Scores decided directly, without pending rows: those at or above the ANOMALY cut-off. The hub
+    /// decides written scores through their pending rows instead (`AlertPendingService`).
     @discardableResult
     public func scored(_ scores: [StoredScore]) async -> [AlertLogEntry] {
         var entries: [AlertLogEntry] = []
-        for score in scores where score.result.classification == .anomaly {
-            let candidate = AlertCandidate(
-                kind: .anomaly, substationID: score.substationID, feederID: nil, sourceTs: score.ts, score: score)
+        for candidate in scores.compactMap({ AlertCandidate.from($0) }) {
             if let entry = await decide(candidate) { entries.append(entry) }
         }
         return entries
     }
 
-    /// Decides one candidate; store failures are logged (the cause is already stored) and give nil.
+    /// Decides one candidate; store failures are logged (the cause is already stored) and give nil,
+    /// as does a pending candidate another decider has decided (`AlertAlreadyDecided`). A pending
+    /// candidate whose decision failed keeps its row and is claimed again when its claim runs out.
     public func decide(_ candidate: AlertCandidate) async -> AlertLogEntry? {
         var c = candidate
         do {
@@ -73,6 +75,9 @@ public struct AlertEngine: Sendable {
             metrics?.alertDecided(kind: entry.kind, outcome: entry.outcome, reason: entry.reason)
             if entry.outcome == "sent" { await signal.ring() }
             return entry
+        } catch let decided as AlertAlreadyDecided {
+            logger.debug("alert decision skipped", metadata: ["source": "\(c.source)", "reason": "\(decided)"])
+            return nil
         } catch {
             logger.error("alert decision failed", metadata: ["kind": "\(c.kind.rawValue)", "source": "\(c.source)", "error": "\(error)"])
             return nil

@@ -34,15 +34,11 @@ public final class CommitQueue<Item: Sendable>: CommitObserver, Service {
     }
 }
 
-/// Committed events on their way to the alert engine (trip and restore mail) or the alarm engine.
+/// Committed events on their way to the alarm engine. (Trip and restore alerts are decided from
+/// their pending rows instead, so none is lost with this in-memory queue: `AlertPendingService`.)
 public typealias EventTrigger = CommitQueue<StoredEvent>
 
 extension CommitQueue where Item == StoredEvent {
-    /// Decides the trip and restore alerts of committed events.
-    public convenience init(alerts engine: AlertEngine) {
-        self.init(extract: { $0.flatMap(\.events) }, handle: { await engine.eventsStored($0) })
-    }
-
     /// Raises and returns the alarms of committed events.
     public convenience init(alarms engine: AlarmEngine) {
         self.init(extract: { $0.flatMap(\.events) }, handle: { await engine.eventsStored($0) })

@@ -4,9 +4,10 @@ import Logging
 import ServiceLifecycle
 
 /// Scores every substation every `scoring.interval_s` seconds (DESIGN §5), writes the pass in one
-/// transaction and hands the scores to the alert engine. Among hub processes sharing a database,
-/// only the holder of the `scorer` lease scores; the lease lasts two intervals and is renewed by
-/// every pass, so a dead holder is replaced within two intervals.
+/// transaction — with a pending alert row for each ANOMALY score — and has the pending alerts
+/// decided at once. Among hub processes sharing a database, only the holder of the `scorer` lease
+/// scores; the lease lasts two intervals and is renewed by every pass, so a dead holder is
+/// replaced within two intervals.
 public struct ScoringService: Service {
     public typealias Store = ScoreStore & LeaseStore
     static let leaseName = "scorer"
@@ -14,7 +15,8 @@ public struct ScoringService: Service {
     let store: any Store
     let model: ZScoreModel
     let holder: String
-    let alerts: AlertEngine?
+    /// Decides the pass's pending anomalies (nil: alerting disabled; the store still keeps the rows).
+    let alerts: AlertPendingService?
     /// Raises ANOMALY alarms and returns them on NORMAL scores (nil: no alarms).
     let alarms: AlarmEngine?
     let now: @Sendable () -> Int64
@@ -24,7 +26,7 @@ public struct ScoringService: Service {
     let logger: Logger
 
     public init(
-        store: any Store, settings: ScoringSettings, holder: String = UUID().uuidString, alerts: AlertEngine?,
+        store: any Store, settings: ScoringSettings, holder: String = UUID().uuidString, alerts: AlertPendingService?,
         now: @escaping @Sendable () -> Int64 = { SourceTime.now().epochMilliseconds }, metrics: HubMetrics? = nil,
         logger: Logger, live: LiveFeed? = nil, alarms: AlarmEngine? = nil
     ) {
@@ -78,7 +80,7 @@ public struct ScoringService: Service {
                     "write_ms": "\(Self.milliseconds(done - read))",
                 ])
             if let alarms { await alarms.scored(scores) }
-            if let alerts { await alerts.scored(scores) }
+            if let alerts, scores.contains(where: { AlertCandidate.from($0) != nil }) { await alerts.decidePending() }
             return scores
         } catch {
             logger.error("scoring pass failed", metadata: ["error": "\(error)"])

@@ -25,6 +25,20 @@ public struct ZScoreModel: Sendable {
         public var baselineStd: Double
         public var latestValue: Double
         public var classification: AnomalyClass
+
+        /// A result as stored (the stores rebuild pending anomalies' scores with it).
+        public init(
+            anomalyScore: Double, isAnomaly: Bool, zScore: Double, baselineMean: Double, baselineStd: Double, latestValue: Double,
+            classification: AnomalyClass
+        ) {
+            self.anomalyScore = anomalyScore
+            self.isAnomaly = isAnomaly
+            self.zScore = zScore
+            self.baselineMean = baselineMean
+            self.baselineStd = baselineStd
+            self.latestValue = latestValue
+            self.classification = classification
+        }
     }
 
     /// Scores `readings`, oldest first, latest last. `nil` when there are fewer than N readings (or

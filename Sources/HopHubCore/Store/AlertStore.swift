@@ -33,8 +33,15 @@ public struct OutboxItem: Sendable, Hashable {
 public protocol AlertStore: Sendable {
     /// Reads the state `candidate` depends on, applies `policy`, logs the decision and, when sent,
     /// updates cooldown and trip memory and queues `message` in the outbox — all in one transaction.
+    /// When `candidate.pending` is set, the same transaction first deletes that pending row and
+    /// throws `AlertAlreadyDecided` (writing nothing) when there is none.
     func decideAlert(_ candidate: AlertCandidate, policy: AlertPolicy, message: OutboxMessage, now: Int64) async throws
         -> AlertLogEntry
+    /// Up to `limit` pending alerts whose claim has run out by `now` (or that were never claimed),
+    /// each claimed until `now + claimMs` so no other claimer takes it meanwhile: trips and restores
+    /// (`alert_pending`) first, in event order, then anomalies (`alert_pending_scores`), oldest first.
+    /// Pending rows whose event or score is gone (retention) are deleted, not returned.
+    func claimPendingAlerts(limit: Int, claimMs: Int64, now: Int64) async throws -> [PendingAlert]
     /// Decisions since `since` (ms), newest first, filtered by `scope` in the query.
     func alertLog(since: Int64, scope: SubstationScope, limit: Int) async throws -> [AlertLogEntry]
     /// Undelivered messages due at `now`, each hidden from other claimers for `claimMs`.

@@ -33,7 +33,8 @@ public protocol ScoreStore: Sendable {
     /// source time. Several feeders of one substation reporting the same timestamp count as one
     /// reading: their average. Substations with no reading newer than `freshSince` are left out.
     func frequencyWindows(size: Int, freshSince: Int64) async throws -> [FrequencyWindow]
-    /// Writes one pass's scores in one transaction (a rerun at the same `ts` replaces).
+    /// Writes one pass's scores in one transaction (a rerun at the same `ts` replaces), with a pending
+    /// alert row (`alert_pending_scores`) for each score `AlertCandidate.from` takes as an ANOMALY.
     func writeScores(_ scores: [StoredScore]) async throws
 }
 

@@ -15,6 +15,7 @@ extension PostgresStore: AlertStore {
         let logger = self.logger
         return try await transaction { c in
             try await Self.lock(c, .alertCapGroup, candidate.kind.capGroup, logger: logger)
+            try await Self.removePendingAlert(candidate, c, logger: logger)
             let state = try await Self.alertState(c, candidate, now: now, logger: logger)
             var reason = policy.verdict(candidate, state: state, now: now)
             if reason == nil, message.recipients.isEmpty { reason = .noRecipients }

@@ -40,8 +40,9 @@ extension PostgresStore {
     static func insertEvents(_ rows: [StoredEvent], arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
         guard !rows.isEmpty else { return }
         let events = rows.map(\.event)
-        // Ids follow the write's order, as SQLite's do.
-        try await connection.query(
+        // Ids follow the write's order, as SQLite's do: the n-th smallest returned id is the n-th row's.
+        let pending = rows.map { AlertCandidate.from($0) != nil }
+        let inserted = try await connection.rows(
             """
             INSERT INTO events (ts, substation_id, device_id, feeder_id, severity, event_type, old_state, new_state,
               message, latitude, longitude, received_at)
@@ -55,7 +56,11 @@ extension PostgresStore {
               \(PostgresNullableArray(events.map(\.latitude)))::float8[], \(PostgresNullableArray(events.map(\.longitude)))::float8[]
             ) WITH ORDINALITY AS e(ts, sub, dev, fdr, sev, typ, old, new, msg, lat, lon, n)
             ORDER BY n
+            RETURNING id
             """, logger: logger)
+        guard pending.contains(true) else { return }
+        let ids = try inserted.map { try $0.decode(Int64.self) }.sorted()
+        try await insertPendingAlerts(zip(ids, pending).filter(\.1).map(\.0), arrival: arrival, connection, logger: logger)
     }
 
     /// One statement per outage, in the write's order: a write may update one outage twice.

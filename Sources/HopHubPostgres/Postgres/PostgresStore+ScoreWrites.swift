@@ -26,6 +26,7 @@ extension PostgresStore: ScoreStore {
                   is_anomaly = excluded.is_anomaly, z_score = excluded.z_score, baseline_mean = excluded.baseline_mean,
                   baseline_std = excluded.baseline_std, latest_value = excluded.latest_value, model_version = excluded.model_version
                 """, logger: logger)
+            try await Self.insertPendingAlerts(scores: rows, c, logger: logger)
         }
     }
 }

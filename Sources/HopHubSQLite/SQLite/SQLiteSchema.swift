@@ -121,6 +121,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v12-clustered-head") { db in try SQLiteSchema.clusteredHead(db) }
         migrator.registerMigration("v13-ten-minute-statistics") { db in try SQLiteSchema.tenMinutes(db) }
         migrator.registerMigration("v14-score-peaks") { db in try SQLiteSchema.scorePeaks(db) }
+        migrator.registerMigration("v15-alert-pending") { db in try SQLiteSchema.alertPending(db) }
         return migrator
     }
 }

@@ -8,6 +8,7 @@ extension SQLiteStore: AlertStore {
     {
         // `write` runs an IMMEDIATE transaction: the verdict reads and the log insert are not interleaved.
         try await pool.write { db in
+            try Self.removePendingAlert(candidate, db)
             let state = try Self.alertState(db, candidate, now: now)
             var reason = policy.verdict(candidate, state: state, now: now)
             if reason == nil, message.recipients.isEmpty { reason = .noRecipients }

@@ -183,6 +183,7 @@ extension SQLiteStore: IngestStore {
                 e.eventType.uppercased(), e.oldState, e.newState, e.message, e.latitude, e.longitude, arrival,
             ])
             try statement.execute()
+            if AlertCandidate.from(r) != nil { try insertPendingAlert(eventID: db.lastInsertedRowID, arrival: arrival, db) }
         }
     }
 

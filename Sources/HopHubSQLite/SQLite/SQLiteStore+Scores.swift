@@ -160,6 +160,7 @@ extension SQLiteStore: ScoreStore, LeaseStore {
                     s.ts, s.substationID.rawValue, r.anomalyScore, r.isAnomaly, r.zScore, r.baselineMean, r.baselineStd,
                     r.latestValue, ScoringSettings.modelVersion,
                 ])
+                if AlertCandidate.from(s) != nil { try Self.insertPendingAlert(score: s, db) }
             }
         }
     }

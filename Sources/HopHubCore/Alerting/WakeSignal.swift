@@ -1,6 +1,7 @@
-/// Wakes the outbox service when the engine queues a mail, so delivery starts at once instead of at
-/// the next poll. Rings while nobody waits are remembered (coalesced into one).
-public actor OutboxSignal {
+/// Wakes a polling service at once instead of at its next poll: the outbox service when the engine
+/// queues a mail, the pending-alert service when ingest commits a candidate. Rings while nobody
+/// waits are remembered (coalesced into one).
+public actor WakeSignal {
     private var rung = false
     private var waiter: (id: UInt64, continuation: CheckedContinuation<Void, Never>)?
     private var nextID: UInt64 = 0
@@ -47,3 +48,6 @@ public actor OutboxSignal {
         waiter.continuation.resume()
     }
 }
+
+/// The signal that wakes `OutboxService` when a mail is queued.
+public typealias OutboxSignal = WakeSignal
