@@ -66,6 +66,36 @@ def test_trip_mails_once_with_a_triageable_subject(tmp_path):
         smtp.stop()
 
 
+def pending(hub):
+    """Stored trips and restores not yet decided (alert_pending rows)."""
+    with sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=10) as db:
+        return db.execute("SELECT count(*) FROM alert_pending").fetchone()[0]
+
+
+def test_trip_stored_by_a_hub_that_did_not_decide_it_is_mailed_once_after_restart(tmp_path):
+    # The first hub stores the trip and its pending row but decides nothing (alerting off: the same
+    # state a hub killed between the commit and the decision leaves); the next one decides it.
+    smtp = SMTPServer().start()
+    first = AlertHub(tmp_path / "data", smtp.port, HOP_HUB_ALERTS_ENABLED="false").start()
+    try:
+        key = first.create_key()
+        first.event(key, "FEEDER_TRIP", "FDR007")
+        assert pending(first) == 1
+    finally:
+        first.stop()
+    assert smtp.messages == []
+    hub = AlertHub(tmp_path / "data", smtp.port).start()
+    try:
+        wait_until(lambda: smtp.messages, what="the trip mail from the restarted hub")
+        assert [msg["Subject"] for _, msg in smtp.messages] == ["[Hop] TRIP SUB001 FDR007"]
+        wait_until(lambda: pending(hub) == 0, what="the pending row deleted with the decision")
+        assert [e["outcome"] for e in hub.alerts(key)] == ["sent"]
+        assert len(smtp.messages) == 1
+    finally:
+        hub.stop()
+        smtp.stop()
+
+
 def test_relay_down_then_up_delivers_once_and_restart_remembers(tmp_path):
     smtp = SMTPServer()  # not started: the relay is down
     hub = AlertHub(tmp_path / "data", smtp.port).start()
