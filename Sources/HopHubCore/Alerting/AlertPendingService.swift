@@ -72,9 +72,9 @@ public struct AlertPendingService: CommitObserver, Service {
                 }
                 if claimed.count < batch { break }
             }
-        } catch {
+        } catch where !Task.isCancelled {  // cancelled: the rows stay for the next claimer
             logger.error("pending alerts could not be claimed", metadata: ["error": "\(error)"])
-        }
+        } catch {}
         return entries
     }
 }
