@@ -86,10 +86,10 @@ public struct AlarmNotFound: Error, Sendable, Hashable {
 public protocol AlarmStore: Sendable {
     /// Reads the open (not cleared) alarm of `key`, nil when none, and stores what `change`
     /// returns (nil: nothing changes). A new alarm (id 0) is inserted and given an id.
-    func changeOpenAlarm(_ key: AlarmKey, _ change: @Sendable (Alarm?) throws -> AlarmChange?) async throws -> AlarmChange?
+    func changeOpenAlarm(_ key: AlarmKey, _ change: @escaping @Sendable (Alarm?) throws -> AlarmChange?) async throws -> AlarmChange?
     /// Applies `change` to every alarm of `ids` in one transaction: all or none. Throws
     /// `AlarmNotFound` for an unknown id, or what `change` throws.
-    func changeAlarms(ids: [Int64], _ change: @Sendable (Alarm) throws -> AlarmChange) async throws -> [AlarmChange]
+    func changeAlarms(ids: [Int64], _ change: @escaping @Sendable (Alarm) throws -> AlarmChange) async throws -> [AlarmChange]
     func alarms(_ filter: AlarmFilter) async throws -> [Alarm]
     func alarm(id: Int64) async throws -> Alarm?
     /// The alarm's transitions, oldest first.

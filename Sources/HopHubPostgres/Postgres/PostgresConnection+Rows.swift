@@ -21,11 +21,12 @@ extension PostgresConnection {
 extension PostgresStore {
     /// Runs `body` in a read-only REPEATABLE READ transaction: every statement sees the same
     /// snapshot, so a read of head and chunks never sees a compaction pass half done.
-    func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func read<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         let logger = self.logger
         if let unavailable = primary.unavailable { throw unavailable.during("a read") }
         do {
-            return try await Self.transaction(client, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger, body)
+            return try await Self.transaction(
+                client, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", closes: primary.closes, logger: logger, body)
         } catch {
             throw storeError(error, operation: "a read")
         }

@@ -19,6 +19,8 @@ public final class PostgresLiveListener: Service, Sendable {
     let retry: Duration
     /// The running listen, cancelled by `reconnect()`.
     private let current = Mutex<Task<Void, any Error>?>(nil)
+    /// Ends a listen whose connection closes under it.
+    private let closes = ConnectionCloseWatch()
 
     public init(
         store: PostgresStore, replicaID: String, pingInterval: Duration = .seconds(5), retry: Duration = .seconds(1),
@@ -44,13 +46,12 @@ public final class PostgresLiveListener: Service, Sendable {
             while !Task.isCancelled {
                 let attempt = Task { try await self.listenOnce() }
                 self.current.withLock { $0 = attempt }
-                let result = await withTaskCancellationHandler {
-                    await attempt.result
-                } onCancel: {
-                    attempt.cancel()
-                }
+                // Not waited for past shutdown: a statement on a connection that closed under it may never return.
+                var failure: (any Error)?
+                do { try await abandonable { try await attempt.value } } catch { failure = error }
+                attempt.cancel()
                 guard !Task.isCancelled else { return }
-                if case .failure(let error) = result, !(error is CancellationError) {
+                if let error = failure, !(error is CancellationError) {
                     // Once per outage at warning; the attempts after it every `retry` at debug.
                     if self.listening.withLock({ was in defer { was = false }; return was }) { failures = 0 }
                     logger.log(
@@ -76,6 +77,12 @@ public final class PostgresLiveListener: Service, Sendable {
         let connection = try await PostgresConnection.connect(
             configuration: try finder.connectionConfiguration(endpoint), id: 1, logger: logger)
         defer { Task { try? await connection.close() } }
+        try await closes.whileOpen(connection) { connection in try await self.listen(on: connection, endpoint: endpoint) }
+    }
+
+    /// Listens on `connection` until it fails or is cancelled, pinging it every `pingInterval`.
+    private func listen(on connection: PostgresConnection, endpoint: PostgresEndpoint) async throws {
+        let logger = store.logger
         try await connection.listen(on: PostgresLiveRelay.channel) { notifications in
             self.listening.withLock { $0 = true }
             // Listening now: news committed from here on arrives, so a client refetching after the

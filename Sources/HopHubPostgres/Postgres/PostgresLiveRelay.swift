@@ -49,9 +49,12 @@ public final class PostgresLiveRelay: LiveRelay, Service, Sendable {
             store.logger.warning("live news item too large for NOTIFY; other replicas miss it", metadata: ["items": "\(dropped)"])
         }
         guard store.unavailable == nil else { return }
+        let (client, logger) = (store.client, store.logger)
         do {
             for payload in payloads {
-                try await store.client.query("SELECT pg_notify(\(Self.channel), \(payload))", logger: store.logger)
+                _ = try await withDeadline(.seconds(5), what: "NOTIFY") {
+                    try await client.query("SELECT pg_notify(\(Self.channel), \(payload))", logger: logger)
+                }
             }
         } catch {
             store.logger.warning("live news not sent to other replicas", metadata: ["error": "\(PostgresStoreError.describe(error))"])

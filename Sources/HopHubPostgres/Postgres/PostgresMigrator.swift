@@ -10,13 +10,14 @@ struct PostgresMigrator: Sendable {
     static let lockKey: Int64 = 0x686F_706D_6967_72
     let client: PostgresClient
     let logger: Logger
+    let closes = ConnectionCloseWatch()
 
     /// Applies each of `migrations` not yet recorded; returns the names applied by this call.
     @discardableResult
     func migrate(_ migrations: [PostgresMigration]) async throws -> [String] {
         var applied: [String] = []
         for migration in migrations {
-            let ran = try await PostgresStore.transaction(client, logger: logger) { connection in
+            let ran = try await PostgresStore.transaction(client, closes: closes, logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
                 try await connection.query(
                     """

@@ -21,6 +21,8 @@ final class PostgresPrimary: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Ends transactions whose connection closes under them (one for every pool this installs).
+    let closes = ConnectionCloseWatch()
     private let settings: PostgresSettings
     private let logger: Logger
 
@@ -62,11 +64,16 @@ final class PostgresPrimary: Sendable {
         previous?.running.cancel()
     }
 
-    /// Ends the current pool and waits for it.
-    func close() async {
+    /// Ends the current pool and waits for it, at most `limit` (the pool waits for its leased
+    /// connections, and one may be held by a statement that never returns).
+    func close(limit: Duration = .seconds(10)) async {
         let running = state.withLock { $0.current.running }
         running.cancel()
-        await running.value
+        do {
+            try await withDeadline(limit, what: "the connection pool to close") { await running.value }
+        } catch {
+            logger.warning("PostgreSQL pool did not close in time; stopping without it", metadata: ["error": "\(error)"])
+        }
     }
 
     private static func start(settings: PostgresSettings, endpoint: PostgresEndpoint, logger: Logger) throws -> Current {

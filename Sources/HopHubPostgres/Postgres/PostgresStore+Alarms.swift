@@ -10,7 +10,7 @@ import PostgresNIO
 /// insert waits for the first's commit and is refused; it then reads the alarm the first opened
 /// and applies its change to that one (a re-raise), or throws `PostgresAlarmKeyConflict`.
 extension PostgresStore: AlarmStore {
-    public func changeOpenAlarm(_ key: AlarmKey, _ change: @Sendable (Alarm?) throws -> AlarmChange?) async throws -> AlarmChange? {
+    public func changeOpenAlarm(_ key: AlarmKey, _ change: @escaping @Sendable (Alarm?) throws -> AlarmChange?) async throws -> AlarmChange? {
         let logger = self.logger
         return try await transaction { c in
             for attempt in 1...2 {
@@ -37,7 +37,7 @@ extension PostgresStore: AlarmStore {
         }
     }
 
-    public func changeAlarms(ids: [Int64], _ change: @Sendable (Alarm) throws -> AlarmChange) async throws -> [AlarmChange] {
+    public func changeAlarms(ids: [Int64], _ change: @escaping @Sendable (Alarm) throws -> AlarmChange) async throws -> [AlarmChange] {
         let logger = self.logger
         return try await transaction { c in
             // Locked in id order, so two replicas changing overlapping sets cannot deadlock.

@@ -46,6 +46,8 @@ extension PostgresStore: StoreAvailability {
             return StoreUnavailable(store: store, operation: operation, reason: "connection pool: \(pool)")
         case let timeout as PostgresTimeout:
             return StoreUnavailable(store: store, operation: operation, reason: timeout.description)
+        case let closed as PostgresConnectionClosed:
+            return StoreUnavailable(store: store, operation: operation, reason: closed.description)
         case is ChannelError, is IOError:
             return StoreUnavailable(store: store, operation: operation, reason: "\(error)")
         default:

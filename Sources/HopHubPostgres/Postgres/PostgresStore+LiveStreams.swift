@@ -23,7 +23,7 @@ extension PostgresStore: LiveStreamRegistry {
         guard !ids.isEmpty else { return }
         let logger = self.logger
         try await transaction { c in
-            try await c.query("DELETE FROM live_streams WHERE id = ANY(\(ids))", logger: logger)
+            _ = try await c.query("DELETE FROM live_streams WHERE id = ANY(\(ids))", logger: logger)
         }
     }
 

@@ -13,6 +13,7 @@ extension PostgresStore: ScoreStore {
         let rows = last.values.sorted().map { scores[$0] }
             .sorted { ($0.substationID.rawValue, $0.ts) < ($1.substationID.rawValue, $1.ts) }
         let r = rows.map(\.result)
+        let logger = self.logger
         try await transaction { c in
             _ = try await c.query(
                 """

@@ -6,31 +6,37 @@ extension PostgresStore {
     /// Runs `body` in one transaction on one pooled connection: committed when it returns, rolled
     /// back when it throws, and its error rethrown as it was (postgres-nio's own `withTransaction`
     /// wraps it). A failed COMMIT throws the server's error. A lost database throws
-    /// `StoreUnavailable`, at once while the store knows it has no primary.
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    /// `StoreUnavailable`, at once while the store knows it has no primary, and as soon as the
+    /// connection closes under it (`ConnectionCloseWatch`).
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         if let unavailable = primary.unavailable { throw unavailable.during("a transaction") }
         do {
-            return try await Self.transaction(client, logger: logger, body)
+            return try await Self.transaction(client, closes: primary.closes, logger: logger, body)
         } catch {
             throw storeError(error, operation: "a transaction")
         }
     }
 
-    /// `body` between `begin` and COMMIT on one connection of `client`; ROLLBACK when it throws.
+    /// `body` between `begin` and COMMIT on one connection of `client`; ROLLBACK when it throws
+    /// (not on a closed connection: the server has rolled back already). Ends with
+    /// `PostgresConnectionClosed` as soon as the connection closes under it.
     static func transaction<Result: Sendable>(
-        _ client: PostgresClient, begin: PostgresQuery = "BEGIN", logger: Logger, _ body: (PostgresConnection) async throws -> Result
+        _ client: PostgresClient, begin: PostgresQuery = "BEGIN", closes: ConnectionCloseWatch, logger: Logger,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await client.withConnection { connection in
-            try await connection.query(begin, logger: logger)
-            let result: Result
-            do {
-                result = try await body(connection)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+            try await closes.whileOpen(connection) { connection in
+                try await connection.query(begin, logger: logger)
+                let result: Result
+                do {
+                    result = try await body(connection)
+                } catch {
+                    if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                    throw error
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return result
             }
-            try await connection.query("COMMIT", logger: logger)
-            return result
         }
     }
 

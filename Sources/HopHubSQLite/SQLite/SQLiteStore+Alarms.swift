@@ -3,7 +3,7 @@ import GRDB
 import HopProtocol
 
 extension SQLiteStore: AlarmStore {
-    public func changeOpenAlarm(_ key: AlarmKey, _ change: @Sendable (Alarm?) throws -> AlarmChange?) async throws
+    public func changeOpenAlarm(_ key: AlarmKey, _ change: @escaping @Sendable (Alarm?) throws -> AlarmChange?) async throws
         -> AlarmChange?
     {
         try await pool.write { db in
@@ -16,7 +16,7 @@ extension SQLiteStore: AlarmStore {
         }
     }
 
-    public func changeAlarms(ids: [Int64], _ change: @Sendable (Alarm) throws -> AlarmChange) async throws -> [AlarmChange] {
+    public func changeAlarms(ids: [Int64], _ change: @escaping @Sendable (Alarm) throws -> AlarmChange) async throws -> [AlarmChange] {
         try await pool.write { db in
             var changes: [AlarmChange] = []
             for id in ids {

@@ -1,0 +1,80 @@
+import Foundation
+import HopHubCore
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import HopHubPostgres
+
+/// Work on a connection that closes under it ends with an error instead of waiting forever.
+/// postgres-nio leaves a statement written to an already closed connection unanswered; before the
+/// store ended such work itself, a hub whose database restarted mid-transaction could not stop.
+@Suite struct PostgresConnectionLossTests {
+    static let logger = Logger(label: "test")
+
+    /// What a transaction on `store` ended with, or "still running" once `limit` has passed.
+    static func outcome(
+        of store: PostgresStore, limit: Duration = .seconds(30), _ body: @escaping @Sendable (PostgresConnection) async throws -> Void
+    ) async throws -> String {
+        do {
+            return try await withDeadline(limit, what: "the transaction") {
+                do {
+                    try await store.transaction(body)
+                    return "committed"
+                } catch let unavailable as StoreUnavailable {
+                    return "unavailable: \(unavailable.reason)"
+                } catch {
+                    return "other error: \(error)"
+                }
+            }
+        } catch is PostgresTimeout {
+            return "still running"
+        }
+    }
+
+    @Test func aTransactionWhoseConnectionClosedBetweenStatementsEndsAsUnavailable() async throws {
+        let store = try await PostgresTestCluster.shared.freshStore()
+        let logger = Self.logger
+        let result = try await Self.outcome(of: store) { c in
+            let pid = try await c.integer("SELECT pg_backend_pid()::int8", logger: logger)
+            // Another pooled connection ends this one's session, as a server shutting down does.
+            _ = try await store.client.query("SELECT pg_terminate_backend(\(Int32(pid)))", logger: logger)
+            try await c.closeFuture.get()
+            _ = try await c.query("SELECT 1", logger: logger)
+        }
+        #expect(result.hasPrefix("unavailable"), "\(result)")
+        // The pool drops the closed connection and serves the next transaction.
+        #expect(try await Self.outcome(of: store) { c in _ = try await c.query("SELECT 1", logger: logger) } == "committed")
+        try await store.close()
+    }
+
+    @Test func aTransactionWhoseStatementFailsAsTheSessionEndsIsNotHeldByItsRollback() async throws {
+        let store = try await PostgresTestCluster.shared.freshStore()
+        let logger = Self.logger
+        let result = try await Self.outcome(of: store) { c in
+            // The statement fails (57P01) and the server closes the connection: the ROLLBACK after
+            // it must not wait for an answer that cannot come.
+            _ = try await c.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger)
+        }
+        #expect(result.hasPrefix("unavailable"), "\(result)")
+        try await store.close()
+    }
+
+    @Test func aDeadlineAnswersEvenWhenTheWorkIgnoresCancellationAndNeverReturns() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: PostgresTimeout.self) {
+            try await withDeadline(.milliseconds(200), what: "work that never returns") {
+                await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func cancellingTheCallerEndsTheWaitForWorkThatNeverReturns() async throws {
+        let waiting = Task {
+            try await abandonable { await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in } }
+        }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+    }
+}
