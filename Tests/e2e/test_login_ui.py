@@ -71,7 +71,7 @@ def test_repeated_failures_show_the_lockout_message(admin_hub, browser):
 def test_deactivated_account_is_told_so(admin_hub, browser):
     create_user(admin_hub, OPERATOR, "Oscar Operator", "operator", OPERATOR_PASSWORD, substations=["SUB001"])
     subprocess.run([str(BIN / "hop-hub"), "users", "deactivate", OPERATOR, "--data-dir", str(admin_hub.data_dir)],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=admin_hub.env)
     form_login(browser, admin_hub.url, OPERATOR, OPERATOR_PASSWORD)
     assert wait_text(browser, "login-error") == "account is deactivated; ask an administrator"
 
