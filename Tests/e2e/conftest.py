@@ -155,7 +155,13 @@ def _bind(statement: str, params: tuple) -> str:
 def _psql(url: str, statement: str, rows: list[tuple]) -> list[tuple]:
     """Runs `statement` for each parameter tuple with psql in one transaction; a SELECT's rows come
     back as JSON (numbers stay numbers, NULL is None) and are returned as tuples."""
-    bound = [_bind(statement, params) for params in rows]
+    head, values, tail = statement.rpartition("VALUES")
+    if values and statement.lstrip().upper().startswith("INSERT") and len(rows) > 1:
+        # One multi-row INSERT per thousand rows: a bulk seed takes seconds, not minutes, through psql.
+        bound = [head + "VALUES " + ", ".join(_bind(tail, params) for params in rows[i:i + 1000])
+                 for i in range(0, len(rows), 1000)]
+    else:
+        bound = [_bind(statement, params) for params in rows]
     selects = statement.lstrip().upper().startswith(("SELECT", "WITH"))
     if selects:
         bound[-1] = f"SELECT coalesce(json_agg(row_to_json(r)), '[]') FROM ({bound[-1]}) r"
@@ -186,12 +192,24 @@ def pytest_configure(config):
     config.hop_backends = chosen
 
 
+def _has_both_backends(module) -> bool:
+    marks = list(getattr(module, "pytestmark", []) if isinstance(getattr(module, "pytestmark", []), list)
+                 else [module.pytestmark])
+    for obj in vars(module).values():
+        marks += getattr(obj, "pytestmark", []) if callable(obj) else []
+    return any(m.name == "both_backends" for m in marks)
+
+
 def pytest_generate_tests(metafunc):
+    """Tests marked both_backends get one variant per chosen backend; the other tests of their module
+    run on SQLite under the id [sqlite] too, so the module's SQLite fixtures are made once for all."""
+    if not _has_both_backends(metafunc.module):
+        return
     marked = metafunc.definition.get_closest_marker("both_backends")
     only_sqlite = metafunc.definition.get_closest_marker("sqlite_only")
-    if marked and not only_sqlite:
-        # Module scope: a module's fixtures (a seeded hub shared by its tests) are made once per backend.
-        metafunc.parametrize("backend", metafunc.config.hop_backends, indirect=True, scope="module")
+    backends = metafunc.config.hop_backends if marked and not only_sqlite else ["sqlite"]
+    # Module scope: a module fixture that takes `backend` (a seeded hub its tests share) is made once per backend.
+    metafunc.parametrize("backend", backends, indirect=True, scope="module")
 
 
 @pytest.fixture(scope="session")

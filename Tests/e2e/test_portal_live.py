@@ -3,11 +3,14 @@ the feed's state is shown, it reconnects by itself after a hub restart, and a si
 import statistics
 import time
 
+import pytest
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, text_of  # noqa: F401 (browser: fixture)
 from portal_support import PortalHub, live_state, open_portal, reading, seed, wait_live_messages, wait_tab
 from waiting import wait_until
+
+pytestmark = pytest.mark.both_backends
 
 
 def cell(browser, sub, feeder, quantity) -> str:
