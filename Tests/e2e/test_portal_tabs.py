@@ -250,7 +250,6 @@ def test_ml_trend_of_a_week_over_20_substations_covers_the_whole_week(tmp_path, 
         hub.stop()
 
 
-@pytest.mark.both_backends
 def test_ml_trend_beyond_the_hubs_limit_draws_the_newest_window_it_covers(tmp_path, browser):
     """Every anomaly is kept: 20 substations x an anomaly every 5 minutes over 7 days are 40,320,
     over the 20,000 a request returns: the hub sends the newest and the chart says which window
