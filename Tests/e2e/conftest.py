@@ -44,6 +44,13 @@ class _Backend:
             self.databases[key] = self.cluster.fresh_database()
         return self.databases[key]
 
+    def drop_databases(self):
+        """Drops the databases of the hubs made so far (their tests are over): a whole run would
+        otherwise leave a hundred databases on the cluster's disk."""
+        for url in self.databases.values():
+            self.cluster.drop_database(url)
+        self.databases.clear()
+
 
 _BACKEND = _Backend()
 
@@ -232,6 +239,8 @@ def backend(request):
     _BACKEND.name = name
     yield name
     _BACKEND.name = "sqlite"
+    if name == "postgres":
+        _BACKEND.drop_databases()
 
 
 @pytest.fixture
