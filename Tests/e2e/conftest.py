@@ -15,12 +15,12 @@ import subprocess
 import pytest
 import requests
 
+from postgres_support import PSQL, Cluster
 from waiting import free_port, start_process, stop_process, wait_until  # noqa: F401 (re-exported to test modules)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(os.environ.get("HOP_BIN_DIR", ROOT / ".build" / "debug"))
 BACKENDS = ("sqlite", "postgres")
-PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 
 class StoreError(Exception):
@@ -222,7 +222,6 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """The session's throwaway PostgreSQL cluster (postgres_support.Cluster), started on first use."""
-    from postgres_support import Cluster
     cluster = Cluster()
     yield cluster
     cluster.stop()
