@@ -15,12 +15,12 @@ def create_user(hub, email, role="operator", substations=None, password=PASSWORD
     return subprocess.run(
         [str(BIN / "hop-hub"), "users", "create", "--data-dir", str(hub.data_dir), "--email", email,
          "--name", email.split("@")[0], "--role", role, *where, *extra, "--password-stdin"],
-        input=password + "\n", capture_output=True, text=True, check=True).stdout
+        input=password + "\n", capture_output=True, text=True, check=True, env=hub.env).stdout
 
 
 def users_cli(hub, *args, check=True):
     return subprocess.run([str(BIN / "hop-hub"), "users", *args, "--data-dir", str(hub.data_dir)],
-                          capture_output=True, text=True, check=check)
+                          capture_output=True, text=True, check=check, env=hub.env)
 
 
 def login(hub, email, password=PASSWORD, session=None):

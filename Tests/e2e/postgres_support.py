@@ -37,6 +37,11 @@ class Cluster:
         self.sql(self.admin_url, f"CREATE DATABASE {name}")
         return f"{self.server}/{name}"
 
+    def drop_database(self, database_url: str):
+        """Drops a database fresh_database made, even with a (killed) hub's connections still open."""
+        name = database_url.rsplit("/", 1)[1]
+        self.sql(self.admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
     def stop(self):
         if self.dir:
             subprocess.run([str(ROOT / "scripts" / "pg-throwaway"), "stop", self.dir], check=True)

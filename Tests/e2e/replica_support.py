@@ -1,7 +1,6 @@
 """Hub replicas on PostgreSQL behind nginx, for the replica and failover end-to-end tests.
 
-- `PgHub`: a hop-hub process with `store: postgres` (settings as HOP_HUB_* variables), killable
-  and restartable like conftest's Hub.
+- `PgHub`: conftest's Hub on PostgreSQL at a given URL, named after the replica.
 - `ReplicaProxy`: nginx on a loopback port over several replicas, with the shipped upstream block
   (hub-deploy/nginx-hop-replicas.upstream, ports rewritten) and the proxy rules of
   hub-deploy/nginx-hop.conf that matter here (next upstream, the batch location, the JSON 503).
@@ -13,14 +12,11 @@ import pathlib
 import re
 import shutil
 import signal
-import subprocess
 
 import requests
 
+from conftest import ROOT, Hub
 from waiting import free_port, start_process, stop_process, wait_until
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = pathlib.Path(os.environ.get("HOP_BIN_DIR", ROOT / ".build" / "debug"))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -28,45 +24,17 @@ def postgres_url(*servers, database="hop") -> str:
     return "postgres://postgres@" + ",".join(f"127.0.0.1:{s.port}" for s in servers) + f"/{database}"
 
 
-class PgHub:
-    """hop-hub serve on PostgreSQL; `settings` are extra HOP_HUB_* variables."""
+class PgHub(Hub):
+    """hop-hub serve on PostgreSQL at `url` (conftest's Hub: restartable, killable, `run_cli`), with its
+    data directory and log named after the replica; `settings` are extra HOP_HUB_* variables."""
 
     def __init__(self, base: pathlib.Path, name: str, url: str, **settings: str):
+        super().__init__(base / name, postgres_url=url, **{"HOP_HUB_LOG_LEVEL": "info", **settings})
         self.name = name
-        self.data_dir = base / name
-        self.port = free_port()
-        self.proc = None
         self.log = base / f"hub-{name}.log"
-        self.env = {**os.environ, "HOP_HUB_STORE": "postgres", "HOP_HUB_POSTGRES_URL": url,
-                    "HOP_HUB_POSTGRES_TLS": "disable", "HOP_HUB_LOG_LEVEL": "info", **settings}
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([str(BIN / "hop-hub"), *args, "--data-dir", str(self.data_dir)], input=stdin,
-                              capture_output=True, text=True, env=self.env, timeout=60)
-
-    def health(self):
-        return requests.get(self.url + "/api/health", timeout=5)
-
-    def start(self):
-        log = open(self.log, "ab")
-        self.proc = start_process(
-            [str(BIN / "hop-hub"), "serve", "--data-dir", str(self.data_dir), "--listen", f"127.0.0.1:{self.port}"],
-            lambda: self.health().ok, f"hub {self.name} on {self.url} (log {self.log})", log, cwd=ROOT, env=self.env)
-        return self
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
-        proc, self.proc = self.proc, None
-        return stop_process(proc, sig, timeout)
-
-    def kill9(self):
-        return self.stop(signal.SIGKILL)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+        return super().stop(sig, timeout)
 
 
 def _shipped(path: str) -> str:
@@ -162,7 +130,7 @@ def http_statuses(log_text: str) -> list[int]:
 def keys_supported(hub: PgHub) -> bool:
     """Whether API keys work on PostgreSQL in this build (the accounts/keys store is a separate
     piece of work; until it is merged, `keys create` fails)."""
-    out = hub.cli("keys", "list")
+    out = hub.run_cli("keys", "list")
     return out.returncode == 0
 
 

@@ -1,6 +1,5 @@
 """Grants enforced on the server: a SUB001 operator (session) and a SUB001 read key see nothing of
 SUB002 from any query endpoint, and naming SUB002 is a 403 — with data of both substations stored."""
-import sqlite3
 import time
 
 import pytest
@@ -8,6 +7,8 @@ import requests
 
 from account_support import FAST_BCRYPT, create_user, login
 from conftest import wait_until
+
+pytestmark = pytest.mark.both_backends
 
 ENDPOINTS = [
     # (path, parameters for "the caller's own data", whether it takes substation_id)
@@ -49,11 +50,9 @@ def seeded(hub_factory, monkeypatch):
         r = requests.post(hub.url + "/api/ingest/batch", json=batch, headers={"X-API-Key": admin_key}, timeout=10)
         assert r.status_code in (200, 202), r.text
     # Scores for both (the scorer needs minutes of history; write them as it would).
-    db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=10)
-    with db:
-        for sub in ("SUB001", "SUB002"):
-            db.execute("INSERT INTO scores VALUES (?, ?, 0.9, 1, 3.5, 60, 0.01, 60.2, 'zscore-v1')", (now, sub))
-    db.close()
+    hub.sql_many("INSERT INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, "
+                 "latest_value, model_version) VALUES (?, ?, 0.9, TRUE, 3.5, 60, 0.01, 60.2, 'zscore-v1')",
+                 [(now, sub) for sub in ("SUB001", "SUB002")])
     all_headers = {"X-API-Key": admin_key}
     wait_until(lambda: len(requests.get(hub.url + "/api/query/alerts", headers=all_headers, timeout=5).json()) >= 2,
                what="alert decisions for both substations")

@@ -8,14 +8,15 @@ CSV and JSON that parse and hold one row per action with the right actor, target
 import csv
 import io
 import json
-import sqlite3
 import subprocess
 import time
 
 import pytest
 import requests
 
-from conftest import BIN
+from conftest import BIN, StoreError
+
+pytestmark = pytest.mark.both_backends
 
 PASSWORD = "Correct horse 42"
 ENV = {"HOP_HUB_ACCOUNTS_BCRYPT_COST": "4"}
@@ -58,7 +59,7 @@ def substations_seen(hub, session):
 
 def audit_cli(hub, *args, check=True):
     return subprocess.run([str(BIN / "hop-hub"), "audit", *args, "--data-dir", str(hub.data_dir)],
-                          capture_output=True, text=True, check=check, timeout=120)
+                          capture_output=True, text=True, check=check, timeout=120, env=hub.env)
 
 
 def test_user_created_by_api_logs_in_and_grants_change_their_queries(admin_hub):
@@ -138,7 +139,7 @@ def test_keys_rotate_and_revoke_through_api_and_cli(admin_hub):
     assert status(first) == 401 and status(second) == 200
 
     out = subprocess.run([str(BIN / "hop-hub"), "keys", "rotate", "edge-north", "--data-dir", str(hub.data_dir)],
-                         capture_output=True, text=True, check=True, timeout=60)
+                         capture_output=True, text=True, check=True, timeout=60, env=hub.env)
     third = out.stdout.strip().splitlines()[-1]
     assert second not in out.stdout + out.stderr
     assert status(second) == 401 and status(third) == 200
@@ -195,13 +196,10 @@ def test_audit_export_csv_and_json_parse(admin_hub, tmp_path):
 def test_audit_pages_by_before_id_over_rows_sharing_a_millisecond(admin_hub):
     """Keyset paging: rows written in the same millisecond are neither skipped nor repeated."""
     hub = admin_hub
-    db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=30)
     at = int(time.time() * 1000) - 60_000
-    with db:
-        db.executemany("INSERT INTO audit_log (at, actor, action, target, source_address, outcome, detail) "
-                       "VALUES (?, 'burst@example.com', 'lockout', ?, '10.0.0.9', 'success', '')",
-                       [(at, f"t{i}") for i in range(30)])
-    db.close()
+    hub.sql_many("INSERT INTO audit_log (at, actor, action, target, source_address, outcome, detail) "
+                 "VALUES (?, 'burst@example.com', 'lockout', ?, '10.0.0.9', 'success', '')",
+                 [(at, f"t{i}") for i in range(30)])
     seen, cursor = [], None
     while True:
         params = {"actor": "burst@example.com", "limit": "7", **({"before_id": str(cursor)} if cursor else {})}
@@ -228,17 +226,14 @@ def test_audit_pages_by_before_id_over_rows_sharing_a_millisecond(admin_hub):
 
 def test_large_export_reports_progress(admin_hub, tmp_path):
     hub = admin_hub
-    db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=30)
     base = int(time.time() * 1000) - 86_400_000
-    with db:
-        db.executemany("INSERT INTO audit_log (at, actor, action, target, source_address, outcome, detail) "
-                       "VALUES (?, ?, 'login', ?, '10.0.0.7', 'success', 'bulk, \"quoted\"')",
-                       [(base + i, f"user{i % 50}@example.com", f"user{i % 50}@example.com") for i in range(60_000)])
-        # The table really is append-only, even to a direct connection.
-        for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
-            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-                db.execute(sql)
-    db.close()
+    hub.sql_many("INSERT INTO audit_log (at, actor, action, target, source_address, outcome, detail) "
+                 "VALUES (?, ?, 'login', ?, '10.0.0.7', 'success', 'bulk, \"quoted\"')",
+                 [(base + i, f"user{i % 50}@example.com", f"user{i % 50}@example.com") for i in range(60_000)])
+    # The table really is append-only, even to a direct connection.
+    for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(StoreError, match="append-only"):
+            hub.sql(sql)
     out_path = tmp_path / "big.csv"
     started = time.monotonic()
     out = audit_cli(hub, "export", "--output", str(out_path), "--action", "login")

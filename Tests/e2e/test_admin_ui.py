@@ -6,6 +6,7 @@ import csv
 import json
 import io
 
+import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -15,6 +16,8 @@ from admin_support import (ADMIN_EMAIL, ADMIN_PASSWORD, OPERATOR_PASSWORD, ApiSe
                            report_substations, table_rows, visible_text, wait_path, wait_text)
 from browser import browser, console_errors, make_browser, screenshot  # noqa: F401
 from waiting import wait_until
+
+pytestmark = pytest.mark.both_backends
 
 OPERATOR = "olga.operator@example-utility.net"
 

@@ -4,6 +4,7 @@ neither sees nor acknowledges another substation's alarm (403 from the API too),
 sees but cannot act, every action is audited, and a shelved alarm sends no mail (aiosmtpd)."""
 import time
 
+import pytest
 import requests
 from selenium.webdriver.common.by import By
 
@@ -12,6 +13,8 @@ from browser import browser  # noqa: F401 (fixture)
 from portal_support import (PASSWORD, USERS, PortalHub, click_tab, open_portal, page_text, seed,
                             wait_live_messages)
 from waiting import wait_until
+
+pytestmark = pytest.mark.both_backends
 
 
 def session(hub, user: str) -> tuple[requests.Session, str]:

@@ -8,22 +8,18 @@ import pytest
 import requests
 
 from conftest import BIN, Hub
-from postgres_support import Cluster
 
 PASSWORD = "never-shown-3f9c1a"
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    c = Cluster()
-    yield c
-    c.stop()
+@pytest.fixture
+def cluster(postgres_cluster):
+    return postgres_cluster
 
 
 def postgres_hub(tmp_path, name: str, url: str) -> Hub:
     # Trust authentication ignores the password: it is set to prove it never reaches the log.
-    return Hub(tmp_path / name, HOP_HUB_STORE="postgres", HOP_HUB_POSTGRES_URL=url, HOP_HUB_POSTGRES_TLS="disable",
-               HOP_HUB_POSTGRES_POOL_SIZE="4", HOP_HUB_POSTGRES_PASSWORD=PASSWORD)
+    return Hub(tmp_path / name, postgres_url=url, HOP_HUB_POSTGRES_POOL_SIZE="4", HOP_HUB_POSTGRES_PASSWORD=PASSWORD)
 
 
 def test_two_replicas_starting_together_migrate_once_answer_and_stop_cleanly(tmp_path, cluster):

@@ -13,7 +13,6 @@
 import json
 import queue
 import signal
-import sqlite3
 import statistics
 import threading
 import time
@@ -24,6 +23,8 @@ import requests
 
 from conftest import Hub
 from waiting import wait_until
+
+pytestmark = pytest.mark.both_backends
 
 
 class Stream:
@@ -491,10 +492,9 @@ def test_seven_day_ml_trend_is_bounded_keeps_anomalies_and_ends_at_the_newest_sc
             anomalous = i % 997 == 500
             if anomalous:
                 anomalies.add((sub, ts))
-            rows.append((ts, sub, 0.9 if anomalous else (i % 50) / 100, int(anomalous), 1.0, 60.0, 0.01, 60.0, "test"))
-    with sqlite3.connect(hub.data_dir / "hop.sqlite") as db:
-        db.executemany("INSERT INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, "
-                       "baseline_std, latest_value, model_version) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            rows.append((ts, sub, 0.9 if anomalous else (i % 50) / 100, anomalous, 1.0, 60.0, 0.01, 60.0, "test"))
+    hub.sql_many("INSERT INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean, "
+                 "baseline_std, latest_value, model_version) VALUES (?,?,?,?,?,?,?,?,?)", rows)
     hub.start()
     try:
         r = requests.get(hub.url + "/api/query/ml/trend", params={"minutes": 7 * 24 * 60}, headers={"X-API-Key": key},

@@ -3,6 +3,8 @@ page and `next` (with the open-redirect guard), lockout and deactivation message
 import re
 import subprocess
 
+import pytest
+
 from admin_support import (ADMIN_EMAIL, ADMIN_PASSWORD, OPERATOR_PASSWORD, HUB_ENV, admin_hub,  # noqa: F401
                            by_id, create_user, form_login, page_fetch, json_body, visible_text,
                            wait_path, wait_text)
@@ -32,6 +34,7 @@ def test_login_form_is_labelled_and_shows_wrong_password_verbatim(admin_hub, bro
     assert [e for e in console_errors(browser) if "Failed to load resource" not in e] == []
 
 
+@pytest.mark.both_backends
 def test_successful_login_lands_on_portal_or_next(admin_hub, browser):
     form_login(browser, admin_hub.url, ADMIN_EMAIL, ADMIN_PASSWORD)
     assert wait_path(browser, "/portal/").startswith(admin_hub.url + "/portal/")
@@ -53,6 +56,7 @@ def test_next_never_leaves_the_hub(admin_hub, browser):
         assert url.split("#")[0] == admin_hub.url + "/portal/", f"next={hostile!r} led to {url}"
 
 
+@pytest.mark.both_backends
 def test_repeated_failures_show_the_lockout_message(admin_hub, browser):
     create_user(admin_hub, OPERATOR, "Oscar Operator", "operator", OPERATOR_PASSWORD, substations=["SUB001"])
     threshold = int(HUB_ENV["HOP_HUB_LOGIN_MAX_FAILURES"])
@@ -68,10 +72,11 @@ def test_repeated_failures_show_the_lockout_message(admin_hub, browser):
     screenshot(browser, "login-locked")
 
 
+@pytest.mark.both_backends
 def test_deactivated_account_is_told_so(admin_hub, browser):
     create_user(admin_hub, OPERATOR, "Oscar Operator", "operator", OPERATOR_PASSWORD, substations=["SUB001"])
     subprocess.run([str(BIN / "hop-hub"), "users", "deactivate", OPERATOR, "--data-dir", str(admin_hub.data_dir)],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=admin_hub.env)
     form_login(browser, admin_hub.url, OPERATOR, OPERATOR_PASSWORD)
     assert wait_text(browser, "login-error") == "account is deactivated; ask an administrator"
 

@@ -2,12 +2,15 @@
 text, fetched bodies, SSE messages, request URLs), and device text is rendered as text (XSS)."""
 import json
 
+import pytest
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, network_log, record_network, text_of  # noqa: F401 (browser: fixture)
 from portal_support import (TAB_IDS, PortalHub, click_tab, live_state, open_portal, page_text, reading, seed,
                             wait_live_messages, wait_tab)
 from waiting import wait_until
+
+pytestmark = pytest.mark.both_backends
 
 XSS = "<img src=x onerror=window.__xss=1>"
 

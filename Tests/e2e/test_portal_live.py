@@ -3,11 +3,14 @@ the feed's state is shown, it reconnects by itself after a hub restart, and a si
 import statistics
 import time
 
+import pytest
 from selenium.webdriver.common.by import By
 
 from browser import browser, console_errors, text_of  # noqa: F401 (browser: fixture)
 from portal_support import PortalHub, live_state, open_portal, reading, seed, wait_live_messages, wait_tab
 from waiting import wait_until
+
+pytestmark = pytest.mark.both_backends
 
 
 def cell(browser, sub, feeder, quantity) -> str:
@@ -90,6 +93,7 @@ def test_feed_reconnects_after_a_hub_restart_and_shows_its_state(tmp_path, brows
         hub.stop()
 
 
+@pytest.mark.sqlite_only(reason="the page's own timer on a silent feed: no store query differs")
 def test_silent_feed_shows_a_stale_warning_until_data_arrives(tmp_path, browser):
     hub = PortalHub(tmp_path / "hub-data", HOP_HUB_PORTAL_STALE_AFTER_S="5",
                      HOP_HUB_SCORING_ENABLED="false").start()  # scores would be live data too
@@ -106,6 +110,7 @@ def test_silent_feed_shows_a_stale_warning_until_data_arrives(tmp_path, browser)
         hub.stop()
 
 
+@pytest.mark.sqlite_only(reason="the browser blocks the request: the page's retry, not the store, is tested")
 def test_a_tab_that_failed_to_load_retries_by_itself(tmp_path, browser):
     """A tab whose request fails (the browser blocks it; the live feed stays up, so no resync can
     rescue it) shows the error, then loads by itself once requests get through again."""

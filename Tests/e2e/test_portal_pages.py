@@ -9,6 +9,7 @@
 import json
 import pathlib
 
+import pytest
 import requests
 
 from conftest import ROOT
@@ -75,6 +76,7 @@ LAYER = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": None, "geometry": {"type": "Point", "coordinates": [-122.67, 45.52]}}]}
 
 
+@pytest.mark.both_backends
 def test_portal_endpoints_match_their_documented_schemas(hub):
     spec = load_spec()
     admin = hub.create_key("layers-admin", scope="read,admin")

@@ -184,10 +184,10 @@ def test_two_replicas_behind_nginx_survive_a_killed_replica_and_a_database_failo
                         "the rest of this test needs them")
         b.start()
         proxy = ReplicaProxy(tmp_path, [a.port, b.port])
-        reader = a.cli("keys", "create", "--name", "reader", "--all-substations", "--scope", "read").stdout.strip().splitlines()[-1]
+        reader = a.run_cli("keys", "create", "--name", "reader", "--all-substations", "--scope", "read").stdout.strip().splitlines()[-1]
         for n in (1, 2, 3):
             sub = f"SUB00{n}"
-            key = a.cli("keys", "create", "--name", f"edge-{n}", "--substations", sub, "--scope", "ingest")
+            key = a.run_cli("keys", "create", "--name", f"edge-{n}", "--substations", sub, "--scope", "ingest")
             assert key.returncode == 0, key.stderr
             base = tmp_path / f"edge-{n}"
             base.mkdir()

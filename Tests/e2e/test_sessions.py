@@ -1,7 +1,6 @@
 """Portal sessions against a real hub process: login/logout, cookie flags, rotation, CSRF, lockout
 and unlock through the CLI, deactivation ending an open session, and the audit rows of each."""
 import json
-import sqlite3
 import subprocess
 
 import pytest
@@ -9,6 +8,8 @@ import requests
 
 from account_support import FAST_BCRYPT, PASSWORD, create_user, login, users_cli
 from conftest import BIN
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture
@@ -26,13 +27,8 @@ def hub(hub_factory, monkeypatch):
 
 
 def audit(hub, action=None):
-    db = sqlite3.connect(hub.data_dir / "hop.sqlite", timeout=10)
-    try:
-        sql = "SELECT actor, action, target, source_address, outcome, detail FROM audit_log"
-        rows = db.execute(sql + (" WHERE action = ?" if action else "") + " ORDER BY id", (action,) if action else ()).fetchall()
-        return rows
-    finally:
-        db.close()
+    sql = "SELECT actor, action, target, source_address, outcome, detail FROM audit_log"
+    return hub.sql(sql + (" WHERE action = ?" if action else "") + " ORDER BY id", *((action,) if action else ()))
 
 
 def test_login_cookie_flags_session_and_logout(hub):
@@ -51,9 +47,7 @@ def test_login_cookie_flags_session_and_logout(hub):
     info = s.get(hub.url + "/api/session", timeout=5).json()
     assert info["csrf_token"] == user["csrf_token"] and info["default_tab"] == "telemetry"
     # The database holds only a digest of the id.
-    db = sqlite3.connect(hub.data_dir / "hop.sqlite")
-    stored = [row[0] for row in db.execute("SELECT id_hash FROM sessions")]
-    db.close()
+    stored = [row[0] for row in hub.sql("SELECT id_hash FROM sessions")]
     assert cookie not in stored and len(stored) == 1
     assert s.post(hub.url + "/logout", timeout=5).status_code == 403  # no CSRF token
     out = s.post(hub.url + "/logout", headers={"X-CSRF-Token": user["csrf_token"]}, timeout=5)
@@ -155,7 +149,7 @@ def test_cli_list_grant_and_errors(hub):
     assert bad.returncode != 0 and "no user with email" in bad.stderr
     r = subprocess.run([str(BIN / "hop-hub"), "users", "create", "--data-dir", str(hub.data_dir), "--email", "x@example.com",
                         "--name", "X", "--role", "operator", "--substations", "SUB001", "--password-stdin"],
-                       input="password\n", capture_output=True, text=True)
+                       input="password\n", capture_output=True, text=True, env=hub.env)
     assert r.returncode != 0 and "at least 12 characters" in r.stderr
     grants = audit(hub, "user.grant")
     assert grants[-1][0] == "cli" and grants[-1][5] == "substations SUB001→SUB001,SUB002"
