@@ -38,9 +38,7 @@ def test_a_trip_committed_by_a_replica_that_does_not_decide_it_is_mailed_once_by
     try:
         silent.start()
         decider.start()
-        created = silent.cli("keys", "create", "--name", "ops", "--all-substations", "--scope", "ingest,read")
-        assert created.returncode == 0, created.stderr
-        key = created.stdout.strip().splitlines()[-1]
+        key = silent.create_key("ops")
 
         started = time.monotonic()
         event(silent, key, "FEEDER_TRIP", "FDR003")
