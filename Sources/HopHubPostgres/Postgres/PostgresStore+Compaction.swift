@@ -20,6 +20,13 @@ extension PostgresStore: TelemetryCompaction {
             guard try await c.integer("SELECT pg_try_advisory_xact_lock(\(Self.compactionLockKey))::int::int8", logger: logger) == 1 else {
                 return report
             }
+            // No ingest commits into the head while the pass runs (SQLite's single writer gives the
+            // same): a pass reads a block's head rows, then deletes the block's range, each statement
+            // with its own snapshot (READ COMMITTED), so rows of that range committed in between (an
+            // edge replaying a backlog, or any reading older than the cutoff) would be deleted without
+            // having been merged into the chunk. The lock waits for ingest transactions already
+            // writing the head and makes new ones wait for this commit; reads are not blocked.
+            try await c.query("LOCK TABLE telemetry IN SHARE ROW EXCLUSIVE MODE", logger: logger)
             var examined = 0
             var substations: [String] = []
             for row in try await c.rows("SELECT substation_id FROM substations ORDER BY last_seen", logger: logger) {
