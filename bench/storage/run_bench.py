@@ -92,14 +92,18 @@ def edge_substations(edge: int, edges: int, substations: int) -> list[int]:
 
 def generate_edge(job) -> tuple[int, int, int, int, int]:
     """Writes one edge's batches to two files of length-prefixed gzip bodies: the hub's JSON batches
-    and the same readings as Influx line protocol. Returns (edge, batches, readings, hub bytes, vm bytes)."""
+    and the same readings as Influx line protocol. Returns (edge, batches, readings, hub bytes, vm bytes).
+    With args["vm"] false no Influx lines are written; with args["csv"] set (a received_at in epoch ms)
+    the same readings also go to edge{k}.csv as rows of the hub's head table `telemetry`, for COPY."""
     edge, edges, args, start_ms, seconds, out_dir, edge_fields = job
+    with_vm, received_at = args.get("vm", True), args.get("csv")
     subs = edge_substations(edge, edges, args["substations"])
     series = [Series(args["seed"], s, f) for s in subs for f in range(args["feeders"])]
     per_batch_s = max(1, args["batch"] // len(series))
     hub_path, vm_path = out_dir / f"edge{edge}.hub", out_dir / f"edge{edge}.vm"
     batches = readings = hub_bytes = vm_bytes = 0
     edge_name = f"bench-edge-{edge + 1:02d}"
+    csv_out = open(out_dir / f"edge{edge}.csv", "w") if received_at is not None else None
     with open(hub_path, "wb") as hub_out, open(vm_path, "wb") as vm_out:
         for t0 in range(0, seconds, per_batch_s):
             records, lines = [], []
@@ -113,18 +117,25 @@ def generate_edge(job) -> tuple[int, int, int, int, int]:
                     records.append(
                         f'{{"substation_id":"{s.sub}","feeder_id":"{s.feeder}",{extra}"voltage_kv":{v:.2f},'
                         f'"current_a":{i:.1f},"power_mw":{p:.2f},"frequency_hz":{f:.3f},"ts":{ts}}}')
-                    lines.append(
-                        f"telemetry,substation={s.sub},feeder={s.feeder} voltage_kv={v:.2f},current_a={i:.1f},"
-                        f"power_mw={p:.2f},frequency_hz={f:.3f} {ts}\n")
+                    if with_vm:
+                        lines.append(
+                            f"telemetry,substation={s.sub},feeder={s.feeder} voltage_kv={v:.2f},current_a={i:.1f},"
+                            f"power_mw={p:.2f},frequency_hz={f:.3f} {ts}\n")
+                    if csv_out:
+                        place = (f"{s.sub}-{s.feeder},Site {s.sub},45.5231,-122.6765" if edge_fields else ",,,")
+                        csv_out.write(f"{s.sub},{ts},{s.feeder},{place},{v:.2f},{i:.1f},{p:.2f},{f:.3f},{received_at}\n")
             batches += 1
             readings += len(records)
             body = gzip.compress(
                 (f'{{"edge_id":"{edge_name}","seq":{batches},"telemetry":[' + ",".join(records) + "]}").encode(), 6)
             hub_out.write(struct.pack("<II", len(body), len(records)) + body)
             hub_bytes += len(body)
-            body = gzip.compress("".join(lines).encode(), 6)
-            vm_out.write(struct.pack("<II", len(body), len(lines)) + body)
-            vm_bytes += len(body)
+            if with_vm:
+                body = gzip.compress("".join(lines).encode(), 6)
+                vm_out.write(struct.pack("<II", len(body), len(lines)) + body)
+                vm_bytes += len(body)
+    if csv_out:
+        csv_out.close()
     return edge, batches, readings, hub_bytes, vm_bytes
 
 
@@ -261,9 +272,11 @@ def choose_hub(args) -> pathlib.Path:
     return pathlib.Path(bin_dir) / "hop-hub"
 
 
-def seed_scores(db: pathlib.Path, substations: int, start_ms: int, end_ms: int, seed: int) -> int:
+def score_rows(substations: int, start_ms: int, end_ms: int, seed: int) -> list[tuple]:
     """One anomaly score per substation per minute over the dataset, as the hub's scorer writes them
-    (scoring.interval_s 60), so ml/trend is measured on a realistic table. Written before `serve`."""
+    (scoring.interval_s 60), so ml/trend is measured on a realistic table: rows of `scores` (ts,
+    substation_id, anomaly_score, is_anomaly 0/1, z_score, baseline_mean, baseline_std, latest_value,
+    model_version)."""
     rng = random.Random(f"hop-storage-bench-scores:{seed}")
     rows = []
     for minute in range(start_ms - start_ms % 60_000 + 60_000, end_ms, 60_000):
@@ -273,6 +286,12 @@ def seed_scores(db: pathlib.Path, substations: int, start_ms: int, end_ms: int, 
             mean = round(60.0 + rng.gauss(0.0, 0.01), 6)
             rows.append((minute + rng.randrange(0, 50), substation_id(s), score, int(abs(z) >= 2.5), z, mean,
                          abs(rng.gauss(0.01, 0.003)), round(mean + z * 0.01, 3), "zscore-v1"))
+    return rows
+
+
+def seed_scores(db: pathlib.Path, substations: int, start_ms: int, end_ms: int, seed: int) -> int:
+    """score_rows written into the hub's SQLite database before `serve`."""
+    rows = score_rows(substations, start_ms, end_ms, seed)
     with sqlite3.connect(db) as con:
         con.executemany(
             "INSERT OR REPLACE INTO scores (ts, substation_id, anomaly_score, is_anomaly, z_score, baseline_mean,"
@@ -301,44 +320,50 @@ def stored_readings(db: pathlib.Path) -> tuple[int, int]:
     return head, chunked
 
 
-def wait_compaction(db: pathlib.Path, readings: int, quiet_s: float = 30.0, timeout_s: float = 3600.0) -> dict:
+def wait_compaction(counts, quiet_s: float = 30.0, timeout_s: float = 3600.0) -> dict:
     """Waits until the hub's CompactionService has moved the head into chunks (docs/hub-storage.md, "Head
     and chunks"): the head is empty, or has not shrunk for `quiet_s` (readings younger than
-    storage.head_s stay in it). Reads the live database with the sqlite3 CLI (a WAL reader)."""
+    storage.head_s stay in it). `counts()` reads the live store: (head rows, points in chunks)."""
     started = time.monotonic()
-    head, chunked = stored_readings(db)
+    head, chunked = counts()
     last_change, previous = started, head
     while head > 0 and time.monotonic() - last_change < quiet_s:
         if time.monotonic() - started > timeout_s:
             raise BenchError(f"compaction did not settle within {timeout_s:.0f} s ({head:,} readings in the head)")
         time.sleep(1.0)
-        head, chunked = stored_readings(db)
+        head, chunked = counts()
         if head != previous:
             last_change, previous = time.monotonic(), head
     settled = (last_change if head > 0 else time.monotonic()) - started
     return {"seconds": settled, "head": head, "chunked": chunked}
 
 
-def run_hub(args, procs: Processes, work: pathlib.Path, files, readings: int, start_ms: int, end_ms: int) -> dict:
-    result: dict = {}
-    hub_bin = choose_hub(args)
-    data, port = work / "hub-data", free_port()
-    url = f"http://127.0.0.1:{port}"
-    version = subprocess.run([str(hub_bin), "--version"], capture_output=True, text=True).stdout.strip()
-    result["version"] = version
-    print(f"hub: {hub_bin} ({version}), data dir {data}, {url}", flush=True)
+def create_key(hub_bin: pathlib.Path, data: pathlib.Path, name: str, scope: str, env=None) -> str:
+    """`hop-hub keys create` with every substation; returns the key. `env` selects the store (PostgreSQL)."""
+    out = subprocess.run([str(hub_bin), "keys", "create", "--data-dir", str(data), "--name", name,
+                          "--all-substations", "--scope", scope], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise BenchError(f"hop-hub keys create failed: {out.stderr.strip()}")
+    return out.stdout.strip().splitlines()[-1]
 
-    def key(name: str, scope: str) -> str:
-        out = subprocess.run([str(hub_bin), "keys", "create", "--data-dir", str(data), "--name", name,
-                              "--all-substations", "--scope", scope], capture_output=True, text=True)
-        if out.returncode != 0:
-            raise BenchError(f"hop-hub keys create failed: {out.stderr.strip()}")
-        return out.stdout.strip().splitlines()[-1]
 
-    ingest_key, read_key = key("bench-ingest", "ingest,read"), key("bench-read", "read")
-    if args.scores:
-        n = seed_scores(data / "hop.sqlite", args.substations, start_ms, end_ms, args.seed)
-        print(f"  seeded {n:,} anomaly scores (1/substation/minute) for ml/trend", flush=True)
+def check_batch(r: requests.Response, count: int):
+    """A batch answer that stored every reading, or what was wrong with it."""
+    if not 200 <= r.status_code < 300:
+        return f"HTTP {r.status_code}: {r.text[:300]}"
+    answer = r.json()
+    if answer.get("duplicate"):
+        return f"answered duplicate: {answer}"
+    if answer.get("telemetry") != count:
+        return f"stored {answer.get('telemetry')} of {count}: {answer}"
+    return None
+
+
+BATCH_HEADERS = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+
+
+def hub_env(args) -> dict:
+    """The environment every measured hub runs with (the store's settings are added by the caller)."""
     env = dict(os.environ)
     # telemetry/latest answers readings of the last query.latest_window_s seconds (default 60); the
     # dataset ends when the run starts, so the window is widened for the answer to hold every feeder
@@ -351,25 +376,31 @@ def run_hub(args, procs: Processes, work: pathlib.Path, files, readings: int, st
     for setting in args.hub_env:
         name, _, value = setting.partition("=")
         env[name] = value
+    return env
+
+
+def run_hub(args, procs: Processes, work: pathlib.Path, files, readings: int, start_ms: int, end_ms: int) -> dict:
+    result: dict = {}
+    hub_bin = choose_hub(args)
+    data, port = work / "hub-data", free_port()
+    url = f"http://127.0.0.1:{port}"
+    version = subprocess.run([str(hub_bin), "--version"], capture_output=True, text=True).stdout.strip()
+    result["version"] = version
+    print(f"hub: {hub_bin} ({version}), data dir {data}, {url}", flush=True)
+
+    ingest_key = create_key(hub_bin, data, "bench-ingest", "ingest,read")
+    read_key = create_key(hub_bin, data, "bench-read", "read")
+    if args.scores:
+        n = seed_scores(data / "hop.sqlite", args.substations, start_ms, end_ms, args.seed)
+        print(f"  seeded {n:,} anomaly scores (1/substation/minute) for ml/trend", flush=True)
+    env = hub_env(args)
     log = work / "hub.log"
     hub = procs.start([str(hub_bin), "serve", "--data-dir", str(data), "--listen", f"127.0.0.1:{port}"], log, env)
     wait_http(url + "/api/health", hub, log, "hop-hub")
 
-    def check(r: requests.Response, count: int):
-        if not 200 <= r.status_code < 300:
-            return f"HTTP {r.status_code}: {r.text[:300]}"
-        answer = r.json()
-        if answer.get("duplicate"):
-            return f"answered duplicate: {answer}"
-        if answer.get("telemetry") != count:
-            return f"stored {answer.get('telemetry')} of {count}: {answer}"
-        return None
-
     print(f"  ingesting {readings:,} readings as {len(files)} edges ...", flush=True)
     load_before = os.getloadavg()[0]
-    elapsed = post_all(url + "/api/ingest/batch", files,
-                       {"X-API-Key": ingest_key, "Content-Type": "application/json", "Content-Encoding": "gzip"},
-                       check)
+    elapsed = post_all(url + "/api/ingest/batch", files, {"X-API-Key": ingest_key, **BATCH_HEADERS}, check_batch)
     result["ingest_s"] = elapsed
     result["ingest_rate"] = readings / elapsed
     print(f"  ingested in {elapsed:.1f} s: {readings / elapsed:,.0f} readings/s "
@@ -382,12 +413,56 @@ def run_hub(args, procs: Processes, work: pathlib.Path, files, readings: int, st
     if has_chunk_table(db):
         print(f"  after ingest: {head:,} readings in the head, {chunked:,} in chunks; waiting for compaction ...",
               flush=True)
-        result["compaction"] = wait_compaction(db, readings)
+        # the sqlite3 CLI reads the live database as a WAL reader
+        result["compaction"] = wait_compaction(lambda: stored_readings(db))
         c = result["compaction"]
         print(f"  compaction settled {c['seconds']:.1f} s after ingest: {c['head']:,} in the head, "
               f"{c['chunked']:,} in chunks", flush=True)
 
-    # Query latency, on one persistent connection.
+    measure_queries(url, read_key, args, result)
+    result["size_running"] = dir_bytes(data)
+
+    started = time.monotonic()
+    rc = Processes.stop(hub, timeout=120)
+    result["stop_s"] = time.monotonic() - started
+    if rc != 0:
+        raise BenchError(f"hop-hub exited with {rc} after SIGTERM; see {log}")
+    result["size_stopped"] = dir_bytes(data)
+    sqlite_cli(db, "PRAGMA wal_checkpoint(TRUNCATE)")
+    result["files"] = {p.name: p.stat().st_size for p in sorted(data.iterdir()) if p.is_file()}
+    size = dir_bytes(data)
+    head, chunked = stored_readings(db)
+    stored = head + chunked
+    if stored != readings:
+        raise BenchError(f"hub stores {stored:,} readings ({head:,} in the head, {chunked:,} in chunks), "
+                         f"sent {readings:,}")
+    result["head"], result["chunked"] = head, chunked
+    result["stored"] = stored
+    result["size"] = size
+    result["bytes_per_reading"] = size / stored
+    page_size = int(sqlite_cli(db, "PRAGMA page_size").strip())
+    free_pages = int(sqlite_cli(db, "PRAGMA freelist_count").strip())
+    result["page_size"], result["free_bytes"] = page_size, free_pages * page_size
+    try:
+        rows = sqlite_cli(db, "SELECT name, SUM(pgsize), SUM(unused), COUNT(*) FROM dbstat GROUP BY name "
+                              "ORDER BY 2 DESC")
+        result["tables"] = [(n, int(b), int(u), int(c)) for n, b, u, c in
+                            (line.split("|") for line in rows.splitlines() if line)]
+        kinds = dict(line.split("|", 1) for line in sqlite_cli(
+            db, "SELECT name, type || ' ' || tbl_name FROM sqlite_schema").splitlines() if "|" in line)
+        result["kinds"] = kinds
+    except BenchError as e:
+        print(f"  dbstat not available ({e}); file sizes only", flush=True)
+        result["tables"] = None
+    result["rows_1m"] = int(sqlite_cli(db, "SELECT count(*) FROM telemetry_1m").strip())
+    result["scores"] = int(sqlite_cli(db, "SELECT count(*) FROM scores").strip())
+    return result
+
+
+def measure_queries(url: str, read_key: str, args, result: dict):
+    """The dashboard queries, each --runs times after two warm-up runs, on one persistent connection;
+    sets result["queries"] (client-side p50/p95/max, answer shape, the hub's own mean), "minutes" and
+    "metrics" (the hub's ingest, writer and compaction counters)."""
     session = requests.Session()
     session.headers["X-API-Key"] = read_key
     minutes = min(10080, max(1, args.hours * 60))
@@ -447,43 +522,6 @@ def run_hub(args, procs: Processes, work: pathlib.Path, files, readings: int, st
                                              "hop_writer_group", "hop_database_size",
                                              "hop_compacted"))
                          and "_bucket{" not in line]
-    result["size_running"] = dir_bytes(data)
-
-    started = time.monotonic()
-    rc = Processes.stop(hub, timeout=120)
-    result["stop_s"] = time.monotonic() - started
-    if rc != 0:
-        raise BenchError(f"hop-hub exited with {rc} after SIGTERM; see {log}")
-    result["size_stopped"] = dir_bytes(data)
-    sqlite_cli(db, "PRAGMA wal_checkpoint(TRUNCATE)")
-    result["files"] = {p.name: p.stat().st_size for p in sorted(data.iterdir()) if p.is_file()}
-    size = dir_bytes(data)
-    head, chunked = stored_readings(db)
-    stored = head + chunked
-    if stored != readings:
-        raise BenchError(f"hub stores {stored:,} readings ({head:,} in the head, {chunked:,} in chunks), "
-                         f"sent {readings:,}")
-    result["head"], result["chunked"] = head, chunked
-    result["stored"] = stored
-    result["size"] = size
-    result["bytes_per_reading"] = size / stored
-    page_size = int(sqlite_cli(db, "PRAGMA page_size").strip())
-    free_pages = int(sqlite_cli(db, "PRAGMA freelist_count").strip())
-    result["page_size"], result["free_bytes"] = page_size, free_pages * page_size
-    try:
-        rows = sqlite_cli(db, "SELECT name, SUM(pgsize), SUM(unused), COUNT(*) FROM dbstat GROUP BY name "
-                              "ORDER BY 2 DESC")
-        result["tables"] = [(n, int(b), int(u), int(c)) for n, b, u, c in
-                            (line.split("|") for line in rows.splitlines() if line)]
-        kinds = dict(line.split("|", 1) for line in sqlite_cli(
-            db, "SELECT name, type || ' ' || tbl_name FROM sqlite_schema").splitlines() if "|" in line)
-        result["kinds"] = kinds
-    except BenchError as e:
-        print(f"  dbstat not available ({e}); file sizes only", flush=True)
-        result["tables"] = None
-    result["rows_1m"] = int(sqlite_cli(db, "SELECT count(*) FROM telemetry_1m").strip())
-    result["scores"] = int(sqlite_cli(db, "SELECT count(*) FROM scores").strip())
-    return result
 
 
 def compacted_readings(url: str) -> float:

@@ -37,19 +37,29 @@ extension PostgresStore: TelemetryCompaction {
                     if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - openBlockDelayMs { break }
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
                     let byFeeder = try await Self.headPoints(c, substation: substation, from: start, before: end, logger: logger)
-                    var moved: [String] = []
-                    for (feeder, fresh) in byFeeder {
+                    var moved: (feeders: [String], ts: [Int64], received: [Int64]) = ([], [], [])
+                    for (feeder, fresh, received) in byFeeder {
                         if try await Self.compactBlock(
                             c, substation: substation, feeder: feeder, start: start, end: end, fresh: fresh, into: &report, logger: logger)
                         {
-                            moved.append(feeder)
+                            moved.feeders.append(contentsOf: repeatElement(feeder, count: fresh.count))
+                            moved.ts.append(contentsOf: fresh.map(\.ts))
+                            moved.received.append(contentsOf: received)
                         }
                     }
+                    // Exactly the rows merged into the chunks, not the block's range: ingest does not
+                    // wait for compaction, and each statement here has its own snapshot (READ
+                    // COMMITTED), so rows of the range committed since they were read (an edge
+                    // replaying a backlog older than the cutoff) or rewritten since (same key, later
+                    // `received_at`) stay in the head for the next pass to merge.
                     report.readings += Int(try await c.integer(
                         """
                         WITH moved AS (
-                          DELETE FROM telemetry WHERE substation_id = \(substation) AND ts >= \(start) AND ts < \(end)
-                            AND feeder_id = ANY(\(moved)::text[]) RETURNING 1)
+                          DELETE FROM telemetry t
+                          USING unnest(\(moved.feeders)::text[], \(moved.ts)::int8[], \(moved.received)::int8[]) AS r(feeder_id, ts, received_at)
+                          WHERE t.substation_id = \(substation) AND t.ts = r.ts AND t.feeder_id = r.feeder_id
+                            AND t.received_at = r.received_at
+                          RETURNING 1)
                         SELECT count(*) FROM moved
                         """, logger: logger))
                     examined += byFeeder.count
@@ -102,20 +112,22 @@ extension PostgresStore: TelemetryCompaction {
     }
 
     /// Head rows of one substation in `[from, before)` as chunk points per feeder (ordered by
-    /// feeder), each feeder's ordered by time: one range of the head's primary key.
+    /// feeder), each feeder's ordered by time, with each row's `received_at`: one range of the
+    /// head's primary key.
     static func headPoints(_ c: PostgresConnection, substation: String, from: Int64, before: Int64, logger: Logger) async throws
-        -> [(feeder: String, points: [ChunkPoint])]
+        -> [(feeder: String, points: [ChunkPoint], received: [Int64])]
     {
-        var points: [String: [ChunkPoint]] = [:]
+        var points: [String: ([ChunkPoint], [Int64])] = [:]
         for row in try await c.rows(
             """
-            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
+            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz, received_at FROM telemetry
             WHERE substation_id = \(substation) AND ts >= \(from) AND ts < \(before) ORDER BY ts, feeder_id
             """, logger: logger)
         {
-            let (feeder, ts, v, i, p, f) = try row.decode((String, Int64, Double?, Double?, Double?, Double?).self)
-            points[feeder, default: []].append(ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f))
+            let (feeder, ts, v, i, p, f, received) = try row.decode((String, Int64, Double?, Double?, Double?, Double?, Int64).self)
+            points[feeder, default: ([], [])].0.append(ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f))
+            points[feeder, default: ([], [])].1.append(received)
         }
-        return points.keys.sorted().map { ($0, points[$0]!) }
+        return points.keys.sorted().map { ($0, points[$0]!.0, points[$0]!.1) }
     }
 }
