@@ -22,7 +22,7 @@ final class MigrateOutput: Sendable {
         switch event {
         case .copying(let table, let sourceRows, let alreadyCopied):
             lastLine.withLock { $0 = nil }
-            progress(alreadyCopied > 0 ? "\(table): resuming after \(alreadyCopied) of \(sourceRows) rows" : "\(table): \(sourceRows) rows")
+            if alreadyCopied > 0 { progress("\(table): resuming after \(alreadyCopied) of \(sourceRows) rows") }
         case .batch(let table, let copied, let sourceRows, let rate):
             let due = lastLine.withLock { last in
                 let now = ContinuousClock.now
@@ -31,6 +31,8 @@ final class MigrateOutput: Sendable {
                 return true
             }
             if due { progress("\(table): \(copied)/\(sourceRows) rows (\(percent(copied, sourceRows))), \(Int(rate)) rows/s") }
+        case .copied(let copy) where copy.sourceRows == 0:
+            progress("\(copy.table): empty")
         case .copied(let copy):
             progress("\(copy.table): \(copy.copiedRows) rows copied in \(String(format: "%.1f", copy.seconds)) s (\(Int(copy.rowsPerSecond)) rows/s)")
         case .checked(let check):

@@ -117,8 +117,8 @@ public struct HubMigrator: Sendable {
                 batches += 1
                 observe(.batch(table: table.name, copied: marker.rowsCopied, sourceRows: total, rowsPerSecond: rate))
             }
-            if marker.finished { break }
             if let limit = options.stopAfterBatches, batches >= limit { throw MigrationError.interrupted(batches: batches) }
+            if marker.finished { break }
             pending = try await next
         }
         let result = MigrationReport.Copy(

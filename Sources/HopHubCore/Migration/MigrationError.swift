@@ -9,8 +9,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
     case unknownTables([String])
     /// The source lacks tables this release copies: its schema is older.
     case missingTables([String])
-    /// The source database still has a write-ahead log: a hub may be running on it.
-    case sourceInUse(path: String)
+    /// Another process (its id) has the source database open: a hub is running on it.
+    case sourceInUse(path: String, process: Int)
     /// A test seam stopped the copy after this many batches.
     case interrupted(batches: Int)
 
@@ -40,9 +40,9 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
         case .missingTables(let names):
             return "the source lacks tables: \(names.joined(separator: ", ")); its schema is older than this release: "
                 + "start and stop this release's hub on it once (it migrates the file), then run migrate again"
-        case .sourceInUse(let path):
-            return "\(path)-wal is not empty: a hub may still be running on this data directory, or it stopped without "
-                + "closing the database; stop the hub (or start and stop it cleanly once) and run migrate again"
+        case .sourceInUse(let path, let process):
+            return "\(path) is open in process \(process) (a hub running on this data directory?): "
+                + "stop it, then run migrate again"
         case .interrupted(let batches):
             return "interrupted after \(batches) batches (run again to resume)"
         }

@@ -9,13 +9,11 @@ public final class SQLiteMigrationSource: MigrationSource {
     let queue: DatabaseQueue
     public let description: String
 
-    /// Opens `path` read-only. Throws `MigrationError.sourceInUse` when its write-ahead log is not
-    /// empty: a hub is running on it (or stopped without closing it), and the copy would miss
-    /// whatever the hub writes meanwhile.
+    /// Opens `path` read-only. Throws `MigrationError.sourceInUse` when another process has the
+    /// database open (`SQLiteOpenCheck`): a running hub would go on writing what is being copied.
     public init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw SQLiteMigrationSourceError.noDatabase(path: path) }
-        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber
-        if let wal, wal.int64Value > 0 { throw MigrationError.sourceInUse(path: path) }
+        if let process = SQLiteOpenCheck.processHolding(databaseAt: path) { throw MigrationError.sourceInUse(path: path, process: process) }
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
