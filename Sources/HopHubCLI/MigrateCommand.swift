@@ -14,10 +14,13 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Copy an SQLite hub's data into PostgreSQL, then verify the copy.",
         discussion: """
-            Reads DIR/hop.sqlite read-only (stop the hub first: the command refuses a database whose \
-            write-ahead log is not empty) and copies every table users care about into the PostgreSQL \
+            Reads DIR/hop.sqlite of --data-dir DIR (required: the source, whatever data_dir the \
+            configuration names) read-only, and copies every table users care about into the PostgreSQL \
             database of --postgres-url, or of postgres.url in --config / HOP_HUB_POSTGRES_URL. The \
-            password comes only from HOP_HUB_POSTGRES_PASSWORD. The target's schema is created if missing.
+            password comes only from HOP_HUB_POSTGRES_PASSWORD. The target's schema is created if \
+            missing. Stop the hub first: a database another process has open is refused.
+
+              hop-hub migrate --data-dir /var/lib/hop-hub --postgres-url postgres://hop@db1:5432/hop
 
             The copy goes table by table in key order, in batches each committed with a progress marker \
             (table hop_migration_progress on the target): an interrupted run (Ctrl-C, kill, lost \
@@ -25,8 +28,8 @@ struct MigrateCommand: AsyncParsableCommand {
             whose tables already hold rows is refused unless --into-non-empty.
 
             At the end every table's row count and checksum are compared on both sides and printed; \
-            any difference names the table and exits with status 1. Running again after a complete \
-            copy only verifies. Map layers (DIR/layers) are files, not rows: copy them to the new \
+            any difference names the table and exits with status 1 (other failures: status 64 for bad \
+            arguments, 1 with the error on stderr). Running again after a complete copy only verifies. Map layers (DIR/layers) are files, not rows: copy them to the new \
             hub's data directory yourself.
             """)
 

@@ -60,6 +60,7 @@ final class MigrateOutput: Sendable {
             case (true, .contains): result = "ok (every source row is there)"
             case (false, .equal): result = check.sourceChecksum == check.targetChecksum ? "MISMATCH (count)" : "MISMATCH (checksum)"
             case (false, .contains): result = "MISMATCH (\(check.missingRows ?? 0) source rows missing)"
+            case (_, .notCopied): result = "not copied (its parent table held rows before the copy)"
             }
             print(check.table.padding(24) + "\(check.sourceRows)".padding(13) + "\(check.targetRows)".padding(13)
                 + String(check.sourceChecksum.prefix(16)).padding(18) + result)

@@ -37,6 +37,8 @@ public struct MigrationReport: Sendable, Encodable, Hashable {
             case equal
             /// The target held rows before the copy (`--into-non-empty`): every source row must be there.
             case contains
+            /// Not copied: the table it refers to held rows on the target before the copy.
+            case notCopied
         }
 
         public var table: String

@@ -35,11 +35,16 @@ public struct MigrationTable: Sendable, Hashable {
     public var key: [String]
     /// The identity column on PostgreSQL (`id`), whose sequence is advanced after the copy.
     public var identity: String?
+    /// The table whose ids this one's rows refer to (`sessions` → `users`). When that table held
+    /// rows on the target before the copy (`--into-non-empty`), an id may name another row there,
+    /// so this table is not copied at all (a session would otherwise log in as another user).
+    public var parent: String?
 
-    public init(_ name: String, key: [String], identity: String? = nil, _ columns: [MigrationColumn]) {
+    public init(_ name: String, key: [String], identity: String? = nil, parent: String? = nil, _ columns: [MigrationColumn]) {
         self.name = name
         self.key = key
         self.identity = identity
+        self.parent = parent
         self.columns = columns
     }
 

@@ -129,7 +129,7 @@ public enum MigrationTables {
                 .init("updated_at", .integer),
             ]),
         MigrationTable(
-            "sessions", key: ["id_hash"],
+            "sessions", key: ["id_hash"], parent: "users",
             [
                 .init("id_hash", .text), .init("user_id", .integer), .init("csrf_token", .text), .init("created_at", .integer),
                 .init("last_seen", .integer), .init("expires_at", .integer),
@@ -185,7 +185,7 @@ public enum MigrationTables {
                 .init("message", .text), .init("updated_at", .integer),
             ]),
         MigrationTable(
-            "alarm_history", key: ["id"], identity: "id",
+            "alarm_history", key: ["id"], identity: "id", parent: "alarms",
             [
                 .init("id", .integer), .init("alarm_id", .integer), .init("at", .integer), .init("recorded_at", .integer),
                 .init("event", .text), .init("state", .text), .init("actor", .text), .init("comment", .text),

@@ -89,6 +89,23 @@ struct MigrationTests {
         #expect(report.checks.filter { $0.table != "substations" }.allSatisfy { $0.mode == .equal })
     }
 
+    @Test func intoATargetWithUsersNoSessionIsCopiedAndTheUserWhoseIdIsTakenIsNamed() async throws {
+        let fixture = try await MigrationFixture.make()
+        try await fixture.executeOnTarget(
+            """
+            INSERT INTO users (email, name, role, substations, password_hash, created_at, updated_at)
+            VALUES ('someone@else.example', 'Someone', 'admin', '*', 'x', 1, 1)
+            """)
+        let report = try await fixture.migrate(HubMigrator.Options(batchSize: 500, intoNonEmpty: true))
+        // The target's user took id 1: the source's user 1 is not added, and named.
+        #expect(report.mismatches == ["users"])
+        #expect(report.checks.first { $0.table == "users" }?.missingRows == 1)
+        // A copied session might have pointed at the target's user 1: none is copied.
+        let sessions = try #require(report.checks.first { $0.table == "sessions" })
+        #expect(sessions.mode == .notCopied && sessions.matches && sessions.targetRows == 0 && sessions.sourceRows == 1)
+        #expect(try await fixture.targetCounts()["sessions"] == 0)
+    }
+
     @Test func anInterruptedCopyResumesWhereItStoppedWithoutDuplicates() async throws {
         let fixture = try await MigrationFixture.make()
         let before = try await fixture.sourceCounts()
