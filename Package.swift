@@ -114,7 +114,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "HopHubCLI",
-            dependencies: ["HopHub", "HopHubCore", "HopHubSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["HopHub", "HopHubCore", "HopHubSQLite", "HopHubPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -10,5 +10,7 @@ struct HopHubCommand: AsyncParsableCommand {
         commandName: "hop-hub",
         abstract: "Hop hub: telemetry ingest, storage, query API and portal.",
         version: HubVersion.current,
-        subcommands: [ServeCommand.self, KeysCommand.self, AlertsCommand.self, AuditCommand.self, UsersCommand.self])
+        subcommands: [
+            ServeCommand.self, KeysCommand.self, AlertsCommand.self, AuditCommand.self, UsersCommand.self, MigrateCommand.self,
+        ])
 }

@@ -22,7 +22,7 @@ struct DataOptions: ParsableArguments {
         }
         values.merge(environment: env, prefix: HubConfiguration.environmentPrefix, knownKeys: HubConfiguration.keys)
         if let dataDir { values.set("data_dir", dataDir, origin: "flag --data-dir") }
-        for (key, value) in flags { values.set(key, value, origin: "flag --\(key.replacingOccurrences(of: "_", with: "-"))") }
+        for (key, value) in flags { values.set(key, value, origin: "flag --\(key.replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: ".", with: "-"))") }
         return try HubConfiguration(values: values, environment: env)
     }
 
