@@ -165,6 +165,13 @@ public enum MigrationTables {
         MigrationTable(
             "alert_trips", key: ["substation_id", "feeder_id"],
             [.init("substation_id", .text), .init("feeder_id", .text), .init("sent_at", .integer)]),
+        // Alerts not decided yet: the new hub decides them (a claim the old hub held has expired).
+        MigrationTable(
+            "alert_pending", key: ["event_id"],
+            [.init("event_id", .integer), .init("created_at", .integer), .init("claimed_until", .integer)]),
+        MigrationTable(
+            "alert_pending_scores", key: ["substation_id", "ts"],
+            [.init("substation_id", .text), .init("ts", .integer), .init("created_at", .integer), .init("claimed_until", .integer)]),
         MigrationTable(
             "alert_outbox", key: ["id"], identity: "id",
             [

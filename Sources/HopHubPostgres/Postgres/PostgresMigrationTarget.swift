@@ -119,9 +119,11 @@ public struct PostgresMigrationTarget: MigrationTarget {
         }
     }
 
-    func transaction<Result: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         do {
-            return try await PostgresStore.transaction(store.client, logger: logger, body)
+            return try await PostgresStore.transaction(store.client, closes: store.primary.closes, logger: logger, body)
         } catch {
             throw store.storeError(error, operation: operation)
         }

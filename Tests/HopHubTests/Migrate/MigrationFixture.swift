@@ -60,6 +60,9 @@ struct MigrationFixture: Sendable {
         await alarms.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "FDR001", ts: now - 5 * minute)])
         await alarms.eventsStored([AlertFixtures.event("FEEDER_TRIP", feeder: "FDR002", ts: now - 4 * minute)])
         await alarms.eventsStored([AlertFixtures.event("FEEDER_RESTORE", feeder: "FDR002", severity: "INFO", ts: now - 3 * minute)])
+        // A trip and an anomaly the old hub stored but did not decide: their pending rows move too.
+        #expect(try await store.commit([PendingAlertContractTests.tripBatch(feeder: "FDR004", at: now - 2 * minute)]) == [.stored])
+        try await store.writeScores([PendingAlertContractTests.score("SUB002", at: now - 2 * minute, z: 4.5)])
         // A lease of the old hub: not copied (the new hub takes its own).
         #expect(try await store.acquireLease("scorer", holder: "old-hub", now: now, ttlMs: 60_000))
         try await store.close()
