@@ -29,6 +29,18 @@ public enum SuppressReason: String, Sendable, Hashable {
     case shelved
     /// The candidate's alarm is out of service.
     case outOfService = "out_of_service"
+
+    /// The alert log's detail for `candidate` suppressed for this reason.
+    public func detail(for c: AlertCandidate, policy: AlertPolicy) -> String {
+        switch self {
+        case .cooldown: return "\(c.kind.rawValue) \(c.source): within the \(policy.cooldownMs(c.kind) / 1000) s cooldown"
+        case .globalCap: return "\(c.kind.capGroup) cap of \(policy.capPerHour(c.kind)) per hour reached"
+        case .noTripAlert: return "no trip alert was sent for \(c.source)"
+        case .noRecipients: return "no recipients configured (alerts.recipients)"
+        case .shelved: return "the \(c.alarmKey?.description ?? c.source) alarm is shelved"
+        case .outOfService: return "the \(c.alarmKey?.description ?? c.source) alarm is out of service"
+        }
+    }
 }
 
 /// The seed's rules as a pure function of a candidate and the stored state.

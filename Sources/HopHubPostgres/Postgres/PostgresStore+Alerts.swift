@@ -19,7 +19,7 @@ extension PostgresStore: AlertStore {
             let state = try await Self.alertState(c, candidate, now: now, logger: logger)
             var reason = policy.verdict(candidate, state: state, now: now)
             if reason == nil, message.recipients.isEmpty { reason = .noRecipients }
-            let detail = reason.map { Self.suppressDetail($0, candidate, policy: policy) } ?? message.subject
+            let detail = reason.map { $0.detail(for: candidate, policy: policy) } ?? message.subject
             let outcome = reason == nil ? "sent" : "suppressed"
             let logID = try await c.integer(
                 """
@@ -89,17 +89,6 @@ extension PostgresStore: AlertStore {
             INSERT INTO alert_outbox (log_id, recipients, subject, body, created_at, next_attempt_at)
             VALUES (\(logID), \(message.recipients.joined(separator: ",")), \(message.subject), \(message.body), \(now), \(now))
             """, logger: logger)
-    }
-
-    static func suppressDetail(_ reason: SuppressReason, _ c: AlertCandidate, policy: AlertPolicy) -> String {
-        switch reason {
-        case .cooldown: return "\(c.kind.rawValue) \(c.source): within the \(policy.cooldownMs(c.kind) / 1000) s cooldown"
-        case .globalCap: return "\(c.kind.capGroup) cap of \(policy.capPerHour(c.kind)) per hour reached"
-        case .noTripAlert: return "no trip alert was sent for \(c.source)"
-        case .noRecipients: return "no recipients configured (alerts.recipients)"
-        case .shelved: return "the \(c.alarmKey?.description ?? c.source) alarm is shelved"
-        case .outOfService: return "the \(c.alarmKey?.description ?? c.source) alarm is out of service"
-        }
     }
 
     public func alertLog(since: Int64, scope: SubstationScope, limit: Int) async throws -> [AlertLogEntry] {

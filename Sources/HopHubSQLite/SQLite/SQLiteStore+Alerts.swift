@@ -12,7 +12,7 @@ extension SQLiteStore: AlertStore {
             let state = try Self.alertState(db, candidate, now: now)
             var reason = policy.verdict(candidate, state: state, now: now)
             if reason == nil, message.recipients.isEmpty { reason = .noRecipients }
-            let detail = reason.map { Self.suppressDetail($0, candidate, policy: policy) } ?? message.subject
+            let detail = reason.map { $0.detail(for: candidate, policy: policy) } ?? message.subject
             try db.execute(
                 sql: """
                     INSERT INTO alert_log (decided_at, kind, cap_group, substation_id, feeder_id, outcome, reason, source_ts, detail)
@@ -81,17 +81,6 @@ extension SQLiteStore: AlertStore {
                 VALUES (?,?,?,?,?,?)
                 """,
             arguments: [logID, message.recipients.joined(separator: ","), message.subject, message.body, now, now])
-    }
-
-    static func suppressDetail(_ reason: SuppressReason, _ c: AlertCandidate, policy: AlertPolicy) -> String {
-        switch reason {
-        case .cooldown: return "\(c.kind.rawValue) \(c.source): within the \(policy.cooldownMs(c.kind) / 1000) s cooldown"
-        case .globalCap: return "\(c.kind.capGroup) cap of \(policy.capPerHour(c.kind)) per hour reached"
-        case .noTripAlert: return "no trip alert was sent for \(c.source)"
-        case .noRecipients: return "no recipients configured (alerts.recipients)"
-        case .shelved: return "the \(c.alarmKey?.description ?? c.source) alarm is shelved"
-        case .outOfService: return "the \(c.alarmKey?.description ?? c.source) alarm is out of service"
-        }
     }
 
     public func alertLog(since: Int64, scope: SubstationScope, limit: Int) async throws -> [AlertLogEntry] {
