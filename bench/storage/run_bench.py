@@ -788,8 +788,10 @@ def report(args, readings: int, span: str, gen: dict, hub: dict | None, vm: dict
     print(line)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def dataset_parser(description: str) -> argparse.ArgumentParser:
+    """The options of the dataset, the edges posting it, the query runs and the hub binary, shared
+    with run_pg_bench.py (checked by `dataset_args`)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--substations", type=int, default=20)
     ap.add_argument("--feeders", type=int, default=4, help="feeders per substation")
     ap.add_argument("--hours", type=int, default=6, help="span of the dataset, ending now (168 for the 7-day variant)")
@@ -798,6 +800,20 @@ def main():
     ap.add_argument("--batch", type=int, default=2000, help="readings per batch (rounded down to whole seconds)")
     ap.add_argument("--runs", type=int, default=30, help="runs of each query (after two warm-up runs)")
     ap.add_argument("--hub", help="hop-hub binary to use (default: swift build -c release --product hop-hub)")
+    return ap
+
+
+def dataset_args(ap: argparse.ArgumentParser) -> argparse.Namespace:
+    """Parsed options, sizes checked; no more edges than substations."""
+    args = ap.parse_args()
+    if min(args.substations, args.feeders, args.hours, args.edges, args.batch, args.runs) < 1:
+        ap.error("sizes must be ≥ 1")
+    args.edges = min(args.edges, args.substations)
+    return args
+
+
+def main():
+    ap = dataset_parser(__doc__.split("\n\n")[0])
     ap.add_argument("--skip-hub", action="store_true")
     ap.add_argument("--skip-vm", action="store_true")
     ap.add_argument("--no-scores", dest="scores", action="store_false",
@@ -811,10 +827,7 @@ def main():
     ap.add_argument("--compaction-rate", action="store_true",
                     help="also measure compaction alone: ingest with compaction held off, restart, time the head "
                          "emptying (needs --hours ≤ 24: the held-off head keeps at most a day)")
-    args = ap.parse_args()
-    if min(args.substations, args.feeders, args.hours, args.edges, args.batch, args.runs) < 1:
-        ap.error("sizes must be ≥ 1")
-    args.edges = min(args.edges, args.substations)
+    args = dataset_args(ap)
 
     wall = time.monotonic()
     work = pathlib.Path(tempfile.mkdtemp(prefix="hop-storage-bench-"))

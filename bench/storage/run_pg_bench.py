@@ -19,7 +19,6 @@ side by side in one run:
 Exits non-zero only on errors (a refused batch, a missing reading, a process that would not start).
 See bench/storage/README.md.
 """
-import argparse
 import multiprocessing
 import os
 import pathlib
@@ -33,8 +32,8 @@ import time
 
 import requests
 
-from run_bench import (BATCH_HEADERS, ROOT, BenchError, Processes, check_batch, choose_hub, create_key,
-                       generate_edge, hub_env, mb, measure_queries, post_all, score_rows, TARGET_P95_MS,
+from run_bench import (BATCH_HEADERS, ROOT, BenchError, Processes, check_batch, choose_hub, create_key, dataset_args,
+                       dataset_parser, generate_edge, hub_env, mb, measure_queries, post_all, score_rows, TARGET_P95_MS,
                        free_port, wait_compaction, wait_http)
 
 TARGET_BYTES_PER_READING = 8.0
@@ -387,15 +386,7 @@ def report(args, readings: int, span: str, gen: dict, settings: dict, runs: list
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--substations", type=int, default=20)
-    ap.add_argument("--feeders", type=int, default=4, help="feeders per substation")
-    ap.add_argument("--hours", type=int, default=6, help="span of the dataset, ending now (168 for the 7-day variant)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--edges", type=int, default=4, help="concurrent edges; edge k owns substations k, k+E, …")
-    ap.add_argument("--batch", type=int, default=2000, help="readings per batch (rounded down to whole seconds)")
-    ap.add_argument("--runs", type=int, default=30, help="runs of each query (after two warm-up runs)")
-    ap.add_argument("--hub", help="hop-hub binary to use (default: swift build -c release --product hop-hub)")
+    ap = dataset_parser(__doc__.split("\n\n")[0])
     ap.add_argument("--replicas", default="1,2",
                     help="comma-separated replica counts to run, each on a fresh database (default 1,2); the "
                          "first run with 1 replica also measures queries and sizes")
@@ -408,10 +399,7 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="keep the temp dir (hub logs, batch and CSV files, activity samples); the cluster is "
                          "stopped and removed when the run ends either way")
-    args = ap.parse_args()
-    if min(args.substations, args.feeders, args.hours, args.edges, args.batch, args.runs) < 1:
-        ap.error("sizes must be ≥ 1")
-    args.edges = min(args.edges, args.substations)
+    args = dataset_args(ap)
     replica_counts = [int(n) for n in args.replicas.split(",") if n.strip()]
     if not replica_counts or min(replica_counts) < 1:
         ap.error("--replicas: counts ≥ 1")
