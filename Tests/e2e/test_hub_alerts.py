@@ -102,7 +102,8 @@ def test_relay_down_then_up_delivers_once_and_restart_remembers(tmp_path):
     try:
         key = hub.create_key()
         hub.event(key, "FEEDER_TRIP", "FDR007")
-        assert hub.alerts(key)[0]["outcome"] == "sent"  # decided and queued although the relay is down
+        decided = wait_until(lambda: hub.alerts(key), what="the trip decision")
+        assert decided[0]["outcome"] == "sent"  # decided and queued although the relay is down
         wait_until(lambda: mail_attempts(hub, "failed") >= 1, what="a failed delivery attempt in /metrics")
         smtp.start()
         wait_until(lambda: smtp.messages, what="delivery after the relay came back")
