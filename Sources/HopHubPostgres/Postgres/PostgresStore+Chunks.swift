@@ -36,29 +36,38 @@ extension PostgresStore {
     /// chunks overlapping the window with the head on top (a head row is a later write than any
     /// chunk of its block), one reading per feeder and time.
     static func rawReadings(_ c: PostgresConnection, substation: String, from: Int64, to: Int64, logger: Logger) async throws -> [RawReading] {
+        try await rawReadings(c, substations: [substation], from: from, to: to, logger: logger)[substation] ?? []
+    }
+
+    /// `rawReadings` of several substations in two statements, per substation (a key only for those with readings).
+    static func rawReadings(_ c: PostgresConnection, substations: [String], from: Int64, to: Int64, logger: Logger) async throws
+        -> [String: [RawReading]]
+    {
         struct Key: Hashable { var feeder: String; var ts: Int64 }
-        var byKey: [Key: ChunkPoint] = [:]
+        var byKey: [String: [Key: ChunkPoint]] = [:]
         let chunks = try await c.rows(
             """
-            SELECT feeder_id, block_start, data FROM telemetry_chunks
-            WHERE substation_id = \(substation) AND block_start <= \(to) AND last_ts >= \(from)
+            SELECT substation_id, feeder_id, block_start, data FROM telemetry_chunks
+            WHERE substation_id = ANY(\(substations)::text[]) AND block_start <= \(to) AND last_ts >= \(from)
             """, logger: logger)
         for row in chunks {
-            let (feeder, block, data) = try row.decode((String, Int64, ByteBuffer).self)
-            for point in try decode(data, substation, feeder, block) where point.ts >= from && point.ts <= to {
-                byKey[Key(feeder: feeder, ts: point.ts)] = point
+            let (sub, feeder, block, data) = try row.decode((String, String, Int64, ByteBuffer).self)
+            for point in try decode(data, sub, feeder, block) where point.ts >= from && point.ts <= to {
+                byKey[sub, default: [:]][Key(feeder: feeder, ts: point.ts)] = point
             }
         }
         let head = try await c.rows(
             """
-            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
-            WHERE substation_id = \(substation) AND ts >= \(from) AND ts <= \(to)
+            SELECT substation_id, feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
+            WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(from) AND ts <= \(to)
             """, logger: logger)
         for row in head {
-            let (feeder, ts, v, i, p, f) = try row.decode((String, Int64, Double?, Double?, Double?, Double?).self)
-            byKey[Key(feeder: feeder, ts: ts)] = ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f)
+            let (sub, feeder, ts, v, i, p, f) = try row.decode((String, String, Int64, Double?, Double?, Double?, Double?).self)
+            byKey[sub, default: [:]][Key(feeder: feeder, ts: ts)] = ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f)
         }
-        return byKey.map { RawReading(feederID: $0.key.feeder, point: $0.value) }
-            .sorted { $0.point.ts != $1.point.ts ? $0.point.ts < $1.point.ts : $0.feederID < $1.feederID }
+        return byKey.mapValues { points in
+            points.map { RawReading(feederID: $0.key.feeder, point: $0.value) }
+                .sorted { $0.point.ts != $1.point.ts ? $0.point.ts < $1.point.ts : $0.feederID < $1.feederID }
+        }
     }
 }

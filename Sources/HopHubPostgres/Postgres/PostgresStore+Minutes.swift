@@ -5,58 +5,83 @@ import NIOCore
 import PostgresNIO
 
 /// Per-minute statistics: compacted blocks' statistics (`telemetry_minutes`) combined with the
-/// per-minute rows (`telemetry_1m`) of readings still in the head, as on SQLite.
+/// per-minute rows (`telemetry_1m`) of readings still in the head, as on SQLite. Reads take every
+/// substation of a query at once: a statement per substation costs a round trip and a plan each.
 extension PostgresStore {
-    /// Each feeder's minutes of `substation` in `from...to` (all quantities, or only `only`), ordered by feeder.
-    static func minutes(_ c: PostgresConnection, substation: String, from: Int64, to: Int64, only: ChunkColumn? = nil, logger: Logger)
-        async throws -> [FeederMinutes]
-    {
-        var compacted: [String: [MinuteStats]] = [:]
-        let rows = try await c.rows(
-            """
-            SELECT feeder_id, block_start, data FROM telemetry_minutes
-            WHERE substation_id = \(substation) AND block_start > \(from - TelemetryChunking.blockMs) AND block_start <= \(to)
-              AND last_minute >= \(from)
-            ORDER BY block_start
-            """, logger: logger)
-        for row in rows {
-            let (feeder, block, data) = try row.decode((String, Int64, ByteBuffer).self)
-            let decoded = try decodeMinutes(data, only: only, substation, feeder, block)
-            compacted[feeder, default: []].append(contentsOf: decoded.lazy.filter { $0.minute >= from && $0.minute <= to })
-        }
-        let recent = try await headMinutes(c, substation: substation, from: from, to: to, only: only, logger: logger)
-        return Set(compacted.keys).union(recent.keys).sorted().map { feeder in
-            FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(compacted[feeder] ?? [], recent[feeder] ?? []))
-        }
+    /// Per substation (a key only for substations with minutes) each feeder's minutes in
+    /// `from...to` (all quantities, or only `only`), ordered by feeder: two statements for all substations.
+    static func minutes(
+        _ c: PostgresConnection, substations: [String], from: Int64, to: Int64, only: ChunkColumn? = nil, logger: Logger
+    ) async throws -> [String: [FeederMinutes]] {
+        guard !substations.isEmpty else { return [:] }
+        let compacted = try await compactedMinutes(c, substations: substations, from: from, to: to, only: only, logger: logger)
+        let recent = try await headMinutes(c, substations: substations, from: from, to: to, only: only, logger: logger)
+        return mergedFeeders(compacted, recent)
     }
 
-    /// Each feeder's per-minute rows (`telemetry_1m`) of `substation` in `from...to`, by minute.
-    static func headMinutes(_ c: PostgresConnection, substation: String, from: Int64, to: Int64, only: ChunkColumn? = nil, logger: Logger)
-        async throws -> [String: [MinuteStats]]
-    {
-        var recent: [String: [MinuteStats]] = [:]
+    /// Per substation and feeder, the minutes of compacted blocks (`telemetry_minutes`) in `from...to`, in order.
+    static func compactedMinutes(
+        _ c: PostgresConnection, substations: [String], from: Int64, to: Int64, only: ChunkColumn?, logger: Logger
+    ) async throws -> [String: [String: [MinuteStats]]] {
+        var compacted: [String: [String: [MinuteStats]]] = [:]
         let rows = try await c.rows(
             """
-            SELECT feeder_id, minute, v_n, v_sum, v_min, v_max, v_last, i_n, i_sum, i_min, i_max, i_last,
+            SELECT substation_id, feeder_id, block_start, data FROM telemetry_minutes
+            WHERE substation_id = ANY(\(substations)::text[])
+              AND block_start > \(from - TelemetryChunking.blockMs) AND block_start <= \(to) AND last_minute >= \(from)
+            ORDER BY substation_id, block_start
+            """, logger: logger)
+        for row in rows {
+            let (sub, feeder, block, data) = try row.decode((String, String, Int64, ByteBuffer).self)
+            let decoded = try decodeMinutes(data, only: only, sub, feeder, block)
+            compacted[sub, default: [:]][feeder, default: []].append(contentsOf: decoded.lazy.filter { $0.minute >= from && $0.minute <= to })
+        }
+        return compacted
+    }
+
+    /// Per substation and feeder, the per-minute rows (`telemetry_1m`) in `from...to`, by minute.
+    static func headMinutes(
+        _ c: PostgresConnection, substations: [String], from: Int64, to: Int64, only: ChunkColumn? = nil, logger: Logger
+    ) async throws -> [String: [String: [MinuteStats]]] {
+        var recent: [String: [String: [MinuteStats]]] = [:]
+        let rows = try await c.rows(
+            """
+            SELECT substation_id, feeder_id, minute, v_n, v_sum, v_min, v_max, v_last, i_n, i_sum, i_min, i_max, i_last,
               p_n, p_sum, p_min, p_max, p_last, f_n, f_sum, f_min, f_max, f_last
-            FROM telemetry_1m WHERE substation_id = \(substation) AND minute >= \(from) AND minute <= \(to) ORDER BY feeder_id, minute
+            FROM telemetry_1m WHERE substation_id = ANY(\(substations)::text[]) AND minute >= \(from) AND minute <= \(to)
+            ORDER BY substation_id, feeder_id, minute
             """, logger: logger)
         typealias Quantity = (Int64, Double, Double?, Double?, Double?)
         for row in rows {
             let r = try row.decode(
-                (String, Int64, Int64, Double, Double?, Double?, Double?, Int64, Double, Double?, Double?, Double?,
+                (String, String, Int64, Int64, Double, Double?, Double?, Double?, Int64, Double, Double?, Double?, Double?,
                  Int64, Double, Double?, Double?, Double?, Int64, Double, Double?, Double?, Double?).self)
-            let quantities: [Quantity] = [(r.2, r.3, r.4, r.5, r.6), (r.7, r.8, r.9, r.10, r.11), (r.12, r.13, r.14, r.15, r.16),
-                                          (r.17, r.18, r.19, r.20, r.21)]
-            var m = MinuteStats(minute: r.1)
+            let quantities: [Quantity] = [(r.3, r.4, r.5, r.6, r.7), (r.8, r.9, r.10, r.11, r.12), (r.13, r.14, r.15, r.16, r.17),
+                                          (r.18, r.19, r.20, r.21, r.22)]
+            var m = MinuteStats(minute: r.2)
             for column in ChunkColumn.allCases where only == nil || only == column {
                 let (n, sum, min, max, last) = quantities[column.rawValue]
                 guard n > 0, let min, let max else { continue }
                 m[column] = QuantityStats(count: Int(n), sum: sum, min: min, max: max, last: last ?? max)
             }
-            recent[r.0, default: []].append(m)
+            recent[r.0, default: [:]][r.1, default: []].append(m)
         }
         return recent
+    }
+
+    /// Compacted and head minutes of each substation merged per feeder (a minute in both combined).
+    static func mergedFeeders(_ compacted: [String: [String: [MinuteStats]]], _ recent: [String: [String: [MinuteStats]]])
+        -> [String: [FeederMinutes]]
+    {
+        var merged: [String: [FeederMinutes]] = [:]
+        for sub in Set(compacted.keys).union(recent.keys) {
+            let old = compacted[sub] ?? [:]
+            let new = recent[sub] ?? [:]
+            merged[sub] = Set(old.keys).union(new.keys).sorted().map { feeder in
+                FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(old[feeder] ?? [], new[feeder] ?? []))
+            }
+        }
+        return merged
     }
 
     static func decodeMinutes(_ data: ByteBuffer, only: ChunkColumn?, _ substation: String, _ feeder: String, _ block: Int64) throws

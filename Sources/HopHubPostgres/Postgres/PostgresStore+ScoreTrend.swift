@@ -25,32 +25,43 @@ extension PostgresStore {
                     c, substations: subs, since: since, bucketMs: bucketMs / Self.tierPeriodMs * Self.tierPeriodMs, logger: logger)
             }
             var kept: [AnomalyScore] = []
-            for sub in subs {
-                var bucket = Int64.min
-                var best: AnomalyScore?
-                var newest: AnomalyScore?
-                for row in try await c.rows(
-                    "SELECT \(unescaped: Self.scoreColumns) FROM scores WHERE substation_id = \(sub) AND ts >= \(since) ORDER BY ts",
-                    logger: logger)
-                {
-                    let score = Self.score(try row.decode(ScoreRow.self))
-                    newest = score
-                    if score.isAnomaly {
-                        kept.append(score)
-                        continue
-                    }
-                    let b = (score.time.epochMilliseconds - since) / bucketMs
-                    if b != bucket {
-                        if let best { kept.append(best) }
-                        bucket = b
-                        best = nil
-                    }
-                    if best == nil || score.anomalyScore > best!.anomalyScore { best = score }
-                }
+            var sub: String?
+            var bucket = Int64.min
+            var best: AnomalyScore?
+            var newest: AnomalyScore?
+            func finishSubstation() {
                 if let best { kept.append(best) }
                 // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
                 if let newest, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
+                bucket = .min
+                best = nil
+                newest = nil
             }
+            for row in try await c.rows(
+                """
+                SELECT \(unescaped: Self.scoreColumns) FROM scores WHERE substation_id = ANY(\(subs)::text[]) AND ts >= \(since)
+                ORDER BY substation_id, ts
+                """, logger: logger)
+            {
+                let score = Self.score(try row.decode(ScoreRow.self))
+                if score.substationID.rawValue != sub {
+                    finishSubstation()
+                    sub = score.substationID.rawValue
+                }
+                newest = score
+                if score.isAnomaly {
+                    kept.append(score)
+                    continue
+                }
+                let b = (score.time.epochMilliseconds - since) / bucketMs
+                if b != bucket {
+                    if let best { kept.append(best) }
+                    bucket = b
+                    best = nil
+                }
+                if best == nil || score.anomalyScore > best!.anomalyScore { best = score }
+            }
+            finishSubstation()
             return kept
         }
         rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.substationID.rawValue < $1.substationID.rawValue }
@@ -70,58 +81,72 @@ extension PostgresStore {
         """
 
     /// Per substation: the highest normal score of each bucket of `bucketMs` (a multiple of ten
-    /// minutes), every anomaly and the newest score, at or after `since`. Unsorted.
+    /// minutes), every anomaly and the newest score, at or after `since`. Unsorted. Four statements
+    /// for all substations.
     static func peakTrend(_ c: PostgresConnection, substations: [String], since: Int64, bucketMs: Int64, logger: Logger) async throws
         -> [AnomalyScore]
     {
         let firstWhole = MinuteStats.periodStart(since + tierPeriodMs - 1, widthMs: tierPeriodMs)
+        var peaks: [String: [AnomalyScore]] = [:]
+        // The period holding `since` has scores before it: its peak is taken from `scores`.
+        if firstWhole > since {
+            for row in try await c.rows(
+                """
+                SELECT DISTINCT ON (substation_id) \(unescaped: scoreColumns) FROM scores
+                WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(since) AND ts < \(firstWhole) AND NOT is_anomaly
+                ORDER BY substation_id, anomaly_score DESC, ts
+                """, logger: logger)
+            {
+                let s = score(try row.decode(ScoreRow.self))
+                peaks[s.substationID.rawValue, default: []].append(s)
+            }
+        }
+        for row in try await c.rows(
+            """
+            SELECT substation_id, ts, anomaly_score, false, z_score, baseline_mean, baseline_std, latest_value, model_version
+            FROM score_peaks WHERE substation_id = ANY(\(substations)::text[]) AND period >= \(firstWhole) ORDER BY substation_id, period
+            """, logger: logger)
+        {
+            let s = score(try row.decode(ScoreRow.self))
+            peaks[s.substationID.rawValue, default: []].append(s)
+        }
         var kept: [AnomalyScore] = []
+        var bestOf: [String: AnomalyScore] = [:]
         for sub in substations {
             var bucket = Int64.min
             var best: AnomalyScore?
-            func offer(_ score: AnomalyScore) {
-                let b = MinuteStats.periodStart(score.time.epochMilliseconds, widthMs: bucketMs)
+            for s in peaks[sub] ?? [] {
+                let b = MinuteStats.periodStart(s.time.epochMilliseconds, widthMs: bucketMs)
                 if b != bucket {
                     if let best { kept.append(best) }
                     bucket = b
                     best = nil
                 }
-                if best == nil || score.anomalyScore > best!.anomalyScore { best = score }
+                if best == nil || s.anomalyScore > best!.anomalyScore { best = s }
             }
-            // The period holding `since` has scores before it: its peak is taken from `scores`.
-            if firstWhole > since {
-                for row in try await c.rows(
-                    """
-                    SELECT \(unescaped: scoreColumns) FROM scores
-                    WHERE substation_id = \(sub) AND ts >= \(since) AND ts < \(firstWhole) AND NOT is_anomaly
-                    ORDER BY anomaly_score DESC, ts LIMIT 1
-                    """, logger: logger)
-                {
-                    offer(score(try row.decode(ScoreRow.self)))
-                }
+            if let best {
+                kept.append(best)
+                bestOf[sub] = best
             }
-            for row in try await c.rows(
-                """
-                SELECT substation_id, ts, anomaly_score, false, z_score, baseline_mean, baseline_std, latest_value, model_version
-                FROM score_peaks WHERE substation_id = \(sub) AND period >= \(firstWhole) ORDER BY period
-                """, logger: logger)
-            {
-                offer(score(try row.decode(ScoreRow.self)))
-            }
-            if let best { kept.append(best) }
-            for row in try await c.rows(
-                "SELECT \(unescaped: scoreColumns) FROM scores WHERE substation_id = \(sub) AND ts >= \(since) AND is_anomaly ORDER BY ts",
-                logger: logger)
-            {
-                kept.append(score(try row.decode(ScoreRow.self)))
-            }
-            // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
-            for row in try await c.rows(
-                "SELECT \(unescaped: scoreColumns) FROM scores WHERE substation_id = \(sub) ORDER BY ts DESC LIMIT 1", logger: logger)
-            {
-                let newest = score(try row.decode(ScoreRow.self))
-                if newest.time.epochMilliseconds >= since, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
-            }
+        }
+        for row in try await c.rows(
+            """
+            SELECT \(unescaped: scoreColumns) FROM scores
+            WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(since) AND is_anomaly ORDER BY substation_id, ts
+            """, logger: logger)
+        {
+            kept.append(score(try row.decode(ScoreRow.self)))
+        }
+        // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
+        for row in try await c.rows(
+            """
+            SELECT n.* FROM unnest(\(substations)::text[]) AS s(sub)
+            CROSS JOIN LATERAL (SELECT \(unescaped: scoreColumns) FROM scores WHERE substation_id = s.sub ORDER BY ts DESC LIMIT 1) AS n
+            """, logger: logger)
+        {
+            let newest = score(try row.decode(ScoreRow.self))
+            let best = bestOf[newest.substationID.rawValue]
+            if newest.time.epochMilliseconds >= since, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
         }
         return kept
     }

@@ -27,13 +27,11 @@ extension PostgresStore {
             case .buckets(let seconds):
                 let width = Int64(seconds) * 1000
                 let from = MinuteBuckets.bucket(window.from, width)
-                let feeders: [FeederMinutes]
-                if let read = counted[sub] {
-                    feeders = read
-                } else {
-                    feeders = try await Self.bucketInput(c, substation: sub, widthMs: width, from: from, to: window.to, logger: logger)
+                var feeders = counted
+                if feeders == nil {
+                    feeders = try await Self.bucketInput(c, substations: [sub], widthMs: width, from: from, to: window.to, logger: logger)
                 }
-                return (seconds, MinuteBuckets.timeSeries(feeders, widthMs: width, from: from, to: window.to))
+                return (seconds, MinuteBuckets.timeSeries(feeders?[sub] ?? [], widthMs: width, from: from, to: window.to))
             }
         }
     }
@@ -53,25 +51,27 @@ extension PostgresStore {
             }
             let (resolution, counted) = try await Self.resolution(c, window: window, substations: subs, only: .frequencyHz, logger: logger)
             var series: [FrequencySeries] = []
-            for sub in subs {
-                let points: [FrequencyPoint]
-                switch resolution {
-                case .raw:
-                    let readings = try await Self.rawReadings(c, substation: sub, from: window.from, to: window.to, logger: logger)
-                    points = RawReading.frequencyByTime(readings).map { FrequencyPoint(time: SourceTime(epochMilliseconds: $0.ts), frequencyHz: $0.hz) }
-                case .buckets(let seconds):
-                    let width = Int64(seconds) * 1000
-                    let from = MinuteBuckets.bucket(window.from, width)
-                    let feeders: [FeederMinutes]
-                    if let read = counted[sub] {
-                        feeders = read
-                    } else {
-                        feeders = try await Self.bucketInput(
-                            c, substation: sub, widthMs: width, from: from, to: window.to, only: .frequencyHz, logger: logger)
+            switch resolution {
+            case .raw:
+                let readings = try await Self.rawReadings(c, substations: subs, from: window.from, to: window.to, logger: logger)
+                for sub in subs {
+                    let points = RawReading.frequencyByTime(readings[sub] ?? []).map {
+                        FrequencyPoint(time: SourceTime(epochMilliseconds: $0.ts), frequencyHz: $0.hz)
                     }
-                    points = MinuteBuckets.frequency(feeders, widthMs: width, from: from, to: window.to)
+                    if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }
                 }
-                if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }
+            case .buckets(let seconds):
+                let width = Int64(seconds) * 1000
+                let from = MinuteBuckets.bucket(window.from, width)
+                var feeders = counted
+                if feeders == nil {
+                    feeders = try await Self.bucketInput(
+                        c, substations: subs, widthMs: width, from: from, to: window.to, only: .frequencyHz, logger: logger)
+                }
+                for sub in subs {
+                    let points = MinuteBuckets.frequency(feeders?[sub] ?? [], widthMs: width, from: from, to: window.to)
+                    if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }
+                }
             }
             return (resolution.seconds, series)
         }
@@ -79,24 +79,19 @@ extension PostgresStore {
 
     /// Raw readings when the densest series in the window fits the point budget (counted from the
     /// per-minute statistics), buckets otherwise; the minutes read for counting are returned for
-    /// the buckets to reuse (per substation, from the window's first minute).
+    /// the buckets to reuse (per substation, from the window's first minute), nil when they cannot be.
     static func resolution(
         _ c: PostgresConnection, window: SeriesWindow, substations: [String], only: ChunkColumn? = nil, logger: Logger
-    ) async throws -> (SeriesResolution, [String: [FeederMinutes]]) {
+    ) async throws -> (SeriesResolution, [String: [FeederMinutes]]?) {
         let spanMinutes = (window.to - window.from) / 60_000
         if spanMinutes >= Int64(window.maxPoints) || substations.isEmpty || window.from < window.rawFrom {
-            return (SeriesResolution.choose(window: window, rawPointsPerSeries: .max), [:])
+            return (SeriesResolution.choose(window: window, rawPointsPerSeries: .max), nil)
         }
-        var densest = 0
-        var read: [String: [FeederMinutes]] = [:]
         let from = MinuteStats.minuteStart(window.from)
-        for sub in substations {
-            let feeders = try await minutes(c, substation: sub, from: from, to: window.to, only: only, logger: logger)
-            densest = max(densest, feeders.map(\.readings).max() ?? 0)
-            read[sub] = feeders
-        }
+        let read = try await minutes(c, substations: substations, from: from, to: window.to, only: only, logger: logger)
+        let densest = read.values.lazy.flatMap { $0 }.map(\.readings).max() ?? 0
         let resolution = SeriesResolution.choose(window: window, rawPointsPerSeries: densest)
-        if case .buckets(let seconds) = resolution, MinuteBuckets.bucket(window.from, Int64(seconds) * 1000) < from { read = [:] }
+        if case .buckets(let seconds) = resolution, MinuteBuckets.bucket(window.from, Int64(seconds) * 1000) < from { return (resolution, nil) }
         return (resolution, read)
     }
 }

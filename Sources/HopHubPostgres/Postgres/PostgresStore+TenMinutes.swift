@@ -55,22 +55,25 @@ extension PostgresStore {
             """, logger: logger)
     }
 
-    /// Each feeder's ten-minute periods of `substation` from `from` (a multiple of ten minutes)
+    /// Per substation each feeder's ten-minute periods from `from` (a multiple of ten minutes)
     /// through the minute `to`, ordered by feeder: compacted days from the tier, head minutes added
-    /// to their period, the period holding `to` built from its minutes up to `to`.
+    /// to their period, the period holding `to` built from its minutes up to `to`. Three
+    /// statements for all substations.
     static func tenMinutePeriods(
-        _ c: PostgresConnection, substation: String, from: Int64, to: Int64, only: ChunkColumn? = nil, logger: Logger
-    ) async throws -> [FeederMinutes] {
+        _ c: PostgresConnection, substations: [String], from: Int64, to: Int64, only: ChunkColumn? = nil, logger: Logger
+    ) async throws -> [String: [FeederMinutes]] {
+        guard !substations.isEmpty else { return [:] }
         let split = MinuteStats.periodStart(to - 9 * 60_000, widthMs: tierPeriodMs) + tierPeriodMs
-        var compacted: [String: [MinuteStats]] = [:]
+        var compacted: [String: [String: [MinuteStats]]] = [:]
         if from < split {
             let rows = try await c.rows(
                 """
-                SELECT feeder_id, day_start, data FROM telemetry_ten_minutes
-                WHERE substation_id = \(substation) AND day_start > \(from - tierDayMs) AND day_start < \(split) ORDER BY day_start
+                SELECT substation_id, feeder_id, day_start, data FROM telemetry_ten_minutes
+                WHERE substation_id = ANY(\(substations)::text[]) AND day_start > \(from - tierDayMs) AND day_start < \(split)
+                ORDER BY substation_id, day_start
                 """, logger: logger)
             for row in rows {
-                let (feeder, day, data) = try row.decode((String, Int64, ByteBuffer).self)
+                let (sub, feeder, day, data) = try row.decode((String, String, Int64, ByteBuffer).self)
                 let periods: [MinuteStats]
                 do {
                     let bytes = Array(data.readableBytesView)
@@ -78,26 +81,35 @@ extension PostgresStore {
                         ?? PeriodStatsCodec.decode(bytes, widthMs: tierPeriodMs)
                 } catch {
                     // A tier row is derived data: read the day from its minute statistics instead.
-                    let minutes = try await dayMinutes(c, substation: substation, feeder: feeder, day: day, only: only, logger: logger)
-                    compacted[feeder, default: []].append(contentsOf: MinuteStats.periods(minutes, widthMs: tierPeriodMs).lazy
-                        .filter { $0.minute >= from && $0.minute < split })
+                    let minutes = try await dayMinutes(c, substation: sub, feeder: feeder, day: day, only: only, logger: logger)
+                    compacted[sub, default: [:]][feeder, default: []].append(
+                        contentsOf: MinuteStats.periods(minutes, widthMs: tierPeriodMs).lazy.filter { $0.minute >= from && $0.minute < split })
                     continue
                 }
-                compacted[feeder, default: []].append(contentsOf: periods.lazy.filter { $0.minute >= from && $0.minute < split })
+                compacted[sub, default: [:]][feeder, default: []].append(
+                    contentsOf: periods.lazy.filter { $0.minute >= from && $0.minute < split })
             }
         }
-        let recent = try await headMinutes(c, substation: substation, from: from, to: min(to, split - 1), only: only, logger: logger)
-            .mapValues { MinuteStats.periods($0, widthMs: tierPeriodMs) }
-        var tail: [String: [MinuteStats]] = [:]
+        // The head's minutes of the whole window in one statement: those before `split` go into
+        // their periods; the rest join the compacted minutes of the period holding `to`.
+        let head = try await headMinutes(c, substations: substations, from: from, to: to, only: only, logger: logger)
+        let recent = head.mapValues { $0.mapValues { MinuteStats.periods($0.filter { $0.minute < split }, widthMs: tierPeriodMs) } }
+        var tail: [String: [FeederMinutes]] = [:]
         if split <= to {
-            for feeder in try await minutes(c, substation: substation, from: max(from, split), to: to, only: only, logger: logger) {
-                tail[feeder.feederID] = MinuteStats.periods(feeder.minutes, widthMs: tierPeriodMs)
+            let compactedTail = try await compactedMinutes(c, substations: substations, from: max(from, split), to: to, only: only, logger: logger)
+            tail = mergedFeeders(compactedTail, head.mapValues { $0.mapValues { $0.filter { $0.minute >= split } } })
+        }
+        var result: [String: [FeederMinutes]] = [:]
+        for sub in Set(compacted.keys).union(recent.keys).union(tail.keys) {
+            let old = compacted[sub] ?? [:]
+            let new = recent[sub] ?? [:]
+            var last: [String: [MinuteStats]] = [:]
+            for feeder in tail[sub] ?? [] { last[feeder.feederID] = MinuteStats.periods(feeder.minutes, widthMs: tierPeriodMs) }
+            result[sub] = Set(old.keys).union(new.keys).union(last.keys).sorted().map { feeder in
+                FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(old[feeder] ?? [], new[feeder] ?? []) + (last[feeder] ?? []))
             }
         }
-        return Set(compacted.keys).union(recent.keys).union(tail.keys).sorted().map { feeder in
-            FeederMinutes(
-                feederID: feeder, minutes: FeederMinutes.merge(compacted[feeder] ?? [], recent[feeder] ?? []) + (tail[feeder] ?? []))
-        }
+        return result
     }
 
     /// One series' compacted minutes of one day, decoded (a damaged block throws, naming it).
@@ -118,13 +130,14 @@ extension PostgresStore {
         return minutes
     }
 
-    /// Ten-minute periods when the bucket width is a multiple of ten minutes, minutes otherwise.
+    /// Per substation, ten-minute periods when the bucket width is a multiple of ten minutes, minutes otherwise.
     static func bucketInput(
-        _ c: PostgresConnection, substation: String, widthMs: Int64, from: Int64, to: Int64, only: ChunkColumn? = nil, logger: Logger
-    ) async throws -> [FeederMinutes] {
+        _ c: PostgresConnection, substations: [String], widthMs: Int64, from: Int64, to: Int64, only: ChunkColumn? = nil,
+        logger: Logger
+    ) async throws -> [String: [FeederMinutes]] {
         if widthMs % tierPeriodMs == 0 {
-            return try await tenMinutePeriods(c, substation: substation, from: from, to: to, only: only, logger: logger)
+            return try await tenMinutePeriods(c, substations: substations, from: from, to: to, only: only, logger: logger)
         }
-        return try await minutes(c, substation: substation, from: from, to: to, only: only, logger: logger)
+        return try await minutes(c, substations: substations, from: from, to: to, only: only, logger: logger)
     }
 }
