@@ -7,26 +7,15 @@ import PostgresNIO
 /// transaction-scoped advisory lock, so replicas count concurrent attempts one after the other,
 /// as SQLite's single writer does: none is lost, and a lock reached on one replica holds on all.
 extension PostgresStore: LoginThrottleStore {
-    /// One `login_throttle` row.
-    struct ThrottleRow {
-        var failures = 0
-        var firstFailureAt: Int64?
-        var lockedUntil: Int64?
-        var deniedFor: Int64?
-        var suppressed = 0
-
-        func locked(at now: Int64) -> Int64? { lockedUntil.flatMap { $0 > now ? $0 : nil } }
-    }
-
-    static func throttleRow(_ key: String, _ c: PostgresConnection, logger: Logger) async throws -> ThrottleRow {
+    static func throttleRow(_ key: String, _ c: PostgresConnection, logger: Logger) async throws -> LoginThrottleRow {
         let rows = try await c.rows(
             "SELECT failures, first_failure_at, locked_until, denied_for, suppressed FROM login_throttle WHERE key = \(key)", logger: logger)
-        guard let row = rows.first else { return ThrottleRow() }
+        guard let row = rows.first else { return LoginThrottleRow() }
         let r = try row.decode((Int32, Int64?, Int64?, Int64?, Int32).self)
-        return ThrottleRow(failures: Int(r.0), firstFailureAt: r.1, lockedUntil: r.2, deniedFor: r.3, suppressed: Int(r.4))
+        return LoginThrottleRow(failures: Int(r.0), firstFailureAt: r.1, lockedUntil: r.2, deniedFor: r.3, suppressed: Int(r.4))
     }
 
-    static func save(_ key: String, _ t: ThrottleRow, _ c: PostgresConnection, logger: Logger) async throws {
+    static func save(_ key: String, _ t: LoginThrottleRow, _ c: PostgresConnection, logger: Logger) async throws {
         _ = try await c.rows(
             """
             INSERT INTO login_throttle (key, failures, first_failure_at, locked_until, denied_for, suppressed)
@@ -44,39 +33,13 @@ extension PostgresStore: LoginThrottleStore {
         return try await transaction { c in
             try await Self.lock(c, .loginThrottle, "", logger: logger)
             try await Self.forgetIdle(now: now, windowMs: limits.windowMs, c, logger: logger)
-            var account = try await Self.throttleRow(keys.account, c, logger: logger)
-            var address: ThrottleRow? = nil
+            let account = try await Self.throttleRow(keys.account, c, logger: logger)
+            var address: LoginThrottleRow? = nil
             if let key = keys.address { address = try await Self.throttleRow(key, c, logger: logger) }
-            // Locked: one `denied` row per key and lock; the rest are only counted.
-            let lock: (LoginLock, String, Int64)? =
-                account.locked(at: now).map { (.account, keys.account, $0) }
-                ?? address?.locked(at: now).map { (.address, keys.address!, $0) }
-            if let (which, key, until) = lock {
-                var row = which == .account ? account : address!
-                let audited = row.deniedFor != until
-                if audited {
-                    try await Self.append(denied(which, row.suppressed), c, logger: logger)
-                    row.deniedFor = until
-                    row.suppressed = 0
-                } else {
-                    row.suppressed += 1
-                }
-                try await Self.save(key, row, c, logger: logger)
-                return .locked(which, until: until, audited: audited)
-            }
-            var reservation = LoginReservation(keys: keys, accountLock: nil, addressLock: nil, suppressedEarlier: 0)
-            reservation.accountLock = Self.count(&account, now: now, max: limits.maxPerAccount, limits: limits)
-            reservation.suppressedEarlier += account.suppressed
-            account.suppressed = 0
-            try await Self.save(keys.account, account, c, logger: logger)
-            if let key = keys.address, var row = address {
-                reservation.addressLock = Self.count(&row, now: now, max: limits.maxPerAddress, limits: limits)
-                reservation.suppressedEarlier += row.suppressed
-                row.suppressed = 0
-                address = row
-                try await Self.save(key, row, c, logger: logger)
-            }
-            return .proceed(reservation)
+            let decision = LoginThrottleRules.reserve(keys, account: account, address: address, now: now, limits: limits)
+            if let (lock, suppressed) = decision.deniedAudit { try await Self.append(denied(lock, suppressed), c, logger: logger) }
+            for (key, row) in decision.rows { try await Self.save(key, row, c, logger: logger) }
+            return decision.gate
         }
     }
 
@@ -91,34 +54,16 @@ extension PostgresStore: LoginThrottleStore {
             """, logger: logger)
     }
 
-    /// Counts one attempt; locks (and restarts the count) when it reaches `max`, returning the lock end.
-    static func count(_ row: inout ThrottleRow, now: Int64, max: Int, limits: LoginLimits) -> Int64? {
-        var (count, first) = (1, now)
-        if let start = row.firstFailureAt, now - start < limits.windowMs { (count, first) = (row.failures + 1, start) }
-        guard count >= max else {
-            (row.failures, row.firstFailureAt) = (count, first)
-            return nil
-        }
-        (row.failures, row.firstFailureAt, row.lockedUntil) = (0, nil, now + limits.lockMs)
-        return now + limits.lockMs
-    }
-
     public func releaseLoginAttempt(_ reservation: LoginReservation, now: Int64) async throws -> (LoginLock, Int64)? {
         let logger = self.logger
         return try await transaction { c in
             try await Self.lock(c, .loginThrottle, "", logger: logger)
-            var account = try await Self.throttleRow(reservation.keys.account, c, logger: logger)
-            var address: ThrottleRow? = nil
+            let account = try await Self.throttleRow(reservation.keys.account, c, logger: logger)
+            var address: LoginThrottleRow? = nil
             if let key = reservation.keys.address { address = try await Self.throttleRow(key, c, logger: logger) }
-            if let until = account.locked(at: now), until != reservation.accountLock { return (.account, until) }
-            if let until = address?.locked(at: now), until != reservation.addressLock { return (.address, until) }
-            (account.failures, account.firstFailureAt, account.lockedUntil) = (0, nil, nil)
-            try await Self.save(reservation.keys.account, account, c, logger: logger)
-            if let key = reservation.keys.address, var row = address {
-                if reservation.addressLock != nil { row.lockedUntil = nil } else { row.failures = max(0, row.failures - 1) }
-                try await Self.save(key, row, c, logger: logger)
-            }
-            return nil
+            let decision = LoginThrottleRules.release(reservation, account: account, address: address, now: now)
+            for (key, row) in decision.rows { try await Self.save(key, row, c, logger: logger) }
+            return decision.held
         }
     }
 
@@ -158,12 +103,7 @@ extension PostgresStore: LoginThrottleStore {
                 _ = try await c.rows("UPDATE audit_throttle SET suppressed = suppressed + 1 WHERE key = \(key)", logger: logger)
                 return false
             }
-            let suppressed = Int(row?.1 ?? 0)
-            var written = entry
-            if suppressed > 0 {
-                written.detail += "; \(suppressed) more like this in the previous window(s) were not logged one by one"
-            }
-            try await Self.append(written, c, logger: logger)
+            try await Self.append(LoginThrottleRules.throttledAudit(entry, suppressedBefore: Int(row?.1 ?? 0)), c, logger: logger)
             _ = try await c.rows(
                 """
                 INSERT INTO audit_throttle (key, window_start, suppressed) VALUES (\(key), \(entry.at), 0)

@@ -3,27 +3,16 @@ import GRDB
 import HopProtocol
 
 extension SQLiteStore: LoginThrottleStore {
-    /// One `login_throttle` row.
-    struct ThrottleRow {
-        var failures = 0
-        var firstFailureAt: Int64?
-        var lockedUntil: Int64?
-        var deniedFor: Int64?
-        var suppressed = 0
-
-        func locked(at now: Int64) -> Int64? { lockedUntil.flatMap { $0 > now ? $0 : nil } }
-    }
-
-    static func throttleRow(_ key: String, _ db: Database) throws -> ThrottleRow {
+    static func throttleRow(_ key: String, _ db: Database) throws -> LoginThrottleRow {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM login_throttle WHERE key = ?", arguments: [key]) else {
-            return ThrottleRow()
+            return LoginThrottleRow()
         }
-        return ThrottleRow(
+        return LoginThrottleRow(
             failures: row["failures"], firstFailureAt: row["first_failure_at"], lockedUntil: row["locked_until"],
             deniedFor: row["denied_for"], suppressed: row["suppressed"])
     }
 
-    static func save(_ key: String, _ t: ThrottleRow, _ db: Database) throws {
+    static func save(_ key: String, _ t: LoginThrottleRow, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO login_throttle (key, failures, first_failure_at, locked_until, denied_for, suppressed)
@@ -40,38 +29,12 @@ extension SQLiteStore: LoginThrottleStore {
     ) async throws -> LoginGate {
         try await pool.write { db in
             try Self.forgetIdle(now: now, windowMs: limits.windowMs, db)
-            var account = try Self.throttleRow(keys.account, db)
-            var address = try keys.address.map { try Self.throttleRow($0, db) }
-            // Locked: one `denied` row per key and lock; the rest are only counted.
-            let lock: (LoginLock, String, Int64)? =
-                account.locked(at: now).map { (.account, keys.account, $0) }
-                ?? address?.locked(at: now).map { (.address, keys.address!, $0) }
-            if let (which, key, until) = lock {
-                var row = which == .account ? account : address!
-                let audited = row.deniedFor != until
-                if audited {
-                    try Self.append(denied(which, row.suppressed), db)
-                    row.deniedFor = until
-                    row.suppressed = 0
-                } else {
-                    row.suppressed += 1
-                }
-                try Self.save(key, row, db)
-                return .locked(which, until: until, audited: audited)
-            }
-            var reservation = LoginReservation(keys: keys, accountLock: nil, addressLock: nil, suppressedEarlier: 0)
-            reservation.accountLock = Self.count(&account, now: now, max: limits.maxPerAccount, limits: limits)
-            reservation.suppressedEarlier += account.suppressed
-            account.suppressed = 0
-            try Self.save(keys.account, account, db)
-            if let key = keys.address, var row = address {
-                reservation.addressLock = Self.count(&row, now: now, max: limits.maxPerAddress, limits: limits)
-                reservation.suppressedEarlier += row.suppressed
-                row.suppressed = 0
-                address = row
-                try Self.save(key, row, db)
-            }
-            return .proceed(reservation)
+            let account = try Self.throttleRow(keys.account, db)
+            let address = try keys.address.map { try Self.throttleRow($0, db) }
+            let decision = LoginThrottleRules.reserve(keys, account: account, address: address, now: now, limits: limits)
+            if let (lock, suppressed) = decision.deniedAudit { try Self.append(denied(lock, suppressed), db) }
+            for (key, row) in decision.rows { try Self.save(key, row, db) }
+            return decision.gate
         }
     }
 
@@ -87,31 +50,13 @@ extension SQLiteStore: LoginThrottleStore {
             arguments: [now, now - windowMs])
     }
 
-    /// Counts one attempt; locks (and restarts the count) when it reaches `max`, returning the lock end.
-    static func count(_ row: inout ThrottleRow, now: Int64, max: Int, limits: LoginLimits) -> Int64? {
-        let (count, first) = nextFailure(row.failures, row.firstFailureAt, now: now, windowMs: limits.windowMs)
-        guard count >= max else {
-            (row.failures, row.firstFailureAt) = (count, first)
-            return nil
-        }
-        (row.failures, row.firstFailureAt, row.lockedUntil) = (0, nil, now + limits.lockMs)
-        return now + limits.lockMs
-    }
-
     public func releaseLoginAttempt(_ reservation: LoginReservation, now: Int64) async throws -> (LoginLock, Int64)? {
         try await pool.write { db in
-            var account = try Self.throttleRow(reservation.keys.account, db)
-            var address = try reservation.keys.address.map { try Self.throttleRow($0, db) }
-            if let until = account.locked(at: now), until != reservation.accountLock { return (.account, until) }
-            if let until = address?.locked(at: now), until != reservation.addressLock { return (.address, until) }
-            (account.failures, account.firstFailureAt, account.lockedUntil) = (0, nil, nil)
-            try Self.save(reservation.keys.account, account, db)
-            if let key = reservation.keys.address, var row = address {
-                if reservation.addressLock != nil { row.lockedUntil = nil } else { row.failures = max(0, row.failures - 1) }
-                address = row
-                try Self.save(key, row, db)
-            }
-            return nil
+            let account = try Self.throttleRow(reservation.keys.account, db)
+            let address = try reservation.keys.address.map { try Self.throttleRow($0, db) }
+            let decision = LoginThrottleRules.release(reservation, account: account, address: address, now: now)
+            for (key, row) in decision.rows { try Self.save(key, row, db) }
+            return decision.held
         }
     }
 
@@ -145,12 +90,7 @@ extension SQLiteStore: LoginThrottleStore {
                 try db.execute(sql: "UPDATE audit_throttle SET suppressed = suppressed + 1 WHERE key = ?", arguments: [key])
                 return false
             }
-            let suppressed: Int = row?["suppressed"] ?? 0
-            var written = entry
-            if suppressed > 0 {
-                written.detail += "; \(suppressed) more like this in the previous window(s) were not logged one by one"
-            }
-            try Self.append(written, db)
+            try Self.append(LoginThrottleRules.throttledAudit(entry, suppressedBefore: row?["suppressed"] ?? 0), db)
             try db.execute(
                 sql: """
                     INSERT INTO audit_throttle (key, window_start, suppressed) VALUES (?, ?, 0)

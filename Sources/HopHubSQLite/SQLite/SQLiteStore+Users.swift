@@ -74,12 +74,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The failure count and window start after one more failure at `now`.
-    static func nextFailure(_ count: Int, _ first: Int64?, now: Int64, windowMs: Int64) -> (Int, Int64) {
-        if let first, now - first < windowMs { return (count + 1, first) }
-        return (1, now)
-    }
-
     public func usersUpdated(after since: Int64) async throws -> [(email: String, updatedAt: Int64)] {
         try await pool.read { db in
             try Row.fetchAll(
