@@ -58,6 +58,10 @@ extension PostgresStore {
             report.events = try await Self.deleted(c, "DELETE FROM events WHERE ts < \(eventsBefore)", logger: logger)
             // Score peaks follow through the trigger on `scores`.
             report.scores = try await Self.deleted(c, "DELETE FROM scores WHERE ts < \(scoresBefore)", logger: logger)
+            // Undecided alerts go with their events and scores (a hub without alerting decides none).
+            try await c.query(
+                "DELETE FROM alert_pending p WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = p.event_id)", logger: logger)
+            try await c.query("DELETE FROM alert_pending_scores WHERE ts < \(scoresBefore)", logger: logger)
             for statement in Self.eventRetention {
                 var bindings = PostgresBindings()
                 bindings.append(eventsBefore)

@@ -82,6 +82,9 @@ extension SQLiteStore: MaintenanceStore {
             report.events = db.changesCount
             try db.execute(sql: "DELETE FROM scores WHERE ts < ?", arguments: [scoresBefore])
             report.scores = db.changesCount
+            // Undecided alerts go with their events and scores (a hub without alerting decides none).
+            try db.execute(sql: "DELETE FROM alert_pending WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = alert_pending.event_id)")
+            try db.execute(sql: "DELETE FROM alert_pending_scores WHERE ts < ?", arguments: [scoresBefore])
             try db.execute(sql: "DELETE FROM outages WHERE active = 0 AND ts < ?", arguments: [eventsBefore])
             // Alert decisions and delivered mail follow the events' retention (undelivered mail stays).
             try db.execute(sql: "DELETE FROM alert_log WHERE decided_at < ?", arguments: [eventsBefore])

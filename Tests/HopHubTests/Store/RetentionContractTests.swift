@@ -151,6 +151,32 @@ import Testing
         try await Self.verifyPruned(store, cut, now: now)
     }
 
+    /// A hub without alerting decides nothing: its pending rows must not outlive what they point at.
+    @Test(arguments: Backend.allCases)
+    func undecidedAlertsGoWithTheirEventsAndScores(_ backend: Backend) async throws {
+        let store = try await StoreContractTests.makeStore(backend)
+        let now = StoreTestData.now
+        let cut = Self.cutoffs(now)
+        let trips = [cut.events - Self.minute, now - Self.minute].map { ts in
+            StoredEvent(
+                ts: ts, substationID: "SUB001",
+                event: GridEvent(substationID: "SUB001", feederID: "FDR001", severity: "ALARM", eventType: "FEEDER_TRIP", message: "at \(ts)"))
+        }
+        #expect(try await store.commit([IngestWrite(events: trips, arrival: now)]) == [.stored])
+        let anomaly = ZScoreModel.Result(
+            anomalyScore: 0.9, isAnomaly: true, zScore: 4, baselineMean: 60, baselineStd: 0.01, latestValue: 60.2, classification: .anomaly)
+        try await store.writeScores([cut.scores - Self.minute, now - Self.minute].map { StoredScore(ts: $0, substationID: "SUB001", result: anomaly) })
+        #expect(try await StoreTestData.count(store, "SELECT count(*) FROM alert_pending") == 2)
+        #expect(try await StoreTestData.count(store, "SELECT count(*) FROM alert_pending_scores") == 2)
+
+        _ = try await store.applyRetention(rawBefore: cut.raw, rollupBefore: cut.rollup, eventsBefore: cut.events, scoresBefore: cut.scores)
+        #expect(try await StoreTestData.count(
+            store, "SELECT count(*) FROM alert_pending p JOIN events e ON e.id = p.event_id WHERE e.ts = \(now - Self.minute)") == 1)
+        #expect(try await StoreTestData.count(store, "SELECT count(*) FROM alert_pending") == 1)
+        #expect(try await StoreTestData.count(store, "SELECT count(*) FROM alert_pending_scores WHERE ts = \(now - Self.minute)") == 1)
+        #expect(try await StoreTestData.count(store, "SELECT count(*) FROM alert_pending_scores") == 1)
+    }
+
     @Test(arguments: Backend.allCases)
     func retentionServiceDeletesByTheConfiguredDaysAtTheGivenTime(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
