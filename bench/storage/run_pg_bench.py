@@ -278,6 +278,10 @@ def run_replicas(args, procs: Processes, cluster: Cluster, hub_bin: pathlib.Path
         print(f"  queries, {args.runs} runs each (load average {load()}) ...", flush=True)
         measure_queries(urls[0], read_key, args, result)
         result["query_load"] = load()
+        if args.hold > 0:
+            print(f"  holding {args.hold:.0f} s: hub {urls[0]} (pid {hubs[0].pid}), read key {read_key}, "
+                  f"database {cluster.url(db)}", flush=True)
+            time.sleep(args.hold)
     for r, hub in enumerate(hubs):
         rc = Processes.stop(hub, timeout=120)
         if rc != 0:
@@ -399,6 +403,9 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="keep the temp dir (hub logs, batch and CSV files, activity samples); the cluster is "
                          "stopped and removed when the run ends either way")
+    ap.add_argument("--hold", type=float, default=0, metavar="SECONDS",
+                    help="after the queries, keep the hub and the cluster running this long (their URLs and the "
+                         "read key are printed), e.g. to profile queries by hand")
     args = dataset_args(ap)
     replica_counts = [int(n) for n in args.replicas.split(",") if n.strip()]
     if not replica_counts or min(replica_counts) < 1:
