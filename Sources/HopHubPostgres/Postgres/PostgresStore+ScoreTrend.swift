@@ -24,45 +24,21 @@ extension PostgresStore {
                 return try await Self.peakTrend(
                     c, substations: subs, since: since, bucketMs: bucketMs / Self.tierPeriodMs * Self.tierPeriodMs, logger: logger)
             }
-            var kept: [AnomalyScore] = []
-            var sub: String?
-            var bucket = Int64.min
-            var best: AnomalyScore?
-            var newest: AnomalyScore?
-            func finishSubstation() {
-                if let best { kept.append(best) }
-                // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
-                if let newest, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
-                bucket = .min
-                best = nil
-                newest = nil
-            }
+            // Buckets counted from `since`: the database keeps each one's highest normal score (the
+            // earliest of equal ones), so only the kept rows cross the wire and are decoded.
+            var peaks: [String: [AnomalyScore]] = [:]
             for row in try await c.rows(
                 """
-                SELECT \(unescaped: Self.scoreColumns) FROM scores WHERE substation_id = ANY(\(subs)::text[]) AND ts >= \(since)
-                ORDER BY substation_id, ts
+                SELECT DISTINCT ON (substation_id, bucket) \(unescaped: Self.scoreColumns) FROM (
+                  SELECT *, (ts - \(since)) / \(bucketMs) AS bucket FROM scores
+                  WHERE substation_id = ANY(\(subs)::text[]) AND ts >= \(since) AND NOT is_anomaly) AS s
+                ORDER BY substation_id, bucket, anomaly_score DESC, ts
                 """, logger: logger)
             {
                 let score = Self.score(try row.decode(ScoreRow.self))
-                if score.substationID.rawValue != sub {
-                    finishSubstation()
-                    sub = score.substationID.rawValue
-                }
-                newest = score
-                if score.isAnomaly {
-                    kept.append(score)
-                    continue
-                }
-                let b = (score.time.epochMilliseconds - since) / bucketMs
-                if b != bucket {
-                    if let best { kept.append(best) }
-                    bucket = b
-                    best = nil
-                }
-                if best == nil || score.anomalyScore > best!.anomalyScore { best = score }
+                peaks[score.substationID.rawValue, default: []].append(score)
             }
-            finishSubstation()
-            return kept
+            return try await Self.withAnomaliesAndNewest(c, peaks: peaks, substations: subs, since: since, logger: logger)
         }
         rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.substationID.rawValue < $1.substationID.rawValue }
         return rows.count > limit ? Array(rows.suffix(limit)) : rows
@@ -81,14 +57,14 @@ extension PostgresStore {
         """
 
     /// Per substation: the highest normal score of each bucket of `bucketMs` (a multiple of ten
-    /// minutes), every anomaly and the newest score, at or after `since`. Unsorted. Four statements
-    /// for all substations.
+    /// minutes, counted from the epoch), every anomaly and the newest score, at or after `since`.
+    /// Unsorted. The database thins the periods' peaks to one per bucket.
     static func peakTrend(_ c: PostgresConnection, substations: [String], since: Int64, bucketMs: Int64, logger: Logger) async throws
         -> [AnomalyScore]
     {
         let firstWhole = MinuteStats.periodStart(since + tierPeriodMs - 1, widthMs: tierPeriodMs)
-        var peaks: [String: [AnomalyScore]] = [:]
         // The period holding `since` has scores before it: its peak is taken from `scores`.
+        var partial: [String: AnomalyScore] = [:]
         if firstWhole > since {
             for row in try await c.rows(
                 """
@@ -98,37 +74,43 @@ extension PostgresStore {
                 """, logger: logger)
             {
                 let s = score(try row.decode(ScoreRow.self))
-                peaks[s.substationID.rawValue, default: []].append(s)
+                partial[s.substationID.rawValue] = s
             }
         }
+        var peaks: [String: [AnomalyScore]] = [:]
         for row in try await c.rows(
             """
-            SELECT substation_id, ts, anomaly_score, false, z_score, baseline_mean, baseline_std, latest_value, model_version
-            FROM score_peaks WHERE substation_id = ANY(\(substations)::text[]) AND period >= \(firstWhole) ORDER BY substation_id, period
+            SELECT DISTINCT ON (substation_id, bucket)
+              substation_id, ts, anomaly_score, false, z_score, baseline_mean, baseline_std, latest_value, model_version
+            FROM (SELECT *, ts / \(bucketMs) AS bucket FROM score_peaks
+                  WHERE substation_id = ANY(\(substations)::text[]) AND period >= \(firstWhole)) AS p
+            ORDER BY substation_id, bucket, anomaly_score DESC, ts
             """, logger: logger)
         {
             let s = score(try row.decode(ScoreRow.self))
             peaks[s.substationID.rawValue, default: []].append(s)
         }
-        var kept: [AnomalyScore] = []
-        var bestOf: [String: AnomalyScore] = [:]
-        for sub in substations {
-            var bucket = Int64.min
-            var best: AnomalyScore?
-            for s in peaks[sub] ?? [] {
-                let b = MinuteStats.periodStart(s.time.epochMilliseconds, widthMs: bucketMs)
-                if b != bucket {
-                    if let best { kept.append(best) }
-                    bucket = b
-                    best = nil
-                }
-                if best == nil || s.anomalyScore > best!.anomalyScore { best = s }
+        // The partial period's peak is earlier than every whole period's: it opens its bucket, and
+        // stays the bucket's peak unless a later one is higher.
+        for (sub, first) in partial {
+            let bucket = { (s: AnomalyScore) in MinuteStats.periodStart(s.time.epochMilliseconds, widthMs: bucketMs) }
+            var list = peaks[sub] ?? []
+            if let next = list.first, bucket(next) == bucket(first) {
+                if first.anomalyScore >= next.anomalyScore { list[0] = first }
+            } else {
+                list.insert(first, at: 0)
             }
-            if let best {
-                kept.append(best)
-                bestOf[sub] = best
-            }
+            peaks[sub] = list
         }
+        return try await withAnomaliesAndNewest(c, peaks: peaks, substations: substations, since: since, logger: logger)
+    }
+
+    /// Each substation's bucket peaks (in time order) with every anomaly at or after `since` and the
+    /// newest score, which shows where the substation stands now: kept even when its bucket peaked earlier.
+    static func withAnomaliesAndNewest(
+        _ c: PostgresConnection, peaks: [String: [AnomalyScore]], substations: [String], since: Int64, logger: Logger
+    ) async throws -> [AnomalyScore] {
+        var kept = peaks.values.flatMap { $0 }
         for row in try await c.rows(
             """
             SELECT \(unescaped: scoreColumns) FROM scores
@@ -137,7 +119,6 @@ extension PostgresStore {
         {
             kept.append(score(try row.decode(ScoreRow.self)))
         }
-        // The newest score shows where the substation stands now: kept even when its bucket peaked earlier.
         for row in try await c.rows(
             """
             SELECT n.* FROM unnest(\(substations)::text[]) AS s(sub)
@@ -145,7 +126,7 @@ extension PostgresStore {
             """, logger: logger)
         {
             let newest = score(try row.decode(ScoreRow.self))
-            let best = bestOf[newest.substationID.rawValue]
+            let best = peaks[newest.substationID.rawValue]?.last
             if newest.time.epochMilliseconds >= since, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
         }
         return kept

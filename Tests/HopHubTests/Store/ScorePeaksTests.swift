@@ -50,8 +50,9 @@ import Testing
         return try await sqlite.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM scores").map(SQLiteStore.score) }
     }
 
-    /// What the trend must hold: a scan of every score from `since` with epoch-aligned buckets.
-    static func reference(_ store: any HubStore, since: Int64, bucketMs: Int64) async throws -> Set<String> {
+    /// What the trend must hold: a scan of every score from `since` with buckets aligned to `origin`
+    /// (the epoch for buckets of ten minutes or more, `since` for shorter ones).
+    static func reference(_ store: any HubStore, since: Int64, bucketMs: Int64, origin: Int64 = 0) async throws -> Set<String> {
         let all = try await allScores(store).sorted { $0.time < $1.time }
         var kept = Set<String>()
         for sub in subs {
@@ -65,7 +66,7 @@ import Testing
                     kept.insert("\(sub)@\(ts)")
                     continue
                 }
-                let b = MinuteStats.periodStart(ts, widthMs: bucketMs)
+                let b = MinuteStats.periodStart(ts - origin, widthMs: bucketMs)
                 if b != bucket {
                     if let best { kept.insert("\(sub)@\(best.ts)") }
                     bucket = b
@@ -81,13 +82,17 @@ import Testing
 
     /// The trend over two days with a limit of 600: 100 buckets per substation of 28.8 minutes,
     /// rounded down to 20.
-    static func expectTrendMatchesScan(_ store: any HubStore, since: Int64, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let until = base + 2 * 1440 * minute
+    /// With `short`, six hours from `since`: 100 buckets of 3.6 minutes per substation, counted from `since`.
+    static func expectTrendMatchesScan(
+        _ store: any HubStore, since: Int64, _ context: String, short: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let until = short ? since + 360 * minute : base + 2 * 1440 * minute
         let thinned = try await store.scoreTrend(since: since, until: until, scope: .all, limit: 600, maxPointsPerSubstation: 1500)
         let got = thinned.map { "\($0.substationID)@\($0.time.epochMilliseconds)" }
         #expect(Set(got).count == got.count, "\(context): no score twice", sourceLocation: sourceLocation)
         // Past the limit the newest rows are kept, as the trend does.
-        let scanned = try await reference(store, since: since, bucketMs: 20 * minute).sorted { a, b in
+        let scanned = try await (short ? reference(store, since: since, bucketMs: 216_000, origin: since)
+                                       : reference(store, since: since, bucketMs: 20 * minute)).sorted { a, b in
             let (x, y) = (a.split(separator: "@"), b.split(separator: "@"))
             return x[1] != y[1] ? Int64(x[1])! < Int64(y[1])! : x[0] < y[0]
         }
@@ -105,6 +110,8 @@ import Testing
         try await store.writeScores(all)
         try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "written")
         try await Self.expectTrendMatchesScan(store, since: Self.base + 30 * Self.minute, "from a period start")
+        // Buckets under ten minutes come from `scores` itself, counted from `since`.
+        try await Self.expectTrendMatchesScan(store, since: Self.base + 2 * 1440 * Self.minute - 360 * Self.minute + 7_000, "short", short: true)
         // Rewrites of the same source times: peaks lowered, a normal score turned anomaly, and back.
         let rewritten = all.enumerated().filter { $0.offset % 5 == 0 }.map { i, s in
             i % 2 == 0 ? Self.score(s.ts, s.substationID.rawValue, 0) : Self.score(s.ts, s.substationID.rawValue, 0.97, anomaly: true)
