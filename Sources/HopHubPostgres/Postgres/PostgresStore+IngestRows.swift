@@ -6,7 +6,9 @@ import PostgresNIO
 /// The rows one write adds: each table is one statement over arrays (`unnest`), ordered by key so
 /// that two replicas committing at once take their row locks in the same order.
 extension PostgresStore {
-    static func insertTelemetry(_ rows: [StoredTelemetry], arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+    static func insertTelemetry(
+        _ rows: [StoredTelemetry], arrival: Int64, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger
+    ) async throws {
         guard !rows.isEmpty else { return }
         // One head row per series and source time: of two in one write the later one is kept, as
         // a later write replaces an earlier one (one statement may not update a row twice).
@@ -27,10 +29,7 @@ extension PostgresStore {
               \(PostgresNullableArray(head.map(\.values.powerMW)))::float8[],
               \(PostgresNullableArray(head.map(\.values.frequencyHz)))::float8[]) AS r
             ORDER BY 1, 2, 3
-            ON CONFLICT (substation_id, ts, feeder_id) DO UPDATE SET device_id = excluded.device_id,
-              site_name = excluded.site_name, latitude = excluded.latitude, longitude = excluded.longitude,
-              voltage_kv = excluded.voltage_kv, current_a = excluded.current_a, power_mw = excluded.power_mw,
-              frequency_hz = excluded.frequency_hz, received_at = excluded.received_at
+            \(unescaped: headRows.conflictClause)
             """, logger: logger)
         try await upsertRollups(MinuteRollup.build(rows), connection, logger: logger)
         try await upsertLatest(rows, connection, logger: logger)
