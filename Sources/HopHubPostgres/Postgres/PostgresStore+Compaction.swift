@@ -173,14 +173,24 @@ extension PostgresStore: TelemetryCompaction {
     static func headPoints(_ c: PostgresConnection, substation: String, _ query: PostgresQuery, logger: Logger) async throws
         -> [(feeder: String, points: [ChunkPoint], received: [Int64])]
     {
-        var points: [String: ([ChunkPoint], [Int64])] = [:]
+        // A substation usually has a handful of feeders, its rows interleaved by time: comparing
+        // with the first few feeders seen is cheaper than hashing each row's feeder id.
+        let scanned = 8
+        var series: [(feeder: String, points: [ChunkPoint], received: [Int64])] = []
+        var beyond: [String: Int] = [:]
         for row in try await c.rows(query, logger: logger) {
             let (feeder, ts, v, i, p, f, received) = try row.decode((String, Int64, Double?, Double?, Double?, Double?, Int64).self)
-            points[feeder, default: ([], [])].0.append(ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f))
-            points[feeder, default: ([], [])].1.append(received)
+            let point = ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f)
+            if let k = series.prefix(scanned).firstIndex(where: { $0.feeder == feeder }) ?? beyond[feeder] {
+                series[k].points.append(point)
+                series[k].received.append(received)
+            } else {
+                if series.count >= scanned { beyond[feeder] = series.count }
+                series.append((feeder, [point], [received]))
+            }
         }
-        return points.keys.sorted().map { feeder in
-            let (p, r) = points[feeder]!
+        series.sort { $0.feeder < $1.feeder }
+        return series.map { feeder, p, r in
             guard !zip(p, p.dropFirst()).allSatisfy({ $0.ts < $1.ts }) else { return (feeder, p, r) }
             let order = p.indices.sorted { p[$0].ts < p[$1].ts }
             return (feeder, order.map { p[$0] }, order.map { r[$0] })

@@ -10,12 +10,20 @@ extension PostgresStore {
         _ rows: [StoredTelemetry], arrival: Int64, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !rows.isEmpty else { return }
-        // One head row per series and source time: of two in one write the later one is kept, as
-        // a later write replaces an earlier one (one statement may not update a row twice).
-        struct Key: Hashable { var sub: String; var ts: Int64; var feeder: String }
-        var last: [Key: Int] = [:]
-        for (i, t) in rows.enumerated() { last[Key(sub: t.substationID.rawValue, ts: t.ts, feeder: t.feederID)] = i }
-        let head = last.values.sorted().map { rows[$0] }
+        let head: [StoredTelemetry]
+        switch headRows {
+        case .insert:
+            // Two rows of one key in the write fail the plain insert like a key already in the head.
+            head = rows
+        case .upsert:
+            // One head row per series and source time: of two in one write the later one is kept,
+            // as a later write replaces an earlier one (one statement may not update a row twice).
+            struct Key: Hashable { var sub: String; var ts: Int64; var feeder: String }
+            var last: [Key: Int] = [:]
+            last.reserveCapacity(rows.count)
+            for (i, t) in rows.enumerated() { last[Key(sub: t.substationID.rawValue, ts: t.ts, feeder: t.feederID)] = i }
+            head = last.values.sorted().map { rows[$0] }
+        }
         try await connection.query(
             """
             INSERT INTO telemetry (substation_id, ts, feeder_id, device_id, site_name, latitude, longitude,
