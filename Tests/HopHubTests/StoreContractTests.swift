@@ -59,6 +59,25 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func aLaterBatchRewritingAReadingInTheHeadReplacesIt(_ backend: Backend) async throws {
+        let store = try await Self.makeStore(backend)
+        let now = SourceTime.now().epochMilliseconds
+        let ts = now - 10_000
+        func batch(_ seq: Int64, _ readings: [StoredTelemetry]) -> IngestWrite {
+            IngestWrite(edge: (EdgeID("e1"), seq, "k"), telemetry: readings, arrival: now)
+        }
+        #expect(try await store.commit([batch(1, [Self.reading("SUB001", ts: ts, f: 60), Self.reading("SUB001", ts: ts + 1000, f: 60)])]) == [.stored])
+        // One group: a batch rewriting a head reading beside a new one, then a write of new readings only.
+        let rewrite = batch(2, [Self.reading("SUB001", ts: ts + 2000, f: 60.2), Self.reading("SUB001", ts: ts, f: 59.5)])
+        let fresh = IngestWrite(telemetry: [Self.reading("SUB001", ts: ts + 3000, f: 60.3)], arrival: now)
+        #expect(try await store.commit([rewrite, fresh]) == [.stored, .stored])
+        #expect(try await store.commit([batch(2, [Self.reading("SUB001", ts: ts, f: 58)])]) == [.duplicate])
+        let series = try await store.timeSeries(substation: "SUB001", window: SeriesWindow(from: now - 60_000, to: now, maxPoints: 1000))
+        #expect(series.points.map(\.frequencyHz) == [59.5, 60, 60.2, 60.3], "one reading per source time, the later write's")
+        #expect(try await store.edges(scope: .all).first?.lastSeq == 2)
+    }
+
+    @Test(arguments: Backend.allCases)
     func aConflictRollsBackOnlyItsOwnWrite(_ backend: Backend) async throws {
         let store = try await Self.makeStore(backend)
         let now = SourceTime.now().epochMilliseconds

@@ -36,33 +36,8 @@ extension PostgresStore: TelemetryCompaction {
                     // A block still being written is rewritten only once its head part is old enough.
                     if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - openBlockDelayMs { break }
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
-                    let byFeeder = try await Self.headPoints(c, substation: substation, from: start, before: end, logger: logger)
-                    var moved: (feeders: [String], ts: [Int64], received: [Int64]) = ([], [], [])
-                    for (feeder, fresh, received) in byFeeder {
-                        if try await Self.compactBlock(
-                            c, substation: substation, feeder: feeder, start: start, end: end, fresh: fresh, into: &report, logger: logger)
-                        {
-                            moved.feeders.append(contentsOf: repeatElement(feeder, count: fresh.count))
-                            moved.ts.append(contentsOf: fresh.map(\.ts))
-                            moved.received.append(contentsOf: received)
-                        }
-                    }
-                    // Exactly the rows merged into the chunks, not the block's range: ingest does not
-                    // wait for compaction, and each statement here has its own snapshot (READ
-                    // COMMITTED), so rows of the range committed since they were read (an edge
-                    // replaying a backlog older than the cutoff) or rewritten since (same key, later
-                    // `received_at`) stay in the head for the next pass to merge.
-                    report.readings += Int(try await c.integer(
-                        """
-                        WITH moved AS (
-                          DELETE FROM telemetry t
-                          USING unnest(\(moved.feeders)::text[], \(moved.ts)::int8[], \(moved.received)::int8[]) AS r(feeder_id, ts, received_at)
-                          WHERE t.substation_id = \(substation) AND t.ts = r.ts AND t.feeder_id = r.feeder_id
-                            AND t.received_at = r.received_at
-                          RETURNING 1)
-                        SELECT count(*) FROM moved
-                        """, logger: logger))
-                    examined += byFeeder.count
+                    examined += try await Self.moveBlock(
+                        c, substation: substation, from: start, before: end, into: &report, logger: logger)
                     guard report.chunks < maxChunks, examined < maxChunks * 4 else { break passes }
                     from = end
                 }
@@ -71,24 +46,107 @@ extension PostgresStore: TelemetryCompaction {
         }
     }
 
-    /// Merges one series-block of the head into its chunk and writes its minute statistics; false
-    /// (the rows stay in the head) when its chunk is corrupt, the block would hold more points than
-    /// a chunk can, or its statistics cannot be encoded.
-    static func compactBlock(
-        _ c: PostgresConnection, substation: String, feeder: String, start: Int64, end: Int64, fresh: [ChunkPoint],
+    /// Moves the head rows of one substation in `[from, before)` into their chunks and returns
+    /// the series it examined. The rows are taken by one `DELETE … RETURNING` in a savepoint: what
+    /// it returns is exactly what it deleted (a row committed after its snapshot stays in the head
+    /// for the next pass; a row rewritten meanwhile is deleted in its newest version), so no
+    /// second probe of the head's key per row is needed. Should a series of the block not be
+    /// compactable (a corrupt chunk, too many points), the savepoint is rolled back and the block
+    /// moved the careful way (``moveBlockByKey``), which leaves that series' rows in the head.
+    static func moveBlock(
+        _ c: PostgresConnection, substation: String, from start: Int64, before end: Int64, into report: inout CompactionReport,
+        logger: Logger
+    ) async throws -> Int {
+        try await c.query("SAVEPOINT hop_compact", logger: logger)
+        let taken = try await headPoints(
+            c, substation: substation,
+            """
+            DELETE FROM telemetry WHERE substation_id = \(substation) AND ts >= \(start) AND ts < \(end)
+            RETURNING feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz, received_at
+            """, logger: logger)
+        var blocks: [(feeder: String, block: CompactedBlock)] = []
+        var attempt = report
+        for (feeder, fresh, _) in taken {
+            guard let block = try await prepareBlock(c, substation: substation, feeder: feeder, start: start, fresh: fresh, into: &attempt, logger: logger)
+            else {
+                try await c.query("ROLLBACK TO SAVEPOINT hop_compact", logger: logger)
+                try await c.query("RELEASE SAVEPOINT hop_compact", logger: logger)
+                return try await moveBlockByKey(c, substation: substation, from: start, before: end, into: &report, logger: logger)
+            }
+            blocks.append((feeder, block))
+        }
+        try await c.query("RELEASE SAVEPOINT hop_compact", logger: logger)
+        for (feeder, block) in blocks {
+            try await writeBlock(c, substation: substation, feeder: feeder, start: start, end: end, block: block, logger: logger)
+            report.chunks += 1
+        }
+        report.readings += taken.reduce(0) { $0 + $1.points.count }
+        return taken.count
+    }
+
+    /// Moves the head rows of one substation in `[from, before)` into their chunks, reading them
+    /// first and then deleting exactly the rows merged (key and `received_at`): series that cannot
+    /// be compacted keep their rows in the head.
+    static func moveBlockByKey(
+        _ c: PostgresConnection, substation: String, from start: Int64, before end: Int64, into report: inout CompactionReport,
+        logger: Logger
+    ) async throws -> Int {
+        let byFeeder = try await headPoints(
+            c, substation: substation,
+            """
+            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz, received_at FROM telemetry
+            WHERE substation_id = \(substation) AND ts >= \(start) AND ts < \(end) ORDER BY ts, feeder_id
+            """, logger: logger)
+        var moved: (feeders: [String], ts: [Int64], received: [Int64]) = ([], [], [])
+        for (feeder, fresh, received) in byFeeder {
+            guard let block = try await prepareBlock(c, substation: substation, feeder: feeder, start: start, fresh: fresh, into: &report, logger: logger)
+            else { continue }
+            try await writeBlock(c, substation: substation, feeder: feeder, start: start, end: end, block: block, logger: logger)
+            report.chunks += 1
+            moved.feeders.append(contentsOf: repeatElement(feeder, count: fresh.count))
+            moved.ts.append(contentsOf: fresh.map(\.ts))
+            moved.received.append(contentsOf: received)
+        }
+        // Exactly the rows merged into the chunks, not the block's range: ingest does not
+        // wait for compaction, and each statement here has its own snapshot (READ
+        // COMMITTED), so rows of the range committed since they were read (an edge
+        // replaying a backlog older than the cutoff) or rewritten since (same key, later
+        // `received_at`) stay in the head for the next pass to merge.
+        report.readings += Int(try await c.integer(
+            """
+            WITH moved AS (
+              DELETE FROM telemetry t
+              USING unnest(\(moved.feeders)::text[], \(moved.ts)::int8[], \(moved.received)::int8[]) AS r(feeder_id, ts, received_at)
+              WHERE t.substation_id = \(substation) AND t.ts = r.ts AND t.feeder_id = r.feeder_id
+                AND t.received_at = r.received_at
+              RETURNING 1)
+            SELECT count(*) FROM moved
+            """, logger: logger))
+        return byFeeder.count
+    }
+
+    /// One series-block of the head merged with its chunk; nil (the rows stay in the head) when
+    /// its chunk is corrupt, the block would hold more points than a chunk can, or its statistics
+    /// cannot be encoded.
+    static func prepareBlock(
+        _ c: PostgresConnection, substation: String, feeder: String, start: Int64, fresh: [ChunkPoint],
         into report: inout CompactionReport, logger: Logger
-    ) async throws -> Bool {
+    ) async throws -> CompactedBlock? {
         let existing: StoredChunk?
         do {
             existing = try await chunk(c, substation: substation, feeder: feeder, block: start, logger: logger)
         } catch let error as CorruptChunkError {
             report.skipped.append(error.description)
-            return false
+            return nil
         }
-        guard
-            let block = try CompactedBlock.prepare(
-                existing: existing?.points ?? [], fresh: fresh, substation: substation, feeder: feeder, block: start, into: &report)
-        else { return false }
+        return try CompactedBlock.prepare(
+            existing: existing?.points ?? [], fresh: fresh, substation: substation, feeder: feeder, block: start, into: &report)
+    }
+
+    /// Writes a merged block: its chunk and its minute statistics.
+    static func writeBlock(
+        _ c: PostgresConnection, substation: String, feeder: String, start: Int64, end: Int64, block: CompactedBlock, logger: Logger
+    ) async throws {
         try await c.query(
             """
             INSERT INTO telemetry_chunks (substation_id, feeder_id, block_start, first_ts, last_ts, points, data)
@@ -100,8 +158,6 @@ extension PostgresStore: TelemetryCompaction {
         try await writeMinutes(
             c, substation: substation, feeder: feeder, block: start, end: end, encoded: block.minuteStats, minutes: block.minutes,
             lastMinute: block.lastMinute, logger: logger)
-        report.chunks += 1
-        return true
     }
 
     public func headReadings(before cutoff: Int64) async throws -> Int {
@@ -111,23 +167,33 @@ extension PostgresStore: TelemetryCompaction {
         }
     }
 
-    /// Head rows of one substation in `[from, before)` as chunk points per feeder (ordered by
-    /// feeder), each feeder's ordered by time, with each row's `received_at`: one range of the
-    /// head's primary key.
-    static func headPoints(_ c: PostgresConnection, substation: String, from: Int64, before: Int64, logger: Logger) async throws
+    /// Head rows of one substation (those `query` answers: feeder, time, the four quantities and
+    /// `received_at`) as chunk points per feeder (ordered by feeder), each feeder's ordered by
+    /// time, with each row's `received_at`.
+    static func headPoints(_ c: PostgresConnection, substation: String, _ query: PostgresQuery, logger: Logger) async throws
         -> [(feeder: String, points: [ChunkPoint], received: [Int64])]
     {
-        var points: [String: ([ChunkPoint], [Int64])] = [:]
-        for row in try await c.rows(
-            """
-            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz, received_at FROM telemetry
-            WHERE substation_id = \(substation) AND ts >= \(from) AND ts < \(before) ORDER BY ts, feeder_id
-            """, logger: logger)
-        {
+        // A substation usually has a handful of feeders, its rows interleaved by time: comparing
+        // with the first few feeders seen is cheaper than hashing each row's feeder id.
+        let scanned = 8
+        var series: [(feeder: String, points: [ChunkPoint], received: [Int64])] = []
+        var beyond: [String: Int] = [:]
+        for row in try await c.rows(query, logger: logger) {
             let (feeder, ts, v, i, p, f, received) = try row.decode((String, Int64, Double?, Double?, Double?, Double?, Int64).self)
-            points[feeder, default: ([], [])].0.append(ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f))
-            points[feeder, default: ([], [])].1.append(received)
+            let point = ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f)
+            if let k = series.prefix(scanned).firstIndex(where: { $0.feeder == feeder }) ?? beyond[feeder] {
+                series[k].points.append(point)
+                series[k].received.append(received)
+            } else {
+                if series.count >= scanned { beyond[feeder] = series.count }
+                series.append((feeder, [point], [received]))
+            }
         }
-        return points.keys.sorted().map { ($0, points[$0]!.0, points[$0]!.1) }
+        series.sort { $0.feeder < $1.feeder }
+        return series.map { feeder, p, r in
+            guard !zip(p, p.dropFirst()).allSatisfy({ $0.ts < $1.ts }) else { return (feeder, p, r) }
+            let order = p.indices.sorted { p[$0].ts < p[$1].ts }
+            return (feeder, order.map { p[$0] }, order.map { r[$0] })
+        }
     }
 }

@@ -46,8 +46,23 @@ extension PostgresStore: IngestStore {
         }
     }
 
-    /// Applies one write inside a savepoint: all of it or none of it.
+    /// Applies one write inside a savepoint: all of it or none of it. Its head rows are first
+    /// inserted plainly (``HeadRowWrite/insert``); should one of their keys be in the head already
+    /// (a rewrite of a reading, or another replica's rows committed meanwhile), that attempt is
+    /// rolled back whole and the write applied again with the upsert that replaces the older row.
     static func apply(_ write: IngestWrite, _ connection: PostgresConnection, logger: Logger) async throws -> IngestOutcome {
+        do {
+            return try await apply(write, headRows: .insert, connection, logger: logger)
+        } catch let error where isUniqueViolation(error, index: "telemetry_pkey") {
+            logger.debug("a head row of the write exists already; applying it again with upserts",
+                         metadata: ["edge": "\(write.edge.map { "\($0.id)" } ?? "-")", "seq": "\(write.edge?.seq ?? 0)"])
+            return try await apply(write, headRows: .upsert, connection, logger: logger)
+        }
+    }
+
+    static func apply(_ write: IngestWrite, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger) async throws
+        -> IngestOutcome
+    {
         var outcome = IngestOutcome.stored
         try await savepoint(connection, logger: logger) {
             var edgeSubstations = Set<String>()
@@ -72,7 +87,7 @@ extension PostgresStore: IngestStore {
                     return false
                 }
             }
-            try await insertTelemetry(write.telemetry, arrival: write.arrival, connection, logger: logger)
+            try await insertTelemetry(write.telemetry, arrival: write.arrival, headRows: headRows, connection, logger: logger)
             try await insertEvents(write.events, arrival: write.arrival, connection, logger: logger)
             try await upsertOutages(write.outages, arrival: write.arrival, connection, logger: logger)
             if let edge = write.edge {

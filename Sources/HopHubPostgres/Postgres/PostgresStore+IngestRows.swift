@@ -6,14 +6,24 @@ import PostgresNIO
 /// The rows one write adds: each table is one statement over arrays (`unnest`), ordered by key so
 /// that two replicas committing at once take their row locks in the same order.
 extension PostgresStore {
-    static func insertTelemetry(_ rows: [StoredTelemetry], arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+    static func insertTelemetry(
+        _ rows: [StoredTelemetry], arrival: Int64, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger
+    ) async throws {
         guard !rows.isEmpty else { return }
-        // One head row per series and source time: of two in one write the later one is kept, as
-        // a later write replaces an earlier one (one statement may not update a row twice).
-        struct Key: Hashable { var sub: String; var ts: Int64; var feeder: String }
-        var last: [Key: Int] = [:]
-        for (i, t) in rows.enumerated() { last[Key(sub: t.substationID.rawValue, ts: t.ts, feeder: t.feederID)] = i }
-        let head = last.values.sorted().map { rows[$0] }
+        let head: [StoredTelemetry]
+        switch headRows {
+        case .insert:
+            // Two rows of one key in the write fail the plain insert like a key already in the head.
+            head = rows
+        case .upsert:
+            // One head row per series and source time: of two in one write the later one is kept,
+            // as a later write replaces an earlier one (one statement may not update a row twice).
+            struct Key: Hashable { var sub: String; var ts: Int64; var feeder: String }
+            var last: [Key: Int] = [:]
+            last.reserveCapacity(rows.count)
+            for (i, t) in rows.enumerated() { last[Key(sub: t.substationID.rawValue, ts: t.ts, feeder: t.feederID)] = i }
+            head = last.values.sorted().map { rows[$0] }
+        }
         try await connection.query(
             """
             INSERT INTO telemetry (substation_id, ts, feeder_id, device_id, site_name, latitude, longitude,
@@ -27,10 +37,7 @@ extension PostgresStore {
               \(PostgresNullableArray(head.map(\.values.powerMW)))::float8[],
               \(PostgresNullableArray(head.map(\.values.frequencyHz)))::float8[]) AS r
             ORDER BY 1, 2, 3
-            ON CONFLICT (substation_id, ts, feeder_id) DO UPDATE SET device_id = excluded.device_id,
-              site_name = excluded.site_name, latitude = excluded.latitude, longitude = excluded.longitude,
-              voltage_kv = excluded.voltage_kv, current_a = excluded.current_a, power_mw = excluded.power_mw,
-              frequency_hz = excluded.frequency_hz, received_at = excluded.received_at
+            \(unescaped: headRows.conflictClause)
             """, logger: logger)
         try await upsertRollups(MinuteRollup.build(rows), connection, logger: logger)
         try await upsertLatest(rows, connection, logger: logger)
