@@ -9,17 +9,14 @@ import pytest
 import requests
 
 from conftest import BIN, Hub
-from postgres_support import Cluster
 from test_hub_durability import batch, post_batch
 
 PASSWORD = "never-shown-5d1e7b"
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    c = Cluster()
-    yield c
-    c.stop()
+def cluster(postgres_cluster):
+    return postgres_cluster
 
 
 def readings(hub, key):

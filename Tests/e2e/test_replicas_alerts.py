@@ -10,16 +10,13 @@ import pytest
 import requests
 
 from alert_support import SMTPServer
-from postgres_support import Cluster
 from replica_support import PgHub
 from waiting import wait_until
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    c = Cluster()
-    yield c
-    c.stop()
+def cluster(postgres_cluster):
+    return postgres_cluster
 
 
 def event(hub, key, event_type, feeder, severity="ALARM"):
