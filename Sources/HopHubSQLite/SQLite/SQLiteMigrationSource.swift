@@ -53,22 +53,23 @@ public final class SQLiteMigrationSource: MigrationSource {
     }
 
     public func checksum(_ table: MigrationTable) async throws -> TableChecksum {
-        let sql = "SELECT \(Self.columnList(table)) FROM \(quoted(table.name))"
-        return try await queue.read { db in
-            var checksum = TableChecksum()
-            let cursor = try Row.fetchCursor(db, sql: sql)
-            while let row = try cursor.next() { checksum.add(try Self.values(row, of: table)) }
-            return checksum
-        }
+        try await fold(table, into: TableChecksum()) { $0.add($1) }
     }
 
     public func digests(_ table: MigrationTable) async throws -> Set<RowDigest> {
+        try await fold(table, into: Set<RowDigest>()) { $0.insert(RowDigest($1)) }
+    }
+
+    /// Every row of `table` (values in the order of `table.columns`) added into `initial`.
+    func fold<Result: Sendable>(
+        _ table: MigrationTable, into initial: Result, _ add: @escaping @Sendable (inout Result, [MigrationValue]) -> Void
+    ) async throws -> Result {
         let sql = "SELECT \(Self.columnList(table)) FROM \(quoted(table.name))"
         return try await queue.read { db in
-            var digests = Set<RowDigest>()
+            var result = initial
             let cursor = try Row.fetchCursor(db, sql: sql)
-            while let row = try cursor.next() { digests.insert(RowDigest(try Self.values(row, of: table))) }
-            return digests
+            while let row = try cursor.next() { add(&result, try Self.values(row, of: table)) }
+            return result
         }
     }
 
