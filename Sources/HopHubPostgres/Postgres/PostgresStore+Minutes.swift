@@ -69,16 +69,19 @@ extension PostgresStore {
         return recent
     }
 
-    /// Compacted and head minutes of each substation merged per feeder (a minute in both combined).
-    static func mergedFeeders(_ compacted: [String: [String: [MinuteStats]]], _ recent: [String: [String: [MinuteStats]]])
-        -> [String: [FeederMinutes]]
-    {
+    /// Compacted and head minutes of each substation merged per feeder (a minute in both combined),
+    /// with `tail` (later than both) appended.
+    static func mergedFeeders(
+        _ compacted: [String: [String: [MinuteStats]]], _ recent: [String: [String: [MinuteStats]]],
+        then tail: [String: [String: [MinuteStats]]] = [:]
+    ) -> [String: [FeederMinutes]] {
         var merged: [String: [FeederMinutes]] = [:]
-        for sub in Set(compacted.keys).union(recent.keys) {
+        for sub in Set(compacted.keys).union(recent.keys).union(tail.keys) {
             let old = compacted[sub] ?? [:]
             let new = recent[sub] ?? [:]
-            merged[sub] = Set(old.keys).union(new.keys).sorted().map { feeder in
-                FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(old[feeder] ?? [], new[feeder] ?? []))
+            let last = tail[sub] ?? [:]
+            merged[sub] = Set(old.keys).union(new.keys).union(last.keys).sorted().map { feeder in
+                FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(old[feeder] ?? [], new[feeder] ?? []) + (last[feeder] ?? []))
             }
         }
         return merged

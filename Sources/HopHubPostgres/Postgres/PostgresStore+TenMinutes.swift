@@ -94,22 +94,14 @@ extension PostgresStore {
         // their periods; the rest join the compacted minutes of the period holding `to`.
         let head = try await headMinutes(c, substations: substations, from: from, to: to, only: only, logger: logger)
         let recent = head.mapValues { $0.mapValues { MinuteStats.periods($0.filter { $0.minute < split }, widthMs: tierPeriodMs) } }
-        var tail: [String: [FeederMinutes]] = [:]
+        var tail: [String: [String: [MinuteStats]]] = [:]
         if split <= to {
             let compactedTail = try await compactedMinutes(c, substations: substations, from: max(from, split), to: to, only: only, logger: logger)
-            tail = mergedFeeders(compactedTail, head.mapValues { $0.mapValues { $0.filter { $0.minute >= split } } })
-        }
-        var result: [String: [FeederMinutes]] = [:]
-        for sub in Set(compacted.keys).union(recent.keys).union(tail.keys) {
-            let old = compacted[sub] ?? [:]
-            let new = recent[sub] ?? [:]
-            var last: [String: [MinuteStats]] = [:]
-            for feeder in tail[sub] ?? [] { last[feeder.feederID] = MinuteStats.periods(feeder.minutes, widthMs: tierPeriodMs) }
-            result[sub] = Set(old.keys).union(new.keys).union(last.keys).sorted().map { feeder in
-                FeederMinutes(feederID: feeder, minutes: FeederMinutes.merge(old[feeder] ?? [], new[feeder] ?? []) + (last[feeder] ?? []))
+            for (sub, feeders) in mergedFeeders(compactedTail, head.mapValues { $0.mapValues { $0.filter { $0.minute >= split } } }) {
+                for feeder in feeders { tail[sub, default: [:]][feeder.feederID] = MinuteStats.periods(feeder.minutes, widthMs: tierPeriodMs) }
             }
         }
-        return result
+        return mergedFeeders(compacted, recent, then: tail)
     }
 
     /// One series' compacted minutes of one day, decoded (a damaged block throws, naming it).
