@@ -77,7 +77,7 @@ public struct CompactionService: Service {
             }
             let took = ContinuousClock.now - started
             if took > .milliseconds(100) {
-                logger.info("free space given back", metadata: ["seconds": "\(Double(took.components.attoseconds) / 1e18 + Double(took.components.seconds))"])
+                logger.info("free space given back", metadata: ["seconds": "\(took.inSeconds)"])
             }
         }
         return total
