@@ -40,6 +40,7 @@ extension PostgresStore {
         -> (resolutionSeconds: Int, series: [FrequencySeries])
     {
         let logger = self.logger
+        let tierCache = self.tierCache
         let (all, ids) = Self.scopeBinds(scope)
         return try await read { c in
             var subs: [String] = []
@@ -63,13 +64,16 @@ extension PostgresStore {
             case .buckets(let seconds):
                 let width = Int64(seconds) * 1000
                 let from = MinuteBuckets.bucket(window.from, width)
-                var feeders = counted
-                if feeders == nil {
-                    feeders = try await Self.bucketInput(
-                        c, substations: subs, widthMs: width, from: from, to: window.to, only: .frequencyHz, logger: logger)
+                let feeders: [String: [QuantityColumns]]
+                if let counted {
+                    feeders = counted.mapValues { $0.map { QuantityColumns($0.minutes, .frequencyHz) } }
+                } else {
+                    feeders = try await Self.quantityInput(
+                        c, substations: subs, widthMs: width, from: from, to: window.to, column: .frequencyHz, cache: tierCache,
+                        logger: logger)
                 }
                 for sub in subs {
-                    let points = MinuteBuckets.frequency(feeders?[sub] ?? [], widthMs: width, from: from, to: window.to)
+                    let points = MinuteBuckets.frequency(feeders[sub] ?? [], widthMs: width, from: from, to: window.to)
                     if !points.isEmpty { series.append(FrequencySeries(substationID: SubstationID(sub), points: points)) }
                 }
             }

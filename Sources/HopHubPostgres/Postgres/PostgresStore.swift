@@ -19,6 +19,9 @@ public final class PostgresStore: Sendable {
     public let settings: PostgresSettings
     let logger: Logger
     let primary: PostgresPrimary
+    /// Decoded ten-minute tier rows of the frequency plot's reads (``TierColumnsCache``): a past
+    /// day's row changes only when compaction or retention rewrites it.
+    let tierCache = TierColumnsCache()
 
     private init(primary: PostgresPrimary, settings: PostgresSettings, logger: Logger) {
         self.primary = primary

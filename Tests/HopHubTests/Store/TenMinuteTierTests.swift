@@ -85,37 +85,59 @@ import Testing
         let (tier, minutes) = try await bothWays(store)
         #expect(tier.series.contains { !$0.1.isEmpty }, "\(context): some buckets", sourceLocation: sourceLocation)
         M.expectSame(tier, minutes, context, sourceLocation: sourceLocation)
-        if let sqlite = store as? SQLiteStore {  // the column-wise read is SQLite's
-            try await expectColumnsMatchEntries(sqlite, context, sourceLocation: sourceLocation)
-        }
+        try await expectColumnsMatchEntries(store, context, sourceLocation: sourceLocation)
     }
 
-    /// The frequency buckets read column-wise (``SQLiteStore/quantityInput``, what the frequency
-    /// plot uses) are the ones built from whole ``MinuteStats`` entries, bit for bit, for every
-    /// window: from the tier (widths of whole periods) and from the minute statistics (others).
-    static func expectColumnsMatchEntries(_ store: SQLiteStore, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let bits = MinuteBucketsFrequencyTests.bits
-        try await store.pool.read { db in
-            var compared = 0
-            for (width, from, to) in windows + windows.map({ ($0.width / 10, $0.from, $0.to) }) {
-                for sub in ["SUB001", "SUB002"] {
-                    let entries = try SQLiteStore.bucketInput(db, substation: sub, widthMs: width, from: from, to: to, only: .frequencyHz)
-                    let columns = try SQLiteStore.quantityInput(db, substation: sub, widthMs: width, from: from, to: to, column: .frequencyHz)
-                    let expected = MinuteBuckets.frequency(entries, widthMs: width, from: from, to: to)
-                    let actual = MinuteBuckets.frequency(columns, widthMs: width, from: from, to: to)
-                    #expect(bits(actual) == bits(expected), "\(context): \(sub) width \(width) \(from)...\(to)", sourceLocation: sourceLocation)
-                    // Through the store's cache of decoded tier rows, kept since the store opened:
-                    // rows rewritten since (late readings, compaction, retention, damage) are not served stale.
-                    let cached = try SQLiteStore.quantityInput(
-                        db, substation: sub, widthMs: width, from: from, to: to, column: .frequencyHz, cache: store.tierCache)
-                    #expect(
-                        bits(MinuteBuckets.frequency(cached, widthMs: width, from: from, to: to)) == bits(expected),
-                        "\(context), cached: \(sub) width \(width) \(from)...\(to)", sourceLocation: sourceLocation)
-                    compared += expected.count
+    /// The frequency buckets read column-wise (`quantityInput`, what the frequency plot uses) are
+    /// the ones built from whole ``MinuteStats`` entries, bit for bit, for every window: from the
+    /// tier (widths of whole periods) and from the minute statistics (others); on PostgreSQL with
+    /// both substations read by one statement, as the dashboard does.
+    static func expectColumnsMatchEntries(_ store: any HubStore, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        /// A substation's entries, its columns, and its columns through the store's cache of decoded tier rows.
+        typealias Read = @Sendable (_ sub: String, _ width: Int64, _ from: Int64, _ to: Int64) async throws
+            -> (entries: [FeederMinutes], columns: [QuantityColumns], cached: [QuantityColumns])
+        let read: Read
+        if let pg = store as? PostgresStore {
+            read = { sub, width, from, to in
+                try await pg.read { c in
+                    let subs = ["SUB001", "SUB002"]
+                    let entries = try await PostgresStore.bucketInput(
+                        c, substations: subs, widthMs: width, from: from, to: to, only: .frequencyHz, logger: pg.logger)
+                    let columns = try await PostgresStore.quantityInput(
+                        c, substations: subs, widthMs: width, from: from, to: to, column: .frequencyHz, logger: pg.logger)
+                    let cached = try await PostgresStore.quantityInput(
+                        c, substations: subs, widthMs: width, from: from, to: to, column: .frequencyHz, cache: pg.tierCache, logger: pg.logger)
+                    return (entries[sub] ?? [], columns[sub] ?? [], cached[sub] ?? [])
                 }
             }
-            #expect(compared > 0, "\(context): some frequency buckets", sourceLocation: sourceLocation)
+        } else {
+            let sqlite = try #require(store as? SQLiteStore)
+            read = { sub, width, from, to in
+                try await sqlite.pool.read { db in
+                    (try SQLiteStore.bucketInput(db, substation: sub, widthMs: width, from: from, to: to, only: .frequencyHz),
+                     try SQLiteStore.quantityInput(db, substation: sub, widthMs: width, from: from, to: to, column: .frequencyHz),
+                     try SQLiteStore.quantityInput(
+                        db, substation: sub, widthMs: width, from: from, to: to, column: .frequencyHz, cache: sqlite.tierCache))
+                }
+            }
         }
+        let bits = MinuteBucketsFrequencyTests.bits
+        var compared = 0
+        for (width, from, to) in windows + windows.map({ ($0.width / 10, $0.from, $0.to) }) {
+            for sub in ["SUB001", "SUB002"] {
+                let (entries, columns, cached) = try await read(sub, width, from, to)
+                let expected = MinuteBuckets.frequency(entries, widthMs: width, from: from, to: to)
+                let actual = MinuteBuckets.frequency(columns, widthMs: width, from: from, to: to)
+                #expect(bits(actual) == bits(expected), "\(context): \(sub) width \(width) \(from)...\(to)", sourceLocation: sourceLocation)
+                // Through the store's cache, kept since the store opened: rows rewritten since
+                // (late readings, compaction, retention, damage) are not served stale.
+                #expect(
+                    bits(MinuteBuckets.frequency(cached, widthMs: width, from: from, to: to)) == bits(expected),
+                    "\(context), cached: \(sub) width \(width) \(from)...\(to)", sourceLocation: sourceLocation)
+                compared += expected.count
+            }
+        }
+        #expect(compared > 0, "\(context): some frequency buckets", sourceLocation: sourceLocation)
     }
 
     @Test func longRangeBucketWidthsAreWholeTenMinutePeriods() {
@@ -173,9 +195,7 @@ import Testing
         let (damaged, minutes) = try await Self.bothWays(store)
         M.expectSame(damaged, good, "tier rows that fail their checksum are not trusted")
         M.expectSame(damaged, minutes, "and the minute statistics answer")
-        if let sqlite = store as? SQLiteStore {  // the column-wise read is SQLite's
-            try await Self.expectColumnsMatchEntries(sqlite, "a damaged tier row, read column-wise")
-        }
+        try await Self.expectColumnsMatchEntries(store, "a damaged tier row, read column-wise")
         try await StoreTestData.execute(
             store,
             sqlite: """

@@ -1,7 +1,7 @@
 import HopChunks
 import Testing
 
-@testable import HopHubSQLite
+@testable import HopHubCore
 
 /// The cache of decoded tier rows decodes a row once while its bytes stay the same, again when
 /// they change, keeps no failure, and stays within its capacity.

@@ -7,12 +7,19 @@ import Synchronization
 /// used only while the row's stored bytes are exactly those it was decoded from, so an answer is
 /// always the one decoding would give; a rewritten row is decoded again. At most `capacity`
 /// rows are kept (about 10 KB each); past it the least recently used quarter is dropped.
-final class TierColumnsCache: Sendable {
-    struct Key: Hashable {
-        var substation: String
-        var feeder: String
-        var day: Int64
-        var column: ChunkColumn
+public final class TierColumnsCache: Sendable {
+    public struct Key: Hashable, Sendable {
+        public var substation: String
+        public var feeder: String
+        public var day: Int64
+        public var column: ChunkColumn
+
+        public init(substation: String, feeder: String, day: Int64, column: ChunkColumn) {
+            self.substation = substation
+            self.feeder = feeder
+            self.day = day
+            self.column = column
+        }
     }
 
     private struct Entry {
@@ -26,18 +33,18 @@ final class TierColumnsCache: Sendable {
         var clock: UInt64 = 0
     }
 
-    let capacity: Int
+    public let capacity: Int
     private let state = Mutex(State())
 
-    init(capacity: Int = 4096) {
+    public init(capacity: Int = 4096) {
         self.capacity = max(1, capacity)
     }
 
-    var count: Int { state.withLock { $0.entries.count } }
+    public var count: Int { state.withLock { $0.entries.count } }
 
     /// The row's columns: from the cache when `bytes` are the ones it was decoded from, else
     /// decoded by `decode` (an error is passed on and nothing is kept).
-    func columns(_ key: Key, bytes: [UInt8], decode: ([UInt8]) throws(ChunkError) -> QuantityColumns) throws(ChunkError)
+    public func columns(_ key: Key, bytes: [UInt8], decode: ([UInt8]) throws(ChunkError) -> QuantityColumns) throws(ChunkError)
         -> QuantityColumns
     {
         let cached = state.withLock { state -> QuantityColumns? in
