@@ -80,7 +80,7 @@ extension PostgresStore: TelemetryQueries {
             WHERE (\(all) OR substation_id = ANY(\(ids)::text[])) ORDER BY substation_id, ts DESC
             """, logger: logger)
         var result: [AnomalyScore] = []
-        for try await r in rows.decode(ScoreRow.self) { result.append(Self.score(r)) }
+        for try await row in rows { result.append(try Self.score(row)) }
         return result
     }
 

@@ -58,12 +58,15 @@ extension PostgresStore {
     }
 
     static let scoreColumns = "substation_id, ts, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version"
-    typealias ScoreRow = (String, Int64, Double, Bool, Double, Double, Double, Double, String)
-
-    static func score(_ r: ScoreRow) -> AnomalyScore {
-        AnomalyScore(
-            time: SourceTime(epochMilliseconds: r.1), substationID: SubstationID(r.0), anomalyScore: r.2, isAnomaly: r.3,
-            zScore: r.4, baselineMean: r.5, baselineStd: r.6, latestValue: r.7, modelVersion: r.8,
-            classification: AnomalyClass(score: r.2).rawValue)
+    /// A row of ``scoreColumns``.
+    static func score(_ row: PostgresRow) throws -> AnomalyScore {
+        var cells = PostgresRowCells(row)
+        let substation = try cells.next(String.self)
+        let ts = try cells.next(Int64.self)
+        let anomalyScore = try cells.next(Double.self)
+        return AnomalyScore(
+            time: SourceTime(epochMilliseconds: ts), substationID: SubstationID(substation), anomalyScore: anomalyScore,
+            isAnomaly: try cells.next(), zScore: try cells.next(), baselineMean: try cells.next(), baselineStd: try cells.next(),
+            latestValue: try cells.next(), modelVersion: try cells.next(), classification: AnomalyClass(score: anomalyScore).rawValue)
     }
 }

@@ -35,7 +35,7 @@ extension PostgresStore {
                 ORDER BY substation_id, bucket, anomaly_score DESC, ts
                 """, logger: logger)
             {
-                let score = Self.score(try row.decode(ScoreRow.self))
+                let score = try Self.score(row)
                 peaks[score.substationID.rawValue, default: []].append(score)
             }
             return try await Self.withAnomaliesAndNewest(c, peaks: peaks, substations: subs, since: since, logger: logger)
@@ -73,7 +73,7 @@ extension PostgresStore {
                 ORDER BY substation_id, anomaly_score DESC, ts
                 """, logger: logger)
             {
-                let s = score(try row.decode(ScoreRow.self))
+                let s = try score(row)
                 partial[s.substationID.rawValue] = s
             }
         }
@@ -87,7 +87,7 @@ extension PostgresStore {
             ORDER BY substation_id, bucket, anomaly_score DESC, ts
             """, logger: logger)
         {
-            let s = score(try row.decode(ScoreRow.self))
+            let s = try score(row)
             peaks[s.substationID.rawValue, default: []].append(s)
         }
         // The partial period's peak is earlier than every whole period's: it opens its bucket, and
@@ -117,7 +117,7 @@ extension PostgresStore {
             WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(since) AND is_anomaly ORDER BY substation_id, ts
             """, logger: logger)
         {
-            kept.append(score(try row.decode(ScoreRow.self)))
+            kept.append(try score(row))
         }
         for row in try await c.rows(
             """
@@ -125,7 +125,7 @@ extension PostgresStore {
             CROSS JOIN LATERAL (SELECT \(unescaped: scoreColumns) FROM scores WHERE substation_id = s.sub ORDER BY ts DESC LIMIT 1) AS n
             """, logger: logger)
         {
-            let newest = score(try row.decode(ScoreRow.self))
+            let newest = try score(row)
             let best = peaks[newest.substationID.rawValue]?.last
             if newest.time.epochMilliseconds >= since, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
         }
