@@ -23,6 +23,10 @@ BIN = pathlib.Path(os.environ.get("HOP_BIN_DIR", ROOT / ".build" / "debug"))
 BACKENDS = ("sqlite", "postgres")
 
 
+# Lines of a hub's log quoted when it does not stop in time.
+STOP_LOG_TAIL_LINES = 60
+
+
 class StoreError(Exception):
     """A statement `Hub.sql` ran was refused by the database (sqlite3's or PostgreSQL's error text)."""
 
@@ -113,9 +117,16 @@ class Hub:
         return self
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
-        """Stops the hub with `sig` and returns its exit code (see waiting.stop_process)."""
+        """Stops the hub with `sig` and returns its exit code (see waiting.stop_process). A hub still
+        running after `timeout` seconds is killed, and the failure quotes the end of its log (what it
+        was doing when it did not stop)."""
         proc, self.proc = self.proc, None
-        return stop_process(proc, sig, timeout)
+        try:
+            return stop_process(proc, sig, timeout)
+        except subprocess.TimeoutExpired:
+            tail = "\n".join(self.log_text().splitlines()[-STOP_LOG_TAIL_LINES:])
+            raise AssertionError(f"hub on {self.url} still ran {timeout} s after {signal.Signals(sig).name} and was killed; "
+                                 f"the last {STOP_LOG_TAIL_LINES} lines of {self.log}:\n{tail}") from None
 
     def kill9(self):
         return self.stop(signal.SIGKILL)

@@ -29,7 +29,9 @@ class PgHub(Hub):
     data directory and log named after the replica; `settings` are extra HOP_HUB_* variables."""
 
     def __init__(self, base: pathlib.Path, name: str, url: str, **settings: str):
-        super().__init__(base / name, postgres_url=url, **{"HOP_HUB_LOG_LEVEL": "info", **settings})
+        # HOP_HUB_LOG_LEVEL=debug in the test's environment shows, among others, each service stopping.
+        level = os.environ.get("HOP_HUB_LOG_LEVEL", "info")
+        super().__init__(base / name, postgres_url=url, **{"HOP_HUB_LOG_LEVEL": level, **settings})
         self.name = name
         self.log = base / f"hub-{name}.log"
 

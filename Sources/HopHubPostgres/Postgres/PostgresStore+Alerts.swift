@@ -111,8 +111,8 @@ extension PostgresStore: AlertStore {
     }
 
     public func siteName(of substation: SubstationID) async throws -> String? {
-        let rows = try await client.query("SELECT site_name FROM substations WHERE substation_id = \(substation.rawValue)", logger: logger)
-        for try await name in rows.decode(String?.self) { return name }
+        let rows = try await fetch("SELECT site_name FROM substations WHERE substation_id = \(substation.rawValue)")
+        for name in try rows.decode(String?.self) { return name }
         return nil
     }
 }

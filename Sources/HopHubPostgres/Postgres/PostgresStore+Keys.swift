@@ -9,23 +9,23 @@ extension PostgresStore: APIKeyStore, AuditedKeyStore {
     typealias KeyRow = (String, String, String, String, String, Int64, Int64?)
 
     public func key(id: String) async throws -> APIKeyRecord? {
-        let rows = try await client.query("SELECT \(unescaped: Self.keyColumns) FROM api_keys WHERE id = \(id)", logger: logger)
-        for try await r in rows.decode(KeyRow.self) { return Self.keyRecord(r) }
+        let rows = try await fetch("SELECT \(unescaped: Self.keyColumns) FROM api_keys WHERE id = \(id)")
+        for r in try rows.decode(KeyRow.self) { return Self.keyRecord(r) }
         return nil
     }
 
     public func keys() async throws -> [APIKeyRecord] {
-        let rows = try await client.query("SELECT \(unescaped: Self.keyColumns) FROM api_keys ORDER BY created_at, id", logger: logger)
+        let rows = try await fetch("SELECT \(unescaped: Self.keyColumns) FROM api_keys ORDER BY created_at, id")
         var keys: [APIKeyRecord] = []
-        for try await r in rows.decode(KeyRow.self) { keys.append(Self.keyRecord(r)) }
+        for r in try rows.decode(KeyRow.self) { keys.append(Self.keyRecord(r)) }
         return keys
     }
 
     /// Part of `LiveLookups`: the ids of keys not revoked.
     public func activeKeyIDs() async throws -> Set<String> {
-        let rows = try await client.query("SELECT id FROM api_keys WHERE revoked_at IS NULL", logger: logger)
+        let rows = try await fetch("SELECT id FROM api_keys WHERE revoked_at IS NULL")
         var ids = Set<String>()
-        for try await id in rows.decode(String.self) { ids.insert(id) }
+        for id in try rows.decode(String.self) { ids.insert(id) }
         return ids
     }
 

@@ -3,8 +3,8 @@ import PostgresNIO
 
 extension PostgresStore: MaintenanceStore {
     public func databaseSizeBytes() async throws -> Int64 {
-        let rows = try await client.query("SELECT pg_database_size(current_database())", logger: logger)
-        for try await size in rows.decode(Int64.self) { return size }
+        let rows = try await fetch("SELECT pg_database_size(current_database())")
+        for size in try rows.decode(Int64.self) { return size }
         return 0
     }
 

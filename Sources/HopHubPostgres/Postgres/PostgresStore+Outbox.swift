@@ -47,8 +47,8 @@ extension PostgresStore {
     }
 
     public func nextOutboxAttempt() async throws -> Int64? {
-        let rows = try await client.query("SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL", logger: logger)
-        for try await next in rows.decode(Int64?.self) { return next }
+        let rows = try await fetch("SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL")
+        for next in try rows.decode(Int64?.self) { return next }
         return nil
     }
 }

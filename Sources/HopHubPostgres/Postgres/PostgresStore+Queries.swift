@@ -6,15 +6,15 @@ import PostgresNIO
 extension PostgresStore: TelemetryQueries {
     public func latestReadings(since: Int64, scope: SubstationScope) async throws -> [LatestReading] {
         let (all, ids) = Self.scopeBinds(scope)
-        let rows = try await client.query(
+        let rows = try await fetch(
             """
             SELECT substation_id, feeder_id, ts, device_id, site_name, latitude, longitude,
               voltage_kv, current_a, power_mw, frequency_hz
             FROM telemetry_latest WHERE ts >= \(since) AND (\(all) OR substation_id = ANY(\(ids)::text[]))
             ORDER BY substation_id, feeder_id
-            """, logger: logger)
+            """)
         var result: [LatestReading] = []
-        for try await r in rows.decode((String, String, Int64, String?, String?, Double?, Double?, Double?, Double?, Double?, Double?).self) {
+        for r in try rows.decode((String, String, Int64, String?, String?, Double?, Double?, Double?, Double?, Double?, Double?).self) {
             result.append(LatestReading(
                 time: SourceTime(epochMilliseconds: r.2), substationID: SubstationID(r.0), feederID: Self.feeder(r.1),
                 deviceID: r.3.map(DeviceID.init), siteName: r.4, latitude: r.5, longitude: r.6,
@@ -25,45 +25,45 @@ extension PostgresStore: TelemetryQueries {
 
     public func events(since: Int64, scope: SubstationScope, limit: Int) async throws -> [EventRecord] {
         let (all, ids) = Self.scopeBinds(scope)
-        let rows = try await client.query(
+        let rows = try await fetch(
             """
             SELECT \(unescaped: Self.eventColumns) FROM events
             WHERE ts >= \(since) AND (\(all) OR substation_id = ANY(\(ids)::text[]))
             ORDER BY ts DESC, id DESC LIMIT \(Int64(limit))
-            """, logger: logger)
+            """)
         var result: [EventRecord] = []
-        for try await r in rows.decode(EventRow.self) { result.append(Self.eventRecord(r)) }
+        for r in try rows.decode(EventRow.self) { result.append(Self.eventRecord(r)) }
         return result
     }
 
     public func activeOutages(scope: SubstationScope) async throws -> [OutageRecord] {
         let (all, ids) = Self.scopeBinds(scope)
-        let rows = try await client.query(
+        let rows = try await fetch(
             """
             SELECT \(unescaped: Self.outageColumns) FROM outages
             WHERE active AND (\(all) OR substation_id = ANY(\(ids)::text[])) ORDER BY ts DESC
-            """, logger: logger)
+            """)
         var result: [OutageRecord] = []
-        for try await r in rows.decode(OutageRow.self) { result.append(Self.outageRecord(r)) }
+        for r in try rows.decode(OutageRow.self) { result.append(Self.outageRecord(r)) }
         return result
     }
 
     public func substations(scope: SubstationScope, activeSince: Int64) async throws -> [SubstationInfo] {
         let (all, ids) = Self.scopeBinds(scope)
         var feeders: [String: [FeederID]] = [:]
-        let feederRows = try await client.query(
+        let feederRows = try await fetch(
             """
             SELECT substation_id, feeder_id FROM telemetry_latest
             WHERE feeder_id <> '' AND (\(all) OR substation_id = ANY(\(ids)::text[])) ORDER BY feeder_id
-            """, logger: logger)
-        for try await (sub, feeder) in feederRows.decode((String, String).self) { feeders[sub, default: []].append(FeederID(feeder)) }
-        let rows = try await client.query(
+            """)
+        for (sub, feeder) in try feederRows.decode((String, String).self) { feeders[sub, default: []].append(FeederID(feeder)) }
+        let rows = try await fetch(
             """
             SELECT substation_id, site_name, latitude, longitude, first_seen, last_seen FROM substations
             WHERE (\(all) OR substation_id = ANY(\(ids)::text[])) ORDER BY substation_id
-            """, logger: logger)
+            """)
         var result: [SubstationInfo] = []
-        for try await r in rows.decode((String, String?, Double?, Double?, Int64, Int64).self) {
+        for r in try rows.decode((String, String?, Double?, Double?, Int64, Int64).self) {
             result.append(SubstationInfo(
                 substationID: SubstationID(r.0), siteName: r.1, latitude: r.2, longitude: r.3,
                 firstSeen: SourceTime(epochMilliseconds: r.4), lastSeen: SourceTime(epochMilliseconds: r.5),
@@ -74,20 +74,20 @@ extension PostgresStore: TelemetryQueries {
 
     public func latestScores(scope: SubstationScope) async throws -> [AnomalyScore] {
         let (all, ids) = Self.scopeBinds(scope)
-        let rows = try await client.query(
+        let rows = try await fetch(
             """
             SELECT DISTINCT ON (substation_id) \(unescaped: Self.scoreColumns) FROM scores
             WHERE (\(all) OR substation_id = ANY(\(ids)::text[])) ORDER BY substation_id, ts DESC
-            """, logger: logger)
+            """)
         var result: [AnomalyScore] = []
-        for try await row in rows { result.append(try Self.score(row)) }
+        for row in rows { result.append(try Self.score(row)) }
         return result
     }
 
     public func edges(scope: SubstationScope) async throws -> [EdgeRecord] {
-        let rows = try await client.query("SELECT \(unescaped: Self.edgeColumns) FROM edges ORDER BY edge_id", logger: logger)
+        let rows = try await fetch("SELECT \(unescaped: Self.edgeColumns) FROM edges ORDER BY edge_id")
         var result: [EdgeRecord] = []
-        for try await r in rows.decode(EdgeRow.self) {
+        for r in try rows.decode(EdgeRow.self) {
             if let record = Self.edgeRecord(r, scope: scope) { result.append(record) }
         }
         return result

@@ -19,12 +19,12 @@ extension PostgresStore: AccountStore {
 
     public func session(idHash: String) async throws -> (SessionRecord, UserRecord)? {
         // One statement outside a transaction: every cookie-authenticated request runs it.
-        let rows = try await client.query(
+        let rows = try await fetch(
             """
             SELECT \(unescaped: Self.userColumns), s.csrf_token, s.created_at, s.last_seen, s.expires_at
             \(unescaped: Self.userFrom) JOIN sessions s ON s.user_id = u.id WHERE s.id_hash = \(idHash)
-            """, logger: logger)
-        for try await row in rows {
+            """)
+        for row in rows {
             let user = try Self.userRecord(row)
             let r = row.makeRandomAccess()
             let session = SessionRecord(
@@ -70,13 +70,13 @@ extension PostgresStore: AccountStore {
     /// Part of `LiveLookups`: which of the stream's sessions are still valid (not expired, not idle, user active).
     public func liveSessionHashes(among idHashes: Set<String>, now: Int64, idleBefore: Int64) async throws -> Set<String> {
         guard !idHashes.isEmpty else { return [] }
-        let rows = try await client.query(
+        let rows = try await fetch(
             """
             SELECT s.id_hash FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.id_hash = ANY(\(idHashes.sorted())::text[]) AND s.expires_at > \(now) AND s.last_seen > \(idleBefore) AND u.active
-            """, logger: logger)
+            """)
         var live = Set<String>()
-        for try await hash in rows.decode(String.self) { live.insert(hash) }
+        for hash in try rows.decode(String.self) { live.insert(hash) }
         return live
     }
 }

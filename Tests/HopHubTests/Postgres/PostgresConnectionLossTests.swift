@@ -6,7 +6,8 @@ import Testing
 
 @testable import HopHubPostgres
 
-/// Work on a connection that closes under it ends with an error instead of waiting forever.
+/// Work on a connection that closes under it (a transaction, or a read outside one) ends with an
+/// error instead of waiting forever.
 /// postgres-nio leaves a statement written to an already closed connection unanswered; before the
 /// store ended such work itself, a hub whose database restarted mid-transaction could not stop.
 @Suite struct PostgresConnectionLossTests {
@@ -57,6 +58,36 @@ import Testing
             _ = try await c.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger)
         }
         #expect(result.hasPrefix("unavailable"), "\(result)")
+        try await store.close()
+    }
+
+    @Test func aReadWhoseConnectionClosedBeforeItsStatementEndsAsClosed() async throws {
+        let store = try await PostgresTestCluster.shared.freshStore()
+        let logger = Self.logger
+        let result: String
+        do {
+            result = try await withDeadline(.seconds(30), what: "the read") {
+                do {
+                    let rows = try await store.onConnection { c in
+                        let pid = try await c.integer("SELECT pg_backend_pid()::int8", logger: logger)
+                        // The server ends the session between the pool's lease and the statement.
+                        _ = try await store.client.query("SELECT pg_terminate_backend(\(Int32(pid)))", logger: logger)
+                        try await c.closeFuture.get()
+                        return try await c.rows("SELECT 1", logger: logger)
+                    }
+                    return "answered \(rows.count) rows"
+                } catch let closed as PostgresConnectionClosed {
+                    return "closed: \(closed)"
+                } catch {
+                    return "other error: \(error)"
+                }
+            }
+        } catch is PostgresTimeout {
+            result = "still running"
+        }
+        #expect(result.hasPrefix("closed"), "\(result)")
+        // The pool drops the closed connection and serves the next read.
+        #expect(try await store.fetch("SELECT 1").count == 1)
         try await store.close()
     }
 
