@@ -43,7 +43,7 @@ import Testing
         if let pg = store as? PostgresStore {
             var scores: [AnomalyScore] = []
             let rows = try await pg.client.query(PostgresQuery(unsafeSQL: "SELECT \(PostgresStore.scoreColumns) FROM scores"))
-            for try await row in rows.decode(PostgresStore.ScoreRow.self) { scores.append(PostgresStore.score(row)) }
+            for try await row in rows { scores.append(try PostgresStore.score(row)) }
             return scores
         }
         let sqlite = try #require(store as? SQLiteStore)
