@@ -287,7 +287,9 @@ def pytest_runtest_makereport(item, call):
     tmp = item.funcargs.get("tmp_path") if hasattr(item, "funcargs") else None
     if not report.failed or tmp is None:
         return
-    for log in sorted(pathlib.Path(tmp).glob("**/*.log"))[:8]:
+    # Hub and simulator logs first: a demo's eight edge logs alone used to fill the report.
+    logs = sorted(pathlib.Path(tmp).glob("**/*.log"), key=lambda p: ("edge" in p.name, str(p)))
+    for log in logs[:16]:
         data = log.read_bytes()
         report.sections.append((f"log {log.relative_to(tmp)} (last {min(len(data), LOG_TAIL_BYTES)} bytes)",
                                 data[-LOG_TAIL_BYTES:].decode(errors="replace")))
