@@ -66,3 +66,15 @@ public final class TierColumnsCache: Sendable {
         return columns
     }
 }
+
+extension TierColumnsCache {
+    /// A ten-minute tier row's statistics of `key.column`, decoded column-wise: through `cache`
+    /// when one is given, else decoded now (what both stores' frequency reads do with a tier row).
+    public static func periods(_ bytes: [UInt8], _ key: Key, cache: TierColumnsCache?) throws(ChunkError) -> QuantityColumns {
+        let decode = { (bytes: [UInt8]) throws(ChunkError) in
+            try PeriodStatsCodec.columns(bytes, only: key.column, widthMs: MinuteStats.tenMinutesMs)
+        }
+        guard let cache else { return try decode(bytes) }
+        return try cache.columns(key, bytes: bytes, decode: decode)
+    }
+}

@@ -47,12 +47,7 @@ extension PostgresStore {
                 let bytes = Array(data.readableBytesView)
                 let periods: QuantityColumns
                 do {
-                    let decode = { (bytes: [UInt8]) throws(ChunkError) in
-                        try PeriodStatsCodec.columns(bytes, only: column, widthMs: tierPeriodMs)
-                    }
-                    periods = try cache.map { cache throws(ChunkError) in
-                        try cache.columns(.init(substation: sub, feeder: feeder, day: day, column: column), bytes: bytes, decode: decode)
-                    } ?? decode(bytes)
+                    periods = try TierColumnsCache.periods(bytes, .init(substation: sub, feeder: feeder, day: day, column: column), cache: cache)
                 } catch {
                     // A tier row is derived data: read the day from its minute statistics instead.
                     let minutes = try await dayMinutes(c, substation: sub, feeder: feeder, day: day, only: column, logger: logger)

@@ -41,12 +41,7 @@ extension SQLiteStore {
                 let bytes = [UInt8](row[2] as Data)
                 let periods: QuantityColumns
                 do {
-                    let decode = { (bytes: [UInt8]) throws(ChunkError) in
-                        try PeriodStatsCodec.columns(bytes, only: column, widthMs: tierPeriodMs)
-                    }
-                    periods = try cache.map { cache throws(ChunkError) in
-                        try cache.columns(.init(substation: substation, feeder: feeder, day: day, column: column), bytes: bytes, decode: decode)
-                    } ?? decode(bytes)
+                    periods = try TierColumnsCache.periods(bytes, .init(substation: substation, feeder: feeder, day: day, column: column), cache: cache)
                 } catch {
                     // A tier row is derived data: read the day from its minute statistics instead.
                     let minutes = try dayMinutes(db, substation: substation, feeder: feeder, day: day, only: column)
