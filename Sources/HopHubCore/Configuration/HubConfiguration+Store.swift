@@ -3,7 +3,7 @@ import Foundation
 /// Reading the store backend's settings: `store` and `postgres.*` (docs/hub-configuration.md).
 extension HubConfiguration {
     /// File keys of this part; also `HOP_HUB_<KEY>` environment variables.
-    public static let storeKeys: [String] = ["store", "postgres.url", "postgres.pool_size", "postgres.tls", "postgres.ca_file"]
+    public static let storeKeys: [String] = ["store", "postgres.url", "postgres.pool_size", "postgres.ingest_transactions", "postgres.tls", "postgres.ca_file"]
 
     mutating func loadStore(_ values: ConfigValues) throws(ConfigError) {
         if let text = values.string("store") {
@@ -29,6 +29,12 @@ extension HubConfiguration {
                 problem: "is required with store: postgres (postgres://USER@HOST:PORT/DATABASE)")
         }
         postgres.poolSize = try values.int("postgres.pool_size", in: 1...1000) ?? postgres.poolSize
+        postgres.ingestTransactions = try values.int("postgres.ingest_transactions", in: 1...64) ?? min(postgres.ingestTransactions, postgres.poolSize)
+        guard postgres.ingestTransactions <= postgres.poolSize else {
+            throw ConfigError(
+                origin: values.origin("postgres.ingest_transactions"), key: "postgres.ingest_transactions",
+                problem: "is \(postgres.ingestTransactions), more than postgres.pool_size (\(postgres.poolSize)): each needs a connection of the pool")
+        }
         if let text = values.string("postgres.tls") {
             guard let mode = PostgresTLSMode(rawValue: text) else {
                 throw ConfigError(

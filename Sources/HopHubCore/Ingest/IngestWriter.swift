@@ -2,10 +2,12 @@ import Prometheus
 import Logging
 import ServiceLifecycle
 
-/// The one writer: callers `submit` writes and await their durable outcome; a single loop commits
+/// The one writer: callers `submit` writes and await their durable outcome; the writer commits
 /// everything that queued up meanwhile in one transaction (group commit), so concurrency turns
-/// into bigger transactions instead of lock contention. Bounded: past `maxPendingRecords` a submit
-/// fails at once with `WriterError.saturated` instead of queueing without limit.
+/// into bigger transactions instead of lock contention. Up to the store's `concurrentCommits`
+/// groups are in flight at once (one on SQLite); the next group takes whatever queued while they
+/// ran. Bounded: past `maxPendingRecords` a submit fails at once with `WriterError.saturated`
+/// instead of queueing without limit.
 public actor IngestWriter: Service {
     struct Job {
         let write: IngestWrite
@@ -22,6 +24,8 @@ public actor IngestWriter: Service {
     private var queue: [Job] = []
     private var pendingRecords = 0
     private var accepting = true
+    /// Group commits running now.
+    private var inFlight = 0
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -54,44 +58,62 @@ public actor IngestWriter: Service {
     public func run() async throws {
         let wake = self.wake
         await withGracefulShutdownHandler {
-            for await _ in wakeups {
-                await drain()
+            await withDiscardingTaskGroup { group in
+                for await _ in wakeups {
+                    while let jobs = nextGroup() {
+                        group.addTask { await self.commit(jobs) }
+                    }
+                }
+                // Leaving the group waits for the commits in flight.
             }
         } onGracefulShutdown: {
             wake.finish()
         }
         // Shutdown: everything already accepted is committed before the store closes.
         accepting = false
-        await drain()
-        logger.info("writer stopped; queue flushed")
-    }
-
-    private func drain() async {
         while !queue.isEmpty {
             let jobs = queue
             queue.removeAll(keepingCapacity: true)
-            let start = ContinuousClock.now
-            do {
-                let outcomes = try await store.commit(jobs.map(\.write))
-                notify(zip(jobs, outcomes).filter { $0.1 == .stored }.map(\.0.write))
-                for (job, outcome) in zip(jobs, outcomes) { job.continuation.resume(returning: outcome) }
-            } catch {
-                logger.error("group commit of \(jobs.count) writes failed; retrying one by one", metadata: ["error": "\(error)"])
-                for job in jobs {
-                    do {
-                        let outcome = try await store.commit([job.write])
-                        if outcome[0] == .stored { notify([job.write]) }
-                        job.continuation.resume(returning: outcome[0])
-                    } catch {
-                        job.continuation.resume(throwing: error)
-                    }
+            inFlight += 1
+            await commit(jobs)
+        }
+        logger.info("writer stopped; queue flushed")
+    }
+
+    /// Takes everything queued as the next group, unless the queue is empty or the store's limit of
+    /// groups in flight is reached (then the group that ends first wakes the loop again).
+    private func nextGroup() -> [Job]? {
+        guard !queue.isEmpty, inFlight < max(1, store.concurrentCommits) else { return nil }
+        let jobs = queue
+        queue.removeAll(keepingCapacity: true)
+        inFlight += 1
+        return jobs
+    }
+
+    private func commit(_ jobs: [Job]) async {
+        let start = ContinuousClock.now
+        do {
+            let outcomes = try await store.commit(jobs.map(\.write))
+            notify(zip(jobs, outcomes).filter { $0.1 == .stored }.map(\.0.write))
+            for (job, outcome) in zip(jobs, outcomes) { job.continuation.resume(returning: outcome) }
+        } catch {
+            logger.error("group commit of \(jobs.count) writes failed; retrying one by one", metadata: ["error": "\(error)"])
+            for job in jobs {
+                do {
+                    let outcome = try await store.commit([job.write])
+                    if outcome[0] == .stored { notify([job.write]) }
+                    job.continuation.resume(returning: outcome[0])
+                } catch {
+                    job.continuation.resume(throwing: error)
                 }
             }
-            metrics.commitDuration.record(ContinuousClock.now - start)
-            metrics.commitGroupSize.record(Double(jobs.count))
-            pendingRecords -= jobs.reduce(0) { $0 + max(1, $1.write.recordCount) }
-            metrics.writerQueueRecords.set(Int64(pendingRecords))
         }
+        metrics.commitDuration.record(ContinuousClock.now - start)
+        metrics.commitGroupSize.record(Double(jobs.count))
+        pendingRecords -= jobs.reduce(0) { $0 + max(1, $1.write.recordCount) }
+        metrics.writerQueueRecords.set(Int64(pendingRecords))
+        inFlight -= 1
+        if !queue.isEmpty { wake.yield() }
     }
 
     private func notify(_ stored: [IngestWrite]) {

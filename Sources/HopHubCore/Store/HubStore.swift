@@ -4,6 +4,13 @@ import HopProtocol
 /// them in one transaction (each write all-or-nothing) and returns one outcome per write.
 public protocol IngestStore: Sendable {
     func commit(_ writes: [IngestWrite]) async throws -> [IngestOutcome]
+    /// Group commits the writer may have in flight at once: 1 for a store with one writer
+    /// (SQLite), more where the database runs transactions side by side.
+    var concurrentCommits: Int { get }
+}
+
+extension IngestStore {
+    public var concurrentCommits: Int { 1 }
 }
 
 /// Bounds of a time-series query, decided by the caller from `minutes` and the point budget.

@@ -41,7 +41,8 @@ public protocol TelemetryCompaction: Sendable {
     /// The block still being written is compacted only when its oldest head reading is at least
     /// `openBlockDelayMs` before `cutoff`.
     func compact(before cutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport
-    /// Head readings older than `cutoff` (what compaction still has to do); a count, for progress.
+    /// Head readings older than `cutoff` (what compaction still has to do), for progress: a count, or
+    /// an estimate where counting would scan the whole head (PostgreSQL).
     func headReadings(before cutoff: Int64) async throws -> Int
     /// Gives the space compaction freed (the head's emptied pages) back to the file system, once
     /// compaction has caught up; a no-op for a backend that does it by itself.

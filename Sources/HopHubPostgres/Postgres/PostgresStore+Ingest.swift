@@ -14,11 +14,35 @@ import PostgresNIO
 /// its data. A replica committing the same batch waits for the lock, then (READ COMMITTED reads the
 /// locked row's newest version) finds the raised mark and answers `duplicate`. Placeholders of
 /// edges whose writes were all refused are removed before the commit.
+///
+/// What the stored writes add beside the head (minute rollups, latest readings, substations) is
+/// upserted once per group, after every write was applied: one statement per table, its rows in
+/// key order, and the tables always in the same order, so that groups committing at once on
+/// several connections (``concurrentCommits``) take their row locks in one order. A deadlock
+/// between groups all the same (two groups inserting one head key, say) is retried.
 extension PostgresStore: IngestStore {
     /// `high_water_seq` of a placeholder row: no batch of that edge is stored yet.
     static let placeholderSeq = Int64.min
 
+    public var concurrentCommits: Int { settings.ingestTransactions }
+
     public func commit(_ writes: [IngestWrite]) async throws -> [IngestOutcome] {
+        var attempt = 1
+        while true {
+            do {
+                return try await commitOnce(writes)
+            } catch where attempt < Self.deadlockAttempts && Self.isDeadlock(error) {
+                logger.info("group commit chosen as a deadlock victim; committing it again",
+                            metadata: ["writes": "\(writes.count)", "attempt": "\(attempt)"])
+                attempt += 1
+            }
+        }
+    }
+
+    /// Times a group is tried when PostgreSQL ends it as a deadlock victim.
+    static let deadlockAttempts = 3
+
+    private func commitOnce(_ writes: [IngestWrite]) async throws -> [IngestOutcome] {
         let logger = self.logger
         return try await transaction { connection in
             let edges = Set(writes.compactMap { $0.edge?.id.rawValue }).sorted()
@@ -36,6 +60,12 @@ extension PostgresStore: IngestStore {
             outcomes.reserveCapacity(writes.count)
             for write in writes {
                 outcomes.append(try await Self.apply(write, connection, logger: logger))
+            }
+            let stored = zip(writes, outcomes).filter { $0.1 == .stored }.flatMap(\.0.telemetry)
+            if !stored.isEmpty {
+                try await Self.upsertRollups(MinuteRollup.build(stored), connection, logger: logger)
+                try await Self.upsertLatest(stored, connection, logger: logger)
+                try await Self.upsertSubstations(stored, connection, logger: logger)
             }
             if !edges.isEmpty {
                 try await connection.query(

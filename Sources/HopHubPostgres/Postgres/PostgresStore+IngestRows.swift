@@ -4,7 +4,8 @@ import Logging
 import PostgresNIO
 
 /// The rows one write adds: each table is one statement over arrays (`unnest`), ordered by key so
-/// that two replicas committing at once take their row locks in the same order.
+/// that two replicas committing at once take their row locks in the same order. (The rollups,
+/// latest readings and substations its readings add are written per group: `commit`.)
 extension PostgresStore {
     static func insertTelemetry(
         _ rows: [StoredTelemetry], arrival: Int64, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger
@@ -39,9 +40,6 @@ extension PostgresStore {
             ORDER BY 1, 2, 3
             \(unescaped: headRows.conflictClause)
             """, logger: logger)
-        try await upsertRollups(MinuteRollup.build(rows), connection, logger: logger)
-        try await upsertLatest(rows, connection, logger: logger)
-        try await upsertSubstations(rows, connection, logger: logger)
     }
 
     static func insertEvents(_ rows: [StoredEvent], arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {

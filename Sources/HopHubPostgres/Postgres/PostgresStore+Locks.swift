@@ -29,6 +29,16 @@ extension PostgresStore {
 }
 
 extension PostgresStore {
+    /// Whether `error` (also as the store wraps it) is the server ending a transaction that was
+    /// part of a deadlock (SQLSTATE 40P01): the other transaction went on, and this one can be
+    /// run again.
+    static func isDeadlock(_ error: any Error) -> Bool {
+        let server = (error as? PostgresStoreError)?.underlying ?? error
+        return (server as? PSQLError)?.serverInfo?[.sqlState] == "40P01"
+    }
+}
+
+extension PostgresStore {
     /// Runs an UPDATE (or DELETE) and returns how many rows it changed.
     static func changed(_ c: PostgresConnection, _ statement: PostgresQuery, logger: Logger) async throws -> Int {
         try await deleted(c, statement, logger: logger)

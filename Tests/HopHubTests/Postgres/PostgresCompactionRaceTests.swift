@@ -59,4 +59,20 @@ import Testing
         try await store.close()
         try await holder.close()
     }
+
+    @Test func theHeadsProgressCountIsThePlannersEstimateOfRowsBeforeTheCutoff() async throws {
+        let store = try await PostgresTestCluster.shared.freshStore()
+        let now = SourceTime.now().epochMilliseconds
+        let cutoff = now - 60_000
+        let readings = (0..<150).map { k in
+            StoredTelemetry(
+                Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, ts: SourceTime(epochMilliseconds: cutoff - 100_000 + Int64(k) * 1_000)),
+                arrival: now)
+        }
+        #expect(try await store.commit([IngestWrite(telemetry: readings, arrival: now)]) == [.stored])
+        _ = try await store.fetch("ANALYZE telemetry")
+        // 100 readings before the cutoff, 50 at or after it; an estimate, so near 100, not exact.
+        let estimate = try await store.headReadings(before: cutoff)
+        #expect((80...120).contains(estimate), "\(estimate)")
+    }
 }

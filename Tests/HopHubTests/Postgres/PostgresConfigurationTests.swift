@@ -25,12 +25,12 @@ import Testing
         let ca = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem").path
         try "-----BEGIN CERTIFICATE-----\n".write(toFile: ca, atomically: true, encoding: .utf8)
         let (config, _) = try load(
-            "data_dir: /tmp/a\nstore: postgres\npostgres:\n  url: postgres://hop@db.example:6432/grid\n  pool_size: 3\n  tls: require\n  ca_file: \(ca)\n",
+            "data_dir: /tmp/a\nstore: postgres\npostgres:\n  url: postgres://hop@db.example:6432/grid\n  pool_size: 3\n  ingest_transactions: 3\n  tls: require\n  ca_file: \(ca)\n",
             environment: ["HOP_HUB_POSTGRES_PASSWORD": "s3cret", "HOP_HUB_POSTGRES_POOL_SIZE": "4"])
         #expect(config.store == .postgres)
         let pg = config.postgres
         #expect((pg.host, pg.port, pg.user, pg.database) == ("db.example", 6432, "hop", "grid"))
-        #expect(pg.poolSize == 4)
+        #expect(pg.poolSize == 4 && pg.ingestTransactions == 3)
         #expect(pg.tls == .require && pg.caFile == ca)
         #expect(pg.password == "s3cret")
         #expect(config.storeDescription == "postgres://hop@db.example:6432/grid")
@@ -54,6 +54,8 @@ import Testing
         ("postgres:\n  url: postgres://hop@db:99999/hop\n", "postgres.url", "is not a port", 3),
         ("postgres:\n  url: postgres://hop@db\n", "postgres.url", "names no database", 3),
         ("postgres:\n  pool_size: 0\n", "postgres.pool_size", "outside 1…1000", 3),
+        ("postgres:\n  ingest_transactions: 0\n", "postgres.ingest_transactions", "outside 1…64", 3),
+        ("postgres:\n  pool_size: 2\n  ingest_transactions: 3\n", "postgres.ingest_transactions", "more than postgres.pool_size (2)", 4),
         ("postgres:\n  tls: verify-full\n", "postgres.tls", "is not one of disable, prefer, require", 3),
         ("postgres:\n  ca_file: /nonexistent/ca.pem\n", "postgres.ca_file", "cannot be read", 3),
         ("postgres:\n  password: hunter2\n", "postgres.password", "set HOP_HUB_POSTGRES_PASSWORD in the environment", 3),

@@ -79,6 +79,39 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func aGroupCommitsRollupsLatestAndSubstationsCountItsStoredWritesOnly(_ backend: Backend) async throws {
+        let store = try await StoreContractTests.makeStore(backend)
+        let samples = uneven
+        // Three edges' writes in one group, and a repeat of the first edge's batch (refused as a
+        // duplicate) carrying readings that would move every bucket, the latest value and the site.
+        let writes = (0..<3).map { k in
+            IngestWrite(
+                edge: (EdgeID("e\(k)"), 1, "key-e\(k)"),
+                telemetry: samples.enumerated().filter { $0.offset % 3 == k }.map { $0.element.stored(site: "Site A") }.reversed(),
+                arrival: StoredTestClock.arrival)
+        }
+        let outlier = Sample(ts: base + 10 * minute - 2, feeder: "FDR001", v: 999, i: 1, p: 1, f: 70)
+        let refused = IngestWrite(
+            edge: (EdgeID("e0"), 1, "key-e0"), telemetry: [outlier.stored(site: "Not A")], arrival: StoredTestClock.arrival)
+        #expect(try await store.commit([writes[0], refused, writes[1], writes[2]]) == [.stored, .duplicate, .stored, .stored])
+
+        let expected = StoreTestData.buckets(samples, width: 5 * minute)
+        let series = try await store.timeSeries(substation: "SUB001", window: tenMinutes)
+        #expect(series.resolutionSeconds == 300)
+        #expect(series.points.count == expected.count)
+        for point in series.points {
+            let key = StoreTestData.BucketKey(start: point.time.epochMilliseconds, feeder: point.feederID?.rawValue ?? "")
+            StoreTestData.check(point, against: try #require(expected[key]))
+        }
+        let newest = try #require(samples.filter { $0.feeder == "FDR001" }.max { $0.ts < $1.ts })
+        let latest = try #require(try await store.latestReadings(since: 0, scope: .all).first { $0.feederID == "FDR001" })
+        #expect(latest.time.epochMilliseconds == newest.ts && latest.voltageKV == newest.v)
+        let sub = try #require(try await store.substations(scope: .all, activeSince: 0).first)
+        #expect(sub.siteName == "Site A")
+        #expect(sub.firstSeen.epochMilliseconds == samples.map(\.ts).min() && sub.lastSeen.epochMilliseconds == samples.map(\.ts).max())
+    }
+
+    @Test(arguments: Backend.allCases)
     func frequencyBucketsWeighEveryReadingOfEveryFeederEqually(_ backend: Backend) async throws {
         let store = try await StoreContractTests.makeStore(backend)
         let samples = uneven
