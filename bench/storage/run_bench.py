@@ -320,10 +320,11 @@ def stored_readings(db: pathlib.Path) -> tuple[int, int]:
     return head, chunked
 
 
-def wait_compaction(counts, quiet_s: float = 30.0, timeout_s: float = 3600.0) -> dict:
+def wait_compaction(counts, quiet_s: float = 150.0, timeout_s: float = 3600.0) -> dict:
     """Waits until the hub's CompactionService has moved the head into chunks (docs/hub-storage.md, "Head
     and chunks"): the head is empty, or has not shrunk for `quiet_s` (readings younger than
-    storage.head_s stay in it). `counts()` reads the live store: (head rows, points in chunks)."""
+    storage.head_s stay in it, and so does a block whose first readings arrived less than
+    storage.head_s ago: 120 s + 30). `counts()` reads the live store: (head rows, points in chunks)."""
     started = time.monotonic()
     head, chunked = counts()
     last_change, previous = started, head

@@ -6,6 +6,14 @@ import ServiceLifecycle
 /// `storage.compaction_interval_s`. A pass runs small transactions back to back until the head is
 /// caught up, so a backlog (an upgrade from a database without chunks, an edge's hours of buffered
 /// readings) drains without holding ingest up; its progress is logged.
+///
+/// The head window applies to arrival as well as to source time: a block is compacted once its
+/// oldest head reading is `storage.head_s` old and also arrived `storage.head_s` ago. A live
+/// reading arrives about at its source time, so nothing changes for it; a block an edge is filling
+/// with its backlog waits that long after its first rows came, and is then encoded about once
+/// instead of on every pass while ingest fills it (compaction would otherwise decode and re-encode
+/// the growing chunk, competing with the backlog's ingest for the cores and the database). The
+/// head still holds at most about `storage.head_s` of arrivals outside the block being written.
 public struct CompactionService: Service {
     let store: any TelemetryCompaction
     let settings: StorageSettings
@@ -43,7 +51,7 @@ public struct CompactionService: Service {
             let report: CompactionReport
             do {
                 report = try await store.compact(
-                    before: cutoff, maxChunks: settings.chunksPerTransaction,
+                    before: cutoff, arrivedBefore: cutoff, maxChunks: settings.chunksPerTransaction,
                     openBlockDelayMs: Int64(settings.openBlockDelaySeconds) * 1000)
             } catch {
                 logger.error("compaction pass failed; the head keeps the readings", metadata: ["error": "\(error)"])

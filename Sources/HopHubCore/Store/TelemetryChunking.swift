@@ -39,8 +39,11 @@ public protocol TelemetryCompaction: Sendable {
     /// transaction so ingest never waits long; late readings of an existing chunk are merged into
     /// it (a reading with the same source time replaces the older one).
     /// The block still being written is compacted only when its oldest head reading is at least
-    /// `openBlockDelayMs` before `cutoff`.
-    func compact(before cutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport
+    /// `openBlockDelayMs` before `cutoff`. A block is compacted only once its oldest head reading
+    /// (by source time) arrived before `arrivedBefore`: a block an edge is filling with a backlog
+    /// is encoded once it has waited that long, not on every pass while it fills.
+    func compact(before cutoff: Int64, arrivedBefore: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws
+        -> CompactionReport
     /// Head readings older than `cutoff` (what compaction still has to do), for progress: a count, or
     /// an estimate where counting would scan the whole head (PostgreSQL).
     func headReadings(before cutoff: Int64) async throws -> Int
@@ -52,8 +55,13 @@ public protocol TelemetryCompaction: Sendable {
 extension TelemetryCompaction {
     public func reclaimSpace() async throws {}
 
-    /// `compact` with the default delay for the block still being written.
+    /// `compact` with the default delay for the block still being written, whenever its readings arrived.
     public func compact(before cutoff: Int64, maxChunks: Int) async throws -> CompactionReport {
         try await compact(before: cutoff, maxChunks: maxChunks, openBlockDelayMs: TelemetryChunking.openBlockDelayMs)
+    }
+
+    /// `compact` whenever the readings arrived.
+    public func compact(before cutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport {
+        try await compact(before: cutoff, arrivedBefore: .max, maxChunks: maxChunks, openBlockDelayMs: openBlockDelayMs)
     }
 }

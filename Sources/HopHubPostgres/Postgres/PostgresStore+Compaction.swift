@@ -13,7 +13,9 @@ extension PostgresStore: TelemetryCompaction {
     /// `pg_try_advisory_xact_lock` key of compaction ("hopcomp" in ASCII).
     static let compactionLockKey: Int64 = 0x686F_7063_6F6D_70
 
-    public func compact(before requestedCutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport {
+    public func compact(before requestedCutoff: Int64, arrivedBefore: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws
+        -> CompactionReport
+    {
         let cutoff = MinuteStats.minuteStart(requestedCutoff)
         let logger = self.logger
         return try await transaction { c in
@@ -30,13 +32,20 @@ extension PostgresStore: TelemetryCompaction {
                 var from = Int64.min
                 while true {
                     let rows = try await c.rows(
-                        "SELECT min(ts) FROM telemetry WHERE substation_id = \(substation) AND ts >= \(from) AND ts < \(cutoff)",
-                        logger: logger)
-                    guard let ts = try rows.first?.decode(Int64?.self) else { break }
+                        """
+                        SELECT ts, received_at FROM telemetry WHERE substation_id = \(substation) AND ts >= \(from) AND ts < \(cutoff)
+                        ORDER BY ts LIMIT 1
+                        """, logger: logger)
+                    guard let (ts, arrived) = try rows.first?.decode((Int64, Int64).self) else { break }
                     let start = TelemetryChunking.blockStart(ts)
                     // A block still being written is rewritten only once its head part is old enough.
                     if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - openBlockDelayMs { break }
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
+                    // A block being filled with a backlog waits until its oldest reading came long enough ago.
+                    if arrived >= arrivedBefore {
+                        from = end
+                        continue
+                    }
                     examined += try await Self.moveBlock(
                         c, substation: substation, from: start, before: end, into: &report, logger: logger)
                     guard report.chunks < maxChunks, examined < maxChunks * 4 else { break passes }

@@ -10,7 +10,9 @@ import HopProtocol
 /// block's minute statistics, delete the rows and their per-minute rollup rows. A crash before the
 /// commit leaves everything in the head; after it, in the chunk.
 extension SQLiteStore: TelemetryCompaction {
-    public func compact(before requestedCutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport {
+    public func compact(before requestedCutoff: Int64, arrivedBefore: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws
+        -> CompactionReport
+    {
         // Whole minutes only: a minute's rollup row then belongs wholly to the head or to the chunk.
         let cutoff = MinuteStats.minuteStart(requestedCutoff)
         return try await pool.write { db in
@@ -18,16 +20,24 @@ extension SQLiteStore: TelemetryCompaction {
             var examined = 0
             // The oldest blocks of each substation first, found through the head's key
             // `(substation_id, ts, feeder_id)`: a pass costs the rows it moves, not a scan of the head.
-            let next = try db.cachedStatement(sql: "SELECT min(ts) FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ?")
+            let next = try db.cachedStatement(
+                sql: "SELECT ts, received_at FROM telemetry WHERE substation_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT 1")
             substations: for substation in try String.fetchAll(db, sql: "SELECT substation_id FROM substations ORDER BY last_seen") {
                 var from = Int64.min
-                while let ts = try Int64.fetchOne(next, arguments: [substation, from, cutoff]) {
+                while let oldest = try Row.fetchOne(next, arguments: [substation, from, cutoff]) {
+                    let ts: Int64 = oldest[0]
                     let start = TelemetryChunking.blockStart(ts)
                     // A block still being written is rewritten only once its head part is old
                     // enough, not on every pass: a live series' chunk is re-encoded every
                     // `openBlockDelayMs` instead of every few seconds.
                     if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - openBlockDelayMs { break }
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
+                    // A block being filled with a backlog waits until its oldest reading came long
+                    // enough ago: it is then encoded once, not on every pass while it fills.
+                    if oldest[1] as Int64 >= arrivedBefore {
+                        from = end
+                        continue
+                    }
                     // Every feeder's head rows of the block in one index range scan.
                     let byFeeder = try Self.headPoints(db, substation: substation, from: start, before: end)
                     var moved: [String] = []

@@ -16,7 +16,7 @@ import Testing
             self.failing = failing
         }
 
-        func compact(before cutoff: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport {
+        func compact(before cutoff: Int64, arrivedBefore: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws -> CompactionReport {
             calls.append("compact")
             if failing && passes.count == 1 { throw ScriptedFailure() }
             var report = CompactionReport()
