@@ -43,7 +43,7 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
     /// Group commits of ingest the hub runs side by side, each in its own transaction on its own
     /// connection (part of `poolSize`): while one waits for the WAL flush or a row lock, the
     /// next runs.
-    public var ingestTransactions = 2
+    public var ingestTransactions = 4
     public var tls = PostgresTLSMode.prefer
     /// PEM file of the certificate authorities trusted for the server's certificate; the system's when nil.
     public var caFile: String?

@@ -24,7 +24,7 @@ import Testing
 
     @Test func theWriterCommitsAnotherGroupWhileOneWaitsForARowLock() async throws {
         let (store, _, holder) = try await Replicas.replicas()
-        #expect(store.concurrentCommits == 2)
+        #expect(store.concurrentCommits == 4)
         let now = SourceTime.now().epochMilliseconds
         #expect(try await store.commit([Replicas.batch("e1", seq: 1, at: now)]) == [.stored])
         let writer = IngestWriter(store: store, maxPendingRecords: 1_000, metrics: HubMetrics(), logger: Self.logger)
