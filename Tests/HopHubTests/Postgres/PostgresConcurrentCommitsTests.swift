@@ -49,13 +49,19 @@ import Testing
     }
 
     @Test func aGroupEndedAsADeadlockVictimIsCommittedAgainOnce() async throws {
-        let (store, _, holder) = try await Replicas.replicas()
+        // PostgreSQL looks for a deadlock once, `deadlock_timeout` after a session starts waiting.
+        // The store's sessions look after 3 s and the holder's after 60 s, so the cycle below is
+        // complete when the group looks, and the group, not the holder, is the one ended.
+        let settings = try await PostgresTestCluster.shared.freshDatabase()
+        let holder = try await PostgresStore.open(settings: settings, logger: Self.logger)
+        _ = try await holder.fetch(PostgresQuery(unsafeSQL: "ALTER DATABASE \"\(settings.database)\" SET deadlock_timeout = '3s'"))
+        let store = try await PostgresStore.open(settings: settings, logger: Self.logger)
         let now = SourceTime.now().epochMilliseconds
         #expect(try await store.commit([Replicas.batch("e1", seq: 1, at: now)]) == [.stored])
         try await holder.client.withConnection { connection in
             // The holder takes the series' latest row; the group locks its edge row and then waits
-            // for that latest row; the holder then waits for the edge row: a cycle. The group waited
-            // first, so its deadlock check runs first and PostgreSQL ends it.
+            // for that latest row; the holder then waits for the edge row: a cycle.
+            try await connection.query("SET deadlock_timeout = '60s'", logger: Self.logger)
             try await connection.query("BEGIN", logger: Self.logger)
             try await connection.query("SELECT 1 FROM telemetry_latest WHERE feeder_id = 'e1' FOR UPDATE", logger: Self.logger)
             let group = Task { try await store.commit([Replicas.batch("e1", seq: 2, at: now)]) }
