@@ -44,8 +44,11 @@ def test_demo_runs_headless_and_stops_cleanly(tmp_path, sig):
            "HOP_DEMO_CONTROL_PORT": str(control_port), "HOP_DEMO_MAIL_PORT": str(free_port()),
            "HOP_DEMO_DNP3_PORT": str(free_port())}
     log = open(tmp_path / "demo.out", "wb")
+    # SIGINT as in a terminal: a test run started in the background by a non-interactive shell
+    # (nohup … &) passes SIGINT on ignored, and bash cannot trap a signal ignored on entry.
     proc = subprocess.Popen([str(REPO / "scripts" / "demo"), "--no-setup", "--no-build"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     pids: list[int] = []
     try:
         wait_until(lambda: (data / "run" / "ready").exists() or proc.poll() is not None,
