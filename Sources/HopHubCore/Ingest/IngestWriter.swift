@@ -72,10 +72,7 @@ public actor IngestWriter: Service {
         // Shutdown: everything already accepted is committed before the store closes.
         accepting = false
         while !queue.isEmpty {
-            let jobs = queue
-            queue.removeAll(keepingCapacity: true)
-            inFlight += 1
-            await commit(jobs)
+            await commit(takeQueue())
         }
         logger.info("writer stopped; queue flushed")
     }
@@ -84,6 +81,11 @@ public actor IngestWriter: Service {
     /// groups in flight is reached (then the group that ends first wakes the loop again).
     private func nextGroup() -> [Job]? {
         guard !queue.isEmpty, inFlight < max(1, store.concurrentCommits) else { return nil }
+        return takeQueue()
+    }
+
+    /// Everything queued, as a group now counted in flight (`commit` counts it out).
+    private func takeQueue() -> [Job] {
         let jobs = queue
         queue.removeAll(keepingCapacity: true)
         inFlight += 1
