@@ -127,6 +127,35 @@ import Testing
         try await Self.expectTrendMatchesScan(store, since: Self.base, "after retention")
     }
 
+    /// PostgreSQL's trigger writes a period's peak only when a score beats it: a lower or later
+    /// equal score leaves the row as it was (the same row version, `xmin`), a higher or earlier
+    /// equal one replaces it, and deleting a score that is not the peak leaves it too.
+    @Test func postgresWritesAPeakOnlyWhenAScoreBeatsIt() async throws {
+        let store = try #require(try await StoreContractTests.makeStore(.postgres) as? PostgresStore)
+        let period = Self.base - Self.base % (10 * Self.minute)
+        func peak() async throws -> (ts: Int64, version: String) {
+            let rows = try await store.client.query(PostgresQuery(unsafeSQL: "SELECT ts, xmin::text FROM score_peaks WHERE substation_id = 'SUB001' AND period = \(period)"))
+            var found: [(Int64, String)] = []
+            for try await (ts, version) in rows.decode((Int64, String).self) { found.append((ts, version)) }
+            #expect(found.count == 1)
+            return try #require(found.first)
+        }
+        try await store.writeScores([Self.score(period + 2 * Self.minute, "SUB001", 0.5)])
+        let first = try await peak()
+        #expect(first.ts == period + 2 * Self.minute)
+        try await store.writeScores([Self.score(period + 3 * Self.minute, "SUB001", 0.4), Self.score(period + 4 * Self.minute, "SUB001", 0.5),
+                                     Self.score(period + 5 * Self.minute, "SUB001", 0.99, anomaly: true)])
+        #expect(try await peak() == first, "lower, later equal and anomalous scores leave the peak's row alone")
+        try await StoreTestData.execute(store, sqlite: "", postgres: "DELETE FROM scores WHERE ts = \(period + 3 * Self.minute)")
+        #expect(try await peak() == first, "deleting a score that is not the peak leaves it alone")
+        try await store.writeScores([Self.score(period + Self.minute, "SUB001", 0.5)])
+        #expect(try await peak().ts == period + Self.minute, "an earlier equal score takes over")
+        try await store.writeScores([Self.score(period + 6 * Self.minute, "SUB001", 0.7)])
+        #expect(try await peak().ts == period + 6 * Self.minute, "a higher score takes over")
+        try await StoreTestData.execute(store, sqlite: "", postgres: "DELETE FROM scores WHERE ts = \(period + 6 * Self.minute)")
+        #expect(try await peak().ts == period + Self.minute, "deleting the peak recomputes the period")
+    }
+
     @Test func aDatabaseOfTheMinuteStatisticsSchemaGainsBothTiersInPlace() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hop-v8-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
