@@ -10,6 +10,12 @@ extension PostgresConnection {
         return rows
     }
 
+    /// Calls `body` with each row of `query` as it arrives, so decoding overlaps the statement still
+    /// running on the server (a long answer: the rows of `ml/trend`).
+    func eachRow(_ query: PostgresQuery, logger: Logger, _ body: (PostgresRow) throws -> Void) async throws {
+        for try await row in try await self.query(query, logger: logger) { try body(row) }
+    }
+
     /// The one `bigint` (or NULL: 0) the query answers, e.g. `WITH d AS (DELETE … RETURNING 1)
     /// SELECT count(*) FROM d` for how many rows a statement changed.
     func integer(_ query: PostgresQuery, logger: Logger) async throws -> Int64 {

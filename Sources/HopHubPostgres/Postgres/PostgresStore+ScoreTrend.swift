@@ -28,7 +28,7 @@ extension PostgresStore {
             // earliest of equal ones), so only the kept rows cross the wire and are decoded. One
             // substation at a time (see `peakTrend`).
             var peaks: [String: [AnomalyScore]] = [:]
-            for row in try await c.rows(
+            try await c.eachRow(
                 """
                 SELECT p.* FROM unnest(\(subs)::text[]) AS s(sub) CROSS JOIN LATERAL (
                   SELECT DISTINCT ON (bucket) \(unescaped: Self.scoreColumns) FROM (
@@ -36,7 +36,7 @@ extension PostgresStore {
                     WHERE substation_id = s.sub AND ts >= \(since) AND NOT is_anomaly) AS q
                   ORDER BY bucket, anomaly_score DESC, ts) AS p
                 """, logger: logger)
-            {
+            { row in
                 let score = try Self.score(row)
                 peaks[score.substationID.rawValue, default: []].append(score)
             }
@@ -68,13 +68,13 @@ extension PostgresStore {
         // The period holding `since` has scores before it: its peak is taken from `scores`.
         var partial: [String: AnomalyScore] = [:]
         if firstWhole > since {
-            for row in try await c.rows(
+            try await c.eachRow(
                 """
                 SELECT DISTINCT ON (substation_id) \(unescaped: scoreColumns) FROM scores
                 WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(since) AND ts < \(firstWhole) AND NOT is_anomaly
                 ORDER BY substation_id, anomaly_score DESC, ts
                 """, logger: logger)
-            {
+            { row in
                 let s = try score(row)
                 partial[s.substationID.rawValue] = s
             }
@@ -84,7 +84,7 @@ extension PostgresStore {
         // substation's rows compares substation names, and took three times as long (a week of 20
         // substations: 20,160 rows).
         var peaks: [String: [AnomalyScore]] = [:]
-        for row in try await c.rows(
+        try await c.eachRow(
             """
             SELECT p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
               SELECT DISTINCT ON (bucket)
@@ -92,7 +92,7 @@ extension PostgresStore {
               FROM (SELECT *, ts / \(bucketMs) AS bucket FROM score_peaks WHERE substation_id = s.sub AND period >= \(firstWhole)) AS q
               ORDER BY bucket, anomaly_score DESC, ts) AS p
             """, logger: logger)
-        {
+        { row in
             let s = try score(row)
             peaks[s.substationID.rawValue, default: []].append(s)
         }
@@ -117,20 +117,20 @@ extension PostgresStore {
         _ c: PostgresConnection, peaks: [String: [AnomalyScore]], substations: [String], since: Int64, logger: Logger
     ) async throws -> [AnomalyScore] {
         var kept = peaks.values.flatMap { $0 }
-        for row in try await c.rows(
+        try await c.eachRow(
             """
             SELECT \(unescaped: scoreColumns) FROM scores
             WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(since) AND is_anomaly
             """, logger: logger)
-        {
+        { row in
             kept.append(try score(row))
         }
-        for row in try await c.rows(
+        try await c.eachRow(
             """
             SELECT n.* FROM unnest(\(substations)::text[]) AS s(sub)
             CROSS JOIN LATERAL (SELECT \(unescaped: scoreColumns) FROM scores WHERE substation_id = s.sub ORDER BY ts DESC LIMIT 1) AS n
             """, logger: logger)
-        {
+        { row in
             let newest = try score(row)
             let best = peaks[newest.substationID.rawValue]?.max { $0.time < $1.time }
             if newest.time.epochMilliseconds >= since, !newest.isAnomaly, best?.time != newest.time { kept.append(newest) }
