@@ -4,14 +4,14 @@ import Logging
 import PostgresNIO
 
 /// The rows one write adds: each table is one statement over arrays (`unnest`), ordered by key so
-/// that two replicas committing at once take their row locks in the same order. (The rollups,
+/// that two groups or replicas committing at once take their row locks in the same order. (The rollups,
 /// latest readings and substations its readings add are written per group: `commit`.)
 extension PostgresStore {
     static func insertTelemetry(
         _ rows: [StoredTelemetry], arrival: Int64, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !rows.isEmpty else { return }
-        let head: [StoredTelemetry]
+        var head: [StoredTelemetry]
         switch headRows {
         case .insert:
             // Two rows of one key in the write fail the plain insert like a key already in the head.
@@ -25,19 +25,23 @@ extension PostgresStore {
             for (i, t) in rows.enumerated() { last[Key(sub: t.substationID.rawValue, ts: t.ts, feeder: t.feederID)] = i }
             head = last.values.sorted().map { rows[$0] }
         }
+        // Sorted here, by key, and expanded by `unnest` in the select list: PostgreSQL inserts the
+        // rows as they are expanded. `unnest` in FROM first copied them into a tuple store, and
+        // `ORDER BY` sorted them comparing names by collation: together about a quarter of the
+        // statement's time.
+        head = TelemetryKeyOrder.sorted(head)
         try await connection.query(
             """
             INSERT INTO telemetry (substation_id, ts, feeder_id, device_id, site_name, latitude, longitude,
               voltage_kv, current_a, power_mw, frequency_hz, received_at)
-            SELECT *, \(arrival)::bigint FROM unnest(
-              \(head.map(\.substationID.rawValue))::text[], \(head.map(\.ts))::int8[], \(head.map(\.feederID))::text[],
-              \(PostgresNullableArray(head.map(\.deviceID)))::text[], \(PostgresNullableArray(head.map(\.siteName)))::text[],
-              \(PostgresNullableArray(head.map(\.latitude)))::float8[], \(PostgresNullableArray(head.map(\.longitude)))::float8[],
-              \(PostgresNullableArray(head.map(\.values.voltageKV)))::float8[],
-              \(PostgresNullableArray(head.map(\.values.currentA)))::float8[],
-              \(PostgresNullableArray(head.map(\.values.powerMW)))::float8[],
-              \(PostgresNullableArray(head.map(\.values.frequencyHz)))::float8[]) AS r
-            ORDER BY 1, 2, 3
+            SELECT unnest(\(head.map(\.substationID.rawValue))::text[]), unnest(\(head.map(\.ts))::int8[]),
+              unnest(\(head.map(\.feederID))::text[]),
+              unnest(\(PostgresNullableArray(head.map(\.deviceID)))::text[]), unnest(\(PostgresNullableArray(head.map(\.siteName)))::text[]),
+              unnest(\(PostgresNullableArray(head.map(\.latitude)))::float8[]), unnest(\(PostgresNullableArray(head.map(\.longitude)))::float8[]),
+              unnest(\(PostgresNullableArray(head.map(\.values.voltageKV)))::float8[]),
+              unnest(\(PostgresNullableArray(head.map(\.values.currentA)))::float8[]),
+              unnest(\(PostgresNullableArray(head.map(\.values.powerMW)))::float8[]),
+              unnest(\(PostgresNullableArray(head.map(\.values.frequencyHz)))::float8[]), \(arrival)::bigint
             \(unescaped: headRows.conflictClause)
             """, logger: logger)
     }
