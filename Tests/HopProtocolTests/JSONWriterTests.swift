@@ -126,6 +126,20 @@ import Testing
         #expect(String(decoding: [AnomalyScore]().jsonBytes, as: UTF8.self) == "[]")
     }
 
+    @Test func latestReadings() throws {
+        let n = Self.awkwardNumbers
+        let strings = Self.awkwardStrings
+        let readings = (0..<80).map { i in
+            LatestReading(
+                time: SourceTime(epochMilliseconds: 1_795_705_445_000 - Int64(i) * 1_001), substationID: SubstationID(strings[i % 7]),
+                feederID: i % 3 == 0 ? nil : FeederID(strings[(i + 1) % 7]), deviceID: i % 4 == 0 ? nil : DeviceID(strings[(i + 2) % 7]),
+                siteName: i % 5 == 0 ? nil : strings[(i + 3) % 7], latitude: i % 2 == 0 ? nil : n[i % n.count],
+                longitude: i % 2 == 0 ? nil : n[(i + 5) % n.count], values: values(i))
+        }
+        try expectSame(readings.jsonBytes, readings)
+        #expect(String(decoding: [LatestReading]().jsonBytes, as: UTF8.self) == "[]")
+    }
+
     @Test func timesFromYear1600AndTheRangeEnds() throws {
         // From 1600 on: Foundation's formatter switches to the Julian calendar before 1582.
         var ms: Int64 = -11_676_096_000_000

@@ -35,10 +35,10 @@ struct QueryController {
             rawFrom: now - Int64(configuration.rawRetentionDays) * 86_400_000)
     }
 
-    @Sendable func latest(_ request: Request, context: HubRequestContext) async throws -> [LatestReading] {
+    @Sendable func latest(_ request: Request, context: HubRequestContext) async throws -> JSONBytesResponse {
         let scope = try QueryParameters(request: request).scope(for: try reader(context))
         let since = SourceTime.now().epochMilliseconds - Int64(configuration.latestWindowSeconds) * 1000
-        return try await store.latestReadings(since: since, scope: scope)
+        return JSONBytesResponse(bytes: try await store.latestReadings(since: since, scope: scope).jsonBytes)
     }
 
     @Sendable func timeSeries(_ request: Request, context: HubRequestContext) async throws -> JSONBytesResponse {

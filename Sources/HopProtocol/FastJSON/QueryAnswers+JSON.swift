@@ -124,3 +124,35 @@ extension Array where Element == AnomalyScore {
         return w.bytes
     }
 }
+
+extension Array where Element == LatestReading {
+    public var jsonBytes: [UInt8] {
+        var w = JSONWriter(capacity: 16 + count * 260)
+        w.array(self) { w, r in
+            w.raw("{\"time\":")
+            w.time(r.time)
+            w.raw(",\"substation_id\":")
+            w.string(r.substationID.rawValue)
+            if let feederID = r.feederID {
+                w.raw(",\"feeder_id\":")
+                w.string(feederID.rawValue)
+            }
+            if let deviceID = r.deviceID {
+                w.raw(",\"device_id\":")
+                w.string(deviceID.rawValue)
+            }
+            if let siteName = r.siteName {
+                w.raw(",\"site_name\":")
+                w.string(siteName)
+            }
+            w.field("latitude", r.latitude)
+            w.field("longitude", r.longitude)
+            w.field("voltage_kv", r.voltageKV)
+            w.field("current_a", r.currentA)
+            w.field("power_mw", r.powerMW)
+            w.field("frequency_hz", r.frequencyHz)
+            w.byte(UInt8(ascii: "}"))
+        }
+        return w.bytes
+    }
+}
