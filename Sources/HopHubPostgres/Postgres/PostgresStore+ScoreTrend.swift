@@ -26,19 +26,21 @@ extension PostgresStore {
             }
             // Buckets counted from `since`: the database keeps each one's highest normal score (the
             // earliest of equal ones), so only the kept rows cross the wire and are decoded. One
-            // substation at a time (see `peakTrend`).
+            // substation at a time (see `peakTrend`), its scores in one row of arrays.
             var peaks: [String: [AnomalyScore]] = [:]
             try await c.eachRow(
                 """
-                SELECT p.* FROM unnest(\(subs)::text[]) AS s(sub) CROSS JOIN LATERAL (
-                  SELECT DISTINCT ON (bucket) \(unescaped: Self.scoreColumns) FROM (
-                    SELECT *, (ts - \(since)) / \(bucketMs) AS bucket FROM scores
-                    WHERE substation_id = s.sub AND ts >= \(since) AND NOT is_anomaly) AS q
-                  ORDER BY bucket, anomaly_score DESC, ts) AS p
+                SELECT s.sub, p.* FROM unnest(\(subs)::text[]) AS s(sub) CROSS JOIN LATERAL (
+                  SELECT \(unescaped: Self.aggregatedScores()) FROM (
+                    SELECT DISTINCT ON (bucket) * FROM (
+                      SELECT *, (ts - \(since)) / \(bucketMs) AS bucket FROM scores
+                      WHERE substation_id = s.sub AND ts >= \(since) AND NOT is_anomaly) AS q
+                    ORDER BY bucket, anomaly_score DESC, ts) AS w) AS p
+                WHERE p.ts IS NOT NULL
                 """, logger: logger)
             { row in
-                let score = try Self.score(row)
-                peaks[score.substationID.rawValue, default: []].append(score)
+                let scores = try Self.scores(fromArrays: row)
+                if let first = scores.first { peaks[first.substationID.rawValue] = scores }
             }
             return try await Self.withAnomaliesAndNewest(c, peaks: peaks, substations: subs, since: since, logger: logger)
         }
@@ -82,19 +84,20 @@ extension PostgresStore {
         // One substation at a time: its peaks come from the primary key (which carries every
         // column) in period order, and only its own rows are sorted into buckets. One sort of every
         // substation's rows compares substation names, and took three times as long (a week of 20
-        // substations: 20,160 rows).
+        // substations: 20,160 rows). Each substation's bucket peaks come back as one row of arrays.
         var peaks: [String: [AnomalyScore]] = [:]
         try await c.eachRow(
             """
-            SELECT p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
-              SELECT DISTINCT ON (bucket)
-                substation_id, ts, anomaly_score, false, z_score, baseline_mean, baseline_std, latest_value, model_version
-              FROM (SELECT *, ts / \(bucketMs) AS bucket FROM score_peaks WHERE substation_id = s.sub AND period >= \(firstWhole)) AS q
-              ORDER BY bucket, anomaly_score DESC, ts) AS p
+            SELECT s.sub, p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
+              SELECT \(unescaped: aggregatedScores(isAnomaly: "false")) FROM (
+                SELECT DISTINCT ON (bucket) * FROM (
+                  SELECT *, ts / \(bucketMs) AS bucket FROM score_peaks WHERE substation_id = s.sub AND period >= \(firstWhole)) AS q
+                ORDER BY bucket, anomaly_score DESC, ts) AS w) AS p
+            WHERE p.ts IS NOT NULL
             """, logger: logger)
         { row in
-            let s = try score(row)
-            peaks[s.substationID.rawValue, default: []].append(s)
+            let scores = try Self.scores(fromArrays: row)
+            if let first = scores.first { peaks[first.substationID.rawValue] = scores }
         }
         // The partial period's peak is earlier than every whole period's: it opens its bucket, and
         // stays the bucket's peak unless a later one is higher.
@@ -119,11 +122,12 @@ extension PostgresStore {
         var kept = peaks.values.flatMap { $0 }
         try await c.eachRow(
             """
-            SELECT \(unescaped: scoreColumns) FROM scores
+            SELECT substation_id, \(unescaped: aggregatedScores()) FROM scores
             WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(since) AND is_anomaly
+            GROUP BY substation_id
             """, logger: logger)
         { row in
-            kept.append(try score(row))
+            kept.append(contentsOf: try Self.scores(fromArrays: row))
         }
         try await c.eachRow(
             """

@@ -127,6 +127,20 @@ import Testing
         try await Self.expectTrendMatchesScan(store, since: Self.base, "after retention")
     }
 
+    /// A substation whose scores in the range are all anomalies has no bucket peaks: its anomalies
+    /// and newest score are answered all the same, over a short and a long range.
+    @Test(arguments: StoreContractTests.Backend.allCases)
+    func aSubstationWithOnlyAnomaliesIsAnswered(_ backend: StoreContractTests.Backend) async throws {
+        let store = try await StoreContractTests.makeStore(backend)
+        let times = (0..<30).map { Self.base + Int64($0) * Self.minute }
+        try await store.writeScores(times.map { Self.score($0, "SUB001", 0.3) } + times.map { Self.score($0, "SUB002", 0.97, anomaly: true) })
+        for until in [Self.base + 360 * Self.minute, Self.base + 2 * 1440 * Self.minute] {
+            let trend = try await store.scoreTrend(since: Self.base, until: until, scope: .all, limit: 600, maxPointsPerSubstation: 1500)
+            #expect(trend.filter { $0.substationID == "SUB002" }.map(\.time.epochMilliseconds) == times)
+            #expect(trend.contains { $0.substationID == "SUB001" } && trend.allSatisfy { $0.substationID == "SUB001" || $0.isAnomaly })
+        }
+    }
+
     /// PostgreSQL's trigger writes a period's peak only when a score beats it: a lower or later
     /// equal score leaves the row as it was (the same row version, `xmin`), a higher or earlier
     /// equal one replaces it, and deleting a score that is not the peak leaves it too.
