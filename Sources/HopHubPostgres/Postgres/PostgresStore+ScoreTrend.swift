@@ -18,12 +18,12 @@ extension PostgresStore {
                 let sub = try row.decode(String.self)
                 if scope.allows(SubstationID(sub)) { subs.append(sub) }
             }
-            let perSubstation = max(1, min(maxPointsPerSubstation, max(100, limit / max(1, 2 * subs.count))))
-            let bucketMs = max(1, (until - since) / Int64(perSubstation))
-            if bucketMs >= Self.tierPeriodMs {
-                return try await Self.peakTrend(
-                    c, substations: subs, since: since, bucketMs: bucketMs / Self.tierPeriodMs * Self.tierPeriodMs, logger: logger)
+            let buckets = TrendBuckets(
+                since: since, until: until, substations: subs.count, limit: limit, maxPointsPerSubstation: maxPointsPerSubstation)
+            if buckets.fromPeaks {
+                return try await Self.peakTrend(c, substations: subs, since: since, buckets: buckets, logger: logger)
             }
+            let bucketMs = buckets.widthMs
             // Buckets counted from `since`: the database keeps each one's highest normal score (the
             // earliest of equal ones), so only the kept rows cross the wire and are decoded. One
             // substation at a time (see `peakTrend`), its scores in one row of arrays.
@@ -60,14 +60,18 @@ extension PostgresStore {
         SELECT sub FROM s WHERE sub IS NOT NULL
         """
 
-    /// Per substation: the highest normal score of each bucket of `bucketMs` (a multiple of ten
-    /// minutes, counted from the epoch), every anomaly and the newest score, at or after `since`.
-    /// Unsorted. The database thins the periods' peaks to one per bucket.
-    static func peakTrend(_ c: PostgresConnection, substations: [String], since: Int64, bucketMs: Int64, logger: Logger) async throws
+    /// Per substation: the highest normal score of each bucket (whole ten-minute periods counted
+    /// from the epoch), every anomaly and the newest score, at or after `since`. Unsorted. Buckets of
+    /// whole hours read the hourly peaks, others the ten-minute ones; the database thins the peaks
+    /// to one per bucket where a bucket holds several.
+    static func peakTrend(_ c: PostgresConnection, substations: [String], since: Int64, buckets: TrendBuckets, logger: Logger) async throws
         -> [AnomalyScore]
     {
-        let firstWhole = MinuteStats.periodStart(since + tierPeriodMs - 1, widthMs: tierPeriodMs)
-        // The period holding `since` has scores before it: its peak is taken from `scores`.
+        let bucketMs = buckets.widthMs
+        let periodMs = buckets.isWholeHours ? TrendBuckets.hourMs : tierPeriodMs
+        let firstWhole = MinuteStats.periodStart(since + periodMs - 1, widthMs: periodMs)
+        // The period holding `since` has scores before it: its peak is taken from `scores`. It
+        // lies in one bucket, as buckets are whole periods.
         var partial: [String: AnomalyScore] = [:]
         if firstWhole > since {
             try await c.eachRow(
@@ -85,17 +89,28 @@ extension PostgresStore {
         // column) in period order, and only its own rows are sorted into buckets. One sort of every
         // substation's rows compares substation names, and took three times as long (a week of 20
         // substations: 20,160 rows). Each substation's bucket peaks come back as one row of arrays.
+        // A bucket of one period takes every peak as it is.
+        let table = buckets.isWholeHours ? "score_peaks_hour" : "score_peaks"
+        let peakRows: PostgresQuery
+        if bucketMs == periodMs {
+            peakRows = """
+                SELECT s.sub, p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
+                  SELECT \(unescaped: aggregatedScores(isAnomaly: "false")) FROM \(unescaped: table)
+                  WHERE substation_id = s.sub AND period >= \(firstWhole)) AS p
+                WHERE p.ts IS NOT NULL
+                """
+        } else {
+            peakRows = """
+                SELECT s.sub, p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
+                  SELECT \(unescaped: aggregatedScores(isAnomaly: "false")) FROM (
+                    SELECT DISTINCT ON (bucket) * FROM (
+                      SELECT *, ts / \(bucketMs) AS bucket FROM \(unescaped: table) WHERE substation_id = s.sub AND period >= \(firstWhole)) AS q
+                    ORDER BY bucket, anomaly_score DESC, ts) AS w) AS p
+                WHERE p.ts IS NOT NULL
+                """
+        }
         var peaks: [String: [AnomalyScore]] = [:]
-        try await c.eachRow(
-            """
-            SELECT s.sub, p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
-              SELECT \(unescaped: aggregatedScores(isAnomaly: "false")) FROM (
-                SELECT DISTINCT ON (bucket) * FROM (
-                  SELECT *, ts / \(bucketMs) AS bucket FROM score_peaks WHERE substation_id = s.sub AND period >= \(firstWhole)) AS q
-                ORDER BY bucket, anomaly_score DESC, ts) AS w) AS p
-            WHERE p.ts IS NOT NULL
-            """, logger: logger)
-        { row in
+        try await c.eachRow(peakRows, logger: logger) { row in
             let scores = try Self.scores(fromArrays: row)
             if let first = scores.first { peaks[first.substationID.rawValue] = scores }
         }

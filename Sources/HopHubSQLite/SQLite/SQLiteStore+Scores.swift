@@ -89,12 +89,13 @@ extension SQLiteStore: ScoreStore, LeaseStore {
                   UNION ALL SELECT (SELECT min(substation_id) FROM scores WHERE substation_id > s.id) FROM s WHERE s.id IS NOT NULL)
                 SELECT id FROM s WHERE id IS NOT NULL
                 """).filter { scope.allows(SubstationID($0)) }
-            let perSubstation = max(1, min(maxPointsPerSubstation, max(100, limit / max(1, 2 * subs.count))))
-            let bucketMs = max(1, (until - since) / Int64(perSubstation))
+            let buckets = TrendBuckets(
+                since: since, until: until, substations: subs.count, limit: limit, maxPointsPerSubstation: maxPointsPerSubstation)
             // Buckets of ten minutes or more are whole ten-minute periods, read from their peaks.
-            if bucketMs >= Self.tierPeriodMs {
-                return try Self.peakTrend(db, substations: subs, since: since, bucketMs: bucketMs / Self.tierPeriodMs * Self.tierPeriodMs)
+            if buckets.fromPeaks {
+                return try Self.peakTrend(db, substations: subs, since: since, bucketMs: buckets.widthMs)
             }
+            let bucketMs = buckets.widthMs
             let statement = try db.cachedStatement(sql: """
                 SELECT ts, anomaly_score, is_anomaly, z_score, baseline_mean, baseline_std, latest_value, model_version
                 FROM scores WHERE substation_id = ? AND ts >= ? ORDER BY ts

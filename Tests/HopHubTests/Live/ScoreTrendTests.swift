@@ -79,24 +79,27 @@ import Testing
         let since = now - Int64(count) * Self.minute
         let trend = try await t.hub.sqlite.scoreTrend(since: since, until: now, scope: .all, limit: 6_000, maxPointsPerSubstation: 1500)
         #expect(trend.count <= 6_000)
-        let bucket = (now - since) / 250
+        // 250 points asked per substation (the limit shared by twelve): buckets of 40.3 minutes
+        // rounded up to the next width of the ladder, an hour: 168 buckets, the first one partial.
+        let hour = 60 * Self.minute
         for sub in subs {
             let mine = trend.filter { $0.substationID.rawValue == sub }.map(\.time.epochMilliseconds)
-            #expect((mine.min() ?? .max) < since + bucket, "\(sub): the range's start is in the answer, not cut off by the limit")
-            #expect(mine.count >= 250 && mine.count <= 250 + 20, "\(sub): \(mine.count) points")
+            #expect((mine.min() ?? .max) < since + hour, "\(sub): the range's start is in the answer, not cut off by the limit")
+            #expect(Set(mine.map { $0 / hour }).count >= 168, "\(sub): a point in every hour")
+            #expect(mine.count >= 168 && mine.count <= 169 + 20, "\(sub): \(mine.count) points")
         }
         #expect(trend.last { $0.substationID == "SUB001" }?.time.epochMilliseconds == now)
     }
 
-    /// Over HTTP a 7-day trend keeps `query.trend_points_per_substation` buckets per substation
-    /// (what the portal's scatter plot can draw apart, rounded to whole ten-minute periods), and
-    /// every anomaly besides.
-    @Test(arguments: [240, 60])
-    func theTrendEndpointKeepsTheConfiguredBucketsPerSubstation(points: Int) async throws {
+    /// Over HTTP a 7-day trend keeps at most `query.trend_points_per_substation` buckets per
+    /// substation (what the portal's scatter plot can draw apart), each the next width of the
+    /// ladder: 240 points ask for 42 minutes, an hour is taken; 60 ask for 168 minutes, three hours.
+    /// Every anomaly is kept besides.
+    @Test(arguments: [(240, 60), (60, 180)])
+    func theTrendEndpointKeepsTheConfiguredBucketsPerSubstation(points: Int, bucketMinutes: Int) async throws {
         let t = try await TestHub.make { $0.trendPointsPerSubstation = points }
         let now = SourceTime.now().epochMilliseconds
         let anomalies = try await Self.seed(t, subs: ["SUB001", "SUB002"], count: 7 * 24 * 60, now: now)
-        let bucketMinutes = 10_080 / points / 10 * 10
         try await t.live { client in
             let answer = try await client.get("/api/query/ml/trend?minutes=10080", key: t.readKey)
             #expect(answer.status == .ok)

@@ -80,27 +80,39 @@ import Testing
         return kept
     }
 
-    /// The trend over two days with a limit of 600: 100 buckets per substation of 28.8 minutes,
-    /// rounded down to 20.
+    /// The trend over two days with a limit of 600: 100 points asked per substation, 28.8 minutes,
+    /// rounded up to 30-minute buckets of ten-minute peaks. With `maxPoints` 48, buckets of one
+    /// hour (the hourly peaks as they are); with 20, 2.4 hours rounded up to three (hourly peaks thinned).
     /// With `short`, six hours from `since`: 100 buckets of 3.6 minutes per substation, counted from `since`.
     static func expectTrendMatchesScan(
-        _ store: any HubStore, since: Int64, _ context: String, short: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+        _ store: any HubStore, since: Int64, _ context: String, short: Bool = false, maxPoints: Int = 1500,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let until = short ? since + 360 * minute : base + 2 * 1440 * minute
-        let thinned = try await store.scoreTrend(since: since, until: until, scope: .all, limit: 600, maxPointsPerSubstation: 1500)
+        let thinned = try await store.scoreTrend(since: since, until: until, scope: .all, limit: 600, maxPointsPerSubstation: maxPoints)
         let got = thinned.map { "\($0.substationID)@\($0.time.epochMilliseconds)" }
         #expect(Set(got).count == got.count, "\(context): no score twice", sourceLocation: sourceLocation)
+        let bucketMs = [1500: 30 * minute, 48: 60 * minute, 20: 180 * minute][maxPoints]!
         // Past the limit the newest rows are kept, as the trend does.
         let scanned = try await (short ? reference(store, since: since, bucketMs: 216_000, origin: since)
-                                       : reference(store, since: since, bucketMs: 20 * minute)).sorted { a, b in
+                                       : reference(store, since: since, bucketMs: bucketMs)).sorted { a, b in
             let (x, y) = (a.split(separator: "@"), b.split(separator: "@"))
             return x[1] != y[1] ? Int64(x[1])! < Int64(y[1])! : x[0] < y[0]
         }
         let want = Set(scanned.suffix(600))
-        #expect(Set(got) == want, "\(context): \(Set(got).subtracting(want).sorted().prefix(3)) vs \(want.subtracting(got).sorted().prefix(3))", sourceLocation: sourceLocation)
+        #expect(Set(got) == want, "\(context) (\(maxPoints) points): \(Set(got).subtracting(want).sorted().prefix(3)) vs \(want.subtracting(got).sorted().prefix(3))", sourceLocation: sourceLocation)
         let full = Dictionary(
             try await allScores(store).map { ("\($0.substationID)@\($0.time.epochMilliseconds)", $0) }, uniquingKeysWith: { a, _ in a })
         for s in thinned { #expect(full["\(s.substationID)@\(s.time.epochMilliseconds)"] == s, "\(context): whole rows", sourceLocation: sourceLocation) }
+    }
+
+    /// ``expectTrendMatchesScan`` at each long width: 30-minute, one-hour and three-hour buckets.
+    static func expectTrendsMatchScan(
+        _ store: any HubStore, since: Int64, _ context: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        for maxPoints in [1500, 48, 20] {
+            try await expectTrendMatchesScan(store, since: since, context, maxPoints: maxPoints, sourceLocation: sourceLocation)
+        }
     }
 
     @Test(arguments: StoreContractTests.Backend.allCases)
@@ -108,8 +120,8 @@ import Testing
         let store = try await StoreContractTests.makeStore(backend)
         let all = Self.scores()
         try await store.writeScores(all)
-        try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "written")
-        try await Self.expectTrendMatchesScan(store, since: Self.base + 30 * Self.minute, "from a period start")
+        try await Self.expectTrendsMatchScan(store, since: Self.base + 7 * Self.minute + 13_000, "written")
+        try await Self.expectTrendsMatchScan(store, since: Self.base + 30 * Self.minute, "from a period start")
         // Buckets under ten minutes come from `scores` itself, counted from `since`.
         try await Self.expectTrendMatchesScan(store, since: Self.base + 2 * 1440 * Self.minute - 360 * Self.minute + 7_000, "short", short: true)
         // Rewrites of the same source times: peaks lowered, a normal score turned anomaly, and back.
@@ -117,14 +129,60 @@ import Testing
             i % 2 == 0 ? Self.score(s.ts, s.substationID.rawValue, 0) : Self.score(s.ts, s.substationID.rawValue, 0.97, anomaly: true)
         }
         try await store.writeScores(rewritten)
-        try await Self.expectTrendMatchesScan(store, since: Self.base + 7 * Self.minute + 13_000, "rewritten")
+        try await Self.expectTrendsMatchScan(store, since: Self.base + 7 * Self.minute + 13_000, "rewritten")
         let update = "UPDATE scores SET anomaly_score = 0.5, is_anomaly = false WHERE is_anomaly = true AND substation_id = 'SUB002'"
         try await StoreTestData.execute(store, sqlite: update, postgres: update)
-        try await Self.expectTrendMatchesScan(store, since: Self.base, "updated in place")
+        try await Self.expectTrendsMatchScan(store, since: Self.base, "updated in place")
         let cutoff = Self.base + 1440 * Self.minute + 5 * Self.minute + 30_000
         _ = try await store.applyRetention(rawBefore: 0, rollupBefore: 0, eventsBefore: 0, scoresBefore: cutoff)
         #expect(try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM score_peaks WHERE ts < \(cutoff)") == 0)
-        try await Self.expectTrendMatchesScan(store, since: Self.base, "after retention")
+        try await Self.expectTrendsMatchScan(store, since: Self.base, "after retention")
+        if store is PostgresStore {
+            #expect(try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM score_peaks_hour WHERE ts < \(cutoff)") == 0)
+            #expect(try await Self.hourlyPeaksDifferingFromScores(store) == 0, "after retention")
+        }
+    }
+
+    /// PostgreSQL's `score_peaks_hour` rows that are not each hour's highest normal score (the
+    /// earliest of equal ones) computed from `scores` directly, and hours it lacks.
+    static func hourlyPeaksDifferingFromScores(_ store: any HubStore) async throws -> Int {
+        try await ChunkedTelemetryTests.count(store, """
+            WITH want AS (
+              SELECT DISTINCT ON (substation_id, hour) substation_id, hour, ts, anomaly_score, z_score, latest_value, model_version
+              FROM (SELECT *, ts - (((ts % 3600000) + 3600000) % 3600000) AS hour FROM scores WHERE NOT is_anomaly) AS s
+              ORDER BY substation_id, hour, anomaly_score DESC, ts),
+            got AS (SELECT substation_id, period, ts, anomaly_score, z_score, latest_value, model_version FROM score_peaks_hour)
+            SELECT count(*) FROM ((SELECT * FROM want EXCEPT SELECT * FROM got) UNION ALL (SELECT * FROM got EXCEPT SELECT * FROM want)) AS d
+            """)
+    }
+
+    /// PostgreSQL keeps `score_peaks_hour` through writes, rewrites, updates in place and deletes of
+    /// peaks; the migration's backfill (for a database that had scores before the table) builds the
+    /// same rows from the ten-minute peaks.
+    @Test func postgresHourlyPeaksFollowEveryChangeAndTheBackfillAgrees() async throws {
+        let store = try await StoreContractTests.makeStore(.postgres)
+        let all = Self.scores()
+        try await store.writeScores(all)
+        #expect(try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM score_peaks_hour") == 3 * 48)
+        #expect(try await Self.hourlyPeaksDifferingFromScores(store) == 0, "written")
+        try await store.writeScores(all.enumerated().filter { $0.offset % 3 == 0 }.map { i, s in
+            i % 2 == 0 ? Self.score(s.ts, s.substationID.rawValue, 0) : Self.score(s.ts, s.substationID.rawValue, 0.97, anomaly: true)
+        })
+        #expect(try await Self.hourlyPeaksDifferingFromScores(store) == 0, "rewritten")
+        let changes = [
+            "UPDATE scores SET anomaly_score = anomaly_score / 2 WHERE substation_id = 'SUB001' AND ts % 7 = 0",
+            "DELETE FROM scores WHERE (substation_id, ts) IN (SELECT substation_id, ts FROM score_peaks_hour WHERE period % 7200000 = 0)",
+            "DELETE FROM scores WHERE substation_id = 'SUB003' AND ts < \(Self.base + 300 * Self.minute)",
+        ]
+        for change in changes {
+            try await StoreTestData.execute(store, sqlite: "", postgres: change)
+            #expect(try await Self.hourlyPeaksDifferingFromScores(store) == 0, "\(change)")
+        }
+        let before = try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM score_peaks_hour")
+        try await StoreTestData.execute(store, sqlite: "", postgres: "TRUNCATE score_peaks_hour")
+        try await StoreTestData.execute(store, sqlite: "", postgres: PostgresSchema.scorePeakHours.statements[1])
+        #expect(try await ChunkedTelemetryTests.count(store, "SELECT count(*) FROM score_peaks_hour") == before)
+        #expect(try await Self.hourlyPeaksDifferingFromScores(store) == 0, "backfilled")
     }
 
     /// A substation whose scores in the range are all anomalies has no bucket peaks: its anomalies
