@@ -16,18 +16,19 @@ extension PostgresStore {
         """
     }
 
-    /// The scores of a row of a substation and ``aggregatedScores(isAnomaly:)``, in array order.
+    /// The scores of a row of a substation and ``aggregatedScores(isAnomaly:)``, in array order
+    /// (the arrays read by the plain decoders: `PostgresPlainArrays.swift`).
     static func scores(fromArrays row: PostgresRow) throws -> [AnomalyScore] {
         var cells = PostgresRowCells(row)
         let substation = SubstationID(try cells.next(String.self))
-        let ts = try cells.next([Int64].self)
-        let anomalyScore = try cells.next([Double].self)
-        let isAnomaly = try cells.next([Bool].self)
-        let zScore = try cells.next([Double].self)
-        let baselineMean = try cells.next([Double].self)
-        let baselineStd = try cells.next([Double].self)
-        let latestValue = try cells.next([Double].self)
-        let modelVersion = try cells.next([String].self)
+        let ts = try cells.next(PlainInt64s.self).values
+        let anomalyScore = try cells.next(PlainDoubles.self).values
+        let isAnomaly = try cells.next(PlainBools.self).values
+        let zScore = try cells.next(PlainDoubles.self).values
+        let baselineMean = try cells.next(PlainDoubles.self).values
+        let baselineStd = try cells.next(PlainDoubles.self).values
+        let latestValue = try cells.next(PlainDoubles.self).values
+        let modelVersion = try cells.next(PlainTexts.self).values
         let counts = [anomalyScore.count, isAnomaly.count, zScore.count, baselineMean.count, baselineStd.count, latestValue.count, modelVersion.count]
         guard counts.allSatisfy({ $0 == ts.count }) else {
             throw PostgresRowError(table: "scores", id: substation.rawValue, problem: "aggregated columns of \(ts.count) and \(counts) values")
