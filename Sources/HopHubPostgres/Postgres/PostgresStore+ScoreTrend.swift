@@ -26,7 +26,11 @@ extension PostgresStore {
             let bucketMs = buckets.widthMs
             // Buckets counted from `since`: the database keeps each one's highest normal score (the
             // earliest of equal ones), so only the kept rows cross the wire and are decoded. One
-            // substation at a time (see `peakTrend`), its scores in one row of arrays.
+            // substation at a time (see `peakTrend`), its scores in one row of arrays. The range is
+            // written as bounds on the primary key's row: with `substation_id = s.sub AND ts >= …`
+            // the planner takes `scores_ts` (the table is in time order, so that index looks
+            // cheaper) and reads every substation's scores for each one: 6 hours of 20 substations
+            // took 57 ms instead of 14, a day 229 instead of 72.
             var peaks: [String: [AnomalyScore]] = [:]
             try await c.eachRow(
                 """
@@ -34,7 +38,8 @@ extension PostgresStore {
                   SELECT \(unescaped: Self.aggregatedScores()) FROM (
                     SELECT DISTINCT ON (bucket) * FROM (
                       SELECT *, (ts - \(since)) / \(bucketMs) AS bucket FROM scores
-                      WHERE substation_id = s.sub AND ts >= \(since) AND NOT is_anomaly) AS q
+                      WHERE (substation_id, ts) >= (s.sub, \(since)) AND (substation_id, ts) <= (s.sub, \(Int64.max))
+                        AND NOT is_anomaly) AS q
                     ORDER BY bucket, anomaly_score DESC, ts) AS w) AS p
                 WHERE p.ts IS NOT NULL
                 """, logger: logger)
