@@ -65,8 +65,8 @@ extension PostgresStore {
         SELECT sub FROM s WHERE sub IS NOT NULL
         """
 
-    /// Per substation: the highest normal score of each bucket (whole ten-minute periods counted
-    /// from the epoch), every anomaly and the newest score, at or after `since`. Unsorted. Buckets of
+    /// Per substation: the highest normal score of each bucket (a ladder width of `TrendBuckets`,
+    /// aligned to the epoch), every anomaly and the newest score, at or after `since`. Unsorted. Buckets of
     /// whole hours read the hourly peaks, others the ten-minute ones; the database thins the peaks
     /// to one per bucket where a bucket holds several.
     static func peakTrend(_ c: PostgresConnection, substations: [String], since: Int64, buckets: TrendBuckets, logger: Logger) async throws

@@ -91,7 +91,7 @@ extension SQLiteStore: ScoreStore, LeaseStore {
                 """).filter { scope.allows(SubstationID($0)) }
             let buckets = TrendBuckets(
                 since: since, until: until, substations: subs.count, limit: limit, maxPointsPerSubstation: maxPointsPerSubstation)
-            // Buckets of ten minutes or more are whole ten-minute periods, read from their peaks.
+            // Buckets of a ladder width are whole ten-minute periods, read from their peaks.
             if buckets.fromPeaks {
                 return try Self.peakTrend(db, substations: subs, since: since, bucketMs: buckets.widthMs)
             }
