@@ -1,100 +1,78 @@
 import NIOCore
 import PostgresNIO
 
-/// One-dimensional arrays without NULLs read straight from PostgreSQL's binary array format, for
+/// A one-dimensional array without NULLs read straight from PostgreSQL's binary array format, for
 /// answers sent as one row of arrays per substation (`array_agg`). postgres-nio's `[T]` decoder is
 /// generic across the module boundary: each element goes through a slice and unspecialized calls,
 /// about 150 ns per element, most of the hub's decoding time for a week's trend (47,000 elements).
-enum PostgresPlainArray {
-    /// Reads the header (dimensions, NULL flag, element type, length, lower bound) and returns the
-    /// element count; throws when the array has more than one dimension, NULLs, or another element type.
-    static func count(_ buffer: inout ByteBuffer, elementType: PostgresDataType) throws -> Int {
+/// Throws on more than one dimension, NULL elements, or another element type, instead of misreading.
+struct PlainArray<Element: PlainArrayElement>: PostgresDecodable {
+    var values: [Element]
+
+    init<JSONDecoder: PostgresJSONDecoder>(
+        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
+    ) throws {
+        guard format == .binary, type == Element.arrayType else { throw PostgresDecodingError.Code.typeMismatch }
+        // Header: dimensions, has-NULL flag, element type; then the one dimension's length and lower bound.
         guard let (dimensions, hasNulls, element) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32, UInt32).self),
-            dimensions == 0 || dimensions == 1, hasNulls == 0, element == elementType.rawValue
+            dimensions == 0 || dimensions == 1, hasNulls == 0, element == Element.elementType.rawValue
         else {
             throw PostgresDecodingError.Code.failure
         }
-        guard dimensions == 1 else { return 0 }
+        values = []
+        guard dimensions == 1 else { return }
         guard let (count, _) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32).self), count >= 0 else {
             throw PostgresDecodingError.Code.failure
         }
-        return Int(count)
-    }
-
-    /// Each of `count` elements of `width` bytes, read by `read` from the buffer positioned on it.
-    static func elements<T>(_ buffer: inout ByteBuffer, count: Int, width: Int32, _ read: (inout ByteBuffer) -> T?) throws -> [T] {
-        var values: [T] = []
-        values.reserveCapacity(count)
+        values.reserveCapacity(Int(count))
         for _ in 0..<count {
-            guard buffer.readInteger(endianness: .big, as: Int32.self) == width, let value = read(&buffer) else {
+            guard let length = buffer.readInteger(endianness: .big, as: Int32.self), length >= 0,
+                let value = Element.read(from: &buffer, length: Int(length))
+            else {
                 throw PostgresDecodingError.Code.failure
             }
             values.append(value)
         }
-        return values
     }
 }
 
-/// A `float8[]` without NULLs.
-struct PlainDoubles: PostgresDecodable {
-    var values: [Double]
+/// An element type ``PlainArray`` reads: its PostgreSQL types and how one element of `length`
+/// bytes is read (nil when the length or the bytes are not a value of it).
+protocol PlainArrayElement {
+    static var arrayType: PostgresDataType { get }
+    static var elementType: PostgresDataType { get }
+    static func read(from buffer: inout ByteBuffer, length: Int) -> Self?
+}
 
-    init<JSONDecoder: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
-    ) throws {
-        guard format == .binary, type == .float8Array else { throw PostgresDecodingError.Code.typeMismatch }
-        let count = try PostgresPlainArray.count(&buffer, elementType: .float8)
-        values = try PostgresPlainArray.elements(&buffer, count: count, width: 8) { b in
-            b.readInteger(endianness: .big, as: UInt64.self).map(Double.init(bitPattern:))
-        }
+extension Double: PlainArrayElement {
+    static var arrayType: PostgresDataType { .float8Array }
+    static var elementType: PostgresDataType { .float8 }
+    static func read(from buffer: inout ByteBuffer, length: Int) -> Double? {
+        length == 8 ? buffer.readInteger(endianness: .big, as: UInt64.self).map(Double.init(bitPattern:)) : nil
     }
 }
 
-/// An `int8[]` without NULLs.
-struct PlainInt64s: PostgresDecodable {
-    var values: [Int64]
-
-    init<JSONDecoder: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
-    ) throws {
-        guard format == .binary, type == .int8Array else { throw PostgresDecodingError.Code.typeMismatch }
-        let count = try PostgresPlainArray.count(&buffer, elementType: .int8)
-        values = try PostgresPlainArray.elements(&buffer, count: count, width: 8) { b in b.readInteger(endianness: .big, as: Int64.self) }
+extension Int64: PlainArrayElement {
+    static var arrayType: PostgresDataType { .int8Array }
+    static var elementType: PostgresDataType { .int8 }
+    static func read(from buffer: inout ByteBuffer, length: Int) -> Int64? {
+        length == 8 ? buffer.readInteger(endianness: .big, as: Int64.self) : nil
     }
 }
 
-/// A `bool[]` without NULLs.
-struct PlainBools: PostgresDecodable {
-    var values: [Bool]
-
-    init<JSONDecoder: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
-    ) throws {
-        guard format == .binary, type == .boolArray else { throw PostgresDecodingError.Code.typeMismatch }
-        let count = try PostgresPlainArray.count(&buffer, elementType: .bool)
-        values = try PostgresPlainArray.elements(&buffer, count: count, width: 1) { b in b.readInteger(as: UInt8.self).map { $0 != 0 } }
+extension Bool: PlainArrayElement {
+    static var arrayType: PostgresDataType { .boolArray }
+    static var elementType: PostgresDataType { .bool }
+    static func read(from buffer: inout ByteBuffer, length: Int) -> Bool? {
+        length == 1 ? buffer.readInteger(as: UInt8.self).map { $0 != 0 } : nil
     }
 }
 
-/// A `text[]` without NULLs (UTF-8, as the connection's encoding is).
-struct PlainTexts: PostgresDecodable {
-    var values: [String]
-
-    init<JSONDecoder: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
-    ) throws {
-        guard format == .binary, type == .textArray else { throw PostgresDecodingError.Code.typeMismatch }
-        let count = try PostgresPlainArray.count(&buffer, elementType: .text)
-        var values: [String] = []
-        values.reserveCapacity(count)
-        for _ in 0..<count {
-            guard let length = buffer.readInteger(endianness: .big, as: Int32.self), length >= 0,
-                let text = buffer.readString(length: Int(length))
-            else {
-                throw PostgresDecodingError.Code.failure
-            }
-            values.append(text)
-        }
-        self.values = values
+/// Text in the connection's encoding, UTF-8.
+extension String: PlainArrayElement {
+    static var arrayType: PostgresDataType { .textArray }
+    static var elementType: PostgresDataType { .text }
+    static func read(from buffer: inout ByteBuffer, length: Int) -> String? {
+        buffer.readString(length: length)
     }
 }

@@ -10,13 +10,7 @@ extension PostgresSchema {
     /// peaks. An hour's peak is always one of its ten-minute peaks (the same order picks both).
     static let scorePeakHours = PostgresMigration("score-peaks-hour-v1", [
         """
-        CREATE TABLE score_peaks_hour (
-          substation_id text NOT NULL,
-          period bigint NOT NULL,
-          ts bigint NOT NULL,
-          anomaly_score double precision NOT NULL, z_score double precision NOT NULL,
-          baseline_mean double precision NOT NULL, baseline_std double precision NOT NULL,
-          latest_value double precision NOT NULL, model_version text NOT NULL,
+        CREATE TABLE score_peaks_hour (LIKE score_peaks,
           PRIMARY KEY (substation_id, period)
             INCLUDE (ts, anomaly_score, z_score, baseline_mean, baseline_std, latest_value, model_version))
         """,
@@ -43,26 +37,8 @@ extension PostgresSchema {
         """,
         """
         CREATE OR REPLACE FUNCTION hop_score_peak_offer(s scores) RETURNS void LANGUAGE sql AS $$
-          INSERT INTO score_peaks AS p (substation_id, period, ts, anomaly_score, z_score, baseline_mean, baseline_std,
-                                        latest_value, model_version)
-          VALUES (s.substation_id, s.ts - (((s.ts % 600000) + 600000) % 600000), s.ts, s.anomaly_score, s.z_score,
-                  s.baseline_mean, s.baseline_std, s.latest_value, s.model_version)
-          ON CONFLICT (substation_id, period) DO UPDATE
-            SET ts = EXCLUDED.ts, anomaly_score = EXCLUDED.anomaly_score, z_score = EXCLUDED.z_score,
-                baseline_mean = EXCLUDED.baseline_mean, baseline_std = EXCLUDED.baseline_std,
-                latest_value = EXCLUDED.latest_value, model_version = EXCLUDED.model_version
-            WHERE EXCLUDED.anomaly_score > p.anomaly_score
-               OR (EXCLUDED.anomaly_score = p.anomaly_score AND EXCLUDED.ts < p.ts);
-          INSERT INTO score_peaks_hour AS p (substation_id, period, ts, anomaly_score, z_score, baseline_mean, baseline_std,
-                                             latest_value, model_version)
-          VALUES (s.substation_id, s.ts - (((s.ts % 3600000) + 3600000) % 3600000), s.ts, s.anomaly_score, s.z_score,
-                  s.baseline_mean, s.baseline_std, s.latest_value, s.model_version)
-          ON CONFLICT (substation_id, period) DO UPDATE
-            SET ts = EXCLUDED.ts, anomaly_score = EXCLUDED.anomaly_score, z_score = EXCLUDED.z_score,
-                baseline_mean = EXCLUDED.baseline_mean, baseline_std = EXCLUDED.baseline_std,
-                latest_value = EXCLUDED.latest_value, model_version = EXCLUDED.model_version
-            WHERE EXCLUDED.anomaly_score > p.anomaly_score
-               OR (EXCLUDED.anomaly_score = p.anomaly_score AND EXCLUDED.ts < p.ts);
+        \(peakOffer(table: "score_peaks", periodMs: 600_000))
+        \(peakOffer(table: "score_peaks_hour", periodMs: 3_600_000))
         $$
         """,
         """
@@ -86,4 +62,21 @@ extension PostgresSchema {
         $$
         """,
     ])
+
+    /// Upserts score `s` into `table` as its period's peak (periods of `periodMs`), replacing the
+    /// period's row only when `s` beats it: higher, or equal and earlier.
+    private static func peakOffer(table: String, periodMs: Int64) -> String {
+        """
+        INSERT INTO \(table) AS p (substation_id, period, ts, anomaly_score, z_score, baseline_mean, baseline_std,
+                                  latest_value, model_version)
+          VALUES (s.substation_id, s.ts - (((s.ts % \(periodMs)) + \(periodMs)) % \(periodMs)), s.ts, s.anomaly_score, s.z_score,
+                  s.baseline_mean, s.baseline_std, s.latest_value, s.model_version)
+          ON CONFLICT (substation_id, period) DO UPDATE
+            SET ts = EXCLUDED.ts, anomaly_score = EXCLUDED.anomaly_score, z_score = EXCLUDED.z_score,
+                baseline_mean = EXCLUDED.baseline_mean, baseline_std = EXCLUDED.baseline_std,
+                latest_value = EXCLUDED.latest_value, model_version = EXCLUDED.model_version
+            WHERE EXCLUDED.anomaly_score > p.anomaly_score
+               OR (EXCLUDED.anomaly_score = p.anomaly_score AND EXCLUDED.ts < p.ts);
+        """
+    }
 }

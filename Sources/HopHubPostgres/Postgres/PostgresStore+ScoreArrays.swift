@@ -21,14 +21,14 @@ extension PostgresStore {
     static func scores(fromArrays row: PostgresRow) throws -> [AnomalyScore] {
         var cells = PostgresRowCells(row)
         let substation = SubstationID(try cells.next(String.self))
-        let ts = try cells.next(PlainInt64s.self).values
-        let anomalyScore = try cells.next(PlainDoubles.self).values
-        let isAnomaly = try cells.next(PlainBools.self).values
-        let zScore = try cells.next(PlainDoubles.self).values
-        let baselineMean = try cells.next(PlainDoubles.self).values
-        let baselineStd = try cells.next(PlainDoubles.self).values
-        let latestValue = try cells.next(PlainDoubles.self).values
-        let modelVersion = try cells.next(PlainTexts.self).values
+        let ts = try cells.next(PlainArray<Int64>.self).values
+        let anomalyScore = try cells.next(PlainArray<Double>.self).values
+        let isAnomaly = try cells.next(PlainArray<Bool>.self).values
+        let zScore = try cells.next(PlainArray<Double>.self).values
+        let baselineMean = try cells.next(PlainArray<Double>.self).values
+        let baselineStd = try cells.next(PlainArray<Double>.self).values
+        let latestValue = try cells.next(PlainArray<Double>.self).values
+        let modelVersion = try cells.next(PlainArray<String>.self).values
         let counts = [anomalyScore.count, isAnomaly.count, zScore.count, baselineMean.count, baselineStd.count, latestValue.count, modelVersion.count]
         guard counts.allSatisfy({ $0 == ts.count }) else {
             throw PostgresRowError(table: "scores", id: substation.rawValue, problem: "aggregated columns of \(ts.count) and \(counts) values")

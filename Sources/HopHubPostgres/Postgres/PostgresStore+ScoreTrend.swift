@@ -94,26 +94,18 @@ extension PostgresStore {
         // column) in period order, and only its own rows are sorted into buckets. One sort of every
         // substation's rows compares substation names, and took three times as long (a week of 20
         // substations: 20,160 rows). Each substation's bucket peaks come back as one row of arrays.
-        // A bucket of one period takes every peak as it is.
+        // A bucket of one period takes every peak as it is. (The times are integers, written inline.)
         let table = buckets.isWholeHours ? "score_peaks_hour" : "score_peaks"
-        let peakRows: PostgresQuery
-        if bucketMs == periodMs {
-            peakRows = """
-                SELECT s.sub, p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
-                  SELECT \(unescaped: aggregatedScores(isAnomaly: "false")) FROM \(unescaped: table)
-                  WHERE substation_id = s.sub AND period >= \(firstWhole)) AS p
-                WHERE p.ts IS NOT NULL
-                """
-        } else {
-            peakRows = """
-                SELECT s.sub, p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
-                  SELECT \(unescaped: aggregatedScores(isAnomaly: "false")) FROM (
-                    SELECT DISTINCT ON (bucket) * FROM (
-                      SELECT *, ts / \(bucketMs) AS bucket FROM \(unescaped: table) WHERE substation_id = s.sub AND period >= \(firstWhole)) AS q
-                    ORDER BY bucket, anomaly_score DESC, ts) AS w) AS p
-                WHERE p.ts IS NOT NULL
-                """
-        }
+        let periods = "SELECT * FROM \(table) WHERE substation_id = s.sub AND period >= \(firstWhole)"
+        let bucketPeaks = bucketMs == periodMs ? periods : """
+            SELECT DISTINCT ON (bucket) * FROM (SELECT *, ts / \(bucketMs) AS bucket FROM (\(periods)) AS r) AS q
+            ORDER BY bucket, anomaly_score DESC, ts
+            """
+        let peakRows: PostgresQuery = """
+            SELECT s.sub, p.* FROM unnest(\(substations)::text[]) AS s(sub) CROSS JOIN LATERAL (
+              SELECT \(unescaped: aggregatedScores(isAnomaly: "false")) FROM (\(unescaped: bucketPeaks)) AS w) AS p
+            WHERE p.ts IS NOT NULL
+            """
         var peaks: [String: [AnomalyScore]] = [:]
         try await c.eachRow(peakRows, logger: logger) { row in
             let scores = try Self.scores(fromArrays: row)

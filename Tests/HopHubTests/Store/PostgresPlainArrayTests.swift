@@ -22,12 +22,12 @@ import Testing
             var ours = PostgresRowCells(row)
             var theirs = PostgresRowCells(row)
             for _ in 0..<2 {  // the filled arrays, then the empty ones
-                let doubles = try ours.next(PlainDoubles.self).values
+                let doubles = try ours.next(PlainArray<Double>.self).values
                 let reference = try theirs.next([Double].self)
                 #expect(doubles.map(\.bitPattern) == reference.map(\.bitPattern))
-                #expect(try ours.next(PlainInt64s.self).values == theirs.next([Int64].self))
-                #expect(try ours.next(PlainBools.self).values == theirs.next([Bool].self))
-                #expect(try ours.next(PlainTexts.self).values == theirs.next([String].self))
+                #expect(try ours.next(PlainArray<Int64>.self).values == theirs.next([Int64].self))
+                #expect(try ours.next(PlainArray<Bool>.self).values == theirs.next([Bool].self))
+                #expect(try ours.next(PlainArray<String>.self).values == theirs.next([String].self))
                 sizes.append(doubles.count)
             }
         }
@@ -42,7 +42,7 @@ import Testing
         let store = try #require(try await StoreContractTests.makeStore(.postgres) as? PostgresStore)
         for try await row in try await store.client.query(PostgresQuery(unsafeSQL: sql)) {
             var cells = PostgresRowCells(row)
-            #expect(throws: (any Error).self) { try cells.next(PlainDoubles.self) }
+            #expect(throws: (any Error).self) { try cells.next(PlainArray<Double>.self) }
         }
     }
 }
