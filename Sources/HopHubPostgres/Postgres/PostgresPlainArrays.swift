@@ -12,19 +12,9 @@ struct PlainArray<Element: PlainArrayElement>: PostgresDecodable {
     init<JSONDecoder: PostgresJSONDecoder>(
         from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
     ) throws {
-        guard format == .binary, type == Element.arrayType else { throw PostgresDecodingError.Code.typeMismatch }
-        // Header: dimensions, has-NULL flag, element type; then the one dimension's length and lower bound.
-        guard let (dimensions, hasNulls, element) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32, UInt32).self),
-            dimensions == 0 || dimensions == 1, hasNulls == 0, element == Element.elementType.rawValue
-        else {
-            throw PostgresDecodingError.Code.failure
-        }
+        let count = try readArrayHeader(Element.self, from: &buffer, type: type, format: format, nulls: false)
         values = []
-        guard dimensions == 1 else { return }
-        guard let (count, _) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32).self), count >= 0 else {
-            throw PostgresDecodingError.Code.failure
-        }
-        values.reserveCapacity(Int(count))
+        values.reserveCapacity(count)
         for _ in 0..<count {
             guard let length = buffer.readInteger(endianness: .big, as: Int32.self), length >= 0,
                 let value = Element.read(from: &buffer, length: Int(length))
@@ -34,6 +24,46 @@ struct PlainArray<Element: PlainArrayElement>: PostgresDecodable {
             values.append(value)
         }
     }
+}
+
+/// ``PlainArray`` whose elements may be NULL (the head's readings).
+struct NullablePlainArray<Element: PlainArrayElement>: PostgresDecodable {
+    var values: [Element?]
+
+    init<JSONDecoder: PostgresJSONDecoder>(
+        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
+    ) throws {
+        let count = try readArrayHeader(Element.self, from: &buffer, type: type, format: format, nulls: true)
+        values = []
+        values.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let length = buffer.readInteger(endianness: .big, as: Int32.self) else { throw PostgresDecodingError.Code.failure }
+            guard length >= 0 else {
+                values.append(nil)
+                continue
+            }
+            guard let value = Element.read(from: &buffer, length: Int(length)) else { throw PostgresDecodingError.Code.failure }
+            values.append(value)
+        }
+    }
+}
+
+/// Reads a binary array's header (dimensions, has-NULL flag, element type; then the one
+/// dimension's length and lower bound) and returns its element count.
+private func readArrayHeader<Element: PlainArrayElement>(
+    _: Element.Type, from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, nulls: Bool
+) throws -> Int {
+    guard format == .binary, type == Element.arrayType else { throw PostgresDecodingError.Code.typeMismatch }
+    guard let (dimensions, hasNulls, element) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32, UInt32).self),
+        dimensions == 0 || dimensions == 1, nulls || hasNulls == 0, element == Element.elementType.rawValue
+    else {
+        throw PostgresDecodingError.Code.failure
+    }
+    guard dimensions == 1 else { return 0 }
+    guard let (count, _) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32).self), count >= 0 else {
+        throw PostgresDecodingError.Code.failure
+    }
+    return Int(count)
 }
 
 /// An element type ``PlainArray`` reads: its PostgreSQL types and how one element of `length`

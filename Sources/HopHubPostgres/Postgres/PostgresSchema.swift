@@ -2,5 +2,8 @@
 /// (`PostgresSchema+Feature.swift`). A migration, once released, is never edited: later changes are
 /// new migrations appended here. docs/hub-storage.md describes the tables.
 enum PostgresSchema {
-    static let migrations: [PostgresMigration] = [telemetry, scores, audit, accounts, keys, alerting, alarms, liveStreams, alertPending, scorePeakUpserts, scorePeakHours]
+    static let migrations: [PostgresMigration] = [
+        telemetry, scores, audit, accounts, keys, alerting, alarms, liveStreams, alertPending, scorePeakUpserts, scorePeakHours,
+        telemetryHead,
+    ]
 }

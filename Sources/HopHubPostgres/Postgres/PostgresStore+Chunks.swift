@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// Raw readings from chunks (`telemetry_chunks.data`, docs/chunk-format.md) and the head together.
+/// Raw readings from chunks (`telemetry_chunks.data`, docs/chunk-format.md) and the head (`telemetry_head`) together.
 extension PostgresStore {
     /// One decoded chunk row.
     struct StoredChunk {
@@ -56,14 +56,21 @@ extension PostgresStore {
                 byKey[sub, default: [:]][Key(feeder: feeder, ts: point.ts)] = point
             }
         }
-        let head = try await c.rows(
+        // Head rows in the order they were written: a later row's reading replaces an earlier one.
+        let fromBlock = from <= Int64.min + TelemetryChunking.blockMs ? Int64.min : TelemetryChunking.blockStart(from)
+        let head = try await HeadRow.read(
+            c,
             """
-            SELECT substation_id, feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz FROM telemetry
-            WHERE substation_id = ANY(\(substations)::text[]) AND ts >= \(from) AND ts <= \(to)
+            SELECT \(unescaped: HeadRow.columns) FROM telemetry_head
+            WHERE substation_id = ANY(\(substations)::text[]) AND block_start >= \(fromBlock) AND block_start <= \(to)
+              AND last_ts >= \(from) AND first_ts <= \(to)
+            ORDER BY id
             """, logger: logger)
         for row in head {
-            let (sub, feeder, ts, v, i, p, f) = try row.decode((String, String, Int64, Double?, Double?, Double?, Double?).self)
-            byKey[sub, default: [:]][Key(feeder: feeder, ts: ts)] = ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f)
+            for (k, ts) in row.ts.enumerated() where ts >= from && ts <= to {
+                byKey[row.substation, default: [:]][Key(feeder: row.feeder, ts: ts)] = ChunkPoint(
+                    ts: ts, voltageKV: row.voltageKV[k], currentA: row.currentA[k], powerMW: row.powerMW[k], frequencyHz: row.frequencyHz[k])
+            }
         }
         return byKey.mapValues { points in
             points.map { RawReading(feederID: $0.key.feeder, point: $0.value) }

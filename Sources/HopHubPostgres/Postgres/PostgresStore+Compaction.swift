@@ -6,8 +6,8 @@ import NIOCore
 import PostgresNIO
 
 /// Compaction, as on SQLite: closed stretches of the head become chunks, one transaction per pass
-/// of about `maxChunks` series-blocks (chunk, minute statistics, ten-minute tier written, head rows
-/// and their per-minute rows deleted, all or nothing). Several replicas may run it: a pass first
+/// of about `maxChunks` series-blocks (chunk, minute statistics, ten-minute tier written, head
+/// readings and their per-minute rows deleted, all or nothing). Several replicas may run it: a pass first
 /// takes a transaction-scoped advisory lock, and a replica finding it taken skips its pass.
 extension PostgresStore: TelemetryCompaction {
     /// `pg_try_advisory_xact_lock` key of compaction ("hopcomp" in ASCII).
@@ -29,110 +29,122 @@ extension PostgresStore: TelemetryCompaction {
                 substations.append(try row.decode(String.self))
             }
             passes: for substation in substations {
-                var from = Int64.min
+                var fromBlock = Int64.min
                 while true {
+                    // The earliest block of the substation with head readings before the cutoff.
                     let rows = try await c.rows(
                         """
-                        SELECT ts, received_at FROM telemetry WHERE substation_id = \(substation) AND ts >= \(from) AND ts < \(cutoff)
-                        ORDER BY ts LIMIT 1
+                        SELECT block_start, min(first_ts), min(received_at) FROM telemetry_head
+                        WHERE substation_id = \(substation) AND block_start >= \(fromBlock) AND first_ts < \(cutoff)
+                        GROUP BY block_start ORDER BY block_start LIMIT 1
                         """, logger: logger)
-                    guard let (ts, arrived) = try rows.first?.decode((Int64, Int64).self) else { break }
-                    let start = TelemetryChunking.blockStart(ts)
+                    guard let (start, ts, arrived) = try rows.first?.decode((Int64, Int64, Int64).self) else { break }
                     // A block still being written is rewritten only once its head part is old enough.
                     if start + TelemetryChunking.blockMs > cutoff, ts > cutoff - openBlockDelayMs { break }
                     let end = min(start + TelemetryChunking.blockMs, cutoff)
+                    fromBlock = start + TelemetryChunking.blockMs
                     // A block being filled with a backlog waits until its oldest reading came long enough ago.
-                    if arrived >= arrivedBefore {
-                        from = end
-                        continue
-                    }
+                    if arrived >= arrivedBefore { continue }
                     examined += try await Self.moveBlock(
                         c, substation: substation, from: start, before: end, into: &report, logger: logger)
                     guard report.chunks < maxChunks, examined < maxChunks * 4 else { break passes }
-                    from = end
                 }
             }
             return report
         }
     }
 
-    /// Moves the head rows of one substation in `[from, before)` into their chunks and returns
-    /// the series it examined. The rows are taken by one `DELETE … RETURNING` in a savepoint: what
-    /// it returns is exactly what it deleted (a row committed after its snapshot stays in the head
-    /// for the next pass; a row rewritten meanwhile is deleted in its newest version), so no
-    /// second probe of the head's key per row is needed. Should a series of the block not be
-    /// compactable (a corrupt chunk, too many points), the savepoint is rolled back and the block
-    /// moved the careful way (``moveBlockByKey``), which leaves that series' rows in the head.
+    /// Moves the head readings of one substation in `[from, before)` (one chunk block, or its
+    /// part before the cutoff) into their chunks and returns the series it examined. The readings
+    /// are taken by `DELETE … RETURNING` (rows wholly before `before`) and by trimming the rows
+    /// that reach past it (``cutHead``), in a savepoint: what they return is exactly what they
+    /// removed (a row committed after their snapshot stays in the head for the next pass). Should a
+    /// series not be compactable (a corrupt chunk, too many points), the savepoint is rolled back
+    /// and the block taken again without that series, whose rows stay in the head.
     static func moveBlock(
         _ c: PostgresConnection, substation: String, from start: Int64, before end: Int64, into report: inout CompactionReport,
         logger: Logger
     ) async throws -> Int {
-        try await c.query("SAVEPOINT hop_compact", logger: logger)
-        let taken = try await headPoints(
-            c, substation: substation,
-            """
-            DELETE FROM telemetry WHERE substation_id = \(substation) AND ts >= \(start) AND ts < \(end)
-            RETURNING feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz, received_at
-            """, logger: logger)
-        var blocks: [(feeder: String, block: CompactedBlock)] = []
-        var attempt = report
-        for (feeder, fresh, _) in taken {
-            guard let block = try await prepareBlock(c, substation: substation, feeder: feeder, start: start, fresh: fresh, into: &attempt, logger: logger)
-            else {
+        var excluded: [String] = []
+        while true {
+            try await c.query("SAVEPOINT hop_compact", logger: logger)
+            let taken = try await takeHead(c, substation: substation, block: start, before: end, excluding: excluded, logger: logger)
+            var blocks: [(feeder: String, block: CompactedBlock)] = []
+            var attempt = report
+            var failed: String?
+            for (feeder, fresh) in taken {
+                guard let block = try await prepareBlock(c, substation: substation, feeder: feeder, start: start, fresh: fresh, into: &attempt, logger: logger)
+                else {
+                    failed = feeder
+                    break
+                }
+                blocks.append((feeder, block))
+            }
+            if let failed {
                 try await c.query("ROLLBACK TO SAVEPOINT hop_compact", logger: logger)
                 try await c.query("RELEASE SAVEPOINT hop_compact", logger: logger)
-                return try await moveBlockByKey(c, substation: substation, from: start, before: end, into: &report, logger: logger)
+                report.skipped = attempt.skipped
+                excluded.append(failed)
+                continue
             }
-            blocks.append((feeder, block))
+            try await c.query("RELEASE SAVEPOINT hop_compact", logger: logger)
+            for (feeder, block) in blocks {
+                try await writeBlock(c, substation: substation, feeder: feeder, start: start, end: end, block: block, logger: logger)
+                report.chunks += 1
+            }
+            report.readings += taken.reduce(0) { $0 + $1.points.count }
+            return taken.count + excluded.count
         }
-        try await c.query("RELEASE SAVEPOINT hop_compact", logger: logger)
-        for (feeder, block) in blocks {
-            try await writeBlock(c, substation: substation, feeder: feeder, start: start, end: end, block: block, logger: logger)
-            report.chunks += 1
-        }
-        report.readings += taken.reduce(0) { $0 + $1.points.count }
-        return taken.count
     }
 
-    /// Moves the head rows of one substation in `[from, before)` into their chunks, reading them
-    /// first and then deleting exactly the rows merged (key and `received_at`): series that cannot
-    /// be compacted keep their rows in the head.
-    static func moveBlockByKey(
-        _ c: PostgresConnection, substation: String, from start: Int64, before end: Int64, into report: inout CompactionReport,
-        logger: Logger
-    ) async throws -> Int {
-        let byFeeder = try await headPoints(
-            c, substation: substation,
+    /// Removes from the head the readings of one substation's block before `end`, except those of
+    /// the `excluding` feeders, and returns them per feeder (ordered by feeder), one per source time.
+    static func takeHead(
+        _ c: PostgresConnection, substation: String, block start: Int64, before end: Int64, excluding: [String], logger: Logger
+    ) async throws -> [(feeder: String, points: [ChunkPoint])] {
+        var rows = try await HeadRow.read(
+            c,
             """
-            SELECT feeder_id, ts, voltage_kv, current_a, power_mw, frequency_hz, received_at FROM telemetry
-            WHERE substation_id = \(substation) AND ts >= \(start) AND ts < \(end) ORDER BY ts, feeder_id
+            DELETE FROM telemetry_head
+            WHERE substation_id = \(substation) AND block_start = \(start) AND last_ts < \(end) AND feeder_id <> ALL(\(excluding)::text[])
+            RETURNING \(unescaped: HeadRow.columns)
             """, logger: logger)
-        var moved: (feeders: [String], ts: [Int64], received: [Int64]) = ([], [], [])
-        for (feeder, fresh, received) in byFeeder {
-            guard let block = try await prepareBlock(c, substation: substation, feeder: feeder, start: start, fresh: fresh, into: &report, logger: logger)
-            else { continue }
-            try await writeBlock(c, substation: substation, feeder: feeder, start: start, end: end, block: block, logger: logger)
-            report.chunks += 1
-            moved.feeders.append(contentsOf: repeatElement(feeder, count: fresh.count))
-            moved.ts.append(contentsOf: fresh.map(\.ts))
-            moved.received.append(contentsOf: received)
+        if end < start + TelemetryChunking.blockMs {
+            rows += try await cutHead(c, substation: substation, blocks: start...start, before: end, excluding: excluding, logger: logger)
         }
-        // Exactly the rows merged into the chunks, not the block's range: ingest does not
-        // wait for compaction, and each statement here has its own snapshot (READ
-        // COMMITTED), so rows of the range committed since they were read (an edge
-        // replaying a backlog older than the cutoff) or rewritten since (same key, later
-        // `received_at`) stay in the head for the next pass to merge.
-        report.readings += Int(try await c.integer(
+        return Dictionary(grouping: rows, by: \.feeder).map { ($0.key, HeadRow.merged($0.value)) }.sorted { $0.feeder < $1.feeder }
+    }
+
+    /// Trims the readings before `before` off the head rows of `substation` (blocks starting in
+    /// `blocks`, feeders but `excluding`) that also hold readings from `before` on, and returns
+    /// what it trimmed, as rows of the same ids. (Rows wholly before `before` are for the caller.)
+    static func cutHead(
+        _ c: PostgresConnection, substation: String, blocks: ClosedRange<Int64>, before: Int64, excluding: [String] = [],
+        logger: Logger
+    ) async throws -> [HeadRow] {
+        try await HeadRow.read(
+            c,
             """
-            WITH moved AS (
-              DELETE FROM telemetry t
-              USING unnest(\(moved.feeders)::text[], \(moved.ts)::int8[], \(moved.received)::int8[]) AS r(feeder_id, ts, received_at)
-              WHERE t.substation_id = \(substation) AND t.ts = r.ts AND t.feeder_id = r.feeder_id
-                AND t.received_at = r.received_at
-              RETURNING 1)
-            SELECT count(*) FROM moved
-            """, logger: logger))
-        return byFeeder.count
+            WITH cut AS (
+              SELECT substation_id, block_start, feeder_id, id, (SELECT count(*) FROM unnest(ts) AS t WHERE t < \(before))::int AS k
+              FROM telemetry_head
+              WHERE substation_id = \(substation) AND block_start BETWEEN \(blocks.lowerBound) AND \(blocks.upperBound)
+                AND first_ts < \(before) AND last_ts >= \(before) AND feeder_id <> ALL(\(excluding)::text[])
+              FOR UPDATE),
+            trimmed AS (
+              SELECT h.substation_id, h.feeder_id, h.id, h.ts[1:c.k] AS ts, h.voltage_kv[1:c.k] AS voltage_kv,
+                h.current_a[1:c.k] AS current_a, h.power_mw[1:c.k] AS power_mw, h.frequency_hz[1:c.k] AS frequency_hz
+              FROM telemetry_head h JOIN cut c USING (substation_id, block_start, feeder_id, id)),
+            kept AS (
+              UPDATE telemetry_head h SET first_ts = h.ts[c.k + 1], points = h.points - c.k, ts = h.ts[c.k + 1:h.points],
+                device_id = h.device_id[c.k + 1:h.points], site_name = h.site_name[c.k + 1:h.points],
+                latitude = h.latitude[c.k + 1:h.points], longitude = h.longitude[c.k + 1:h.points],
+                voltage_kv = h.voltage_kv[c.k + 1:h.points], current_a = h.current_a[c.k + 1:h.points],
+                power_mw = h.power_mw[c.k + 1:h.points], frequency_hz = h.frequency_hz[c.k + 1:h.points]
+              FROM cut c
+              WHERE (h.substation_id, h.block_start, h.feeder_id, h.id) = (c.substation_id, c.block_start, c.feeder_id, c.id))
+            SELECT \(unescaped: HeadRow.columns) FROM trimmed
+            """, logger: logger)
     }
 
     /// One series-block of the head merged with its chunk; nil (the rows stay in the head) when
@@ -170,50 +182,15 @@ extension PostgresStore: TelemetryCompaction {
             lastMinute: block.lastMinute, logger: logger)
     }
 
-    /// The planner's estimate, not a count: counting scans the whole head (millions of rows during a
-    /// backfill, every ten seconds of it), and the number only feeds a progress line.
+    /// Head readings before `cutoff`, counted from the head's rows (one per write and series, so
+    /// a few per batch still to compact); only a row reaching past the cutoff has its times read.
     public func headReadings(before cutoff: Int64) async throws -> Int {
-        struct Explained: Decodable {
-            struct Plan: Decodable {
-                var rows: Double
-                enum CodingKeys: String, CodingKey { case rows = "Plan Rows" }
-            }
-            var plan: Plan
-            enum CodingKeys: String, CodingKey { case plan = "Plan" }
-        }
-        let rows = try await fetch(PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) SELECT 1 FROM telemetry WHERE ts < \(cutoff)"))
-        let text = try rows.decode(String.self).joined()
-        let plans = try JSONDecoder().decode([Explained].self, from: Data(text.utf8))
-        return Int(plans.first?.plan.rows ?? 0)
-    }
-
-    /// Head rows of one substation (those `query` answers: feeder, time, the four quantities and
-    /// `received_at`) as chunk points per feeder (ordered by feeder), each feeder's ordered by
-    /// time, with each row's `received_at`.
-    static func headPoints(_ c: PostgresConnection, substation: String, _ query: PostgresQuery, logger: Logger) async throws
-        -> [(feeder: String, points: [ChunkPoint], received: [Int64])]
-    {
-        // A substation usually has a handful of feeders, its rows interleaved by time: comparing
-        // with the first few feeders seen is cheaper than hashing each row's feeder id.
-        let scanned = 8
-        var series: [(feeder: String, points: [ChunkPoint], received: [Int64])] = []
-        var beyond: [String: Int] = [:]
-        for row in try await c.rows(query, logger: logger) {
-            let (feeder, ts, v, i, p, f, received) = try row.decode((String, Int64, Double?, Double?, Double?, Double?, Int64).self)
-            let point = ChunkPoint(ts: ts, voltageKV: v, currentA: i, powerMW: p, frequencyHz: f)
-            if let k = series.prefix(scanned).firstIndex(where: { $0.feeder == feeder }) ?? beyond[feeder] {
-                series[k].points.append(point)
-                series[k].received.append(received)
-            } else {
-                if series.count >= scanned { beyond[feeder] = series.count }
-                series.append((feeder, [point], [received]))
-            }
-        }
-        series.sort { $0.feeder < $1.feeder }
-        return series.map { feeder, p, r in
-            guard !zip(p, p.dropFirst()).allSatisfy({ $0.ts < $1.ts }) else { return (feeder, p, r) }
-            let order = p.indices.sorted { p[$0].ts < p[$1].ts }
-            return (feeder, order.map { p[$0] }, order.map { r[$0] })
-        }
+        let rows = try await fetch(
+            """
+            SELECT coalesce(sum(CASE WHEN last_ts < \(cutoff) THEN points
+                                     ELSE (SELECT count(*) FROM unnest(ts) AS t WHERE t < \(cutoff)) END), 0)::int8
+            FROM telemetry_head WHERE first_ts < \(cutoff)
+            """)
+        return Int(try rows.decode(Int64.self).first ?? 0)
     }
 }

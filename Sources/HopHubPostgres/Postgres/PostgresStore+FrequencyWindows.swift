@@ -14,21 +14,10 @@ extension PostgresStore {
             var windows: [FrequencyWindow] = []
             for row in try await c.rows("SELECT substation_id FROM substations ORDER BY substation_id", logger: logger) {
                 let sub = try row.decode(String.self)
-                var readings: [Double] = []
-                var latest: Int64?
-                var oldest: Int64 = .max
-                for row in try await c.rows(
-                    """
-                    SELECT ts, avg(frequency_hz) FROM telemetry
-                    WHERE substation_id = \(sub) AND frequency_hz IS NOT NULL
-                    GROUP BY ts ORDER BY ts DESC LIMIT \(Int64(size))
-                    """, logger: logger)
-                {
-                    let (ts, hz) = try row.decode((Int64, Double).self)
-                    if latest == nil { latest = ts }
-                    oldest = ts
-                    readings.append(hz)
-                }
+                let newest = try await Self.headFrequency(c, substation: sub, size: size, logger: logger)
+                var readings = newest.map(\.hz)
+                var latest = newest.first?.ts
+                let oldest = newest.last?.ts ?? .max
                 // Only chunks of the oldest head reading's block or later can reach into the window.
                 let since = readings.count < size ? Int64.min : TelemetryChunking.blockStart(oldest)
                 let newestChunk = try await c.rows(
@@ -46,5 +35,33 @@ extension PostgresStore {
             }
             return windows
         }
+    }
+
+    /// The newest `size` source times of the head holding a frequency, newest first, each with
+    /// the mean over its feeders, read one chunk block at a time from the newest (all rows of a
+    /// reading's time are in its block, so each block's rewrites are resolved within it).
+    static func headFrequency(_ c: PostgresConnection, substation: String, size: Int, logger: Logger) async throws
+        -> [(ts: Int64, hz: Double)]
+    {
+        var newest: [(ts: Int64, hz: Double)] = []
+        var below = Int64.max
+        while newest.count < size {
+            let rows = try await HeadRow.read(
+                c,
+                """
+                SELECT \(unescaped: HeadRow.columns) FROM telemetry_head
+                WHERE substation_id = \(substation) AND block_start = (
+                  SELECT max(block_start) FROM telemetry_head WHERE substation_id = \(substation) AND block_start < \(below))
+                """, logger: logger)
+            guard let block = rows.first?.ts.first.map(TelemetryChunking.blockStart) else { break }
+            var readings: [RawReading] = []
+            for (feeder, series) in Dictionary(grouping: rows, by: \.feeder) {
+                readings += HeadRow.merged(series).map { RawReading(feederID: feeder, point: $0) }
+            }
+            readings.sort { $0.point.ts != $1.point.ts ? $0.point.ts < $1.point.ts : $0.feederID < $1.feederID }
+            newest += RawReading.frequencyByTime(readings).reversed()
+            below = block
+        }
+        return Array(newest.prefix(size))
     }
 }

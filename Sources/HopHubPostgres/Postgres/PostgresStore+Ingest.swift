@@ -15,11 +15,12 @@ import PostgresNIO
 /// locked row's newest version) finds the raised mark and answers `duplicate`. Placeholders of
 /// edges whose writes were all refused are removed before the commit.
 ///
-/// What the stored writes add beside the head (minute rollups, latest readings, substations) is
-/// upserted once per group, after every write was applied: one statement per table, its rows in
-/// key order, and the tables always in the same order, so that groups committing at once on
-/// several connections (``concurrentCommits``) take their row locks in one order. A deadlock
-/// between groups all the same (two groups inserting one head key, say) is retried.
+/// The head takes a write's readings as new rows (``HeadBlocks``) and never updates one, so groups
+/// committing at once do not wait for each other there. What the stored writes add beside the
+/// head (minute rollups, latest readings, substations) is upserted once per group, after every
+/// write was applied: one statement per table, its rows in key order, and the tables always in the
+/// same order, so that groups committing at once on several connections (``concurrentCommits``)
+/// take their row locks in one order. A deadlock between groups all the same is retried.
 extension PostgresStore: IngestStore {
     /// `high_water_seq` of a placeholder row: no batch of that edge is stored yet.
     static let placeholderSeq = Int64.min
@@ -76,23 +77,8 @@ extension PostgresStore: IngestStore {
         }
     }
 
-    /// Applies one write inside a savepoint: all of it or none of it. Its head rows are first
-    /// inserted plainly (``HeadRowWrite/insert``); should one of their keys be in the head already
-    /// (a rewrite of a reading, or another replica's rows committed meanwhile), that attempt is
-    /// rolled back whole and the write applied again with the upsert that replaces the older row.
+    /// Applies one write inside a savepoint: all of it or none of it.
     static func apply(_ write: IngestWrite, _ connection: PostgresConnection, logger: Logger) async throws -> IngestOutcome {
-        do {
-            return try await apply(write, headRows: .insert, connection, logger: logger)
-        } catch let error where isUniqueViolation(error, index: "telemetry_pkey") {
-            logger.debug("a head row of the write exists already; applying it again with upserts",
-                         metadata: ["edge": "\(write.edge.map { "\($0.id)" } ?? "-")", "seq": "\(write.edge?.seq ?? 0)"])
-            return try await apply(write, headRows: .upsert, connection, logger: logger)
-        }
-    }
-
-    static func apply(_ write: IngestWrite, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger) async throws
-        -> IngestOutcome
-    {
         var outcome = IngestOutcome.stored
         try await savepoint(connection, logger: logger) {
             var edgeSubstations = Set<String>()
@@ -117,7 +103,7 @@ extension PostgresStore: IngestStore {
                     return false
                 }
             }
-            try await insertTelemetry(write.telemetry, arrival: write.arrival, headRows: headRows, connection, logger: logger)
+            try await insertTelemetry(write.telemetry, arrival: write.arrival, connection, logger: logger)
             try await insertEvents(write.events, arrival: write.arrival, connection, logger: logger)
             try await upsertOutages(write.outages, arrival: write.arrival, connection, logger: logger)
             if let edge = write.edge {

@@ -3,46 +3,35 @@ import HopProtocol
 import Logging
 import PostgresNIO
 
-/// The rows one write adds: each table is one statement over arrays (`unnest`), ordered by key so
-/// that two groups or replicas committing at once take their row locks in the same order. (The rollups,
+/// The rows one write adds: each table is one statement over arrays (`unnest`). (The rollups,
 /// latest readings and substations its readings add are written per group: `commit`.)
 extension PostgresStore {
-    static func insertTelemetry(
-        _ rows: [StoredTelemetry], arrival: Int64, headRows: HeadRowWrite, _ connection: PostgresConnection, logger: Logger
-    ) async throws {
-        guard !rows.isEmpty else { return }
-        var head: [StoredTelemetry]
-        switch headRows {
-        case .insert:
-            // Two rows of one key in the write fail the plain insert like a key already in the head.
-            head = rows
-        case .upsert:
-            // One head row per series and source time: of two in one write the later one is kept,
-            // as a later write replaces an earlier one (one statement may not update a row twice).
-            struct Key: Hashable { var sub: String; var ts: Int64; var feeder: String }
-            var last: [Key: Int] = [:]
-            last.reserveCapacity(rows.count)
-            for (i, t) in rows.enumerated() { last[Key(sub: t.substationID.rawValue, ts: t.ts, feeder: t.feederID)] = i }
-            head = last.values.sorted().map { rows[$0] }
-        }
-        // Sorted here, by key, and expanded by `unnest` in the select list: PostgreSQL inserts the
-        // rows as they are expanded. `unnest` in FROM first copied them into a tuple store, and
-        // `ORDER BY` sorted them comparing names by collation: together about a quarter of the
-        // statement's time.
-        head = TelemetryKeyOrder.sorted(head)
+    /// The write's readings as head rows (``HeadBlocks``): the readings are bound once as one
+    /// array per column, in row order, and each row takes its slice of them.
+    static func insertTelemetry(_ telemetry: [StoredTelemetry], arrival: Int64, _ connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard !telemetry.isEmpty else { return }
+        let head = HeadBlocks(telemetry)
+        let r = head.readings
         try await connection.query(
             """
-            INSERT INTO telemetry (substation_id, ts, feeder_id, device_id, site_name, latitude, longitude,
-              voltage_kv, current_a, power_mw, frequency_hz, received_at)
-            SELECT unnest(\(head.map(\.substationID.rawValue))::text[]), unnest(\(head.map(\.ts))::int8[]),
-              unnest(\(head.map(\.feederID))::text[]),
-              unnest(\(PostgresNullableArray(head.map(\.deviceID)))::text[]), unnest(\(PostgresNullableArray(head.map(\.siteName)))::text[]),
-              unnest(\(PostgresNullableArray(head.map(\.latitude)))::float8[]), unnest(\(PostgresNullableArray(head.map(\.longitude)))::float8[]),
-              unnest(\(PostgresNullableArray(head.map(\.values.voltageKV)))::float8[]),
-              unnest(\(PostgresNullableArray(head.map(\.values.currentA)))::float8[]),
-              unnest(\(PostgresNullableArray(head.map(\.values.powerMW)))::float8[]),
-              unnest(\(PostgresNullableArray(head.map(\.values.frequencyHz)))::float8[]), \(arrival)::bigint
-            \(unescaped: headRows.conflictClause)
+            WITH a AS (
+              SELECT \(r.map(\.ts))::int8[] AS ts, \(PostgresNullableArray(r.map(\.deviceID)))::text[] AS dev,
+                \(PostgresNullableArray(r.map(\.siteName)))::text[] AS site,
+                \(PostgresNullableArray(r.map(\.latitude)))::float8[] AS lat, \(PostgresNullableArray(r.map(\.longitude)))::float8[] AS lon,
+                \(PostgresNullableArray(r.map(\.values.voltageKV)))::float8[] AS v, \(PostgresNullableArray(r.map(\.values.currentA)))::float8[] AS i,
+                \(PostgresNullableArray(r.map(\.values.powerMW)))::float8[] AS p,
+                \(PostgresNullableArray(r.map(\.values.frequencyHz)))::float8[] AS f)
+            INSERT INTO telemetry_head (substation_id, block_start, feeder_id, first_ts, last_ts, received_at, points, ts,
+              device_id, site_name, latitude, longitude, voltage_kv, current_a, power_mw, frequency_hz)
+            SELECT g.sub, g.block, g.feeder, g.first, g.last, \(arrival)::bigint, g.hi - g.lo + 1, a.ts[g.lo:g.hi],
+              a.dev[g.lo:g.hi], a.site[g.lo:g.hi], a.lat[g.lo:g.hi], a.lon[g.lo:g.hi], a.v[g.lo:g.hi], a.i[g.lo:g.hi],
+              a.p[g.lo:g.hi], a.f[g.lo:g.hi]
+            FROM a, unnest(\(head.rows.map(\.substation))::text[], \(head.rows.map(\.blockStart))::int8[],
+              \(head.rows.map(\.feeder))::text[], \(head.rows.map(\.firstTs))::int8[], \(head.rows.map(\.lastTs))::int8[],
+              \(head.bounds.map { Int32($0.lowerBound + 1) })::int4[], \(head.bounds.map { Int32($0.upperBound) })::int4[])
+              AS g(sub, block, feeder, first, last, lo, hi)
             """, logger: logger)
     }
 

@@ -36,9 +36,15 @@ extension PostgresStore {
                 subs.append(try row.decode(String.self))
             }
             for sub in subs {
-                // Per substation, along the head's primary key (substation_id, ts, feeder_id).
-                report.telemetry += try await Self.deleted(
-                    c, "DELETE FROM telemetry WHERE substation_id = \(sub) AND ts < \(rawBefore)", logger: logger)
+                // Per substation, along the head's primary key: rows wholly before the cutoff, then
+                // the readings before it of rows reaching past it.
+                report.telemetry += Int(try await c.integer(
+                    """
+                    WITH gone AS (DELETE FROM telemetry_head WHERE substation_id = \(sub) AND last_ts < \(rawBefore) RETURNING points)
+                    SELECT coalesce(sum(points), 0)::int8 FROM gone
+                    """, logger: logger))
+                report.telemetry += try await Self.cutHead(c, substation: sub, blocks: Int64.min...Int64.max, before: rawBefore, logger: logger)
+                    .reduce(0) { $0 + $1.ts.count }
             }
             // Whole chunks only: a chunk goes once its newest reading is past the cutoff.
             report.telemetry += Int(try await c.integer(

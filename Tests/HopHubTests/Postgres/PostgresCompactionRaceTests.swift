@@ -23,7 +23,7 @@ import Testing
     /// Readings stored, in the head and in chunks.
     static func stored(_ store: PostgresStore) async throws -> Int64 {
         let rows = try await store.client.query(
-            "SELECT (SELECT count(*) FROM telemetry) + (SELECT coalesce(sum(points), 0) FROM telemetry_chunks)::int8", logger: logger)
+            "SELECT (SELECT coalesce(sum(points), 0) FROM telemetry_head) + (SELECT coalesce(sum(points), 0) FROM telemetry_chunks)::int8", logger: logger)
         for try await n in rows.decode(Int64.self) { return n }
         return 0
     }
@@ -60,19 +60,21 @@ import Testing
         try await holder.close()
     }
 
-    @Test func theHeadsProgressCountIsThePlannersEstimateOfRowsBeforeTheCutoff() async throws {
+    @Test func theHeadsProgressCountIsItsReadingsBeforeTheCutoff() async throws {
         let store = try await PostgresTestCluster.shared.freshStore()
         let now = SourceTime.now().epochMilliseconds
-        let cutoff = now - 60_000
-        let readings = (0..<150).map { k in
-            StoredTelemetry(
-                Telemetry(substationID: "SUB001", feederID: "FDR001", voltageKV: 230, ts: SourceTime(epochMilliseconds: cutoff - 100_000 + Int64(k) * 1_000)),
-                arrival: now)
+        let cutoff = TelemetryChunking.blockStart(now) - 60_000
+        func write(_ range: Range<Int64>, feeder: String) -> IngestWrite {
+            IngestWrite(telemetry: range.map { k in
+                StoredTelemetry(
+                    Telemetry(substationID: "SUB001", feederID: FeederID(feeder), voltageKV: 230, ts: SourceTime(epochMilliseconds: cutoff + k * 1_000)),
+                    arrival: now)
+            }, arrival: now)
         }
-        #expect(try await store.commit([IngestWrite(telemetry: readings, arrival: now)]) == [.stored])
-        _ = try await store.fetch("ANALYZE telemetry")
-        // 100 readings before the cutoff, 50 at or after it; an estimate, so near 100, not exact.
-        let estimate = try await store.headReadings(before: cutoff)
-        #expect((80...120).contains(estimate), "\(estimate)")
+        // Head rows wholly before the cutoff, reaching past it, and after it.
+        #expect(try await store.commit([write(-100 ..< -40, feeder: "FDR001"), write(-40 ..< 50, feeder: "FDR001"), write(0..<10, feeder: "FDR002")])
+            == [.stored, .stored, .stored])
+        #expect(try await store.headReadings(before: cutoff) == 100)
+        #expect(try await store.headReadings(before: cutoff + 5_000) == 110)
     }
 }

@@ -14,9 +14,11 @@ import Testing
     typealias Replicas = PostgresExactlyOnceTests
     static let logger = Logger(label: "test")
 
-    /// Readings of `edge`'s feeder (the test batches name the feeder after the edge).
+    /// Readings of `edge`'s feeder in the head, every stored copy counted (the test batches name the feeder after the edge).
     static func readings(of edge: String, _ store: PostgresStore) async throws -> Int {
-        for try await n in try await store.client.query("SELECT count(*) FROM telemetry WHERE feeder_id = \(edge)").decode(Int64.self) {
+        for try await n in try await store.client.query(
+            "SELECT coalesce(sum(points), 0)::int8 FROM telemetry_head WHERE feeder_id = \(edge)"
+        ).decode(Int64.self) {
             return Int(n)
         }
         return 0

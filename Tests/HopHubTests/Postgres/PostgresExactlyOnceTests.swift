@@ -38,8 +38,11 @@ import Testing
         return 0
     }
 
+    /// Readings stored in the head, every stored copy counted (the `telemetry` view shows one per key).
     static func readings(_ store: PostgresStore) async throws -> Int {
-        for try await n in try await store.client.query("SELECT count(*) FROM telemetry").decode(Int64.self) { return Int(n) }
+        for try await n in try await store.client.query("SELECT coalesce(sum(points), 0)::int8 FROM telemetry_head").decode(Int64.self) {
+            return Int(n)
+        }
         return 0
     }
 

@@ -1,0 +1,53 @@
+import HopHubCore
+import HopProtocol
+
+/// A write's readings as the head's rows (`telemetry_head`): one per substation, feeder and chunk
+/// block, its readings in time order with one reading per source time (of two in one write the
+/// later one is kept, as a later write replaces an earlier one). `readings` lists the write's
+/// readings row after row; row `k` holds `readings[bounds[k]]`.
+struct HeadBlocks {
+    struct Row {
+        var substation: String
+        var feeder: String
+        var blockStart: Int64
+        var firstTs: Int64
+        var lastTs: Int64
+    }
+
+    var rows: [Row] = []
+    var bounds: [Range<Int>] = []
+    var readings: [StoredTelemetry] = []
+
+    init(_ telemetry: [StoredTelemetry]) {
+        struct Key: Hashable, Comparable {
+            var substation: String
+            var blockStart: Int64
+            var feeder: String
+            static func < (a: Key, b: Key) -> Bool {
+                (a.substation, a.blockStart, a.feeder) < (b.substation, b.blockStart, b.feeder)
+            }
+        }
+        var members: [Key: [Int]] = [:]
+        for (i, t) in telemetry.enumerated() {
+            members[Key(substation: t.substationID.rawValue, blockStart: TelemetryChunking.blockStart(t.ts), feeder: t.feederID), default: []]
+                .append(i)
+        }
+        readings.reserveCapacity(telemetry.count)
+        for key in members.keys.sorted() {
+            var indices = members[key]!
+            // An edge sends its readings in time order; anything else is sorted, later duplicates kept.
+            if !zip(indices, indices.dropFirst()).allSatisfy({ telemetry[$0].ts < telemetry[$1].ts }) {
+                indices.sort { telemetry[$0].ts != telemetry[$1].ts ? telemetry[$0].ts < telemetry[$1].ts : $0 < $1 }
+                indices = indices.indices.compactMap { k in
+                    k + 1 < indices.count && telemetry[indices[k + 1]].ts == telemetry[indices[k]].ts ? nil : indices[k]
+                }
+            }
+            let start = readings.count
+            readings.append(contentsOf: indices.map { telemetry[$0] })
+            bounds.append(start..<readings.count)
+            rows.append(Row(
+                substation: key.substation, feeder: key.feeder, blockStart: key.blockStart,
+                firstTs: readings[start].ts, lastTs: readings[readings.count - 1].ts))
+        }
+    }
+}
