@@ -61,6 +61,19 @@ import Testing
         #expect(fast(Self.cases[2])?.telemetry.first?.siteName == "Zürich 😀 \n")
     }
 
+    /// The scanner recurses once per level of an unknown field's value: it takes the nesting a
+    /// body may have (64 levels in all) and declines deeper ones (the fallback refuses them after
+    /// measuring the nesting) instead of recursing without bound.
+    @Test func nestingIsDecodedUpToTheLimitAndDeclinedBeyondIt() {
+        func batch(nesting levels: Int) -> String {
+            // The batch object is one level; the unknown field's arrays are the rest.
+            #"{"edge_id":"e1","seq":1,"x":"# + String(repeating: "[", count: levels - 1) + String(repeating: "]", count: levels - 1) + "}"
+        }
+        #expect(fast(batch(nesting: JSONScanner.maxDepth))?.seq == 1)
+        #expect(fast(batch(nesting: JSONScanner.maxDepth + 1)) == nil)
+        #expect(fast(batch(nesting: 200_000)) == nil)
+    }
+
     @Test func randomisedBatchesAgree() throws {
         var rng = SystemRandomNumberGenerator()
         let encoder = JSONEncoder()

@@ -44,7 +44,7 @@ def test_two_replicas_starting_together_migrate_once_answer_and_stop_cleanly(tmp
         # Every migration applied once, though both hubs ran the migrator at the same moment.
         assert applied.splitlines() == [f"{name}:1" for name in sorted([
             "telemetry-v1", "scores-v1", "audit-v1", "accounts-v1", "keys-v1", "alerting-v1", "alarms-v1",
-            "live-streams-v1", "alert-pending-v1", "score-peaks-v2", "score-peaks-hour-v1"])]
+            "live-streams-v1", "alert-pending-v1", "score-peaks-v2", "score-peaks-hour-v1", "telemetry-head-v1"])]
         for h in hubs:
             health = requests.get(h.url + "/api/health", timeout=5).json()
             assert health["database"] == "ok"

@@ -239,7 +239,9 @@ def test_two_replicas_behind_nginx_survive_a_killed_replica_and_a_database_failo
         def stored(device):
             return [float(v) for v in
                     (standby if not standby.in_recovery() else primary).psql(
-                        f"SELECT current_a FROM telemetry WHERE device_id = '{device}' ORDER BY ts", "hop").split()]
+                        # every stored copy of a reading, from the head's rows (the view `telemetry` shows one per key)
+                        "SELECT r.current_a FROM telemetry_head h, unnest(h.ts, h.device_id, h.current_a) AS r(ts, device_id, current_a) "
+                        f"WHERE r.device_id = '{device}' ORDER BY r.ts", "hop").split()]
 
         def all_grow(by):
             before = {d: len(stored(d)) for d in devices}

@@ -5,9 +5,9 @@ at 1 Hz ending now), starts a throwaway PostgreSQL 15 cluster with durable commi
 (`scripts/pg-throwaway start --durable`: fsync, synchronous_commit, full_page_writes on) and prints,
 side by side in one run:
 
-* raw COPY: the same rows `\\copy`d by psql into `bench_copy`, a table made `LIKE telemetry INCLUDING
-  ALL` (the hub's head table: same columns, same primary key) in the hub's database, one psql per
-  edge in parallel, one COPY (one durable commit) each;
+* raw COPY: the same rows `\\copy`d by psql into `bench_copy`, a table of one row per reading with the
+  columns and primary key `(substation_id, ts, feeder_id)` of SQLite's head, in the hub's database,
+  one psql per edge in parallel, one COPY (one durable commit) each;
 * HTTP with one replica: `hop-hub serve` on that database, the batches posted as --edges edges
   (gzip, POST /api/ingest/batch), then compaction awaited, the dashboard queries measured, and
   bytes/reading after VACUUM (the hub's tables incl. indexes and TOAST, and pg_database_size);
@@ -171,12 +171,22 @@ def seed_scores_pg(cluster: Cluster, db: str, args, start_ms: int, end_ms: int, 
 # Phases
 
 
+# One row per reading with the key of SQLite's head (and of PostgreSQL's until its head kept a row
+# per write): the columns of the CSV rows, in their order.
+COPY_TABLE = """CREATE TABLE bench_copy (
+  substation_id text NOT NULL, ts bigint NOT NULL, feeder_id text NOT NULL,
+  device_id text, site_name text, latitude double precision, longitude double precision,
+  voltage_kv double precision, current_a double precision, power_mw double precision, frequency_hz double precision,
+  received_at bigint NOT NULL,
+  PRIMARY KEY (substation_id, ts, feeder_id))"""
+
+
 def run_copy(cluster: Cluster, db: str, csv_files: list[pathlib.Path], readings: int, work: pathlib.Path) -> dict:
-    """The same rows COPYd into a table shaped like the head, one psql per edge in parallel, each one
-    COPY and one durable commit; wall time from the first psql start to the last exit."""
-    cluster.sql("DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (LIKE telemetry INCLUDING ALL)", db)
+    """The same rows COPYd into a table of readings keyed like SQLite's head, one psql per edge in
+    parallel, each one COPY and one durable commit; wall time from the first psql start to the last exit."""
+    cluster.sql(f"DROP TABLE IF EXISTS bench_copy; {COPY_TABLE}", db)
     cluster.sql("CHECKPOINT", db)
-    print(f"raw COPY: {readings:,} rows into bench_copy (LIKE telemetry INCLUDING ALL) as {len(csv_files)} "
+    print(f"raw COPY: {readings:,} rows into bench_copy (a row per reading, primary key (substation_id, ts, feeder_id)) as {len(csv_files)} "
           f"parallel psql \\copy (load average {load()}) ...", flush=True)
     load_before = load()
     sampler = ActivitySampler(cluster, db, work / "activity-copy.txt")

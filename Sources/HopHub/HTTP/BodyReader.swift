@@ -7,10 +7,14 @@ import Hummingbird
 import NIOCore
 
 /// Reads a JSON request body within limits: content type, optional gzip, size before and after
-/// decompression, nesting depth (`JSONNesting`). Every refusal is a `HubError` with the right 4xx.
+/// decompression, nesting depth (`JSONNesting`, also measured by `decode`). Every refusal is a `HubError` with the right 4xx.
 struct BodyReader {
     var maxBytes: Int
     var maxDecompressedBytes: Int
+    /// Whether `read` measures the nesting. A caller that decodes with the fast scanner (which
+    /// gives up past its own depth limit) and falls back to `decode` (which measures it) skips
+    /// the extra pass over the body.
+    var checksNesting = true
 
     func read(_ request: Request) async throws -> ByteBuffer {
         if let type = request.headers[.contentType]?.lowercased() {
@@ -33,7 +37,7 @@ struct BodyReader {
             throw HubError(.payloadTooLarge, "body exceeds the limit of \(maxBytes) bytes")
         }
         if encoding != "identity" { body = try Self.gunzip(&body, limit: maxDecompressedBytes) }
-        try JSONNesting.check(body)
+        if checksNesting { try JSONNesting.check(body) }
         return body
     }
 
@@ -72,6 +76,7 @@ struct BodyReader {
     /// Decodes JSON, mapping decoder errors to 400 (not JSON) or 422 (wrong shape, with the field).
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         guard buffer.readableBytes > 0 else { throw HubError(.malformedJSON, "the request body is empty: send a JSON object") }
+        try JSONNesting.check(buffer)
         let data = Data(buffer.readableBytesView)
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -27,7 +27,7 @@ struct IngestController {
     }
 
     private var singleBody: BodyReader {
-        BodyReader(maxBytes: configuration.maxBodyBytes, maxDecompressedBytes: configuration.maxBodyBytes * 16)
+        BodyReader(maxBytes: configuration.maxBodyBytes, maxDecompressedBytes: configuration.maxBodyBytes * 16, checksNesting: false)
     }
 
     private func validator(_ now: Int64) -> Validator {
@@ -74,7 +74,8 @@ struct IngestController {
     @Sendable func batch(_ request: Request, context: HubRequestContext) async throws -> BatchReceipt {
         let key = try context.requirePrincipal()
         try key.require(.ingest)
-        let reader = BodyReader(maxBytes: configuration.maxBatchBytes, maxDecompressedBytes: configuration.maxDecompressedBytes)
+        let reader = BodyReader(
+            maxBytes: configuration.maxBatchBytes, maxDecompressedBytes: configuration.maxDecompressedBytes, checksNesting: false)
         let body = try await reader.read(request)
         // Fast path for the shapes edges send; anything unusual goes through JSONDecoder.
         let batch = try body.withUnsafeReadableBytes { FastBatchDecoder.batch($0) } ?? BodyReader.decode(Batch.self, from: body)

@@ -29,18 +29,44 @@ public struct FrequencyJudge: Sendable {
 
     /// Judges a batch of committed readings; transitions come per substation in time order.
     public mutating func judge(_ readings: [StoredTelemetry]) -> [FrequencyTransition] {
-        var sums: [SubstationID: [Int64: (sum: Double, n: Int)]] = [:]
-        var order: [SubstationID] = []
+        // Each substation's frequencies in batch order, substations in order of appearance. A
+        // batch lists a substation's feeders together, so the previous reading's substation is
+        // tried before the dictionary.
+        var series: [(substation: SubstationID, samples: [(ts: Int64, hz: Double)])] = []
+        var place: [SubstationID: Int] = [:]
+        var previous = -1
         for r in readings {
             guard let hz = r.values.frequencyHz, hz.isFinite else { continue }
-            if sums[r.substationID] == nil { order.append(r.substationID) }
-            let prior = sums[r.substationID, default: [:]][r.ts] ?? (0, 0)
-            sums[r.substationID, default: [:]][r.ts] = (prior.sum + hz, prior.n + 1)
+            let k: Int
+            if previous >= 0, series[previous].substation == r.substationID {
+                k = previous
+            } else if let known = place[r.substationID] {
+                k = known
+            } else {
+                k = series.count
+                place[r.substationID] = k
+                series.append((r.substationID, []))
+            }
+            series[k].samples.append((r.ts, hz))
+            previous = k
         }
         var transitions: [FrequencyTransition] = []
-        for sub in order {
-            for (ts, acc) in sums[sub, default: [:]].sorted(by: { $0.key < $1.key }) {
-                transitions += observe(sub, ts: ts, hz: acc.sum / Double(acc.n))
+        for (substation, samples) in series {
+            // By time, readings of one time in batch order (their mean sums them in that order).
+            let ordered = zip(samples, samples.dropFirst()).allSatisfy { $0.ts <= $1.ts }
+                ? samples
+                : samples.indices.sorted { (samples[$0].ts, $0) < (samples[$1].ts, $1) }.map { samples[$0] }
+            var i = 0
+            while i < ordered.count {
+                let ts = ordered[i].ts
+                var sum = 0.0
+                var n = 0
+                while i < ordered.count, ordered[i].ts == ts {
+                    sum += ordered[i].hz
+                    n += 1
+                    i += 1
+                }
+                transitions += observe(substation, ts: ts, hz: sum / Double(n))
             }
         }
         return transitions

@@ -27,8 +27,9 @@ public final class FrequencyMonitor: CommitObserver, Service {
     }
 
     public func committed(_ writes: [IngestWrite]) {
-        let readings = writes.flatMap(\.telemetry).filter { $0.values.frequencyHz != nil }
-        if !readings.isEmpty { queue.yield(readings) }
+        // The write's own array when there is one (no copy); the judge skips readings without frequency.
+        let readings = writes.count == 1 ? writes[0].telemetry : writes.flatMap(\.telemetry)
+        if readings.contains(where: { $0.values.frequencyHz != nil }) { queue.yield(readings) }
     }
 
     public func run() async {

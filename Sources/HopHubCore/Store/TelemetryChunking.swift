@@ -44,8 +44,7 @@ public protocol TelemetryCompaction: Sendable {
     /// is encoded once it has waited that long, not on every pass while it fills.
     func compact(before cutoff: Int64, arrivedBefore: Int64, maxChunks: Int, openBlockDelayMs: Int64) async throws
         -> CompactionReport
-    /// Head readings older than `cutoff` (what compaction still has to do), for progress: a count, or
-    /// an estimate where counting would scan the whole head (PostgreSQL).
+    /// Head readings older than `cutoff` (what compaction still has to do), for progress.
     func headReadings(before cutoff: Int64) async throws -> Int
     /// Gives the space compaction freed (the head's emptied pages) back to the file system, once
     /// compaction has caught up; a no-op for a backend that does it by itself.

@@ -4,33 +4,48 @@ import PostgresNIO
 /// A one-dimensional PostgreSQL array whose elements may be NULL, bound as one parameter
 /// (postgres-nio encodes `[T]` but not `[T?]`). Ingest binds a batch's columns this way and
 /// inserts them with `unnest`: one statement per table however many rows.
-struct PostgresNullableArray<Element: PostgresArrayEncodable & PostgresNonThrowingEncodable>: PostgresNonThrowingEncodable {
+struct PostgresNullableArray<Element: PlainArrayElement>: PostgresNonThrowingEncodable {
     var elements: [Element?]
 
     init(_ elements: [Element?]) { self.elements = elements }
 
-    static var psqlType: PostgresDataType { Element.psqlArrayType }
+    static var psqlType: PostgresDataType { Element.arrayType }
     static var psqlFormat: PostgresFormat { .binary }
 
-    /// The binary array format: dimensions, has-NULL flag, element type, then (when not empty) the
-    /// length and lower bound of the one dimension and each element as length + bytes (-1: NULL).
     func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
-        buffer.writeInteger(elements.isEmpty ? 0 : 1, as: Int32.self)
-        buffer.writeInteger(elements.contains { $0 == nil } ? 1 : 0, as: Int32.self)
-        buffer.writeInteger(Element.psqlType.rawValue)
-        guard !elements.isEmpty else { return }
-        buffer.writeInteger(Int32(elements.count))
-        buffer.writeInteger(1, as: Int32.self)
+        writeArrayHeader(Element.self, count: elements.count, nulls: elements.contains { $0 == nil }, into: &buffer)
         for element in elements {
             guard let element else {
                 buffer.writeInteger(-1, as: Int32.self)
                 continue
             }
-            let lengthAt = buffer.writerIndex
-            buffer.writeInteger(0, as: Int32.self)
-            let start = buffer.writerIndex
-            element.encode(into: &buffer, context: context)
-            buffer.setInteger(Int32(buffer.writerIndex - start), at: lengthAt)
+            element.writeElement(into: &buffer)
         }
     }
+}
+
+/// A one-dimensional PostgreSQL array without NULLs, bound as one parameter. postgres-nio's `[T]`
+/// encoder is generic across the module boundary (a call and a length fix-up per element): on the
+/// ingest path its `bigint` arrays cost more hub CPU than decoding the batch's timestamps.
+struct PostgresArray<Element: PlainArrayElement>: PostgresNonThrowingEncodable {
+    var elements: [Element]
+
+    init(_ elements: [Element]) { self.elements = elements }
+
+    static var psqlType: PostgresDataType { Element.arrayType }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        writeArrayHeader(Element.self, count: elements.count, nulls: false, into: &buffer)
+        for element in elements { element.writeElement(into: &buffer) }
+    }
+}
+
+/// The binary array format's header: dimensions, has-NULL flag, element type, then (when not
+/// empty) the length and lower bound of the one dimension. Each element follows as length + bytes
+/// (-1: NULL).
+private func writeArrayHeader<Element: PlainArrayElement>(_: Element.Type, count: Int, nulls: Bool, into buffer: inout ByteBuffer) {
+    buffer.writeMultipleIntegers(Int32(count == 0 ? 0 : 1), Int32(nulls ? 1 : 0), Element.elementType.rawValue, endianness: .big)
+    guard count > 0 else { return }
+    buffer.writeMultipleIntegers(Int32(count), Int32(1), endianness: .big)
 }

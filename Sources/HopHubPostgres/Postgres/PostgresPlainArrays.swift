@@ -66,12 +66,14 @@ private func readArrayHeader<Element: PlainArrayElement>(
     return Int(count)
 }
 
-/// An element type ``PlainArray`` reads: its PostgreSQL types and how one element of `length`
-/// bytes is read (nil when the length or the bytes are not a value of it).
+/// An element type of the plain binary arrays read (``PlainArray``) and bound (``PostgresArray``):
+/// its PostgreSQL types, how one element of `length` bytes is read (nil when the length or the
+/// bytes are not a value of it), and how one is written (its length, then its bytes).
 protocol PlainArrayElement {
     static var arrayType: PostgresDataType { get }
     static var elementType: PostgresDataType { get }
     static func read(from buffer: inout ByteBuffer, length: Int) -> Self?
+    func writeElement(into buffer: inout ByteBuffer)
 }
 
 extension Double: PlainArrayElement {
@@ -80,6 +82,7 @@ extension Double: PlainArrayElement {
     static func read(from buffer: inout ByteBuffer, length: Int) -> Double? {
         length == 8 ? buffer.readInteger(endianness: .big, as: UInt64.self).map(Double.init(bitPattern:)) : nil
     }
+    func writeElement(into buffer: inout ByteBuffer) { buffer.writeMultipleIntegers(Int32(8), bitPattern, endianness: .big) }
 }
 
 extension Int64: PlainArrayElement {
@@ -88,6 +91,16 @@ extension Int64: PlainArrayElement {
     static func read(from buffer: inout ByteBuffer, length: Int) -> Int64? {
         length == 8 ? buffer.readInteger(endianness: .big, as: Int64.self) : nil
     }
+    func writeElement(into buffer: inout ByteBuffer) { buffer.writeMultipleIntegers(Int32(8), self, endianness: .big) }
+}
+
+extension Int32: PlainArrayElement {
+    static var arrayType: PostgresDataType { .int4Array }
+    static var elementType: PostgresDataType { .int4 }
+    static func read(from buffer: inout ByteBuffer, length: Int) -> Int32? {
+        length == 4 ? buffer.readInteger(endianness: .big, as: Int32.self) : nil
+    }
+    func writeElement(into buffer: inout ByteBuffer) { buffer.writeMultipleIntegers(Int32(4), self, endianness: .big) }
 }
 
 extension Bool: PlainArrayElement {
@@ -96,6 +109,7 @@ extension Bool: PlainArrayElement {
     static func read(from buffer: inout ByteBuffer, length: Int) -> Bool? {
         length == 1 ? buffer.readInteger(as: UInt8.self).map { $0 != 0 } : nil
     }
+    func writeElement(into buffer: inout ByteBuffer) { buffer.writeMultipleIntegers(Int32(1), UInt8(self ? 1 : 0), endianness: .big) }
 }
 
 /// Text in the connection's encoding, UTF-8.
@@ -104,5 +118,24 @@ extension String: PlainArrayElement {
     static var elementType: PostgresDataType { .text }
     static func read(from buffer: inout ByteBuffer, length: Int) -> String? {
         buffer.readString(length: length)
+    }
+    func writeElement(into buffer: inout ByteBuffer) {
+        let lengthAt = buffer.writerIndex
+        buffer.writeInteger(0, as: Int32.self)
+        let written = buffer.writeString(self)
+        buffer.setInteger(Int32(written), at: lengthAt)
+    }
+}
+
+/// `bytea`.
+extension ByteBuffer: PlainArrayElement {
+    static var arrayType: PostgresDataType { .byteaArray }
+    static var elementType: PostgresDataType { .bytea }
+    static func read(from buffer: inout ByteBuffer, length: Int) -> ByteBuffer? {
+        buffer.readSlice(length: length)
+    }
+    func writeElement(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(Int32(readableBytes))
+        buffer.writeImmutableBuffer(self)
     }
 }

@@ -51,11 +51,11 @@ extension PostgresStore: IngestStore {
                 try await connection.query(
                     """
                     INSERT INTO edges (edge_id, high_water_seq, last_contact, key_name)
-                    SELECT id, \(Self.placeholderSeq), 0, '' FROM unnest(\(edges)::text[]) AS id ORDER BY id
+                    SELECT id, \(Self.placeholderSeq), 0, '' FROM unnest(\(PostgresArray(edges))::text[]) AS id ORDER BY id
                     ON CONFLICT (edge_id) DO NOTHING
                     """, logger: logger)
                 try await connection.query(
-                    "SELECT edge_id FROM edges WHERE edge_id = ANY(\(edges)::text[]) ORDER BY edge_id FOR UPDATE", logger: logger)
+                    "SELECT edge_id FROM edges WHERE edge_id = ANY(\(PostgresArray(edges))::text[]) ORDER BY edge_id FOR UPDATE", logger: logger)
             }
             var outcomes: [IngestOutcome] = []
             outcomes.reserveCapacity(writes.count)
@@ -70,7 +70,7 @@ extension PostgresStore: IngestStore {
             }
             if !edges.isEmpty {
                 try await connection.query(
-                    "DELETE FROM edges WHERE edge_id = ANY(\(edges)::text[]) AND high_water_seq = \(Self.placeholderSeq)",
+                    "DELETE FROM edges WHERE edge_id = ANY(\(PostgresArray(edges))::text[]) AND high_water_seq = \(Self.placeholderSeq)",
                     logger: logger)
             }
             return outcomes

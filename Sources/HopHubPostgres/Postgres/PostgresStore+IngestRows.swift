@@ -17,7 +17,7 @@ extension PostgresStore {
         try await connection.query(
             """
             WITH a AS (
-              SELECT \(r.map(\.ts))::int8[] AS ts, \(PostgresNullableArray(r.map(\.deviceID)))::text[] AS dev,
+              SELECT \(PostgresArray(r.map(\.ts)))::int8[] AS ts, \(PostgresNullableArray(r.map(\.deviceID)))::text[] AS dev,
                 \(PostgresNullableArray(r.map(\.siteName)))::text[] AS site,
                 \(PostgresNullableArray(r.map(\.latitude)))::float8[] AS lat, \(PostgresNullableArray(r.map(\.longitude)))::float8[] AS lon,
                 \(PostgresNullableArray(r.map(\.values.voltageKV)))::float8[] AS v, \(PostgresNullableArray(r.map(\.values.currentA)))::float8[] AS i,
@@ -28,9 +28,9 @@ extension PostgresStore {
             SELECT g.sub, g.block, g.feeder, g.first, g.last, \(arrival)::bigint, g.hi - g.lo + 1, a.ts[g.lo:g.hi],
               a.dev[g.lo:g.hi], a.site[g.lo:g.hi], a.lat[g.lo:g.hi], a.lon[g.lo:g.hi], a.v[g.lo:g.hi], a.i[g.lo:g.hi],
               a.p[g.lo:g.hi], a.f[g.lo:g.hi]
-            FROM a, unnest(\(head.rows.map(\.substation))::text[], \(head.rows.map(\.blockStart))::int8[],
-              \(head.rows.map(\.feeder))::text[], \(head.rows.map(\.firstTs))::int8[], \(head.rows.map(\.lastTs))::int8[],
-              \(head.bounds.map { Int32($0.lowerBound + 1) })::int4[], \(head.bounds.map { Int32($0.upperBound) })::int4[])
+            FROM a, unnest(\(PostgresArray(head.rows.map(\.substation)))::text[], \(PostgresArray(head.rows.map(\.blockStart)))::int8[],
+              \(PostgresArray(head.rows.map(\.feeder)))::text[], \(PostgresArray(head.rows.map(\.firstTs)))::int8[], \(PostgresArray(head.rows.map(\.lastTs)))::int8[],
+              \(PostgresArray(head.bounds.map { Int32($0.lowerBound + 1) }))::int4[], \(PostgresArray(head.bounds.map { Int32($0.upperBound) }))::int4[])
               AS g(sub, block, feeder, first, last, lo, hi)
             """, logger: logger)
     }
@@ -45,10 +45,10 @@ extension PostgresStore {
             INSERT INTO events (ts, substation_id, device_id, feeder_id, severity, event_type, old_state, new_state,
               message, latitude, longitude, received_at)
             SELECT ts, sub, dev, fdr, sev, typ, old, new, msg, lat, lon, \(arrival)::bigint FROM unnest(
-              \(rows.map(\.ts))::int8[], \(PostgresNullableArray(rows.map(\.substationID?.rawValue)))::text[],
+              \(PostgresArray(rows.map(\.ts)))::int8[], \(PostgresNullableArray(rows.map(\.substationID?.rawValue)))::text[],
               \(PostgresNullableArray(events.map(\.deviceID?.rawValue)))::text[],
               \(PostgresNullableArray(events.map(\.feederID?.rawValue)))::text[],
-              \(events.map { $0.severity.uppercased() })::text[], \(events.map { $0.eventType.uppercased() })::text[],
+              \(PostgresArray(events.map { $0.severity.uppercased() }))::text[], \(PostgresArray(events.map { $0.eventType.uppercased() }))::text[],
               \(PostgresNullableArray(events.map(\.oldState)))::text[], \(PostgresNullableArray(events.map(\.newState)))::text[],
               \(PostgresNullableArray(events.map(\.message)))::text[],
               \(PostgresNullableArray(events.map(\.latitude)))::float8[], \(PostgresNullableArray(events.map(\.longitude)))::float8[]

@@ -13,8 +13,8 @@ extension PostgresStore {
         func stat(_ i: Int) -> [MinuteRollup.Stat] { entries.map { $0.stats[i] } }
         func mins(_ i: Int) -> PostgresNullableArray<Double> { PostgresNullableArray(stat(i).map { $0.count > 0 ? $0.min : nil }) }
         func maxs(_ i: Int) -> PostgresNullableArray<Double> { PostgresNullableArray(stat(i).map { $0.count > 0 ? $0.max : nil }) }
-        func sums(_ i: Int) -> [Double] { stat(i).map(\.sum) }
-        func counts(_ i: Int) -> [Int64] { stat(i).map { Int64($0.count) } }
+        func sums(_ i: Int) -> PostgresArray<Double> { PostgresArray(stat(i).map(\.sum)) }
+        func counts(_ i: Int) -> PostgresArray<Int64> { PostgresArray(stat(i).map { Int64($0.count) }) }
         func lasts(_ i: Int) -> PostgresNullableArray<Double> { PostgresNullableArray(stat(i).map(\.last)) }
         let updates = ["v", "i", "p", "f"].map { c in
             """
@@ -27,8 +27,8 @@ extension PostgresStore {
         try await connection.query(
             """
             INSERT INTO telemetry_1m SELECT * FROM unnest(
-              \(keys.map(\.substationID.rawValue))::text[], \(keys.map(\.feederID))::text[], \(keys.map(\.minute))::int8[],
-              \(entries.map(\.lastTs))::int8[],
+              \(PostgresArray(keys.map(\.substationID.rawValue)))::text[], \(PostgresArray(keys.map(\.feederID)))::text[], \(PostgresArray(keys.map(\.minute)))::int8[],
+              \(PostgresArray(entries.map(\.lastTs)))::int8[],
               \(mins(0))::float8[], \(maxs(0))::float8[], \(sums(0))::float8[], \(counts(0))::int8[], \(lasts(0))::float8[],
               \(mins(1))::float8[], \(maxs(1))::float8[], \(sums(1))::float8[], \(counts(1))::int8[], \(lasts(1))::float8[],
               \(mins(2))::float8[], \(maxs(2))::float8[], \(sums(2))::float8[], \(counts(2))::int8[], \(lasts(2))::float8[],
@@ -52,7 +52,7 @@ extension PostgresStore {
             INSERT INTO telemetry_latest (substation_id, feeder_id, ts, device_id, site_name, latitude, longitude,
               voltage_kv, current_a, power_mw, frequency_hz)
             SELECT * FROM unnest(
-              \(latest.map(\.substationID.rawValue))::text[], \(latest.map(\.feederID))::text[], \(latest.map(\.ts))::int8[],
+              \(PostgresArray(latest.map(\.substationID.rawValue)))::text[], \(PostgresArray(latest.map(\.feederID)))::text[], \(PostgresArray(latest.map(\.ts)))::int8[],
               \(PostgresNullableArray(latest.map(\.deviceID)))::text[], \(PostgresNullableArray(latest.map(\.siteName)))::text[],
               \(PostgresNullableArray(latest.map(\.latitude)))::float8[], \(PostgresNullableArray(latest.map(\.longitude)))::float8[],
               \(PostgresNullableArray(latest.map(\.values.voltageKV)))::float8[],
@@ -85,9 +85,9 @@ extension PostgresStore {
             """
             INSERT INTO substations (substation_id, site_name, latitude, longitude, first_seen, last_seen)
             SELECT * FROM unnest(
-              \(ids)::text[], \(PostgresNullableArray(s.map(\.last.siteName)))::text[],
+              \(PostgresArray(ids))::text[], \(PostgresNullableArray(s.map(\.last.siteName)))::text[],
               \(PostgresNullableArray(s.map(\.last.latitude)))::float8[], \(PostgresNullableArray(s.map(\.last.longitude)))::float8[],
-              \(s.map(\.first))::int8[], \(s.map(\.last.ts))::int8[])
+              \(PostgresArray(s.map(\.first)))::int8[], \(PostgresArray(s.map(\.last.ts)))::int8[])
             ON CONFLICT (substation_id) DO UPDATE SET
               site_name = CASE WHEN excluded.last_seen >= substations.last_seen THEN coalesce(excluded.site_name, substations.site_name)
                                ELSE coalesce(substations.site_name, excluded.site_name) END,

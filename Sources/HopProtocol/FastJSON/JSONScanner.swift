@@ -5,6 +5,10 @@
 struct JSONScanner {
     let bytes: UnsafeRawBufferPointer
     var index = 0
+    /// Arrays and objects open around `index`. Each level is a recursion of the scanner's
+    /// callers, so past `maxDepth` it gives up (the caller's fallback checks the nesting first).
+    var depth = 0
+    static let maxDepth = 64
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -55,6 +59,9 @@ struct JSONScanner {
     /// Iterates the members of an object: `body` is called with each key.
     mutating func object(_ body: (inout JSONScanner, String) throws(Give) -> Void) throws(Give) {
         try expect(UInt8(ascii: "{"))
+        depth += 1
+        guard depth <= Self.maxDepth else { throw .up }
+        defer { depth -= 1 }
         if try consume(UInt8(ascii: "}")) { return }
         repeat {
             let key = try string()
@@ -67,6 +74,9 @@ struct JSONScanner {
     /// Iterates the elements of an array.
     mutating func array(_ body: (inout JSONScanner) throws(Give) -> Void) throws(Give) {
         try expect(UInt8(ascii: "["))
+        depth += 1
+        guard depth <= Self.maxDepth else { throw .up }
+        defer { depth -= 1 }
         if try consume(UInt8(ascii: "]")) { return }
         repeat {
             try body(&self)
