@@ -22,6 +22,9 @@ import Testing
         #"{"edge_id":"e1","seq":2,"telemetry":[{"substation_id":"SUB001","ts":1.7957054451235E12}]}"#,
         #"{"edge_id":"e1","seq":-0,"telemetry":[{"substation_id":"SUB001","frequency_hz":-0.0}]}"#,
         // Everything below is invalid or unusual: the fast path must decline or agree.
+        #"{"edge_id":"e1","seq":1,"telemetry":[{"substation\u005fid":"SUB001","voltage_kv":1}]}"#,
+        #"{"edge_id":"e1","seq":1,"telemetry":[{"substation_id":"SUB001","größe":1,"voltage_kv":2}]}"#,
+        #"{"edge_id":"e1","seq":1,"telemetry":[{"substation_id":"SUB001","ts":1,"ts":2}]}"#,
         #"{"edge_id":"e1","seq":1.5}"#,
         #"{"edge_id":"e1","seq":01}"#,
         #"{"edge_id":"e1","seq":1,"telemetry":[{"substation_id":"SUB001","frequency_hz":NaN}]}"#,

@@ -39,14 +39,18 @@ public struct LiveNews: Codable, Sendable, Equatable {
 
     /// The news of committed ingest writes.
     public init(committed writes: [IngestWrite]) {
-        var newest: [ReadingCoalescer.Key: LatestReading] = [:]
-        for t in writes.lazy.flatMap(\.telemetry) {
-            let key = ReadingCoalescer.Key(substation: t.substationID, feeder: t.feederID)
-            if let kept = newest[key], kept.time.epochMilliseconds > t.ts { continue }
-            newest[key] = LatestReading(t)
+        // The newest reading's place per series; only those become `LatestReading`s.
+        var newest: [ReadingCoalescer.Key: (write: Int, reading: Int)] = [:]
+        for (w, write) in writes.enumerated() {
+            for (i, t) in write.telemetry.enumerated() {
+                let key = ReadingCoalescer.Key(substation: t.substationID, feeder: t.feederID)
+                if let kept = newest[key], writes[kept.write].telemetry[kept.reading].ts > t.ts { continue }
+                newest[key] = (w, i)
+            }
         }
         self.init(
-            readings: newest.values.sorted { $0.time.epochMilliseconds < $1.time.epochMilliseconds },
+            readings: newest.values.map { LatestReading(writes[$0.write].telemetry[$0.reading]) }
+                .sorted { $0.time.epochMilliseconds < $1.time.epochMilliseconds },
             eventsSince: writes.filter { !$0.events.isEmpty }.map(\.arrival).min(),
             outages: Array(Set(writes.flatMap { $0.outages.map(\.outage.outageID) })),
             edges: Array(Set(writes.compactMap { $0.edge?.id })))
@@ -92,6 +96,27 @@ public struct LiveNews: Codable, Sendable, Equatable {
             second.alerts = alerts
             second.alarms = alarms
             return first.isEmpty || second.isEmpty ? nil : (first, second)
+        }
+        return nil
+    }
+
+    /// The origin of a payload, read without decoding it, when no object comes before it (the
+    /// members are written in key order: news of ingest holds empty lists of alerts and alarms,
+    /// an events time and edge ids before the origin); nil otherwise, also when the origin has an
+    /// escape. A replica skips its own notifications this way instead of decoding each.
+    public static func origin(ofPayload payload: String) -> String? {
+        var utf8 = payload.utf8[...]
+        guard utf8.first == UInt8(ascii: "{") else { return nil }
+        utf8 = utf8.dropFirst()
+        let marker = Array(#""o":""#.utf8)
+        while let next = utf8.first {
+            if next == UInt8(ascii: "{") { return nil }
+            if utf8.starts(with: marker) {
+                let value = utf8.dropFirst(marker.count)
+                guard let end = value.firstIndex(of: UInt8(ascii: "\"")), !value[..<end].contains(UInt8(ascii: "\\")) else { return nil }
+                return String(value[..<end])
+            }
+            utf8 = utf8.dropFirst()
         }
         return nil
     }

@@ -94,6 +94,7 @@ public final class PostgresLiveListener: Service, Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await notification in notifications {
+                        if LiveNews.origin(ofPayload: notification.payload) == self.replicaID { continue }
                         guard let news = LiveNews.decode(notification.payload), news.origin != self.replicaID else { continue }
                         self.receive(news)
                     }

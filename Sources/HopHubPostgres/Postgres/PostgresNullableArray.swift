@@ -45,6 +45,8 @@ struct PostgresArray<Element: PlainArrayElement>: PostgresNonThrowingEncodable {
 /// empty) the length and lower bound of the one dimension. Each element follows as length + bytes
 /// (-1: NULL).
 private func writeArrayHeader<Element: PlainArrayElement>(_: Element.Type, count: Int, nulls: Bool, into buffer: inout ByteBuffer) {
+    // Room for a length and eight bytes per element at once, rather than doubling (and copying) the buffer as it fills.
+    buffer.reserveCapacity(minimumWritableBytes: 20 + 12 * count)
     buffer.writeMultipleIntegers(Int32(count == 0 ? 0 : 1), Int32(nulls ? 1 : 0), Element.elementType.rawValue, endianness: .big)
     guard count > 0 else { return }
     buffer.writeMultipleIntegers(Int32(count), Int32(1), endianness: .big)

@@ -53,21 +53,21 @@ public enum FastBatchDecoder {
         var t = Telemetry(substationID: "")
         var hasSubstation = false
         var seen: UInt16 = 0
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanner.Give) in
-            let bit: UInt16
-            switch key {
-            case "substation_id": bit = 1; t.substationID = SubstationID(try s.string()); hasSubstation = true
-            case "feeder_id": bit = 2; t.feederID = try s.optionalString().map(FeederID.init)
-            case "device_id": bit = 4; t.deviceID = try s.optionalString().map(DeviceID.init)
-            case "site_name": bit = 8; t.siteName = try s.optionalString()
-            case "latitude": bit = 16; t.latitude = try s.optionalDouble()
-            case "longitude": bit = 32; t.longitude = try s.optionalDouble()
-            case "voltage_kv": bit = 64; t.voltageKV = try s.optionalDouble()
-            case "current_a": bit = 128; t.currentA = try s.optionalDouble()
-            case "power_mw": bit = 256; t.powerMW = try s.optionalDouble()
-            case "frequency_hz": bit = 512; t.frequencyHz = try s.optionalDouble()
-            case "ts": bit = 1024; t.ts = try s.consumeNull() ? nil : try time(&s)
-            default: bit = 0; _ = try s.skipValue()
+        try s.rawObject { (s: inout JSONScanner, key: UnsafeRawBufferPointer) throws(JSONScanner.Give) in
+            let bit = readingField(key)
+            switch bit {
+            case 1: t.substationID = SubstationID(try s.string()); hasSubstation = true
+            case 2: t.feederID = try s.optionalString().map(FeederID.init)
+            case 4: t.deviceID = try s.optionalString().map(DeviceID.init)
+            case 8: t.siteName = try s.optionalString()
+            case 16: t.latitude = try s.optionalDouble()
+            case 32: t.longitude = try s.optionalDouble()
+            case 64: t.voltageKV = try s.optionalDouble()
+            case 128: t.currentA = try s.optionalDouble()
+            case 256: t.powerMW = try s.optionalDouble()
+            case 512: t.frequencyHz = try s.optionalDouble()
+            case 1024: t.ts = try s.consumeNull() ? nil : try time(&s)
+            default: _ = try s.skipValue()
             }
             if bit != 0 {
                 guard seen & bit == 0 else { throw .up }
@@ -76,6 +76,24 @@ public enum FastBatchDecoder {
         }
         guard hasSubstation else { throw .up }
         return t
+    }
+
+    /// The bit of a reading's field named `key` (0 for any other key), matched on the raw bytes.
+    static func readingField(_ key: UnsafeRawBufferPointer) -> UInt16 {
+        switch key.count {
+        case 2: return JSONScanner.key(key, is: "ts") ? 1024 : 0
+        case 8: return JSONScanner.key(key, is: "latitude") ? 16 : JSONScanner.key(key, is: "power_mw") ? 256 : 0
+        case 9:
+            if JSONScanner.key(key, is: "feeder_id") { return 2 }
+            if JSONScanner.key(key, is: "device_id") { return 4 }
+            if JSONScanner.key(key, is: "site_name") { return 8 }
+            if JSONScanner.key(key, is: "longitude") { return 32 }
+            return JSONScanner.key(key, is: "current_a") ? 128 : 0
+        case 10: return JSONScanner.key(key, is: "voltage_kv") ? 64 : 0
+        case 12: return JSONScanner.key(key, is: "frequency_hz") ? 512 : 0
+        case 13: return JSONScanner.key(key, is: "substation_id") ? 1 : 0
+        default: return 0
+        }
     }
 
     static func time(_ s: inout JSONScanner) throws(JSONScanner.Give) -> SourceTime {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict, allocation-light JSON scanner for the ingest hot path. It accepts exactly RFC 8259
 /// JSON; anything it does not understand makes the caller give up (return nil) and fall back to
 /// Foundation's `JSONDecoder`, which then produces the answer or the precise error. So the fast
@@ -69,6 +71,38 @@ struct JSONScanner {
             try body(&self, key)
         } while try consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"))
+    }
+
+    /// Iterates the members of an object like ``object(_:)``, handing `body` each key's bytes as
+    /// they are in the text. Gives up on a key with an escape or a non-ASCII byte (JSONDecoder
+    /// compares keys unescaped, and judges the UTF-8).
+    mutating func rawObject(_ body: (inout JSONScanner, UnsafeRawBufferPointer) throws(Give) -> Void) throws(Give) {
+        try expect(UInt8(ascii: "{"))
+        depth += 1
+        guard depth <= Self.maxDepth else { throw .up }
+        defer { depth -= 1 }
+        if try consume(UInt8(ascii: "}")) { return }
+        repeat {
+            try expect(UInt8(ascii: "\""))
+            let start = index
+            while true {
+                guard index < bytes.count else { throw .up }
+                let b = bytes[index]
+                if b == UInt8(ascii: "\"") { break }
+                if b < 0x20 || b >= 0x80 || b == UInt8(ascii: "\\") { throw .up }
+                index += 1
+            }
+            let key = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            try expect(UInt8(ascii: ":"))
+            try body(&self, key)
+        } while try consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "}"))
+    }
+
+    /// Whether raw key bytes are `name`.
+    static func key(_ key: UnsafeRawBufferPointer, is name: StaticString) -> Bool {
+        key.count == name.utf8CodeUnitCount && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
     }
 
     /// Iterates the elements of an array.

@@ -30,6 +30,22 @@ import Testing
         #expect(news.eventsSince == nil)
     }
 
+    /// A replica recognises its own notifications without decoding them, but only where no
+    /// object precedes the origin; otherwise it says nothing (nil) and the payload is decoded.
+    @Test func theOriginIsReadWithoutDecodingWhereNothingNestedPrecedesIt() {
+        var news = LiveNews(committed: [Self.write(substations: 2, readingsEach: 3, at: 1_700_000_000_000)])
+        news.origin = "replica-a"
+        news.eventsSince = 1_700_000_000_000
+        let (payloads, _) = news.payloads(maxBytes: 7900)
+        #expect(payloads.count == 1)
+        #expect(LiveNews.origin(ofPayload: payloads[0]) == "replica-a")
+        #expect(LiveNews.origin(ofPayload: #"{"a":[{"o":"replica-b"}],"o":"replica-a"}"#) == nil)
+        #expect(LiveNews.origin(ofPayload: #"{"g":["e1"],"m":[{"o":"replica-b"}],"o":"replica-a"}"#) == nil)
+        #expect(LiveNews.origin(ofPayload: #"{"g":["e1"],"o":"replica-a","r":[]}"#) == "replica-a")
+        #expect(LiveNews.origin(ofPayload: #"{"o":"rep\"lica"}"#) == nil)
+        #expect(LiveNews.origin(ofPayload: "not json") == nil)
+    }
+
     @Test func largeNewsIsSplitIntoPartsUnderTheLimitCarryingEveryItem() throws {
         var news = LiveNews(committed: [Self.write(substations: 300, readingsEach: 1, at: 1_700_000_000_000)])
         news.origin = "replica-a"
