@@ -46,13 +46,31 @@ public struct MinuteRollup: Sendable, Hashable {
         lastTs = Swift.max(lastTs, t.ts)
     }
 
-    /// Groups readings by (substation, feeder, minute of source time).
+    /// Groups readings by (substation, feeder, minute of source time). A reading of the same
+    /// minute and series as the one before it is added without a lookup (readings given series
+    /// by series, in time order, take one lookup per minute).
     public static func build(_ readings: some Sequence<StoredTelemetry>) -> [Key: MinuteRollup] {
-        var result: [Key: MinuteRollup] = [:]
+        var keys: [Key] = []
+        var rollups: [MinuteRollup] = []
+        var place: [Key: Int] = [:]
+        var current = -1
         for t in readings {
             let minute = t.ts >= 0 ? t.ts / 60_000 * 60_000 : (t.ts - 59_999) / 60_000 * 60_000
-            result[Key(substationID: t.substationID, feederID: t.feederID, minute: minute), default: MinuteRollup()].add(t)
+            if current < 0 || keys[current].minute != minute || keys[current].feederID != t.feederID
+                || keys[current].substationID != t.substationID
+            {
+                let key = Key(substationID: t.substationID, feederID: t.feederID, minute: minute)
+                if let known = place[key] {
+                    current = known
+                } else {
+                    current = keys.count
+                    place[key] = current
+                    keys.append(key)
+                    rollups.append(MinuteRollup())
+                }
+            }
+            rollups[current].add(t)
         }
-        return result
+        return Dictionary(uniqueKeysWithValues: zip(keys, rollups))
     }
 }

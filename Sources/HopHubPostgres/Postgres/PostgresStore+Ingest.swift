@@ -45,6 +45,7 @@ extension PostgresStore: IngestStore {
 
     private func commitOnce(_ writes: [IngestWrite]) async throws -> [IngestOutcome] {
         let logger = self.logger
+        let heads = writes.map { HeadBlocks($0.telemetry) }
         return try await transaction { connection in
             let edges = Set(writes.compactMap { $0.edge?.id.rawValue }).sorted()
             if !edges.isEmpty {
@@ -59,14 +60,16 @@ extension PostgresStore: IngestStore {
             }
             var outcomes: [IngestOutcome] = []
             outcomes.reserveCapacity(writes.count)
-            for write in writes {
-                outcomes.append(try await Self.apply(write, connection, logger: logger))
+            for (write, head) in zip(writes, heads) {
+                outcomes.append(try await Self.apply(write, head: head, connection, logger: logger))
             }
-            let stored = zip(writes, outcomes).filter { $0.1 == .stored }.flatMap(\.0.telemetry)
+            let stored = heads.indices.filter { outcomes[$0] == .stored && !heads[$0].readings.isEmpty }.map { ($0, heads[$0]) }
             if !stored.isEmpty {
-                try await Self.upsertRollups(MinuteRollup.build(stored), connection, logger: logger)
-                try await Self.upsertLatest(stored, connection, logger: logger)
-                try await Self.upsertSubstations(stored, connection, logger: logger)
+                // Each series' readings together and in time order: the rollups add them minute by minute.
+                try await Self.upsertRollups(MinuteRollup.build(stored.lazy.flatMap(\.1.readings)), connection, logger: logger)
+                let newest = HeadBlocks.newest(stored)
+                try await Self.upsertLatest(newest, connection, logger: logger)
+                try await Self.upsertSubstations(newest, connection, logger: logger)
             }
             if !edges.isEmpty {
                 try await connection.query(
@@ -78,7 +81,9 @@ extension PostgresStore: IngestStore {
     }
 
     /// Applies one write inside a savepoint: all of it or none of it.
-    static func apply(_ write: IngestWrite, _ connection: PostgresConnection, logger: Logger) async throws -> IngestOutcome {
+    static func apply(_ write: IngestWrite, head: HeadBlocks, _ connection: PostgresConnection, logger: Logger) async throws
+        -> IngestOutcome
+    {
         var outcome = IngestOutcome.stored
         try await savepoint(connection, logger: logger) {
             var edgeSubstations = Set<String>()
@@ -103,7 +108,7 @@ extension PostgresStore: IngestStore {
                     return false
                 }
             }
-            try await insertTelemetry(write.telemetry, arrival: write.arrival, connection, logger: logger)
+            try await insertTelemetry(head, arrival: write.arrival, connection, logger: logger)
             try await insertEvents(write.events, arrival: write.arrival, connection, logger: logger)
             try await upsertOutages(write.outages, arrival: write.arrival, connection, logger: logger)
             if let edge = write.edge {

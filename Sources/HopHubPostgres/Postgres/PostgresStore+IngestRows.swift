@@ -8,11 +8,8 @@ import PostgresNIO
 extension PostgresStore {
     /// The write's readings as head rows (``HeadBlocks``): the readings are bound once as one
     /// array per column, in row order, and each row takes its slice of them.
-    static func insertTelemetry(_ telemetry: [StoredTelemetry], arrival: Int64, _ connection: PostgresConnection, logger: Logger)
-        async throws
-    {
-        guard !telemetry.isEmpty else { return }
-        let head = HeadBlocks(telemetry)
+    static func insertTelemetry(_ head: HeadBlocks, arrival: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+        guard !head.readings.isEmpty else { return }
         let r = head.readings
         try await connection.query(
             """

@@ -39,14 +39,15 @@ extension PostgresStore {
             """, logger: logger)
     }
 
-    static func upsertLatest(_ rows: [StoredTelemetry], _ connection: PostgresConnection, logger: Logger) async throws {
-        var newest: [String: StoredTelemetry] = [:]
-        for t in rows {
-            let key = t.substationID.rawValue + "\u{0}" + t.feederID
-            if let existing = newest[key], existing.ts > t.ts { continue }
-            newest[key] = t
+    static func upsertLatest(_ rows: [HeadBlocks.Newest], _ connection: PostgresConnection, logger: Logger) async throws {
+        struct Series: Hashable { var substation: String; var feeder: String }
+        var newest: [Series: HeadBlocks.Newest] = [:]
+        for candidate in rows {
+            let key = Series(substation: candidate.row.substation, feeder: candidate.row.feeder)
+            if let kept = newest[key], !candidate.supersedes(kept) { continue }
+            newest[key] = candidate
         }
-        let latest = newest.values.sorted { ($0.substationID.rawValue, $0.feederID) < ($1.substationID.rawValue, $1.feederID) }
+        let latest = newest.values.sorted { ($0.row.substation, $0.row.feeder) < ($1.row.substation, $1.row.feeder) }.map(\.reading)
         try await connection.query(
             """
             INSERT INTO telemetry_latest (substation_id, feeder_id, ts, device_id, site_name, latitude, longitude,
@@ -67,16 +68,16 @@ extension PostgresStore {
             """, logger: logger)
     }
 
-    static func upsertSubstations(_ rows: [StoredTelemetry], _ connection: PostgresConnection, logger: Logger) async throws {
-        struct Seen { var first: Int64; var last: StoredTelemetry }
+    static func upsertSubstations(_ rows: [HeadBlocks.Newest], _ connection: PostgresConnection, logger: Logger) async throws {
+        struct Seen { var first: Int64; var last: HeadBlocks.Newest }
         var seen: [String: Seen] = [:]
-        for t in rows {
-            if var s = seen[t.substationID.rawValue] {
-                s.first = min(s.first, t.ts)
-                if t.ts >= s.last.ts { s.last = t }
-                seen[t.substationID.rawValue] = s
+        for candidate in rows {
+            if var s = seen[candidate.row.substation] {
+                s.first = min(s.first, candidate.row.firstTs)
+                if candidate.supersedes(s.last) { s.last = candidate }
+                seen[candidate.row.substation] = s
             } else {
-                seen[t.substationID.rawValue] = Seen(first: t.ts, last: t)
+                seen[candidate.row.substation] = Seen(first: candidate.row.firstTs, last: candidate)
             }
         }
         let ids = seen.keys.sorted()
@@ -85,9 +86,10 @@ extension PostgresStore {
             """
             INSERT INTO substations (substation_id, site_name, latitude, longitude, first_seen, last_seen)
             SELECT * FROM unnest(
-              \(PostgresArray(ids))::text[], \(PostgresNullableArray(s.map(\.last.siteName)))::text[],
-              \(PostgresNullableArray(s.map(\.last.latitude)))::float8[], \(PostgresNullableArray(s.map(\.last.longitude)))::float8[],
-              \(PostgresArray(s.map(\.first)))::int8[], \(PostgresArray(s.map(\.last.ts)))::int8[])
+              \(PostgresArray(ids))::text[], \(PostgresNullableArray(s.map(\.last.reading.siteName)))::text[],
+              \(PostgresNullableArray(s.map(\.last.reading.latitude)))::float8[],
+              \(PostgresNullableArray(s.map(\.last.reading.longitude)))::float8[],
+              \(PostgresArray(s.map(\.first)))::int8[], \(PostgresArray(s.map(\.last.reading.ts)))::int8[])
             ON CONFLICT (substation_id) DO UPDATE SET
               site_name = CASE WHEN excluded.last_seen >= substations.last_seen THEN coalesce(excluded.site_name, substations.site_name)
                                ELSE coalesce(substations.site_name, excluded.site_name) END,

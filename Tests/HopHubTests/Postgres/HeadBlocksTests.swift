@@ -31,6 +31,7 @@ import Testing
         let keys = head.rows.map { "\($0.substation)|\($0.blockStart)|\($0.feeder)" }
         #expect(keys == ["SUB002", "SUB010"].flatMap { s in [0, block].flatMap { b in ["", "FDR10", "FDR2"].map { "\(s)|\(b)|\($0)" } } })
         #expect(head.readings.count == readings.count && Set(head.readings) == Set(readings), "every reading once, values kept")
+        #expect(head.positions.map { readings[$0] } == head.readings, "each reading's place in the write")
         for (row, bounds) in zip(head.rows, head.bounds) {
             let rowReadings = head.readings[bounds]
             #expect(rowReadings.allSatisfy {
@@ -50,5 +51,10 @@ import Testing
         #expect(head.rows.map(\.feeder) == ["F1", "F2"])
         #expect(head.readings[head.bounds[0]].map(\.values.voltageKV) == [2, 3])
         #expect(head.readings[head.bounds[1]].map(\.values.voltageKV) == [4])
+        #expect(head.positions == [1, 2, 3])
+        let newest = HeadBlocks.newest([(write: 5, head: head)])
+        #expect(newest.map(\.reading.values.voltageKV) == [3, 4] && newest.map(\.order.1) == [2, 3] && newest.allSatisfy { $0.order.0 == 5 })
+        #expect(newest[1].supersedes(newest[0]), "the same source time, later in the write")
+        #expect(!newest[0].supersedes(newest[1]))
     }
 }
