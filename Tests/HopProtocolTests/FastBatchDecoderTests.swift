@@ -77,6 +77,33 @@ import Testing
         #expect(fast(batch(nesting: 200_000)) == nil)
     }
 
+    /// Numbers read by the scanner's exact fast path or `strtod` are bit for bit what `Double(String)` reads.
+    @Test func numbersAreReadExactlyAsDoubleReadsThem() throws {
+        var texts = [
+            "0", "-0", "-0.0", "0.000", "230.51", "59.998", "1e22", "1e23", "9007199254740993", "123456789012345",
+            "1234567890123456", "4.9e-324", "1.7976931348623157e308", "0.1", "-12.5e-3", "5E+2", "1e-22", "3e-23", "0e999",
+            "100000000000000000000000", "0.30000000000000004", "2.2250738585072014e-308",
+        ]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let digits = String((0..<Int.random(in: 1...18, using: &rng)).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) })
+            let whole = digits.count > 1 && digits.first == "0" ? "1" + digits.dropFirst() : digits
+            let point = Int.random(in: 0...whole.count, using: &rng)
+            var text = point == whole.count ? whole : String(whole.prefix(max(point, 1))) + "." + whole.dropFirst(max(point, 1))
+            if text.hasSuffix(".") { text += "0" }
+            if Bool.random(using: &rng) { text += "e" + String(Int.random(in: -30...30, using: &rng)) }
+            texts.append(Bool.random(using: &rng) ? "-" + text : text)
+        }
+        for text in texts {
+            let expected = try #require(Double(text), "\(text)")
+            let read = try Array(text.utf8).withUnsafeBytes { raw in
+                var scanner = JSONScanner(raw)
+                return try scanner.double()
+            }
+            #expect(read.bitPattern == expected.bitPattern, "\(text): \(read) against \(expected)")
+        }
+    }
+
     @Test func randomisedBatchesAgree() throws {
         var rng = SystemRandomNumberGenerator()
         let encoder = JSONEncoder()
