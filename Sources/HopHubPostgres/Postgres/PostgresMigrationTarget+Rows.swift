@@ -45,20 +45,17 @@ extension PostgresMigrationTarget {
     /// The head's readings (`telemetry`, a view on PostgreSQL) into `telemetry_head`: one row per
     /// series, block and arrival time, readings whose key is in the head already skipped.
     static func headInsert(columns: String, arrays: [String]) -> String {
-        """
-        INSERT INTO telemetry_head (substation_id, block_start, feeder_id, first_ts, last_ts, received_at, points, ts,
-          device_id, site_name, latitude, longitude, voltage_kv, current_a, power_mw, frequency_hz)
-        SELECT substation_id, block_start, feeder_id, min(ts), max(ts), received_at, count(*), array_agg(ts ORDER BY ts),
-          array_agg(device_id ORDER BY ts), array_agg(site_name ORDER BY ts), array_agg(latitude ORDER BY ts),
-          array_agg(longitude ORDER BY ts), array_agg(voltage_kv ORDER BY ts), array_agg(current_a ORDER BY ts),
-          array_agg(power_mw ORDER BY ts), array_agg(frequency_hz ORDER BY ts)
-        FROM (SELECT r.*, \(PostgresSchema.blockStartSQL("r.ts")) AS block_start
-              FROM unnest(\(arrays.joined(separator: ", "))) AS r(\(columns))) AS r
-        WHERE NOT EXISTS (
-          SELECT 1 FROM telemetry_head h
-          WHERE h.substation_id = r.substation_id AND h.block_start = r.block_start AND h.feeder_id = r.feeder_id AND r.ts = ANY(h.ts))
-        GROUP BY substation_id, block_start, feeder_id, received_at
-        """
+        PostgresSchema.headRows(
+            from: """
+                (SELECT r.*, \(PostgresSchema.blockStartSQL("r.ts")) AS block_start
+                 FROM unnest(\(arrays.joined(separator: ", "))) AS r(\(columns))) AS r
+                """,
+            filter: """
+                WHERE NOT EXISTS (
+                  SELECT 1 FROM telemetry_head h
+                  WHERE h.substation_id = r.substation_id AND h.block_start = r.block_start AND h.feeder_id = r.feeder_id
+                    AND r.ts = ANY(h.ts))
+                """)
     }
 }
 

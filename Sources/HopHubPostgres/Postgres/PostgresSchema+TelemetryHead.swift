@@ -29,17 +29,7 @@ extension PostgresSchema {
           power_mw double precision[] NOT NULL, frequency_hz double precision[] NOT NULL,
           PRIMARY KEY (substation_id, block_start, feeder_id, id))
         """,
-        """
-        INSERT INTO telemetry_head (substation_id, block_start, feeder_id, first_ts, last_ts, received_at, points, ts,
-          device_id, site_name, latitude, longitude, voltage_kv, current_a, power_mw, frequency_hz)
-        SELECT substation_id, block_start, feeder_id, min(ts), max(ts), received_at, count(*), array_agg(ts ORDER BY ts),
-          array_agg(device_id ORDER BY ts), array_agg(site_name ORDER BY ts), array_agg(latitude ORDER BY ts),
-          array_agg(longitude ORDER BY ts), array_agg(voltage_kv ORDER BY ts), array_agg(current_a ORDER BY ts),
-          array_agg(power_mw ORDER BY ts), array_agg(frequency_hz ORDER BY ts)
-        FROM (SELECT *, \(blockStartSQL("ts")) AS block_start FROM telemetry) AS t
-        GROUP BY substation_id, block_start, feeder_id, received_at
-        ORDER BY substation_id, block_start, feeder_id, received_at
-        """,
+        headRows(from: "(SELECT *, \(blockStartSQL("ts")) AS block_start FROM telemetry) AS r"),
         "DROP TABLE telemetry",
         """
         CREATE VIEW telemetry AS
@@ -51,6 +41,25 @@ extension PostgresSchema {
         ORDER BY h.substation_id, r.ts, h.feeder_id, h.id DESC
         """,
     ])
+
+    /// Inserts head rows grouped from readings, one row per series, block and arrival time (rows
+    /// of one series and block in arrival order, so later arrivals get larger ids). `source` is a
+    /// relation `r` of readings with the columns of the `telemetry` view and their `block_start`;
+    /// `filter` an optional `WHERE` clause on it.
+    static func headRows(from source: String, filter: String = "") -> String {
+        """
+        INSERT INTO telemetry_head (substation_id, block_start, feeder_id, first_ts, last_ts, received_at, points, ts,
+          device_id, site_name, latitude, longitude, voltage_kv, current_a, power_mw, frequency_hz)
+        SELECT substation_id, block_start, feeder_id, min(ts), max(ts), received_at, count(*), array_agg(ts ORDER BY ts),
+          array_agg(device_id ORDER BY ts), array_agg(site_name ORDER BY ts), array_agg(latitude ORDER BY ts),
+          array_agg(longitude ORDER BY ts), array_agg(voltage_kv ORDER BY ts), array_agg(current_a ORDER BY ts),
+          array_agg(power_mw ORDER BY ts), array_agg(frequency_hz ORDER BY ts)
+        FROM \(source)
+        \(filter)
+        GROUP BY substation_id, block_start, feeder_id, received_at
+        ORDER BY substation_id, block_start, feeder_id, received_at
+        """
+    }
 
     /// SQL of the start of the chunk block holding `column` (floor division, as `TelemetryChunking.blockStart`).
     static func blockStartSQL(_ column: String) -> String {

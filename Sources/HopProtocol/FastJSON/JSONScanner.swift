@@ -60,44 +60,46 @@ struct JSONScanner {
 
     /// Iterates the members of an object: `body` is called with each key.
     mutating func object(_ body: (inout JSONScanner, String) throws(Give) -> Void) throws(Give) {
-        try expect(UInt8(ascii: "{"))
-        depth += 1
-        guard depth <= Self.maxDepth else { throw .up }
-        defer { depth -= 1 }
-        if try consume(UInt8(ascii: "}")) { return }
-        repeat {
-            let key = try string()
-            try expect(UInt8(ascii: ":"))
-            try body(&self, key)
-        } while try consume(UInt8(ascii: ","))
-        try expect(UInt8(ascii: "}"))
+        try members({ (s: inout JSONScanner) throws(Give) in try s.string() }, body)
     }
 
     /// Iterates the members of an object like ``object(_:)``, handing `body` each key's bytes as
     /// they are in the text. Gives up on a key with an escape or a non-ASCII byte (JSONDecoder
     /// compares keys unescaped, and judges the UTF-8).
     mutating func rawObject(_ body: (inout JSONScanner, UnsafeRawBufferPointer) throws(Give) -> Void) throws(Give) {
+        try members({ (s: inout JSONScanner) throws(Give) in try s.rawKey() }, body)
+    }
+
+    /// An object's members, each key read by `key`, one level deeper (giving up past `maxDepth`).
+    private mutating func members<Key>(
+        _ key: (inout JSONScanner) throws(Give) -> Key, _ body: (inout JSONScanner, Key) throws(Give) -> Void
+    ) throws(Give) {
         try expect(UInt8(ascii: "{"))
         depth += 1
         guard depth <= Self.maxDepth else { throw .up }
         defer { depth -= 1 }
         if try consume(UInt8(ascii: "}")) { return }
         repeat {
-            try expect(UInt8(ascii: "\""))
-            let start = index
-            while true {
-                guard index < bytes.count else { throw .up }
-                let b = bytes[index]
-                if b == UInt8(ascii: "\"") { break }
-                if b < 0x20 || b >= 0x80 || b == UInt8(ascii: "\\") { throw .up }
-                index += 1
-            }
-            let key = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-            index += 1
+            let k = try key(&self)
             try expect(UInt8(ascii: ":"))
-            try body(&self, key)
+            try body(&self, k)
         } while try consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"))
+    }
+
+    /// A key's bytes without escapes or non-ASCII bytes (else gives up).
+    private mutating func rawKey() throws(Give) -> UnsafeRawBufferPointer {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while true {
+            guard index < bytes.count else { throw .up }
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") { break }
+            if b < 0x20 || b >= 0x80 || b == UInt8(ascii: "\\") { throw .up }
+            index += 1
+        }
+        defer { index += 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<index])
     }
 
     /// Whether raw key bytes are `name`.
