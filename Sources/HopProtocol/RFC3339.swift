@@ -69,7 +69,9 @@ enum RFC3339 {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `format`'s text (`YYYY-MM-DDTHH:MM:SS.mmmZ`, 24 bytes) to `bytes`.
+    /// Appends `format`'s text (`YYYY-MM-DDTHH:MM:SS.mmmZ`, 24 bytes) to `bytes`: the template
+    /// appended once and its digits written in place (a long answer formats tens of thousands of
+    /// times; appending byte by byte was a tenth of its writing).
     static func append(_ epochMillisecondsUnchecked: Int64, to bytes: inout [UInt8]) {
         let range = SourceTime.representableRange
         let epochMilliseconds = min(max(epochMillisecondsUnchecked, range.lowerBound), range.upperBound)
@@ -82,29 +84,27 @@ enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
+        let start = bytes.count
+        bytes.append(contentsOf: template)
+        bytes.withUnsafeMutableBufferPointer { out in
+            @inline(__always) func digits(_ value: Int, at offset: Int, width: Int) {
+                var v = value
+                for i in stride(from: start + offset + width - 1, through: start + offset, by: -1) {
+                    out[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                    v /= 10
+                }
             }
+            digits(year, at: 0, width: 4)
+            digits(month, at: 5, width: 2)
+            digits(day, at: 8, width: 2)
+            digits(secondsOfDay / 3600, at: 11, width: 2)
+            digits(secondsOfDay / 60 % 60, at: 14, width: 2)
+            digits(secondsOfDay % 60, at: 17, width: 2)
+            digits(ms, at: 20, width: 3)
         }
-        digits(year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(secondsOfDay / 3600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondsOfDay / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondsOfDay % 60, 2)
-        bytes.append(UInt8(ascii: "."))
-        digits(ms, 3)
-        bytes.append(UInt8(ascii: "Z"))
     }
+
+    private static let template: [UInt8] = Array("0000-00-00T00:00:00.000Z".utf8)
 
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {

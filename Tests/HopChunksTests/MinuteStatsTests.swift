@@ -79,6 +79,23 @@ struct MinuteStatsTests {
         }
     }
 
+    /// Appending the entries that start in a range takes exactly those, in order, for ranges
+    /// before, across, inside and after the entries.
+    @Test func appendStartingInARangeTakesTheEntriesInIt() {
+        var source = QuantityColumns()
+        for k in 0..<10 { source.append(start: Int64(k) * 600, count: k + 1, sum: Double(k) * 50, min: Double(k), max: Double(k) + 0.5) }
+        for (lower, upper) in [(-600, 0), (-600, 1), (0, 6000), (600, 1800), (601, 1800), (3000, 3001), (5400, 9000), (6000, 9000), (1200, 1200)] {
+            let range = Int64(lower)..<Int64(upper)
+            var appended = QuantityColumns()
+            appended.append(start: -1200, count: 1, sum: 0, min: 0, max: 0)
+            appended.append(source, startingIn: range)
+            var expected = QuantityColumns()
+            expected.append(start: -1200, count: 1, sum: 0, min: 0, max: 0)
+            for i in source.starts.indices where range.contains(source.starts[i]) { expected.append(source, at: i) }
+            #expect(Self.bits(appended) == Self.bits(expected), "\(range)")
+        }
+    }
+
     /// Every entry of `c` as its start, count and the bit patterns of its sum and extremes.
     static func bits(_ c: QuantityColumns) -> [[UInt64]] {
         c.starts.indices.map { i in

@@ -57,7 +57,15 @@ public struct QuantityColumns: Sendable, Equatable {
 
     /// Appends the entries of `other` whose start lies in `range`.
     public mutating func append(_ other: QuantityColumns, startingIn range: Range<Int64>) {
-        for i in other.starts.indices where range.contains(other.starts[i]) { append(other, at: i) }
+        // The starts increase: the entries in `range` are one run of them.
+        guard let first = other.starts.firstIndex(where: { $0 >= range.lowerBound }) else { return }
+        let end = other.starts[first...].firstIndex(where: { $0 >= range.upperBound }) ?? other.count
+        guard first < end else { return }
+        starts += other.starts[first..<end]
+        counts += other.counts[first..<end]
+        sums += other.sums[first..<end]
+        mins += other.mins[first..<end]
+        maxes += other.maxes[first..<end]
     }
 
     /// Two sources of one series' entries (compacted statistics and not-yet-compacted rows), each

@@ -4,9 +4,10 @@ import Synchronization
 /// Decoded ten-minute tier rows of one quantity, kept between reads. A tier row of a closed day
 /// changes only when compaction or retention rewrites it, yet a dashboard asks for the same week
 /// every few seconds: decoding it every time was most of a long-range frequency read. An entry is
-/// used only while the row's stored bytes are exactly those it was decoded from, so an answer is
-/// always the one decoding would give; a rewritten row is decoded again. At most `capacity`
-/// rows are kept (about 10 KB each); past it the least recently used quarter is dropped.
+/// used only while the row is the one it was decoded from (its stored bytes, or the database's
+/// version of the row where the store has one), so an answer is always the one decoding would
+/// give; a rewritten row is decoded again. At most `capacity` rows are kept (about 10 KB each);
+/// past it the least recently used quarter is dropped.
 public final class TierColumnsCache: Sendable {
     public struct Key: Hashable, Sendable {
         public var substation: String
@@ -22,8 +23,16 @@ public final class TierColumnsCache: Sendable {
         }
     }
 
+    /// What identifies the row an entry was decoded from.
+    enum Identity: Equatable {
+        /// The row's stored bytes.
+        case bytes([UInt8])
+        /// A version the database gives each write of the row (PostgreSQL: the row's `xmin`).
+        case version(Int64)
+    }
+
     private struct Entry {
-        var bytes: [UInt8]
+        var identity: Identity
         var columns: QuantityColumns
         var used: UInt64
     }
@@ -47,23 +56,40 @@ public final class TierColumnsCache: Sendable {
     public func columns(_ key: Key, bytes: [UInt8], decode: ([UInt8]) throws(ChunkError) -> QuantityColumns) throws(ChunkError)
         -> QuantityColumns
     {
-        let cached = state.withLock { state -> QuantityColumns? in
-            guard let entry = state.entries[key], entry.bytes == bytes else { return nil }
+        if let cached = lookup(key, .bytes(bytes)) { return cached }
+        let columns = try decode(bytes)
+        keep(columns, key, .bytes(bytes))
+        return columns
+    }
+
+    /// The columns decoded from version `version` of the row, if they are kept.
+    public func columns(_ key: Key, version: Int64) -> QuantityColumns? {
+        lookup(key, .version(version))
+    }
+
+    /// Keeps `columns`, decoded from version `version` of the row.
+    public func keep(_ columns: QuantityColumns, _ key: Key, version: Int64) {
+        keep(columns, key, .version(version))
+    }
+
+    private func lookup(_ key: Key, _ identity: Identity) -> QuantityColumns? {
+        state.withLock { state -> QuantityColumns? in
+            guard let entry = state.entries[key], entry.identity == identity else { return nil }
             state.clock += 1
             state.entries[key]?.used = state.clock
             return entry.columns
         }
-        if let cached { return cached }
-        let columns = try decode(bytes)
+    }
+
+    private func keep(_ columns: QuantityColumns, _ key: Key, _ identity: Identity) {
         state.withLock { state in
             if state.entries[key] == nil && state.entries.count >= capacity {
                 let oldest = state.entries.sorted { $0.value.used < $1.value.used }.prefix(max(1, capacity / 4))
                 for (old, _) in oldest { state.entries[old] = nil }
             }
             state.clock += 1
-            state.entries[key] = Entry(bytes: bytes, columns: columns, used: state.clock)
+            state.entries[key] = Entry(identity: identity, columns: columns, used: state.clock)
         }
-        return columns
     }
 }
 

@@ -36,24 +36,8 @@ extension PostgresStore {
         let split = MinuteStats.periodStart(to - 9 * 60_000, widthMs: tierPeriodMs) + tierPeriodMs
         var compacted: [String: [String: QuantityColumns]] = [:]
         if from < split {
-            let rows = try await c.rows(
-                """
-                SELECT substation_id, feeder_id, day_start, data FROM telemetry_ten_minutes
-                WHERE substation_id = ANY(\(substations)::text[]) AND day_start > \(from - tierDayMs) AND day_start < \(split)
-                ORDER BY substation_id, day_start
-                """, logger: logger)
-            for row in rows {
-                let (sub, feeder, day, data) = try row.decode((String, String, Int64, ByteBuffer).self)
-                let bytes = Array(data.readableBytesView)
-                let periods: QuantityColumns
-                do {
-                    periods = try TierColumnsCache.periods(bytes, .init(substation: sub, feeder: feeder, day: day, column: column), cache: cache)
-                } catch {
-                    // A tier row is derived data: read the day from its minute statistics instead.
-                    let minutes = try await dayMinutes(c, substation: sub, feeder: feeder, day: day, only: column, logger: logger)
-                    periods = QuantityColumns(MinuteStats.periods(minutes, widthMs: tierPeriodMs), column)
-                }
-                compacted[sub, default: [:]][feeder, default: QuantityColumns()].append(periods, startingIn: from..<split)
+            for (key, periods) in try await tierDays(c, substations: substations, from: from, to: split, column: column, cache: cache, logger: logger) {
+                compacted[key.substation, default: [:]][key.feeder, default: QuantityColumns()].append(periods, startingIn: from..<split)
             }
         }
         // The head's minutes of the whole window in one statement: those before `split` go into
@@ -83,5 +67,55 @@ extension PostgresStore {
             }
         }
         return merged
+    }
+
+    /// The tier days of `substations` holding periods that start in `from..<to`, ordered by
+    /// substation and day, each as its statistics of `column`. The rows' versions (`xmin`: a
+    /// write of a row makes a new one) are read first; only rows the cache does not hold at that
+    /// version are fetched and decoded. A dashboard's week is then a few hundred short rows
+    /// instead of megabytes of tier data on every refresh.
+    static func tierDays(
+        _ c: PostgresConnection, substations: [String], from: Int64, to: Int64, column: ChunkColumn, cache: TierColumnsCache?,
+        logger: Logger
+    ) async throws -> [(key: TierColumnsCache.Key, periods: QuantityColumns)] {
+        var days: [(key: TierColumnsCache.Key, periods: QuantityColumns?)] = []
+        for row in try await c.rows(
+            """
+            SELECT substation_id, feeder_id, day_start, xmin::text::bigint FROM telemetry_ten_minutes
+            WHERE substation_id = ANY(\(substations)::text[]) AND day_start > \(from - tierDayMs) AND day_start < \(to)
+            ORDER BY substation_id, day_start
+            """, logger: logger)
+        {
+            let (sub, feeder, day, version) = try row.decode((String, String, Int64, Int64).self)
+            let key = TierColumnsCache.Key(substation: sub, feeder: feeder, day: day, column: column)
+            days.append((key, cache?.columns(key, version: version)))
+        }
+        let missing = days.indices.filter { days[$0].periods == nil }
+        if !missing.isEmpty {
+            let position = Dictionary(uniqueKeysWithValues: missing.map { (days[$0].key, $0) })
+            let keys = missing.map { days[$0].key }
+            for row in try await c.rows(
+                """
+                SELECT t.substation_id, t.feeder_id, t.day_start, t.xmin::text::bigint, t.data
+                FROM telemetry_ten_minutes t
+                JOIN unnest(\(keys.map(\.substation))::text[], \(keys.map(\.day))::bigint[], \(keys.map(\.feeder))::text[]) AS k(s, d, f)
+                  ON t.substation_id = k.s AND t.day_start = k.d AND t.feeder_id = k.f
+                """, logger: logger)
+            {
+                let (sub, feeder, day, version, data) = try row.decode((String, String, Int64, Int64, ByteBuffer).self)
+                let key = TierColumnsCache.Key(substation: sub, feeder: feeder, day: day, column: column)
+                guard let i = position[key] else { continue }
+                do {
+                    let periods = try PeriodStatsCodec.columns(Array(data.readableBytesView), only: column, widthMs: MinuteStats.tenMinutesMs)
+                    cache?.keep(periods, key, version: version)
+                    days[i].periods = periods
+                } catch {
+                    // A tier row is derived data: read the day from its minute statistics instead.
+                    let minutes = try await dayMinutes(c, substation: sub, feeder: feeder, day: day, only: column, logger: logger)
+                    days[i].periods = QuantityColumns(MinuteStats.periods(minutes, widthMs: tierPeriodMs), column)
+                }
+            }
+        }
+        return days.compactMap { day in day.periods.map { (day.key, $0) } }
     }
 }

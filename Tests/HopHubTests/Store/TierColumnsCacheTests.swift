@@ -3,8 +3,8 @@ import Testing
 
 @testable import HopHubCore
 
-/// The cache of decoded tier rows decodes a row once while its bytes stay the same, again when
-/// they change, keeps no failure, and stays within its capacity.
+/// The cache of decoded tier rows decodes a row once while its bytes (or the database's version
+/// of it) stay the same, again when they change, keeps no failure, and stays within its capacity.
 @Suite struct TierColumnsCacheTests {
     /// A decoder that counts its calls and returns the first byte as the only period's count.
     final class CountingDecoder: @unchecked Sendable {
@@ -37,6 +37,20 @@ import Testing
         // Another day of the same series is its own entry.
         #expect(try cache.columns(Self.key(86_400_000), bytes: [7, 1], decode: decoder.decode).counts == [7])
         #expect(decoder.calls == 3)
+    }
+
+    @Test func aRowKeptByVersionIsServedOnlyAtThatVersion() {
+        let cache = TierColumnsCache()
+        var columns = QuantityColumns()
+        columns.append(start: 0, count: 3, sum: 150, min: 49.9, max: 50.1)
+        #expect(cache.columns(Self.key(0), version: 41) == nil)
+        cache.keep(columns, Self.key(0), version: 41)
+        #expect(cache.columns(Self.key(0), version: 41) == columns)
+        #expect(cache.columns(Self.key(0), version: 42) == nil, "a rewritten row is a new version")
+        #expect(cache.columns(Self.key(86_400_000), version: 41) == nil, "another day is another row")
+        // A row's bytes and its version are different identities: neither answers for the other.
+        #expect(throws: ChunkError.noPoints) { try cache.columns(Self.key(0), bytes: [0], decode: CountingDecoder().decode) }
+        #expect(cache.columns(Self.key(0), version: 41) == columns)
     }
 
     @Test func aFailedDecodeIsNotKept() {
