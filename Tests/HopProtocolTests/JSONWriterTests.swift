@@ -11,6 +11,9 @@ import Testing
         0, -0.0, 1, -1, 60, 59.99, 0.1 + 0.2, 1e-7, -1e-7, 5e-324, 1e15, -1e15, 999_999_999_999_999, 1e16, 1e21,
         123_456.0, 1.2345678901234568e20, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 4_503_599_627_370_497,
         9_007_199_254_740_993, 0.5, 230.01, 1_000.1, 275.25, 60.001,
+        // Around the written-as-thousandths range (0.001 ≤ |v| < 10^9, at most three decimals).
+        0.001, 0.0011, 0.000999, 0.01, 0.09, 0.999, 1.001, 49.999, 50.012, 999_999_999.999, 1e9 + 0.5, 1e9 - 0.001,
+        123_456_789.12, 0.1 + 0.7, 1.0005,
     ]
     static let awkwardStrings = [
         "SUB001", "", "a\"b\\c/d", "\u{1}\u{8}\u{C}\n\r\t\u{1F}\u{7F}", "Zürich 😀", "\u{2028}\u{2029}", "</script>",
@@ -47,6 +50,8 @@ import Testing
             if bits.isFinite { values.append(bits) }
             values.append((Double(Int64.random(in: -10_000_000...10_000_000, using: &generator)) / 1000))
             values.append(60 + Double.random(in: -0.2...0.2, using: &generator))
+            values.append(Double(Int64.random(in: -2_000_000_000_000...2_000_000_000_000, using: &generator)) / 1000)
+            values.append(Double(Int64.random(in: -100_000...100_000, using: &generator)) / 100)
         }
         for value in values {
             var w = JSONWriter()

@@ -67,6 +67,15 @@ public struct JSONWriter: Sendable {
             integer(Int64(value))
             return
         }
+        // At most three decimals, 0.001 ≤ |value| < 10^9 (readings are mostly scaled register
+        // values): `description` gives exactly k/1000, since that decimal parses to `value` and
+        // any decimal of fewer digits lies at least 0.001 away, far beyond half an ulp here. Written
+        // without the general shortest-digits search, which was a sixth of a long answer's time.
+        let thousandths = (value * 1000).rounded()
+        if abs(value) >= 1e-3, abs(value) < 1e9, thousandths / 1000 == value {
+            thousandthsDecimal(Int64(thousandths))
+            return
+        }
         // `Double.write(to:)` hands its digits (those of `description`) to the stream's
         // `_writeASCII` from a stack buffer: no String per number, which cost about half the
         // writing time of a 20,000-point answer.
@@ -76,6 +85,26 @@ public struct JSONWriter: Sendable {
         bytes = sink.bytes
         let n = bytes.count
         if n >= 2, bytes[n - 2] == UInt8(ascii: "."), bytes[n - 1] == UInt8(ascii: "0") { bytes.removeLast(2) }
+    }
+
+    /// `k / 1000` in decimal with the fraction's trailing zeros left out (`k` not a multiple of 1000).
+    private mutating func thousandthsDecimal(_ k: Int64) {
+        if k < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = k.magnitude
+        integer(Int64(magnitude / 1000))
+        var fraction = Int(magnitude % 1000)
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        bytes.append(UInt8(ascii: "."))
+        var divisor = 1
+        for _ in 1..<digits { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / divisor % 10))
+            divisor /= 10
+        }
     }
 
     mutating func integer(_ value: Int64) {
