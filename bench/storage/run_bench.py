@@ -466,6 +466,7 @@ def measure_queries(url: str, read_key: str, args, result: dict):
     "metrics" (the hub's ingest, writer and compaction counters)."""
     session = requests.Session()
     session.headers["X-API-Key"] = read_key
+    before = requests.get(url + "/metrics", timeout=10).text
     minutes = min(10080, max(1, args.hours * 60))
     subs = [substation_id(s) for s in range(args.substations)]
     queries = {
@@ -506,14 +507,12 @@ def measure_queries(url: str, read_key: str, args, result: dict):
                                    "max": max(times), "bytes": sum(sizes) / len(sizes), "shape": shape,
                                    "path": path(0)}
     metrics = requests.get(url + "/metrics", timeout=10).text
-    # The hub's own view (hop_http_request_duration, warm-up runs included): mean per query route.
-    server: dict[str, list[float]] = {}
-    for line in metrics.splitlines():
-        if line.startswith(("hop_http_request_duration_seconds_sum{", "hop_http_request_duration_seconds_count{")) \
-                and 'method="GET"' in line and 'status="200"' in line and "/api/query/" in line:
-            route = line.split('route="', 1)[1].split('"', 1)[0]
-            entry = server.setdefault(route, [0.0, 0.0])
-            entry[0 if "_sum{" in line else 1] += float(line.rsplit(" ", 1)[1])
+    # The hub's own view (hop_http_request_duration): mean per query route over this call's runs
+    # (warm-up runs included), from the counters' growth since the call began.
+    server = route_sums(metrics)
+    for route, (total, count) in route_sums(before).items():
+        if route in server:
+            server[route] = [server[route][0] - total, server[route][1] - count]
     for q in result["queries"].values():
         sums = server.get(q["path"].split("?", 1)[0])
         q["server_mean"] = sums[0] / sums[1] * 1000 if sums and sums[1] else None
@@ -523,6 +522,18 @@ def measure_queries(url: str, read_key: str, args, result: dict):
                                              "hop_writer_group", "hop_database_size",
                                              "hop_compacted"))
                          and "_bucket{" not in line]
+
+
+def route_sums(metrics: str) -> dict[str, list[float]]:
+    """Per query route, the sum and count of hop_http_request_duration_seconds (GET, 200)."""
+    server: dict[str, list[float]] = {}
+    for line in metrics.splitlines():
+        if line.startswith(("hop_http_request_duration_seconds_sum{", "hop_http_request_duration_seconds_count{")) \
+                and 'method="GET"' in line and 'status="200"' in line and "/api/query/" in line:
+            route = line.split('route="', 1)[1].split('"', 1)[0]
+            entry = server.setdefault(route, [0.0, 0.0])
+            entry[0 if "_sum{" in line else 1] += float(line.rsplit(" ", 1)[1])
+    return server
 
 
 def compacted_readings(url: str) -> float:
