@@ -312,9 +312,7 @@ def run_replicas(args, procs: Processes, cluster: Cluster, hub_bin: pathlib.Path
     if sizes:
         # Sizes of the settled store: VACUUM (ANALYZE) after the hub stopped, then VACUUM FULL for the
         # size without the head's emptied index pages (plain VACUUM recycles them but keeps them).
-        # Autovacuum is let finish first: VACUUM stops truncating a table's emptied pages as soon as
-        # another process waits for the table, e.g. an autovacuum worker starting on it (most likely
-        # what left the head's 35 MB of empty heap in place in one 6 h run: 21 B/reading).
+        # Autovacuum is let finish first, so that no vacuum of its is half done when sizes are read.
         wait_autovacuum(cluster, db)
         cluster.sql("VACUUM (ANALYZE)", db)
         result["tables"] = table_sizes(cluster, db)
