@@ -71,8 +71,8 @@ extension PostgresStore {
 
     /// The tier days of `substations` holding periods that start in `from..<to`, ordered by
     /// substation and day, each as its statistics of `column`. The rows' versions (`xmin`: a
-    /// write of a row makes a new one) are read first; only rows the cache does not hold at that
-    /// version are fetched and decoded. A dashboard's week is then a few hundred short rows
+    /// write of a row makes a new one; an id recurs only after about four billion transactions)
+    /// are read first; only rows the cache does not hold at that version are fetched and decoded. A dashboard's week is then a few hundred short rows
     /// instead of megabytes of tier data on every refresh.
     static func tierDays(
         _ c: PostgresConnection, substations: [String], from: Int64, to: Int64, column: ChunkColumn, cache: TierColumnsCache?,
