@@ -24,7 +24,7 @@ public final class TierColumnsCache: Sendable {
     }
 
     /// What identifies the row an entry was decoded from.
-    enum Identity: Equatable {
+    private enum Identity: Equatable {
         /// The row's stored bytes.
         case bytes([UInt8])
         /// A version the database gives each write of the row (PostgreSQL: the row's `xmin`).
